@@ -1,0 +1,45 @@
+# The few verbs a newcomer needs. Everything installs into .venv on first use.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+export FLASK_APP := wsgi
+
+.PHONY: run test lint format bench install clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install -q -e .
+	touch $@
+
+$(VENV)/.test-installed: pyproject.toml $(VENV)/.installed
+	$(BIN)/pip install -q -e '.[test,e2e]'
+	touch $@
+
+install: $(VENV)/.installed
+
+## make run: migrate the SQLite database, seed a demo clinic, serve on http://127.0.0.1:5000
+run: $(VENV)/.installed
+	$(BIN)/flask db upgrade
+	$(BIN)/flask seed-demo
+	$(BIN)/flask run --host 127.0.0.1 --port 5000
+
+## make test: lint, security scan, then the whole test suite
+test: $(VENV)/.test-installed
+	$(BIN)/ruff check .
+	$(BIN)/bandit -q -c pyproject.toml -r app --severity-level medium
+	$(BIN)/pytest
+
+lint: $(VENV)/.test-installed
+	$(BIN)/ruff check .
+
+format: $(VENV)/.test-installed
+	$(BIN)/ruff format app tests bench config.py wsgi.py
+
+bench: $(VENV)/.test-installed
+	$(BIN)/python bench/run.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache

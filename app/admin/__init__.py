@@ -1,0 +1,1 @@
+"""Clinic administration: staff accounts, invitations, the audit log."""

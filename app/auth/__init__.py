@@ -1,0 +1,31 @@
+"""Logging in: staff with email and password, patients through an invitation first."""
+
+from __future__ import annotations
+
+from flask import flash, redirect, request, url_for
+
+from ..extensions import db, login_manager
+from ..models import User
+
+login_manager.login_view = "auth.login"
+login_manager.login_message = "Please log in to continue."
+login_manager.login_message_category = "info"
+login_manager.session_protection = "strong"
+
+
+@login_manager.user_loader
+def load_user(user_id: str) -> User | None:
+    """Load by "<id>:<session token>"; a rotated token ends the old session."""
+    ident, _, token = user_id.partition(":")
+    if not ident.isdigit() or not token:
+        return None
+    user = db.session.get(User, int(ident))
+    if user is None or user.session_token != token or not user.is_enabled:
+        return None
+    return user
+
+
+@login_manager.unauthorized_handler
+def unauthorized():
+    flash(login_manager.login_message, "info")
+    return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))

@@ -1,0 +1,134 @@
+"""Login, logout, invitations, and the idle timeout."""
+
+from __future__ import annotations
+
+import time
+
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_login import current_user, login_user, logout_user
+
+from .. import invitations
+from ..access import public
+from ..extensions import limiter
+from ..models import utcnow
+from ..security import safe_next_url
+from .forms import AcceptInvitationForm, EmptyForm, LoginForm
+from .services import authenticate, end_sessions
+
+bp = Blueprint("auth", __name__, url_prefix="/auth")
+
+INVITATION_PROBLEMS = {
+    "unknown": ("This link does not work", "Check you copied the whole link from the message "
+                "the clinic sent you, or ask the clinic for a new one."),
+    "expired": ("This link has expired", "Invitation links work for a limited time. Please "
+                "contact the clinic and ask for a new link."),
+    "used": ("This link has already been used", "You have already set a password. Log in "
+             "with your email address or mobile number and that password."),
+    "revoked": ("This link no longer works", "The clinic has cancelled this link, or the date "
+                "of birth was entered wrongly too many times. Please contact the clinic."),
+}
+
+
+def _login_key() -> str:
+    """Rate-limit key per account tried, so one address cannot be guessed at from many IPs."""
+    return "login:" + (request.form.get("identifier") or "").strip().lower()[:254]
+
+
+def _start_session(user) -> None:
+    session.clear()
+    login_user(user)
+    session["last_seen"] = int(time.time())
+
+
+@bp.before_app_request
+def enforce_idle_timeout():
+    """Log out after a period without requests (staff sooner than patients)."""
+    if not current_user.is_authenticated:
+        return None
+    now = int(time.time())
+    minutes = current_app.config[
+        "STAFF_IDLE_MINUTES" if current_user.is_staff else "PATIENT_IDLE_MINUTES"
+    ]
+    last_seen = session.get("last_seen", now)
+    if now - last_seen > minutes * 60:
+        logout_user()
+        session.clear()
+        flash(f"You were logged out after {minutes} minutes without activity. "
+              "Everything you saved is kept.", "info")
+        return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+    session["last_seen"] = now
+    return None
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@public
+@limiter.limit(lambda: current_app.config["LOGIN_LIMIT"], methods=["POST"])
+@limiter.limit(lambda: current_app.config["LOGIN_LIMIT"], methods=["POST"], key_func=_login_key)
+def login():
+    if current_user.is_authenticated:
+        return redirect(url_for("main.index"))
+    form = LoginForm()
+    if form.validate_on_submit():
+        user = authenticate(form.identifier.data, form.password.data)
+        if user is not None:
+            _start_session(user)
+            return redirect(safe_next_url(request.args.get("next"), url_for("main.index")))
+        form.password.errors.append(
+            "The email address, mobile number or password is not right. "
+            "After several wrong tries you will have to wait 15 minutes."
+        )
+    return render_template("auth/login.html", form=form)
+
+
+@bp.post("/logout")
+@public
+def logout():
+    form = EmptyForm()
+    if form.validate_on_submit() and current_user.is_authenticated:
+        end_sessions(current_user)
+        logout_user()
+    session.clear()
+    flash("You have logged out. Everything you saved is kept.", "info")
+    return redirect(url_for("auth.login"))
+
+
+@bp.route("/invitation/<token>", methods=["GET", "POST"])
+@public
+@limiter.limit("30 per hour", methods=["POST"])
+def accept_invitation(token: str):
+    invitation = invitations.find_invitation(token)
+    state = invitation.state(utcnow()) if invitation else "unknown"
+    if state != "usable":
+        title, message = INVITATION_PROBLEMS[state]
+        return render_template("auth/invitation_problem.html", title=title, message=message), (
+            404 if state == "unknown" else 410
+        )
+    form = AcceptInvitationForm()
+    if request.method == "GET":
+        form.phone.data = invitation.patient.phone
+    if form.validate_on_submit():
+        born = form.date_of_birth()
+        if born is not None:
+            if invitations.check_date_of_birth(invitation, born):
+                user = invitations.accept_invitation(invitation, form.password.data,
+                                                     form.phone.data)
+                _start_session(user)
+                return redirect(url_for("patient.start"))
+            form.dob_day.errors = [
+                "This date of birth does not match the clinic's record. Check it and try again."
+            ]
+            if invitation.revoked_at:
+                title, message = INVITATION_PROBLEMS["revoked"]
+                return render_template(
+                    "auth/invitation_problem.html", title=title, message=message
+                ), 410
+    return render_template("auth/invitation.html", form=form, patient=invitation.patient)

@@ -1,0 +1,1 @@
+"""The specialist's workspace: worklist, summary, notes, exports."""

@@ -1,0 +1,25 @@
+"""Forms used by clinic staff."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask_wtf import FlaskForm
+from wtforms import DateField, EmailField, StringField, TelField
+from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
+
+
+class InvitePatientForm(FlaskForm):
+    name = StringField("Full name", validators=[DataRequired("Enter the patient's name"),
+                                                Length(max=120)])
+    date_of_birth = DateField("Date of birth", validators=[
+        DataRequired("Enter the date of birth as a real date")])
+    email = EmailField("Email address", validators=[
+        DataRequired("Enter an email address"), Email("Enter a real email address"),
+        Length(max=254)])
+    phone = TelField("Mobile number (optional)", validators=[Optional(), Length(max=20)])
+    visit_date = DateField("Planned visit date (optional)", validators=[Optional()])
+
+    def validate_date_of_birth(self, field):
+        if field.data and not date(1900, 1, 1) <= field.data <= date.today():
+            raise ValidationError("The date of birth must be in the past")

@@ -1,0 +1,114 @@
+"""Inviting patients: the record, the single-use link, and accepting it."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from flask import current_app
+from sqlalchemy import select
+
+from . import audit
+from .extensions import db
+from .models import Invitation, Patient, User, utcnow
+from .passwords import hash_password
+from .security import hash_token, new_token
+
+MAX_DOB_ATTEMPTS = 5
+
+
+def normalise_phone(phone: str | None) -> str | None:
+    """Digits only, keeping a leading +, so people can type spaces or dashes."""
+    if not phone:
+        return None
+    digits = "".join(c for c in phone if c.isdigit())
+    return ("+" if phone.strip().startswith("+") else "") + digits if digits else None
+
+
+def invitation_url(token: str) -> str:
+    return f"{current_app.config['BASE_URL'].rstrip('/')}/auth/invitation/{token}"
+
+
+def invite_patient(
+    name: str,
+    date_of_birth: date,
+    email: str | None,
+    visit_date: date | None,
+    phone: str | None = None,
+    invited_by: User | None = None,
+) -> tuple[Patient, str]:
+    """Create the patient's record and an invitation; returns the patient and the link."""
+    patient = Patient(
+        name=name.strip(),
+        date_of_birth=date_of_birth,
+        email=email.strip().lower() if email else None,
+        phone=normalise_phone(phone),
+        visit_date=visit_date,
+        created_by_id=invited_by.id if invited_by else None,
+    )
+    db.session.add(patient)
+    db.session.flush()
+    url = issue_invitation(patient, invited_by)
+    audit.record("patient.invite", patient=patient, actor=invited_by)
+    db.session.commit()
+    return patient, url
+
+
+def issue_invitation(patient: Patient, invited_by: User | None = None) -> str:
+    """A fresh link for ``patient``; earlier unused links stop working."""
+    now = utcnow()
+    for old in patient.invitations:
+        if old.state(now) == "usable":
+            old.revoked_at = now
+    token, token_hash = new_token()
+    days = current_app.config["INVITATION_DAYS"]
+    patient.invitations.append(
+        Invitation(
+            token_hash=token_hash,
+            expires_at=now + timedelta(days=days),
+            created_by_id=invited_by.id if invited_by else None,
+        )
+    )
+    return invitation_url(token)
+
+
+def find_invitation(token: str) -> Invitation | None:
+    if not token or len(token) > 100:
+        return None
+    return db.session.scalar(select(Invitation).where(Invitation.token_hash == hash_token(token)))
+
+
+def revoke_invitation(invitation: Invitation, by: User) -> None:
+    if invitation.state(utcnow()) == "usable":
+        invitation.revoked_at = utcnow()
+        audit.record("invitation.revoke", patient=invitation.patient, actor=by)
+        db.session.commit()
+
+
+def check_date_of_birth(invitation: Invitation, given: date) -> bool:
+    """Compare the date of birth; too many wrong tries revoke the link."""
+    if given == invitation.patient.date_of_birth:
+        return True
+    invitation.failed_checks += 1
+    if invitation.failed_checks >= MAX_DOB_ATTEMPTS:
+        invitation.revoked_at = utcnow()
+    audit.record("invitation.dob_mismatch", patient=invitation.patient)
+    db.session.commit()
+    return False
+
+
+def accept_invitation(invitation: Invitation, password: str, phone: str | None) -> User:
+    """Create (or reset) the patient's login and use up the invitation."""
+    patient = invitation.patient
+    user = patient.user
+    if user is None:
+        user = User(role="patient", name=patient.name, session_token=new_token()[1])
+        db.session.add(user)
+        patient.user = user
+    user.email = patient.email
+    user.phone = normalise_phone(phone) or patient.phone
+    patient.phone = user.phone
+    user.password_hash = hash_password(password)
+    invitation.used_at = utcnow()
+    audit.record("invitation.accept", patient=patient, actor=user)
+    db.session.commit()
+    return user

@@ -1,0 +1,228 @@
+"""Database models. Answers are JSON keyed by linkId; everything else is relational.
+
+Timestamps are stored and returned as aware UTC datetimes on every database, so SQLite
+and PostgreSQL behave the same.
+"""
+
+from __future__ import annotations
+
+import secrets
+from datetime import UTC, date, datetime
+from typing import Any
+
+import sqlalchemy as sa
+from flask_login import UserMixin
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from .extensions import db
+
+ROLES = ("patient", "clinician", "admin")
+STAFF_ROLES = ("clinician", "admin")
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class UTCDateTime(sa.types.TypeDecorator):
+    """A timezone-aware UTC datetime on every backend (SQLite drops the zone)."""
+
+    impl = sa.DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetimes are not stored; use utcnow()")
+        return value.astimezone(UTC)
+
+    def process_result_value(self, value, dialect):
+        if value is not None and value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value
+
+
+class User(UserMixin, db.Model):
+    """Anyone who logs in: staff with a role, or a patient linked to a Patient record."""
+
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str | None] = mapped_column(sa.String(254), unique=True)
+    phone: Mapped[str | None] = mapped_column(sa.String(20), unique=True)
+    name: Mapped[str] = mapped_column(sa.String(120))
+    role: Mapped[str] = mapped_column(sa.String(16))
+    password_hash: Mapped[str | None] = mapped_column(sa.String(255))
+    is_enabled: Mapped[bool] = mapped_column(default=True)
+    session_token: Mapped[str] = mapped_column(sa.String(64))
+    failed_logins: Mapped[int] = mapped_column(default=0)
+    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    patient: Mapped[Patient | None] = relationship(
+        back_populates="user", foreign_keys="Patient.user_id"
+    )
+
+    __table_args__ = (sa.CheckConstraint(f"role IN {ROLES}", name="role"),)
+
+    def get_id(self) -> str:
+        # The token is part of the id, so rotating it ends every other session.
+        return f"{self.id}:{self.session_token}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.is_enabled
+
+    @property
+    def is_staff(self) -> bool:
+        return self.role in STAFF_ROLES
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == "admin"
+
+
+class Patient(db.Model):
+    """The clinic's record of a person invited to fill in the questionnaire."""
+
+    __tablename__ = "patients"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # Opaque id for the audit log, which must outlive an erased patient's identity.
+    ref: Mapped[str] = mapped_column(
+        sa.String(32), unique=True, default=lambda: secrets.token_hex(8)
+    )
+    user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"), unique=True)
+    name: Mapped[str] = mapped_column(sa.String(120), index=True)
+    date_of_birth: Mapped[date] = mapped_column(sa.Date)
+    email: Mapped[str | None] = mapped_column(sa.String(254))
+    phone: Mapped[str | None] = mapped_column(sa.String(20))
+    visit_date: Mapped[date | None] = mapped_column(sa.Date, index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+
+    user: Mapped[User | None] = relationship(back_populates="patient", foreign_keys=[user_id])
+    invitations: Mapped[list[Invitation]] = relationship(
+        back_populates="patient", order_by="Invitation.created_at", cascade="all, delete-orphan"
+    )
+
+    def age_on(self, day: date) -> int:
+        before_birthday = (day.month, day.day) < (self.date_of_birth.month, self.date_of_birth.day)
+        return day.year - self.date_of_birth.year - before_birthday
+
+
+class Invitation(db.Model):
+    """A single-use link to set up a patient's account. Only the token's hash is kept."""
+
+    __tablename__ = "invitations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    patient_id: Mapped[int] = mapped_column(sa.ForeignKey("patients.id"), index=True)
+    token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    failed_checks: Mapped[int] = mapped_column(default=0)
+
+    patient: Mapped[Patient] = relationship(back_populates="invitations")
+
+    def state(self, now: datetime) -> str:
+        """One of "usable", "used", "revoked", "expired"."""
+        if self.revoked_at:
+            return "revoked"
+        if self.used_at:
+            return "used"
+        if self.expires_at <= now:
+            return "expired"
+        return "usable"
+
+
+class QuestionnaireResponse(db.Model):
+    """One revision of a patient's answers.
+
+    ``revision`` counts amendments (a reopened submission starts revision n+1 and the
+    earlier one stays as it was). ``lock_version`` is the optimistic lock: every save
+    increments it, and a save made from an out-of-date page is refused.
+    """
+
+    __tablename__ = "questionnaire_responses"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    patient_id: Mapped[int] = mapped_column(sa.ForeignKey("patients.id"), index=True)
+    questionnaire_id: Mapped[str] = mapped_column(sa.String(64))
+    questionnaire_version: Mapped[int]
+    revision: Mapped[int] = mapped_column(default=1)
+    status: Mapped[str] = mapped_column(sa.String(16), default="draft", index=True)
+    answers: Mapped[dict[str, Any]] = mapped_column(sa.JSON, default=dict)
+    pending: Mapped[dict[str, Any]] = mapped_column(sa.JSON, default=dict)
+    sections_done: Mapped[list[str]] = mapped_column(sa.JSON, default=list)
+    alerts_shown: Mapped[dict[str, str]] = mapped_column(sa.JSON, default=dict)
+    is_urgent: Mapped[bool] = mapped_column(default=False, index=True)
+    lock_version: Mapped[int] = mapped_column(default=1)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+    submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    reviewed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    reviewed_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+
+    patient: Mapped[Patient] = relationship()
+    reviewed_by: Mapped[User | None] = relationship()
+
+    __mapper_args__ = {"version_id_col": lock_version}
+    __table_args__ = (
+        sa.UniqueConstraint("patient_id", "revision", name="uq_response_patient_revision"),
+        sa.CheckConstraint("status IN ('draft', 'submitted')", name="status"),
+    )
+
+    @property
+    def is_submitted(self) -> bool:
+        return self.status == "submitted"
+
+
+class Consent(db.Model):
+    """The patient's agreement to the consent text of a given version, with its time."""
+
+    __tablename__ = "consents"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    patient_id: Mapped[int] = mapped_column(sa.ForeignKey("patients.id"), index=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
+    text_version: Mapped[str] = mapped_column(sa.String(16))
+    accepted_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class ClinicianNote(db.Model):
+    """A clinician's note about a patient, kept apart from what the patient answered."""
+
+    __tablename__ = "clinician_notes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    patient_id: Mapped[int] = mapped_column(sa.ForeignKey("patients.id"), index=True)
+    response_id: Mapped[int | None] = mapped_column(sa.ForeignKey("questionnaire_responses.id"))
+    author_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
+    body: Mapped[str] = mapped_column(sa.Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    author: Mapped[User] = relationship()
+
+
+class AuditEvent(db.Model):
+    """Who did what to which patient's record, when and from where. Append-only."""
+
+    __tablename__ = "audit_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
+    actor_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"), index=True)
+    actor_role: Mapped[str | None] = mapped_column(sa.String(16))
+    action: Mapped[str] = mapped_column(sa.String(64), index=True)
+    patient_ref: Mapped[str | None] = mapped_column(sa.String(64), index=True)
+    target: Mapped[str | None] = mapped_column(sa.String(200))
+    ip: Mapped[str | None] = mapped_column(sa.String(64))
+    detail: Mapped[dict[str, Any]] = mapped_column(sa.JSON, default=dict)
+
+    actor: Mapped[User | None] = relationship()

@@ -1,0 +1,55 @@
+"""Password hashing with argon2id, and the rules a new password must meet."""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from flask import current_app
+
+MIN_LENGTH = 10
+COMMON_PASSWORDS_FILE = Path(__file__).parent / "data" / "common-passwords.txt"
+
+
+def _hasher() -> PasswordHasher:
+    config = current_app.config
+    return _cached_hasher(config["ARGON2_TIME_COST"], config["ARGON2_MEMORY_COST"])
+
+
+@cache
+def _cached_hasher(time_cost: int, memory_cost: int) -> PasswordHasher:
+    return PasswordHasher(time_cost=time_cost, memory_cost=memory_cost, parallelism=1)
+
+
+def hash_password(password: str) -> str:
+    return _hasher().hash(password)
+
+
+def verify_password(password_hash: str | None, password: str) -> bool:
+    if not password_hash:
+        # Spend the same effort as a real check so unknown accounts do not answer faster.
+        _hasher().hash(password)
+        return False
+    try:
+        return _hasher().verify(password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+@cache
+def common_passwords() -> frozenset[str]:
+    lines = COMMON_PASSWORDS_FILE.read_text(encoding="utf-8").splitlines()
+    return frozenset(line.strip().lower() for line in lines if line.strip())
+
+
+def password_problem(password: str) -> str | None:
+    """Why ``password`` may not be used, in words for the person choosing it."""
+    if len(password) < MIN_LENGTH:
+        return f"Use at least {MIN_LENGTH} characters"
+    if len(password) > 200:
+        return "Use 200 characters or fewer"
+    if password.lower() in common_passwords():
+        return "This password is too common. Choose one that is harder to guess"
+    return None

@@ -1,0 +1,91 @@
+"""What a section page needs besides the form: progress, error summary, conditions."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from ..questionnaire.answers import display
+from ..questionnaire.definition import Item, Questionnaire, Section
+from ..questionnaire.enable_when import is_enabled
+
+
+@dataclass(frozen=True, slots=True)
+class PageError:
+    anchor: str
+    text: str
+
+
+def field_anchor(item: Item, name: str) -> str:
+    """The id the error summary links to: the first option of a radio or checkbox list."""
+    if item.options or item.type == "boolean":
+        first = "yes" if item.type == "boolean" else item.options[0].code
+        return f"{name}-{first}"
+    return name
+
+
+def page_errors(form, section: Section) -> list[PageError]:
+    """Errors in the order the questions appear, each linking to its field."""
+    found = [PageError(f"confirm_{c.id}", c.message) for c in section.soft_checks
+             if form[f"confirm_{c.id}"].errors]
+    for item in section.questions:
+        field = form[item.link_id]
+        if not item.is_group:
+            found += [PageError(field_anchor(item, item.link_id), f"{item.text}: {e}")
+                      for e in field.errors]
+            continue
+        own = [e for e in field.errors if isinstance(e, str)]
+        found += [PageError(item.link_id, f"{item.text}: {e}") for e in own]
+        for n, entry in enumerate(field.entries):
+            for child in item.items:
+                sub = entry.form[child.link_id]
+                name = f"{item.link_id}-{n}-{child.link_id}"
+                label = f"{item.row_label} {n + 1}, {child.text.lower()}"
+                found += [PageError(field_anchor(child, name), f"{label}: {e}")
+                          for e in sub.errors]
+    return found
+
+
+def conditional_items(
+    q: Questionnaire, section: Section, other_answers: Mapping[str, Any]
+) -> tuple[set[str], dict[str, str], dict[str, str]]:
+    """Decide how each conditional question is shown.
+
+    Returns the items to leave out (their condition is on another page and is false),
+    a JSON rule per item decided on this page (the script shows and hides those at
+    once), and a hint per such item for when the script does not run.
+    """
+    own = {i.link_id for i in section.questions}
+    left_out: set[str] = set()
+    rules: dict[str, str] = {}
+    hints: dict[str, str] = {}
+    for item in section.questions:
+        if not item.enable_when:
+            continue
+        if not any(c.question in own for c in item.enable_when):
+            if not is_enabled(q, item, other_answers):
+                left_out.add(item.link_id)
+            continue
+        rules[item.link_id] = json.dumps({
+            "any": item.enable_behavior == "any",
+            "when": [
+                {"q": c.question, "op": c.operator, "a": _js_answer(c.answer)}
+                for c in item.enable_when
+            ],
+        })
+        first = item.enable_when[0]
+        source = q.item(first.question)
+        wanted = display(source, first.answer) if first.operator == "=" else ""
+        hints[item.link_id] = (
+            f"Answer this if you answered ‘{wanted}’ to ‘{source.text}’"
+            if wanted else "Answer this only if it applies to your answers above"
+        )
+    return left_out, rules, hints
+
+
+def _js_answer(answer: Any) -> Any:
+    if isinstance(answer, bool):
+        return "yes" if answer else "no"
+    return answer

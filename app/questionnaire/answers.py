@@ -1,0 +1,291 @@
+"""Answers: parsing what a patient typed, checking what is stored, showing it back.
+
+Stored answers are JSON keyed by linkId with typed values: booleans as true/false,
+choices as the option code, multi-choice as a list of codes in the order of the
+definition, numbers as numbers, dates as ``YYYY-MM`` or ``YYYY-MM-DD``, repeating groups
+as a list of row objects. Parsing and checking share one function, so a value that was
+accepted from a form is exactly a value that validates when read back.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from collections.abc import Mapping
+from datetime import date
+from typing import Any
+
+from .definition import Item, Questionnaire, Section
+from .enable_when import enabled_link_ids
+
+BOOLEAN_CODES = {"yes": True, "no": False}
+_INTEGER = re.compile(r"[+-]?\d{1,9}")
+_DECIMAL = re.compile(r"[+-]?(\d{1,9}([.,]\d{0,6})?|[.,]\d{1,6})")
+_FORBIDDEN_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_DATE_FORMATS = (
+    (re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})"), ("y", "m", "d")),
+    (re.compile(r"(\d{4})-(\d{1,2})"), ("y", "m")),
+    (re.compile(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})"), ("d", "m", "y")),
+    (re.compile(r"(\d{1,2})[/.-](\d{4})"), ("m", "y")),
+    (re.compile(r"(\d{4})"), ("y",)),
+)
+
+
+class AnswerError(ValueError):
+    """An answer that cannot be accepted; the message is shown beside the field."""
+
+
+def required_message(item: Item) -> str:
+    if item.type in {"choice", "open-choice", "boolean"}:
+        return "Select an answer"
+    if item.type == "multi-choice":
+        exclusive = next((o for o in item.options if o.exclusive), None)
+        if exclusive:
+            return f"Select at least one, or ‘{exclusive.display}’"
+        return "Select at least one"
+    if item.type == "integer" or item.type == "decimal":
+        return "Enter a number"
+    if item.type == "date":
+        return "Enter the month and year"
+    if item.type == "group":
+        return f"Add at least one {(item.row_label or 'row').lower()}"
+    return "Enter your answer"
+
+
+def _range_message(item: Item, low, high) -> str:
+    unit = f" {item.unit}" if item.unit and item.unit != "%" else ("%" if item.unit else "")
+    if low is not None and high is not None:
+        return f"Enter a number from {_fmt(low)} to {_fmt(high)}{unit}"
+    if low is not None:
+        return f"Enter a number of {_fmt(low)}{unit} or more"
+    return f"Enter a number of {_fmt(high)}{unit} or less"
+
+
+def _fmt(number) -> str:
+    return str(int(number)) if float(number).is_integer() else str(number)
+
+
+def _check_range(item: Item, number, today: date) -> None:
+    high = item.upper_bound(today.year)
+    if (item.min is not None and number < item.min) or (high is not None and number > high):
+        raise AnswerError(_range_message(item, item.min, high))
+
+
+def _parse_text(item: Item, raw: str) -> str | None:
+    text = raw.replace("\r\n", "\n").replace("\r", "\n").strip()
+    if item.type == "string":
+        text = " ".join(text.split())
+    if not text:
+        return None
+    if _FORBIDDEN_CHARS.search(text):
+        raise AnswerError("Your answer contains hidden control characters. Please retype it.")
+    if item.max_length and len(text) > item.max_length:
+        raise AnswerError(
+            f"Use {item.max_length:,} characters or fewer (you have used {len(text):,})"
+        )
+    return text
+
+
+def _parse_date(item: Item, raw: str, today: date) -> str | None:
+    text = raw.strip()
+    if not text:
+        return None
+    for pattern, parts in _DATE_FORMATS:
+        match = pattern.fullmatch(text)
+        if match:
+            found = dict(zip(parts, (int(g) for g in match.groups()), strict=True))
+            break
+    else:
+        raise AnswerError("Enter the month and year, for example 03/2019")
+    year, month, day = found["y"], found.get("m"), found.get("d")
+    if month is None:
+        raise AnswerError("Enter the month as well as the year, for example 03/2019")
+    if not 1 <= month <= 12:
+        raise AnswerError("The month must be a number from 1 to 12")
+    if year < 1900:
+        raise AnswerError("Enter a year after 1900")
+    if day is not None and not 1 <= day <= calendar.monthrange(year, month)[1]:
+        raise AnswerError("Enter a real date, for example 03/2019")
+    first_day = date(year, month, day or 1)
+    if item.not_future and first_day > today:
+        raise AnswerError("The date cannot be in the future")
+    return f"{year:04d}-{month:02d}" + (f"-{day:02d}" if day else "")
+
+
+def parse_answer(item: Item, raw: Any, today: date | None = None) -> Any:
+    """Turn form input into a stored value; ``None`` means unanswered.
+
+    ``raw`` is a string, or a list of strings for multi-choice. Raises AnswerError with
+    the message the patient sees.
+    """
+    today = today or date.today()
+    if item.type == "multi-choice":
+        codes = [raw] if isinstance(raw, str) else list(raw or [])
+        if any(not isinstance(c, str) or item.option(c) is None for c in codes):
+            raise AnswerError("Select from the options shown")
+        chosen = [o for o in item.options if o.code in set(codes)]
+        if any(o.exclusive for o in chosen) and len(chosen) > 1:
+            exclusive = next(o for o in chosen if o.exclusive)
+            raise AnswerError(f"Select ‘{exclusive.display}’ on its own, or untick it")
+        return [o.code for o in chosen] or None
+    if isinstance(raw, list):
+        raw = raw[0] if len(raw) == 1 else (raw or None)
+        if isinstance(raw, list):
+            raise AnswerError("Give one answer")
+    if raw is None:
+        return None
+    if not isinstance(raw, str):
+        raise AnswerError("This answer is not in the expected form")
+    if item.type == "boolean":
+        if raw == "":
+            return None
+        if raw not in BOOLEAN_CODES:
+            raise AnswerError("Select Yes or No")
+        return BOOLEAN_CODES[raw]
+    if item.type in {"choice", "open-choice"}:
+        if raw == "":
+            return None
+        if item.option(raw) is None:
+            raise AnswerError("Select one of the options shown")
+        return raw
+    if item.type == "integer":
+        text = raw.strip().replace(" ", "")
+        if not text:
+            return None
+        if not _INTEGER.fullmatch(text):
+            raise AnswerError("Enter a whole number, for example 5")
+        number = int(text)
+        _check_range(item, number, today)
+        return number
+    if item.type == "decimal":
+        text = raw.strip().replace(" ", "")
+        if not text:
+            return None
+        if not _DECIMAL.fullmatch(text):
+            raise AnswerError("Enter a number, for example 72.5")
+        number = float(text.replace(",", "."))
+        _check_range(item, number, today)
+        return int(number) if number.is_integer() else number
+    if item.type == "date":
+        return _parse_date(item, raw, today)
+    if item.type in {"string", "text"}:
+        return _parse_text(item, raw)
+    raise AnswerError("This question does not take an answer")
+
+
+def to_raw(item: Item, value: Any) -> Any:
+    """The form input that would produce ``value`` (the inverse of parse_answer)."""
+    if value is None:
+        return None
+    if item.type == "boolean" and isinstance(value, bool):
+        return "yes" if value else "no"
+    if item.type == "multi-choice":
+        return list(value) if isinstance(value, list) else value
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int | float):
+        return str(value)
+    return value
+
+
+def check_value(item: Item, value: Any, today: date | None = None) -> str | None:
+    """Why a stored value is not a valid answer to ``item``, or None if it is."""
+    if item.is_group:
+        return _check_rows(item, value, today)
+    raw = to_raw(item, value)
+    if not isinstance(raw, str | list) or isinstance(value, bool) != (item.type == "boolean"):
+        return "wrong type"
+    try:
+        parsed = parse_answer(item, raw, today)
+    except AnswerError as exc:
+        return str(exc)
+    if parsed != value or type(parsed) is not type(value):
+        return "not in canonical form"
+    return None
+
+
+def _check_rows(item: Item, rows: Any, today: date | None) -> str | None:
+    if not isinstance(rows, list) or not all(isinstance(r, dict) for r in rows):
+        return "wrong type"
+    if item.max_rows is not None and len(rows) > item.max_rows:
+        return f"at most {item.max_rows} rows"
+    if len(rows) < item.min_rows:
+        return required_message(item)
+    children = {c.link_id: c for c in item.items}
+    for row in rows:
+        if set(row) - set(children):
+            return "unknown field in row"
+        for child in children.values():
+            if child.link_id not in row:
+                if child.required:
+                    return f"{child.link_id}: {required_message(child)}"
+                continue
+            problem = check_value(child, row[child.link_id], today)
+            if problem:
+                return f"{child.link_id}: {problem}"
+    return None
+
+
+def validate_answers(
+    q: Questionnaire,
+    answers: Mapping[str, Any],
+    sections: tuple[Section, ...] | None = None,
+    today: date | None = None,
+) -> dict[str, str]:
+    """Problems with stored answers, keyed by linkId; empty when they are complete and valid.
+
+    Checks types, options and bounds, that required questions that apply are answered,
+    and that no hidden or unknown question has an answer.
+    """
+    problems: dict[str, str] = {}
+    wanted = {i.link_id for s in (sections or q.sections) for i in s.questions}
+    enabled = enabled_link_ids(q, answers)
+    known = {i.link_id for i in q.top_level_items()}
+    for link_id in answers:
+        if link_id not in known:
+            problems[link_id] = "unknown question"
+        elif link_id in wanted and link_id not in enabled:
+            problems[link_id] = "answered although hidden"
+    for item in q.top_level_items():
+        if item.link_id not in wanted or item.link_id not in enabled:
+            continue
+        value = answers.get(item.link_id)
+        if value is None:
+            if item.required or (item.is_group and item.min_rows):
+                problems[item.link_id] = required_message(item)
+            continue
+        problem = check_value(item, value, today)
+        if problem:
+            problems[item.link_id] = problem
+    return problems
+
+
+def display(item: Item, value: Any) -> str:
+    """The answer as the patient chose it, in words."""
+    if value is None or value == []:
+        return ""
+    if item.type == "boolean":
+        return "Yes" if value else "No"
+    if item.type in {"choice", "open-choice"}:
+        option = item.option(value)
+        return option.display if option else str(value)
+    if item.type == "multi-choice":
+        return ", ".join(o.display for o in item.options if o.code in value)
+    if item.type == "date":
+        return display_date(value)
+    if item.type in {"integer", "decimal"}:
+        unit = item.unit or ""
+        return f"{value}{unit}" if unit == "%" else f"{value} {unit}".strip()
+    return str(value)
+
+
+def display_date(value: str) -> str:
+    parts = [int(p) for p in value.split("-")]
+    month = calendar.month_name[parts[1]]
+    if len(parts) == 3:
+        return f"{parts[2]} {month} {parts[0]}"
+    return f"{month} {parts[0]}"
+
+
+def section_of(q: Questionnaire, link_id: str) -> Section:
+    return next(s for s in q.sections if any(i.link_id == link_id for i in s.questions))

@@ -1,0 +1,458 @@
+"""Questionnaire definitions: typed, immutable objects loaded from versioned YAML files.
+
+The shape follows FHIR Questionnaire (linkId, type, required, repeats, answerOption,
+enableWhen) so the export is a mapping, not a translation. A definition is checked as it
+is loaded: a mistake in the file stops start-up with a message naming the item, instead
+of surfacing as a wrong form in front of a patient.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+ITEM_TYPES = {
+    "boolean", "choice", "open-choice", "multi-choice", "integer", "decimal",
+    "date", "string", "text", "display", "group",
+}
+CHOICE_TYPES = {"choice", "open-choice", "multi-choice"}
+OPERATORS = {"=", "!=", ">", "<", ">=", "<=", "exists"}
+THIS_YEAR = "this_year"
+PLACEHOLDER = re.compile(r"\{([a-z0-9_]+)(?::([a-z0-9_]+))?\}")
+
+
+class DefinitionError(ValueError):
+    """A definition file that cannot be used; the message names the offending part."""
+
+
+@dataclass(frozen=True, slots=True)
+class Option:
+    code: str
+    display: str
+    score: int | None = None
+    exclusive: bool = False
+    view: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Condition:
+    question: str
+    operator: str
+    answer: Any = None
+
+
+@dataclass(frozen=True, slots=True)
+class Item:
+    link_id: str
+    text: str
+    type: str
+    section_id: str
+    required: bool = False
+    options: tuple[Option, ...] = ()
+    min: float | None = None
+    max: float | str | None = None
+    max_length: int | None = None
+    unit: str | None = None
+    help: str | None = None
+    widget: str | None = None
+    not_future: bool = False
+    enable_when: tuple[Condition, ...] = ()
+    enable_behavior: str = "all"
+    repeats: bool = False
+    min_rows: int = 0
+    max_rows: int | None = None
+    row_label: str | None = None
+    items: tuple[Item, ...] = ()
+    group: str | None = None
+    option_index: dict[str, Option] = field(default_factory=dict, compare=False, repr=False)
+
+    @property
+    def is_group(self) -> bool:
+        return self.type == "group"
+
+    @property
+    def is_multi(self) -> bool:
+        return self.type == "multi-choice"
+
+    def option(self, code: str) -> Option | None:
+        return self.option_index.get(code)
+
+    def upper_bound(self, this_year: int) -> float | None:
+        """The maximum, with ``this_year`` resolved when asked rather than at load time."""
+        return this_year if self.max == THIS_YEAR else self.max
+
+
+@dataclass(frozen=True, slots=True)
+class SoftCheck:
+    id: str
+    ordered: tuple[str, ...]
+    message: str
+    confirm_label: str
+
+
+@dataclass(frozen=True, slots=True)
+class Section:
+    id: str
+    title: str
+    items: tuple[Item, ...]
+    number: int
+    intro: str | None = None
+    instrument_note: str | None = None
+    soft_checks: tuple[SoftCheck, ...] = ()
+
+    @property
+    def questions(self) -> tuple[Item, ...]:
+        """Items that take an answer (display items only show text)."""
+        return tuple(i for i in self.items if i.type != "display")
+
+
+@dataclass(frozen=True, slots=True)
+class Band:
+    min: int
+    max: int
+    label: str
+
+
+@dataclass(frozen=True, slots=True)
+class Instrument:
+    id: str
+    title: str
+    items: tuple[str, ...]
+    scoring: str
+    range: tuple[int, int]
+    bands: tuple[Band, ...]
+    source: str
+    licence: str
+    attribution: str
+    decimals: int = 0
+    hidden_items_score_zero: bool = False
+    note: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Alert:
+    id: str
+    section: str
+    when: tuple[Condition, ...]
+    title: str
+    text: str
+    enable_behavior: str = "all"
+
+
+@dataclass(frozen=True, slots=True)
+class RowFilter:
+    group: str
+    where: tuple[tuple[str, Any], ...]
+    show: str
+    show_extra: tuple[str, str] | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class HighlightRule:
+    id: str
+    text: str
+    link: str
+    when: tuple[Condition, ...] = ()
+    enable_behavior: str = "all"
+    urgent: bool = False
+    extra: tuple[tuple[str, str], ...] = ()
+    rows: RowFilter | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Questionnaire:
+    id: str
+    version: int
+    url: str
+    title: str
+    status: str
+    publisher: str
+    sections: tuple[Section, ...]
+    instruments: tuple[Instrument, ...]
+    alerts: tuple[Alert, ...]
+    highlights: tuple[HighlightRule, ...]
+    items: dict[str, Item] = field(compare=False, repr=False)
+
+    @property
+    def key(self) -> tuple[str, int]:
+        return (self.id, self.version)
+
+    def section(self, section_id: str) -> Section | None:
+        return next((s for s in self.sections if s.id == section_id), None)
+
+    def item(self, link_id: str) -> Item:
+        return self.items[link_id]
+
+    def top_level_items(self) -> list[Item]:
+        """Every item that holds an answer directly in the answers dict, in form order."""
+        return [i for s in self.sections for i in s.questions]
+
+    def instrument(self, instrument_id: str) -> Instrument | None:
+        return next((i for i in self.instruments if i.id == instrument_id), None)
+
+
+def load_definition(
+    path: Path, disabled_instruments: frozenset[str] = frozenset()
+) -> Questionnaire:
+    """Read and check one definition file.
+
+    ``disabled_instruments`` lets a deployment switch off an instrument whose licence it
+    does not hold: its items disappear from the form and its score from the summary.
+    """
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        raise DefinitionError(f"{path.name}: not valid YAML: {exc}") from exc
+    if not isinstance(raw, dict):
+        raise DefinitionError(f"{path.name}: expected a mapping at the top level")
+    return parse_definition(raw, disabled_instruments)
+
+
+def parse_definition(
+    raw: dict, disabled_instruments: frozenset[str] = frozenset()
+) -> Questionnaire:
+    for key in ("id", "version", "title", "sections"):
+        if key not in raw:
+            raise DefinitionError(f"definition: missing '{key}'")
+    instruments = tuple(_instrument(i) for i in raw.get("instruments", ()))
+    dropped = {
+        link_id for ins in instruments if ins.id in disabled_instruments for link_id in ins.items
+    }
+    sections = tuple(
+        _section(s, number, dropped) for number, s in enumerate(raw["sections"], start=1)
+    )
+    items: dict[str, Item] = {}
+    for section in sections:
+        for item in section.items:
+            for each in (item, *item.items):
+                if each.link_id in items:
+                    raise DefinitionError(f"item '{each.link_id}': linkId used twice")
+                items[each.link_id] = each
+    questionnaire = Questionnaire(
+        id=str(raw["id"]),
+        version=int(raw["version"]),
+        url=str(raw.get("url", f"urn:questionnaire:{raw['id']}")),
+        title=str(raw["title"]),
+        status=str(raw.get("status", "active")),
+        publisher=str(raw.get("publisher", "")),
+        sections=sections,
+        instruments=tuple(i for i in instruments if i.id not in disabled_instruments),
+        alerts=tuple(_alert(a) for a in raw.get("alerts", ())),
+        highlights=tuple(
+            _highlight(h) for h in raw.get("highlights", ())
+            if not _mentions(h, dropped)
+        ),
+        items=items,
+    )
+    _check_references(questionnaire)
+    return questionnaire
+
+
+def _mentions(rule: dict, link_ids: set[str]) -> bool:
+    mentioned = {c["question"] for c in rule.get("when", ())}
+    return bool(mentioned & link_ids)
+
+
+def _options(raw: Any, where: str) -> tuple[Option, ...]:
+    options = []
+    for opt in raw or ():
+        if not isinstance(opt, dict) or "code" not in opt or "display" not in opt:
+            raise DefinitionError(f"{where}: every option needs a code and a display")
+        options.append(
+            Option(
+                code=str(opt["code"]),
+                display=str(opt["display"]),
+                score=opt.get("score"),
+                exclusive=bool(opt.get("exclusive", False)),
+                view=opt.get("view"),
+            )
+        )
+    codes = [o.code for o in options]
+    if len(set(codes)) != len(codes):
+        raise DefinitionError(f"{where}: option codes repeat")
+    return tuple(options)
+
+
+def _conditions(raw: Any, where: str) -> tuple[Condition, ...]:
+    conditions = []
+    for cond in raw or ():
+        op = cond.get("operator")
+        if op not in OPERATORS or "question" not in cond:
+            raise DefinitionError(f"{where}: enableWhen needs a question and one of {OPERATORS}")
+        conditions.append(Condition(str(cond["question"]), op, cond.get("answer")))
+    return tuple(conditions)
+
+
+def _item(raw: dict, section_id: str, group: str | None = None) -> Item:
+    link_id = raw.get("linkId")
+    if not link_id or not re.fullmatch(r"[a-z][a-z0-9_]*", str(link_id)):
+        raise DefinitionError(f"section '{section_id}': item without a valid linkId: {raw!r}")
+    where = f"item '{link_id}'"
+    item_type = raw.get("type")
+    if item_type not in ITEM_TYPES:
+        raise DefinitionError(f"{where}: unknown type {item_type!r}")
+    options = _options(raw.get("options"), where)
+    if item_type in CHOICE_TYPES and not options:
+        raise DefinitionError(f"{where}: a {item_type} item needs options")
+    children = tuple(_item(c, section_id, group=link_id) for c in raw.get("items", ()))
+    if item_type == "group" and not children:
+        raise DefinitionError(f"{where}: a group needs items")
+    if raw.get("repeats") and item_type != "group":
+        raise DefinitionError(f"{where}: only groups repeat here")
+    low, high = raw.get("min"), raw.get("max")
+    if isinstance(low, int | float) and isinstance(high, int | float) and low > high:
+        raise DefinitionError(f"{where}: min is greater than max")
+    if high is not None and not isinstance(high, int | float) and high != THIS_YEAR:
+        raise DefinitionError(f"{where}: max must be a number or '{THIS_YEAR}'")
+    behavior = raw.get("enable_behavior", "all")
+    if behavior not in {"all", "any"}:
+        raise DefinitionError(f"{where}: enable_behavior must be 'all' or 'any'")
+    return Item(
+        link_id=str(link_id),
+        text=str(raw.get("text", "")),
+        type=item_type,
+        section_id=section_id,
+        required=bool(raw.get("required", False)),
+        options=options,
+        min=low,
+        max=high,
+        max_length=raw.get("max_length"),
+        unit=raw.get("unit"),
+        help=raw.get("help"),
+        widget=raw.get("widget"),
+        not_future=bool(raw.get("not_future", False)),
+        enable_when=_conditions(raw.get("enable_when"), where),
+        enable_behavior=behavior,
+        repeats=bool(raw.get("repeats", False)),
+        min_rows=int(raw.get("min_rows", 0)),
+        max_rows=raw.get("max_rows"),
+        row_label=raw.get("row_label"),
+        items=children,
+        group=group,
+        option_index={o.code: o for o in options},
+    )
+
+
+def _section(raw: dict, number: int, dropped: set[str]) -> Section:
+    section_id = raw.get("id")
+    if not section_id:
+        raise DefinitionError(f"section {number}: missing id")
+    items = tuple(
+        _item(i, section_id) for i in raw.get("items", ()) if i.get("linkId") not in dropped
+    )
+    checks = tuple(
+        SoftCheck(c["id"], tuple(c["ordered"]), c["message"], c["confirm_label"])
+        for c in raw.get("soft_checks", ())
+        if not set(c["ordered"]) & dropped
+    )
+    note = raw.get("instrument_note")
+    return Section(
+        id=section_id,
+        title=raw.get("title", section_id),
+        items=items,
+        number=number,
+        intro=raw.get("intro"),
+        instrument_note=None if note in dropped else note,
+        soft_checks=checks,
+    )
+
+
+def _instrument(raw: dict) -> Instrument:
+    where = f"instrument '{raw.get('id')}'"
+    if raw.get("scoring") not in {"sum", "mean"}:
+        raise DefinitionError(f"{where}: scoring must be 'sum' or 'mean'")
+    return Instrument(
+        id=raw["id"],
+        title=raw["title"],
+        items=tuple(raw["items"]),
+        scoring=raw["scoring"],
+        range=tuple(raw["range"]),
+        bands=tuple(Band(b["min"], b["max"], b["label"]) for b in raw.get("bands", ())),
+        source=raw.get("source", ""),
+        licence=raw.get("licence", ""),
+        attribution=raw.get("attribution", ""),
+        decimals=int(raw.get("decimals", 0)),
+        hidden_items_score_zero=bool(raw.get("hidden_items_score_zero", False)),
+        note=raw.get("note"),
+    )
+
+
+def _alert(raw: dict) -> Alert:
+    return Alert(
+        id=raw["id"],
+        section=raw["section"],
+        when=_conditions(raw["when"], f"alert '{raw['id']}'"),
+        title=raw["title"],
+        text=raw["text"],
+        enable_behavior=raw.get("enable_behavior", "all"),
+    )
+
+
+def _highlight(raw: dict) -> HighlightRule:
+    rows = raw.get("rows")
+    row_filter = None
+    if rows:
+        extra = rows.get("show_extra")
+        row_filter = RowFilter(
+            group=rows["group"],
+            where=tuple(rows.get("where", {}).items()),
+            show=rows["show"],
+            show_extra=(extra["needs"], extra["text"]) if extra else None,
+        )
+    return HighlightRule(
+        id=raw["id"],
+        text=raw["text"],
+        link=raw["link"],
+        when=_conditions(raw.get("when"), f"highlight '{raw['id']}'"),
+        enable_behavior=raw.get("enable_behavior", "all"),
+        urgent=bool(raw.get("urgent", False)),
+        extra=tuple((e["needs"], e["text"]) for e in raw.get("extra", ())),
+        rows=row_filter,
+    )
+
+
+def _check_condition(q: Questionnaire, cond: Condition, where: str, before: set[str] | None):
+    target = q.items.get(cond.question)
+    if target is None:
+        raise DefinitionError(f"{where}: enableWhen names unknown item '{cond.question}'")
+    if before is not None and cond.question not in before:
+        raise DefinitionError(f"{where}: enableWhen must refer to an earlier item")
+    if cond.operator == "exists" or target.type not in CHOICE_TYPES:
+        return
+    if target.option(str(cond.answer)) is None and not isinstance(cond.answer, int):
+        raise DefinitionError(f"{where}: '{cond.answer}' is not an option of '{cond.question}'")
+
+
+def _check_references(q: Questionnaire) -> None:
+    seen: set[str] = set()
+    for item in q.top_level_items():
+        for cond in item.enable_when:
+            _check_condition(q, cond, f"item '{item.link_id}'", seen)
+        seen.add(item.link_id)
+        seen.update(child.link_id for child in item.items)
+    for ins in q.instruments:
+        for link_id in ins.items:
+            if link_id not in q.items:
+                raise DefinitionError(f"instrument '{ins.id}': unknown item '{link_id}'")
+    section_ids = {s.id for s in q.sections}
+    for alert in q.alerts:
+        if alert.section not in section_ids:
+            raise DefinitionError(f"alert '{alert.id}': unknown section '{alert.section}'")
+        for cond in alert.when:
+            _check_condition(q, cond, f"alert '{alert.id}'", None)
+    for rule in q.highlights:
+        where = f"highlight '{rule.id}'"
+        for cond in rule.when:
+            _check_condition(q, cond, where, None)
+        texts = [rule.text, *(t for _, t in rule.extra)]
+        for name, modifier in (m for t in texts for m in PLACEHOLDER.findall(t)):
+            if modifier == "" and name not in q.items and name != "rows":
+                raise DefinitionError(f"{where}: placeholder '{{{name}}}' names no item")
+        if rule.link not in q.items:
+            raise DefinitionError(f"{where}: links to unknown item '{rule.link}'")
+        if rule.rows and rule.rows.group not in q.items:
+            raise DefinitionError(f"{where}: rows of unknown group '{rule.rows.group}'")

@@ -1,0 +1,41 @@
+"""Where a patient is in the questionnaire: which sections are done, where to resume."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from .answers import validate_answers
+from .definition import Questionnaire, Section
+
+
+@dataclass(frozen=True, slots=True)
+class SectionState:
+    section: Section
+    done: bool
+
+
+def section_states(
+    q: Questionnaire, answers: Mapping[str, Any], saved_sections: Iterable[str]
+) -> list[SectionState]:
+    """A section is done when it was saved and its stored answers are complete.
+
+    An earlier answer can make a question in a finished section apply again (for
+    example changing sex recorded at birth brings back the pregnancy question); that
+    section then counts as unfinished until it is saved again.
+    """
+    saved = set(saved_sections)
+    states = []
+    for section in q.sections:
+        done = section.id in saved and not validate_answers(q, answers, (section,))
+        states.append(SectionState(section, done))
+    return states
+
+
+def first_unfinished(states: list[SectionState]) -> Section | None:
+    return next((s.section for s in states if not s.done), None)
+
+
+def percent_done(states: list[SectionState]) -> int:
+    return round(100 * sum(s.done for s in states) / len(states)) if states else 0

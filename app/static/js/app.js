@@ -1,0 +1,123 @@
+/* SCS Intake: small enhancements. Every page also works without this script. */
+(function () {
+  "use strict";
+  document.documentElement.classList.add("js");
+
+  function valuesOf(form, name) {
+    var values = [];
+    form.querySelectorAll('[name="' + name + '"]').forEach(function (el) {
+      if ((el.type === "radio" || el.type === "checkbox") && !el.checked) { return; }
+      if (el.value !== "") { values.push(el.value); }
+    });
+    return values;
+  }
+
+  function holds(form, cond) {
+    var values = valuesOf(form, cond.q);
+    var wanted = String(cond.a);
+    if (cond.op === "exists") { return (values.length > 0) === Boolean(cond.a); }
+    if (!values.length) { return false; }
+    return values.some(function (v) {
+      switch (cond.op) {
+        case "=": return v === wanted;
+        case "!=": return v !== wanted;
+        case ">": return Number(v) > Number(cond.a);
+        case "<": return Number(v) < Number(cond.a);
+        case ">=": return Number(v) >= Number(cond.a);
+        case "<=": return Number(v) <= Number(cond.a);
+      }
+      return false;
+    });
+  }
+
+  function applyConditions(form) {
+    form.querySelectorAll("[data-enable-when]").forEach(function (block) {
+      var rule = JSON.parse(block.getAttribute("data-enable-when"));
+      var results = rule.when.map(function (c) { return holds(form, c); });
+      var show = rule.any ? results.some(Boolean) : results.every(Boolean);
+      block.hidden = !show;
+    });
+  }
+
+  function syncBodyMap(form) {
+    form.querySelectorAll("[data-body-map]").forEach(function (map) {
+      var name = map.getAttribute("data-body-map");
+      if (!name) { return; }
+      map.querySelectorAll("[data-region]").forEach(function (shape) {
+        var box = document.getElementById(name + "-" + shape.getAttribute("data-region"));
+        shape.classList.toggle("selected", Boolean(box && box.checked));
+      });
+    });
+  }
+
+  function setUpBodyMap(form) {
+    form.querySelectorAll("[data-body-map]").forEach(function (map) {
+      var name = map.getAttribute("data-body-map");
+      if (!name) { return; }
+      map.addEventListener("click", function (event) {
+        var region = event.target.getAttribute && event.target.getAttribute("data-region");
+        var box = region && document.getElementById(name + "-" + region);
+        if (box) {
+          box.checked = !box.checked;
+          box.dispatchEvent(new Event("change", { bubbles: true }));
+        }
+      });
+    });
+  }
+
+  function setUpAutosave(form) {
+    var url = form.getAttribute("data-autosave-url");
+    var status = document.getElementById("autosave-status");
+    if (!url || !window.fetch) { return; }
+    var dirty = false;
+    var busy = false;
+    form.addEventListener("input", function () { dirty = true; });
+    form.addEventListener("change", function () { dirty = true; });
+    window.setInterval(function () {
+      if (!dirty || busy) { return; }
+      dirty = false;
+      busy = true;
+      var data = new FormData(form);
+      data.delete("action");
+      fetch(url, { method: "POST", body: data, credentials: "same-origin",
+                   headers: { "X-Requested-With": "fetch" } })
+        .then(function (response) {
+          return response.json().then(function (body) { return { ok: response.ok, body: body }; });
+        })
+        .then(function (result) {
+          if (result.ok && result.body.saved) {
+            var lock = form.querySelector('[name="lock_version"]');
+            if (lock) { lock.value = result.body.lock_version; }
+            if (status) { status.textContent = "Draft saved at " + result.body.saved_at + "."; }
+          } else if (status && result.body.message) {
+            status.textContent = result.body.message;
+          }
+        })
+        .catch(function () {
+          dirty = true;
+          if (status) { status.textContent = "Could not save a draft just now. Your answers are still on this page."; }
+        })
+        .then(function () { busy = false; });
+    }, 20000);
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    document.querySelectorAll("form").forEach(function (form) {
+      if (form.querySelector("[data-enable-when]")) {
+        applyConditions(form);
+        form.addEventListener("change", function () { applyConditions(form); });
+      }
+      if (form.querySelector("[data-body-map]")) {
+        setUpBodyMap(form);
+        syncBodyMap(form);
+        form.addEventListener("change", function () { syncBodyMap(form); });
+      }
+      setUpAutosave(form);
+    });
+    var summary = document.querySelector("[data-focus-on-load]");
+    if (summary) { summary.focus(); }
+    document.querySelectorAll("[data-print]").forEach(function (button) {
+      button.addEventListener("click", function () { window.print(); });
+    });
+  });
+})();

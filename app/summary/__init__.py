@@ -1,0 +1,1 @@
+"""The specialist's summary, built from a definition and answers by pure functions."""

@@ -1,0 +1,61 @@
+"""Every answer in words, section by section: the check page, the copy and the summary."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from ..questionnaire.answers import display
+from ..questionnaire.definition import Questionnaire, Section
+from ..questionnaire.enable_when import enabled_link_ids
+
+NOT_ANSWERED = "Not answered"
+
+
+@dataclass(frozen=True, slots=True)
+class AnswerRow:
+    link_id: str
+    question: str
+    answer: str
+    answered: bool
+    lines: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class SectionAnswers:
+    section: Section
+    rows: tuple[AnswerRow, ...]
+
+
+def _group_lines(item, rows: list[dict]) -> tuple[str, ...]:
+    lines = []
+    for n, row in enumerate(rows, start=1):
+        parts = [
+            f"{child.text}: {display(child, row[child.link_id])}"
+            for child in item.items
+            if row.get(child.link_id) is not None
+        ]
+        lines.append(f"{item.row_label or 'Row'} {n}. " + "; ".join(parts))
+    return tuple(lines)
+
+
+def answer_list(q: Questionnaire, answers: Mapping[str, Any]) -> list[SectionAnswers]:
+    """Questions that apply, with the answer in words or "Not answered"."""
+    enabled = enabled_link_ids(q, answers)
+    result = []
+    for section in q.sections:
+        rows = []
+        for item in section.questions:
+            if item.link_id not in enabled:
+                continue
+            value = answers.get(item.link_id)
+            if item.is_group:
+                lines = _group_lines(item, value or [])
+                summary = f"{len(lines)} added" if lines else "None added"
+                rows.append(AnswerRow(item.link_id, item.text, summary, bool(lines), lines))
+                continue
+            shown = display(item, value)
+            rows.append(AnswerRow(item.link_id, item.text, shown or NOT_ANSWERED, bool(shown)))
+        result.append(SectionAnswers(section, tuple(rows)))
+    return result

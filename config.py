@@ -1,0 +1,108 @@
+"""Configuration classes, read from the environment.
+
+One base class holds the safe defaults; each environment changes only what differs.
+Secrets never have a usable default in production: ``ProductionConfig.check`` refuses to
+start without a real ``SECRET_KEY``.
+"""
+
+import os
+from datetime import timedelta
+
+DEV_SECRET_KEY = "dev-only-not-secret"  # noqa: S105 - refused in production by check()
+
+
+def env_bool(name: str, default: bool = False) -> bool:
+    """Parse a yes/no environment variable; "false" and "0" mean False."""
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def env_int(name: str, default: int) -> int:
+    value = os.environ.get(name)
+    return int(value) if value else default
+
+
+class Config:
+    SECRET_KEY = os.environ.get("SECRET_KEY", DEV_SECRET_KEY)
+    # None means "a SQLite file in the instance folder", resolved in create_app.
+    SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL")
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+
+    BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:5000")
+    CLINIC_NAME = os.environ.get("CLINIC_NAME", "Pain Clinic")
+    CLINIC_PHONE = os.environ.get("CLINIC_PHONE", "the clinic's usual number")
+    CRISIS_LINE = os.environ.get("CRISIS_LINE", "Tele-MANAS 14416 (1-800-891-4416)")
+    EMERGENCY_NUMBER = os.environ.get("EMERGENCY_NUMBER", "112")
+
+    INVITATION_DAYS = env_int("INVITATION_DAYS", 14)
+
+    # Sessions: the signed cookie carries only ids; idle limits are enforced per request.
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", False)
+    PERMANENT_SESSION_LIFETIME = timedelta(hours=12)
+    STAFF_IDLE_MINUTES = env_int("STAFF_IDLE_MINUTES", 15)
+    PATIENT_IDLE_MINUTES = env_int("PATIENT_IDLE_MINUTES", 30)
+    REMEMBER_COOKIE_DURATION = timedelta(seconds=0)
+
+    # A patient may type for longer than an hour; the token lives as long as the session.
+    WTF_CSRF_TIME_LIMIT = None
+
+    MAX_CONTENT_LENGTH = 256 * 1024
+    MAX_FORM_PARTS = 1000
+
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    RATELIMIT_ENABLED = True
+    LOGIN_LIMIT = os.environ.get("LOGIN_LIMIT", "10 per minute")
+    LOCKOUT_FAILURES = env_int("LOCKOUT_FAILURES", 5)
+    LOCKOUT_MINUTES = env_int("LOCKOUT_MINUTES", 15)
+
+    # argon2id parameters (OWASP: m=19 MiB, t=2, p=1 is the floor).
+    ARGON2_TIME_COST = 2
+    ARGON2_MEMORY_COST = 19 * 1024
+
+    SEND_SECURITY_HEADERS = True
+    HSTS = False
+
+    @classmethod
+    def check(cls) -> None:
+        """Refuse configurations that are unsafe for this environment."""
+
+
+class DevelopmentConfig(Config):
+    DEBUG = False
+
+
+class TestingConfig(Config):
+    TESTING = True
+    SECRET_KEY = "testing-secret-key"  # noqa: S105
+    SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL")
+    WTF_CSRF_ENABLED = False
+    RATELIMIT_ENABLED = False
+    ARGON2_TIME_COST = 1
+    ARGON2_MEMORY_COST = 1024
+    BASE_URL = "http://localhost"
+
+
+class ProductionConfig(Config):
+    SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", True)
+    HSTS = True
+
+    @classmethod
+    def check(cls) -> None:
+        key = os.environ.get("SECRET_KEY", "")
+        if not key or key == DEV_SECRET_KEY or len(key) < 32:
+            raise RuntimeError(
+                "SECRET_KEY must be set to a random value of at least 32 characters "
+                'in production, e.g. python -c "import secrets; print(secrets.token_hex(32))"'
+            )
+        cls.SECRET_KEY = key
+
+
+CONFIGS = {
+    "development": DevelopmentConfig,
+    "testing": TestingConfig,
+    "production": ProductionConfig,
+}
