@@ -6,6 +6,7 @@ from datetime import date
 
 import click
 from flask import Flask
+from flask.cli import AppGroup, with_appcontext
 from sqlalchemy import select
 
 from .extensions import db
@@ -38,8 +39,8 @@ def create_staff(email: str, password: str, name: str, role: str) -> User:
     return user
 
 
-users = click.Group("users", help="Manage staff accounts.")
-invite = click.Group("invite", help="Invite patients.")
+users = AppGroup("users", help="Manage staff accounts.")
+invite = AppGroup("invite", help="Invite patients.")
 
 
 @users.command("create")
@@ -73,6 +74,7 @@ DEMO_STAFF = (
 
 
 @click.command("seed-demo")
+@with_appcontext
 def seed_demo() -> None:
     """Create a demo clinic (idempotent) and print its logins and an invitation link."""
     for role, email, password, name in DEMO_STAFF:

@@ -23,9 +23,16 @@ PATIENT_PASSWORD = "my-garden-has-roses"
 DOB = date(1961, 4, 12)
 
 
-@pytest.fixture
-def app(tmp_path):
-    url = os.environ.get("TEST_DATABASE_URL") or f"sqlite:///{tmp_path / 'test.db'}"
+DATABASES = ["sqlite"] + (["postgresql"] if os.environ.get("TEST_DATABASE_URL") else [])
+
+
+@pytest.fixture(params=DATABASES)
+def app(request, tmp_path):
+    """The app on a fresh database: SQLite always, PostgreSQL too when TEST_DATABASE_URL is set."""
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path / 'test.db'}"
+    else:
+        url = os.environ["TEST_DATABASE_URL"]
     app = create_app("testing", SQLALCHEMY_DATABASE_URI=url)
     with app.app_context():
         db.drop_all()

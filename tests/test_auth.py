@@ -1,0 +1,198 @@
+"""Logging in, invitations and logging out."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+
+from app.extensions import db
+from app.invitations import find_invitation
+from app.models import utcnow
+from app.security import safe_next_url
+
+from .conftest import PATIENT_PASSWORD, STAFF_PASSWORD
+
+WRONG = "The email address, mobile number or password is not right"
+
+
+def test_staff_log_in_with_email_and_password(clinic, person, client):
+    email = clinic.staff("clinician")
+    response = person.login(email)
+    assert response.headers["Location"] == "/"
+    assert client.get("/").headers["Location"].endswith("/clinic/")
+
+
+@pytest.mark.parametrize(("identifier", "password"), [
+    ("clinician@clinic.example", "wrong-password-123"),
+    ("nobody@clinic.example", STAFF_PASSWORD),
+])
+def test_unknown_user_and_wrong_password_get_the_same_message(clinic, person, identifier,
+                                                               password):
+    clinic.staff("clinician")
+    page = person.login(identifier, password).get_data(as_text=True)
+    assert WRONG in page
+
+
+def test_repeated_failures_lock_the_account_for_a_while(clinic, person):
+    email = clinic.staff("clinician")
+    for _ in range(5):
+        person.login(email, "wrong-password-123")
+    assert WRONG in person.login(email).get_data(as_text=True)
+
+
+def test_passwords_are_stored_as_argon2_hashes(clinic, app):
+    clinic.staff("admin")
+    with app.app_context():
+        from sqlalchemy import select
+
+        from app.models import User
+        user = db.session.scalar(select(User))
+        assert user.password_hash.startswith("$argon2id$")
+        assert STAFF_PASSWORD not in user.password_hash
+
+
+def test_logout_ends_the_session_and_an_old_cookie_stops_working(clinic, person, client):
+    person.login(clinic.staff("clinician"))
+    stolen = client.get_cookie("session").value
+    person.logout()
+    client.set_cookie("session", stolen)
+    assert client.get("/clinic/").status_code == 302
+
+
+def test_idle_session_is_logged_out(clinic, person, client, app):
+    person.login(clinic.staff("clinician"))
+    with client.session_transaction() as session:
+        session["last_seen"] -= 16 * 60
+    response = client.get("/clinic/")
+    assert "/auth/login" in response.headers["Location"]
+
+
+@pytest.mark.parametrize(("target", "safe"), [
+    ("/intake/", "/intake/"), ("/clinic/?q=1", "/clinic/?q=1"),
+    ("https://evil.example/", "/"), ("//evil.example", "/"), ("/\\evil.example", "/"),
+    ("javascript:alert(1)", "/"), ("", "/"), (None, "/"),
+])
+def test_safe_next_url_allows_only_local_paths(target, safe):
+    assert safe_next_url(target, "/") == safe
+
+
+def test_login_does_not_redirect_off_site(clinic, person, client):
+    email = clinic.staff("clinician")
+    response = client.post("/auth/login?next=//evil.example/x",
+                           data={"identifier": email, "password": STAFF_PASSWORD})
+    assert response.headers["Location"] == "/"
+
+
+def test_invitation_sets_up_the_patient_and_logs_them_in(clinic, person, client):
+    _, token = clinic.invite()
+    page = client.get(f"/auth/invitation/{token}").get_data(as_text=True)
+    assert "Welcome, Meena Kumari" in page
+    response = person.accept(token)
+    assert response.headers["Location"].endswith("/intake/")
+    person.logout()
+    assert person.login("meena@example.org", PATIENT_PASSWORD).status_code == 302
+
+
+def test_an_invitation_works_only_once(clinic, person, client):
+    _, token = clinic.invite()
+    person.accept(token)
+    person.logout()
+    response = client.get(f"/auth/invitation/{token}")
+    assert response.status_code == 410
+    assert "already been used" in response.get_data(as_text=True)
+
+
+def test_an_expired_invitation_gets_a_clear_page(clinic, app, client):
+    _, token = clinic.invite()
+    with app.app_context():
+        find_invitation(token).expires_at = utcnow() - timedelta(minutes=1)
+        db.session.commit()
+    response = client.get(f"/auth/invitation/{token}")
+    assert response.status_code == 410
+    assert "This link has expired" in response.get_data(as_text=True)
+
+
+def test_a_revoked_invitation_gets_a_clear_page(clinic, app, client):
+    _, token = clinic.invite()
+    with app.app_context():
+        find_invitation(token).revoked_at = utcnow()
+        db.session.commit()
+    assert "cancelled this link" in client.get(f"/auth/invitation/{token}").get_data(as_text=True)
+
+
+@pytest.mark.parametrize("token", ["nonsense", "x" * 500, "%00", "..etc-passwd"])
+def test_an_unknown_invitation_is_a_404_page_not_a_crash(client, token):
+    response = client.get(f"/auth/invitation/{token}")
+    assert response.status_code == 404
+    assert "This link does not work" in response.get_data(as_text=True)
+
+
+def test_wrong_date_of_birth_is_refused_and_five_tries_revoke_the_link(clinic, person):
+    _, token = clinic.invite()
+    wrong = date(1970, 1, 1)
+    page = person.accept(token, dob=wrong).get_data(as_text=True)
+    assert "does not match the clinic&#39;s record" in page
+    for _ in range(4):
+        response = person.accept(token, dob=wrong)
+    assert response.status_code == 410
+    assert person.accept(token).status_code == 410
+
+
+@pytest.mark.parametrize(("password", "confirm", "message"), [
+    ("short", "short", "Use at least 10 characters"),
+    ("password123", "password123", "too common"),
+    ("a-fine-long-password", "a-different-one!!", "The two passwords are different"),
+])
+def test_weak_or_mismatched_passwords_are_refused(clinic, client, password, confirm, message):
+    _, token = clinic.invite()
+    page = client.post(f"/auth/invitation/{token}", data={
+        "dob_day": "12", "dob_month": "4", "dob_year": "1961",
+        "password": password, "confirm": confirm,
+    }).get_data(as_text=True)
+    assert message in page
+
+
+def test_impossible_date_of_birth_gets_a_message(clinic, client):
+    _, token = clinic.invite()
+    page = client.post(f"/auth/invitation/{token}", data={
+        "dob_day": "31", "dob_month": "2", "dob_year": "1961",
+        "password": PATIENT_PASSWORD, "confirm": PATIENT_PASSWORD,
+    }).get_data(as_text=True)
+    assert "Enter a real date of birth" in page
+
+
+def test_patients_cannot_open_clinic_pages(patient, client):
+    assert client.get("/clinic/").status_code == 403
+    assert client.get("/clinic/invite").status_code == 403
+    assert client.get("/admin/staff").status_code == 403
+
+
+def test_staff_cannot_open_the_patient_wizard(clinic, person, client):
+    person.login(clinic.staff("clinician"))
+    assert client.get("/intake/section/about").status_code == 403
+
+
+def test_anonymous_visitors_are_sent_to_login(client):
+    response = client.get("/intake/section/about")
+    assert "/auth/login?next=" in response.headers["Location"]
+
+
+def test_staff_can_invite_a_patient_from_a_page(clinic, person, client):
+    person.login(clinic.staff("clinician"))
+    response = client.post("/clinic/invite", data={
+        "name": "Arjun Rao", "date_of_birth": "1955-02-01", "email": "arjun@example.org",
+        "visit_date": "2027-02-01",
+    })
+    page = response.get_data(as_text=True)
+    assert "Arjun Rao is invited" in page
+    assert "/auth/invitation/" in page
+
+
+def test_the_invite_page_explains_bad_input(clinic, person, client):
+    person.login(clinic.staff("clinician"))
+    page = client.post("/clinic/invite", data={"name": "", "date_of_birth": "2999-01-01",
+                                               "email": "not-an-email"}).get_data(as_text=True)
+    assert "Enter the patient&#39;s name" in page
+    assert "The date of birth must be in the past" in page
+    assert "Enter a real email address" in page

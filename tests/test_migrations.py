@@ -1,0 +1,60 @@
+"""Migrations are the only way the schema is made, and they match the models."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from flask_migrate import downgrade, upgrade
+from sqlalchemy import create_engine, inspect, text
+
+from app import ROOT, create_app
+from app.extensions import db
+
+TARGETS = ["sqlite"] + (["postgresql"] if os.environ.get("TEST_DATABASE_URL") else [])
+
+
+@pytest.fixture(params=TARGETS)
+def empty_app(request, tmp_path):
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path / 'migrate.db'}"
+    else:
+        url = os.environ["TEST_DATABASE_URL"]
+        engine = create_engine(url)
+        with engine.begin() as conn:
+            conn.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
+        engine.dispose()
+    app = create_app("testing", SQLALCHEMY_DATABASE_URI=url)
+    yield app
+    with app.app_context():
+        db.engine.dispose()
+
+
+def test_there_is_a_single_migration_head():
+    from alembic.config import Config
+
+    config = Config(str(ROOT / "migrations" / "alembic.ini"))
+    config.set_main_option("script_location", str(ROOT / "migrations"))
+    assert len(ScriptDirectory.from_config(config).get_heads()) == 1
+
+
+def test_upgrade_on_an_empty_database_matches_the_models(empty_app):
+    with empty_app.app_context():
+        upgrade()
+        with db.engine.connect() as conn:
+            context = MigrationContext.configure(conn, opts={"compare_type": True})
+            diff = compare_metadata(context, db.metadata)
+        assert diff == []
+
+
+def test_downgrade_to_base_removes_every_table(empty_app):
+    with empty_app.app_context():
+        upgrade()
+        downgrade(revision="base")
+        tables = set(inspect(db.engine).get_table_names()) - {"alembic_version"}
+        assert tables == set()
+        upgrade()
+        assert "questionnaire_responses" in inspect(db.engine).get_table_names()
