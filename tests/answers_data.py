@@ -143,3 +143,44 @@ def with_changes(posts, section, changes: dict[str, list[str] | str | None]):
             rows.append((key, v))
     result[section] = rows
     return result
+
+
+def _answers(**changes):
+    """FUSION_PATIENT_STORED with changes; a value of None removes the answer."""
+    result = {**FUSION_PATIENT_STORED, **changes}
+    return {k: v for k, v in result.items() if v is not None}
+
+
+NO_ROWS = {"procedures": None, "surgeries": None}
+
+CRPS_PATIENT_STORED = _answers(
+    completed_by="self", helper_relation=None, sex="female", pregnant="no",
+    preferred_language="english", preferred_language_other=None,
+    communication_needs=["none"], occupational_risks=["none"],
+    pain_regions=["arm_r", "hand_r"], main_pain_area="arms", leg_pain_percent=None,
+    pain_cause="injury", diagnoses=["crps"], diagnoses_other=None,
+    pain_descriptors=["burning", "touch_sensitive", "cold"],
+    phq9_9="2", phq9_2="3", procedures_had=False, spine_surgery=False, **NO_ROWS,
+    blood_thinners="no", blood_thinner_names=None, implanted_devices=["none"],
+    mri_needed="no", allergies=False, allergy_details=None,
+    medications=[{"med_name": "Amitriptyline", "med_kind": "antidepressant",
+                  "med_dose": "10 mg at night", "med_current": True,
+                  "med_duration": "6_12_months", "med_relief": "a_little"}],
+)
+
+DIABETIC_PATIENT_STORED = _answers(
+    completed_by="self", helper_relation=None, preferred_language="hindi",
+    preferred_language_other=None, communication_needs=["none"],
+    occupational_risks=["none"], pain_regions=["lower_leg_l", "lower_leg_r", "foot_l", "foot_r"],
+    main_pain_area="legs", leg_pain_percent=100, pain_cause="diabetes",
+    diagnoses=["diabetic_neuropathy"], diagnoses_other=None,
+    procedures_had=False, spine_surgery=False, **NO_ROWS,
+    prior_neuromodulation=True, prior_neuromodulation_kind="trial_only",
+    prior_neuromodulation_year=2022,
+    blood_thinners="dont_know", blood_thinner_names=None, bleeding_disorder=True,
+    diabetes=True, hba1c=9.1, infection_current=True, immunosuppressed=True,
+    implanted_devices=["none"], mrsa_history="yes", mri_needed="dont_know", diathermy="yes",
+    allergies=False, allergy_details=None, smoking="current",
+    substance_use="yes", substance_treatment="past", support_person=False,
+    medications=None,
+)

@@ -83,6 +83,28 @@ class Clinic:
                 db.session.expunge(response)
             return response
 
+    def with_answers(self, name, answers, visit=None, submitted=True, dob=DOB, urgent=None):
+        """A patient whose response is stored directly (no pages), for workspace tests."""
+        from app.definitions import current
+        from app.models import utcnow
+        from app.summary.highlights import has_urgent
+
+        with self.app.app_context():
+            patient = Patient(name=name, date_of_birth=dob, email=None,
+                              visit_date=visit or date(2027, 1, 15))
+            db.session.add(patient)
+            db.session.flush()
+            q = current()
+            db.session.add(QuestionnaireResponse(
+                patient_id=patient.id, questionnaire_id=q.id, questionnaire_version=q.version,
+                revision=1, status="submitted" if submitted else "draft", answers=answers,
+                pending={}, sections_done=[s.id for s in q.sections], alerts_shown={},
+                is_urgent=has_urgent(q, answers) if urgent is None else urgent,
+                submitted_at=utcnow() if submitted else None,
+            ))
+            db.session.commit()
+            return patient.id
+
     def patient(self, patient_id) -> Patient:
         with self.app.app_context():
             patient = db.session.get(Patient, patient_id)
@@ -151,6 +173,14 @@ def patient(clinic, person):
     assert person.accept(token).status_code == 302
     assert person.consent().status_code == 302
     return patient_id
+
+
+@pytest.fixture
+def staff(app, clinic):
+    """A second browser, logged in as a clinician."""
+    client = app.test_client()
+    Person(client).login(clinic.staff("clinician"))
+    return client
 
 
 @pytest.fixture

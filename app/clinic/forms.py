@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from flask_wtf import FlaskForm
-from wtforms import DateField, EmailField, StringField, TelField
+from wtforms import DateField, EmailField, HiddenField, StringField, TelField, TextAreaField
 from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
 
 
@@ -23,3 +23,15 @@ class InvitePatientForm(FlaskForm):
     def validate_date_of_birth(self, field):
         if field.data and not date(1900, 1, 1) <= field.data <= date.today():
             raise ValidationError("The date of birth must be in the past")
+
+
+class NoteForm(FlaskForm):
+    body = TextAreaField("Add a clinician note", validators=[
+        DataRequired("Write the note before saving it"),
+        Length(max=5000, message="Use 5,000 characters or fewer")])
+
+
+class RevisionForm(FlaskForm):
+    """A button acting on one revision (mark reviewed, reopen)."""
+
+    revision = HiddenField(validators=[DataRequired()])

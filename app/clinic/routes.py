@@ -1,13 +1,29 @@
-"""Clinic pages for clinicians and admins."""
+"""Clinic pages for clinicians and admins: worklist, summary, notes, print and PDF."""
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, render_template
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_login import current_user
 
+from .. import audit, definitions
 from ..access import staff_required
+from ..extensions import db
 from ..invitations import invite_patient
-from .forms import InvitePatientForm
+from ..models import Patient, QuestionnaireResponse
+from ..pdf import render_pdf
+from ..summary.builder import PatientInfo, build_summary
+from . import services
+from .forms import InvitePatientForm, NoteForm, RevisionForm
 
 bp = Blueprint("clinic", __name__, url_prefix="/clinic")
 
@@ -15,7 +31,128 @@ bp = Blueprint("clinic", __name__, url_prefix="/clinic")
 @bp.get("/")
 @staff_required
 def worklist():
-    return render_template("clinic/worklist.html", rows=[])
+    status = request.args.get("status") or None
+    search = (request.args.get("q") or "")[:120]
+    page_number = request.args.get("page", "1")
+    page_number = int(page_number) if page_number.isdigit() else 1
+    page = services.worklist(status, search, page_number, len(definitions.current().sections))
+    return render_template("clinic/worklist.html", page=page, status=status, search=search,
+                           statuses=services.STATUSES)
+
+
+def _patient_or_404(patient_id: int) -> Patient:
+    patient = db.session.get(Patient, patient_id)
+    if patient is None:
+        abort(404)
+    return patient
+
+
+def _chosen_revision(revisions: list[QuestionnaireResponse]) -> QuestionnaireResponse | None:
+    """The revision asked for, else the newest submitted one."""
+    wanted = request.args.get("revision", "")
+    if wanted.isdigit():
+        found = next((r for r in revisions if r.revision == int(wanted)), None)
+        if found is None or not found.is_submitted:
+            abort(404)
+        return found
+    return next((r for r in reversed(revisions) if r.is_submitted), None)
+
+
+def _summary_for(patient: Patient, response: QuestionnaireResponse):
+    q = definitions.get(response.questionnaire_id, response.questionnaire_version)
+    if q is None:
+        abort(500)
+    return build_summary(
+        q, response.answers, response.submitted_at,
+        patient=PatientInfo(patient.name, patient.date_of_birth, patient.visit_date),
+        alert_times=response.alerts_shown, revision=response.revision,
+    )
+
+
+@bp.get("/patients/<int:patient_id>")
+@staff_required
+def summary(patient_id: int):
+    patient = _patient_or_404(patient_id)
+    revisions = services.revisions(patient)
+    response = _chosen_revision(revisions)
+    audit.record("summary.view", patient=patient,
+                 revision=response.revision if response else None)
+    db.session.commit()
+    context = {
+        "patient": patient, "revisions": revisions, "response": response,
+        "notes": services.notes_for(patient), "note_form": NoteForm(),
+        "revision_form": RevisionForm(), "latest": revisions[-1] if revisions else None,
+    }
+    if response is None:
+        return render_template("clinic/not_submitted.html", **context)
+    return render_template("clinic/summary.html", summary=_summary_for(patient, response),
+                           **context)
+
+
+@bp.get("/patients/<int:patient_id>/summary.pdf")
+@staff_required
+def summary_pdf(patient_id: int):
+    patient = _patient_or_404(patient_id)
+    response = _chosen_revision(services.revisions(patient))
+    if response is None:
+        abort(404)
+    html = render_template("clinic/summary_pdf.html",
+                           summary=_summary_for(patient, response))
+    pdf = render_pdf(html, current_app.static_folder)
+    audit.record("summary.pdf", patient=patient, revision=response.revision)
+    db.session.commit()
+    filename = f"scs-summary-{patient.ref}-r{response.revision}.pdf"
+    return Response(pdf, mimetype="application/pdf",
+                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+
+
+@bp.post("/patients/<int:patient_id>/notes")
+@staff_required
+def add_note(patient_id: int):
+    patient = _patient_or_404(patient_id)
+    form = NoteForm()
+    if form.validate_on_submit():
+        revisions = services.revisions(patient)
+        services.add_note(patient, revisions[-1] if revisions else None, current_user,
+                          form.body.data)
+        flash("Note saved.", "success")
+    else:
+        for error in form.body.errors:
+            flash(error, "error")
+    return redirect(url_for("clinic.summary", patient_id=patient.id) + "#notes")
+
+
+def _revision_from_form(patient: Patient) -> QuestionnaireResponse:
+    form = RevisionForm()
+    if not form.validate_on_submit() or not form.revision.data.isdigit():
+        abort(400)
+    found = next((r for r in services.revisions(patient)
+                  if r.revision == int(form.revision.data)), None)
+    if found is None:
+        abort(404)
+    return found
+
+
+@bp.post("/patients/<int:patient_id>/review")
+@staff_required
+def mark_reviewed(patient_id: int):
+    patient = _patient_or_404(patient_id)
+    response = _revision_from_form(patient)
+    if services.mark_reviewed(response, current_user):
+        flash(f"Revision {response.revision} is marked as reviewed.", "success")
+    return redirect(url_for("clinic.summary", patient_id=patient.id))
+
+
+@bp.post("/patients/<int:patient_id>/reopen")
+@staff_required
+def reopen(patient_id: int):
+    patient = _patient_or_404(patient_id)
+    response = _revision_from_form(patient)
+    draft = services.reopen(response, current_user)
+    if draft is not None:
+        flash(f"Reopened for the patient as revision {draft.revision}. Revision "
+              f"{response.revision} stays as it was submitted.", "success")
+    return redirect(url_for("clinic.summary", patient_id=patient.id))
 
 
 @bp.route("/invite", methods=["GET", "POST"])

@@ -1,0 +1,296 @@
+"""The specialist's workspace: worklist, summary, notes, review, reopen, PDF."""
+
+from __future__ import annotations
+
+import io
+import re
+from datetime import date
+
+import pytest
+from pypdf import PdfReader
+from sqlalchemy import event, select
+
+from app.extensions import db
+from app.models import AuditEvent, ClinicianNote
+
+from .answers_data import (
+    CRPS_PATIENT_STORED,
+    DIABETIC_PATIENT_STORED,
+    FUSION_PATIENT_POSTS,
+    FUSION_PATIENT_STORED,
+    with_changes,
+)
+
+VERDICTS = re.compile(
+    r"\b(eligible|ineligible|eligibility|candidate|candidacy|recommended|approved|"
+    r"contraindicated|cleared|pass|fail|passed|failed|red flag|high risk|meets criteria)\b",
+    re.IGNORECASE,
+)
+ALLOWED = ("Not an eligibility determination.",)
+
+
+def pdf_text(data: bytes) -> str:
+    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
+
+
+def audit_actions(app) -> list[str]:
+    with app.app_context():
+        return [e.action for e in db.session.scalars(select(AuditEvent).order_by(AuditEvent.id))]
+
+
+def names_in_order(page: str) -> list[str]:
+    return re.findall(r'<a href="/clinic/patients/\d+">([^<]+)</a>', page)
+
+
+def test_worklist_lists_every_patient_with_status_sorted_by_visit_date(clinic, staff, person):
+    clinic.with_answers("Late Visit", FUSION_PATIENT_STORED, visit=date(2027, 3, 1))
+    clinic.with_answers("Early Visit", FUSION_PATIENT_STORED, visit=date(2027, 1, 2))
+    clinic.with_answers("Halfway", {"sex": "male"}, visit=date(2027, 2, 1), submitted=False)
+    clinic.invite(name="Only Invited", visit=date(2027, 1, 20))
+
+    page = staff.get("/clinic/").get_data(as_text=True)
+    assert names_in_order(page) == ["Early Visit", "Only Invited", "Halfway", "Late Visit"]
+    assert "In progress (100% of sections)" in page
+    assert "Invited" in page
+    assert "Submitted" in page
+    assert "02 Jan 2027" in page
+
+
+def test_urgent_patients_are_at_the_top_with_a_marker(clinic, staff):
+    clinic.with_answers("Calm Patient", FUSION_PATIENT_STORED, visit=date(2027, 1, 1))
+    clinic.with_answers("Urgent Patient", CRPS_PATIENT_STORED, visit=date(2027, 6, 1))
+    page = staff.get("/clinic/").get_data(as_text=True)
+    assert names_in_order(page)[0] == "Urgent Patient"
+    assert page.count('class="tag tag-urgent">Urgent') == 1
+
+
+def test_worklist_filters_by_status_and_searches_by_name(clinic, staff):
+    clinic.with_answers("Asha Submitted", FUSION_PATIENT_STORED)
+    clinic.with_answers("Bina Draft", {"sex": "female"}, submitted=False)
+    clinic.invite(name="Chitra 100%_Invited")
+    assert names_in_order(staff.get("/clinic/?status=in_progress").get_data(as_text=True)) == [
+        "Bina Draft"]
+    assert names_in_order(staff.get("/clinic/?status=invited").get_data(as_text=True)) == [
+        "Chitra 100%_Invited"]
+    assert names_in_order(staff.get("/clinic/?q=asha").get_data(as_text=True)) == [
+        "Asha Submitted"]
+    assert names_in_order(staff.get("/clinic/?q=%25_").get_data(as_text=True)) == [
+        "Chitra 100%_Invited"]
+    assert names_in_order(staff.get("/clinic/?q=%25").get_data(as_text=True)) == [
+        "Chitra 100%_Invited"]
+
+
+@pytest.mark.parametrize("query", ["?page=abc", "?page=-1", "?page=99999", "?status=nope",
+                                   "?q=" + "x" * 5000, "?q=%27%20OR%201=1--"])
+def test_odd_worklist_parameters_never_break_the_page(staff, query):
+    assert staff.get("/clinic/" + query).status_code == 200
+
+
+def test_worklist_pages_hold_fifty_patients(clinic, staff, app):
+    for n in range(55):
+        clinic.with_answers(f"Patient {n:03d}", {"sex": "male"}, submitted=False)
+    first = staff.get("/clinic/").get_data(as_text=True)
+    second = staff.get("/clinic/?page=2").get_data(as_text=True)
+    assert len(names_in_order(first)) == 50
+    assert len(names_in_order(second)) == 5
+    assert "page 1 of 2" in first
+    assert "Next page" in first
+    assert "Previous page" in second
+
+
+def count_queries(app, client, url) -> int:
+    statements = []
+    with app.app_context():
+        engine = db.engine
+
+    def before(conn, cursor, statement, *args):
+        statements.append(statement)
+
+    event.listen(engine, "before_cursor_execute", before)
+    try:
+        assert client.get(url).status_code == 200
+    finally:
+        event.remove(engine, "before_cursor_execute", before)
+    return len(statements)
+
+
+def test_worklist_query_count_does_not_grow_with_patients(clinic, staff, app):
+    for n in range(10):
+        clinic.with_answers(f"P{n}", FUSION_PATIENT_STORED)
+    at_ten = count_queries(app, staff, "/clinic/")
+    for n in range(190):
+        clinic.with_answers(f"Q{n}", FUSION_PATIENT_STORED)
+    at_two_hundred = count_queries(app, staff, "/clinic/")
+    assert at_ten == at_two_hundred
+    assert at_two_hundred <= 4
+
+
+def test_summary_page_shows_what_the_specialist_reads_first(clinic, staff, app):
+    patient_id = clinic.with_answers("Ravi Kumar", FUSION_PATIENT_STORED)
+    page = staff.get(f"/clinic/patients/{patient_id}").get_data(as_text=True)
+    assert "Ravi Kumar" in page
+    assert ("Patient-reported information to support the evaluation visit. "
+            "Not an eligibility determination.") in page
+    assert "Items to review" in page
+    assert "Takes blood thinner(s): Apixaban" in page
+    assert 'href="#a-blood_thinners"' in page
+    assert 'id="a-blood_thinners"' in page
+    assert "PHQ-9: 9 of 27" in page
+    assert "Mild, published band" in page
+    assert re.search(r'class="region selected"[^>]*data-region="lower_back"', page)
+    assert "<li>Lower back</li>" in page
+    assert "Walk to the temple and play with my grandchildren" in page
+    assert "Psychological evaluation, examination and imaging review are separate." in page
+    assert "Developed by Drs. Robert L. Spitzer" in page
+
+
+def test_every_summary_view_is_audited_with_who_and_where(clinic, staff, app):
+    patient_id = clinic.with_answers("Ravi Kumar", FUSION_PATIENT_STORED)
+    staff.get(f"/clinic/patients/{patient_id}")
+    with app.app_context():
+        event_ = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "summary.view"))
+        assert event_.actor.role == "clinician"
+        assert event_.ip == "127.0.0.1"
+        assert event_.patient_ref == clinic.patient(patient_id).ref
+        assert event_.at is not None
+
+
+def test_a_session_moved_to_another_address_is_ended(clinic, staff):
+    patient_id = clinic.with_answers("Ravi Kumar", FUSION_PATIENT_STORED)
+    moved = staff.get(f"/clinic/patients/{patient_id}", environ_base={"REMOTE_ADDR": "10.1.2.3"})
+    assert moved.status_code == 302
+
+
+def test_urgent_banner_on_the_summary(clinic, staff):
+    patient_id = clinic.with_answers("Urgent Patient", CRPS_PATIENT_STORED)
+    page = staff.get(f"/clinic/patients/{patient_id}").get_data(as_text=True)
+    assert "Urgent: read first" in page
+    assert "PHQ-9 item 9 (thoughts of being better off dead or of self-harm)" in page
+
+
+def test_pdf_opens_and_holds_the_name_and_phq9_total(clinic, staff, app):
+    patient_id = clinic.with_answers("Ravi Kumar", FUSION_PATIENT_STORED)
+    response = staff.get(f"/clinic/patients/{patient_id}/summary.pdf")
+    assert response.status_code == 200
+    assert response.mimetype == "application/pdf"
+    text = pdf_text(response.data)
+    assert "Ravi Kumar" in text
+    assert "PHQ-9: 9 of 27" in text
+    assert "summary.pdf" in audit_actions(app)
+
+
+def test_notes_are_kept_apart_from_answers_and_audited(clinic, staff, app):
+    patient_id = clinic.with_answers("Ravi Kumar", FUSION_PATIENT_STORED)
+    response = staff.post(f"/clinic/patients/{patient_id}/notes",
+                          data={"body": "Discuss anticoagulation plan <b>first</b>"})
+    assert response.status_code == 302
+    page = staff.get(f"/clinic/patients/{patient_id}").get_data(as_text=True)
+    assert "Discuss anticoagulation plan &lt;b&gt;first&lt;/b&gt;" in page
+    assert "Test clinician" in page
+    assert clinic.response(patient_id).answers == FUSION_PATIENT_STORED
+    assert "note.add" in audit_actions(app)
+    with app.app_context():
+        assert db.session.scalar(select(ClinicianNote)).author.name == "Test clinician"
+
+
+def test_an_empty_note_is_refused_with_a_message(clinic, staff):
+    patient_id = clinic.with_answers("Ravi Kumar", FUSION_PATIENT_STORED)
+    staff.post(f"/clinic/patients/{patient_id}/notes", data={"body": "  "})
+    page = staff.get(f"/clinic/patients/{patient_id}").get_data(as_text=True)
+    assert "Write the note before saving it" in page
+
+
+def test_mark_as_reviewed_changes_the_worklist_status(clinic, staff, app):
+    patient_id = clinic.with_answers("Ravi Kumar", FUSION_PATIENT_STORED)
+    staff.post(f"/clinic/patients/{patient_id}/review", data={"revision": "1"})
+    assert clinic.response(patient_id).reviewed_at is not None
+    assert "Reviewed" in staff.get("/clinic/?status=reviewed").get_data(as_text=True)
+    assert "response.review" in audit_actions(app)
+
+
+def test_reopen_lets_the_patient_amend_a_new_revision_and_keeps_the_old_one(
+    submitted_patient, person, staff, clinic, client
+):
+    staff.post(f"/clinic/patients/{submitted_patient}/reopen", data={"revision": "1"})
+    assert client.get("/intake/").headers["Location"].endswith("/intake/check")
+
+    posts = with_changes(FUSION_PATIENT_POSTS, "goals", {"goals_text": "Sleep through the night"})
+    person.save("goals", posts["goals"], return_to="check")
+    person.submit()
+
+    latest = clinic.response(submitted_patient)
+    assert (latest.revision, latest.status) == (2, "submitted")
+    assert latest.answers["goals_text"] == "Sleep through the night"
+    page = staff.get(f"/clinic/patients/{submitted_patient}").get_data(as_text=True)
+    assert "Revision 2 of 2" in page
+    assert "Sleep through the night" in page
+    old = staff.get(f"/clinic/patients/{submitted_patient}?revision=1").get_data(as_text=True)
+    assert "Revision 1 of 2" in old
+    assert "Walk to the temple and play with my grandchildren" in old
+
+
+def test_summary_of_a_patient_who_has_not_submitted(clinic, staff):
+    patient_id = clinic.with_answers("Halfway", {"sex": "male"}, submitted=False)
+    page = staff.get(f"/clinic/patients/{patient_id}").get_data(as_text=True)
+    assert "has not sent it yet" in page
+
+
+def test_unknown_patient_or_revision_is_a_404(clinic, staff):
+    patient_id = clinic.with_answers("Ravi Kumar", FUSION_PATIENT_STORED)
+    assert staff.get("/clinic/patients/9999").status_code == 404
+    assert staff.get(f"/clinic/patients/{patient_id}?revision=7").status_code == 404
+
+
+XSS = '<script>alert("x")</script><img src=x onerror=alert(1)>'
+
+
+def test_free_text_is_escaped_in_the_summary_and_printed_literally_in_the_pdf(clinic, staff):
+    answers = {**FUSION_PATIENT_STORED, "goals_text": XSS, "allergy_details": XSS,
+               "medications": [{**FUSION_PATIENT_STORED["medications"][0], "med_name": XSS}]}
+    patient_id = clinic.with_answers(XSS, answers)
+    page = staff.get(f"/clinic/patients/{patient_id}").get_data(as_text=True)
+    assert "<script>" not in page
+    assert "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;" in page
+    text = pdf_text(staff.get(f"/clinic/patients/{patient_id}/summary.pdf").data)
+    assert '<script>alert("x")</script>' in text.replace("\n", "")
+
+
+@pytest.mark.parametrize("answers", [FUSION_PATIENT_STORED, CRPS_PATIENT_STORED,
+                                     DIABETIC_PATIENT_STORED])
+def test_no_clinic_page_or_pdf_uses_verdict_wording(clinic, staff, answers):
+    patient_id = clinic.with_answers("Ravi Kumar", answers)
+    clinic.with_answers("Halfway", {"sex": "male"}, submitted=False)
+    texts = [staff.get(url).get_data(as_text=True) for url in (
+        "/clinic/", f"/clinic/patients/{patient_id}", "/clinic/invite", "/clinic/patients/2")]
+    texts.append(pdf_text(staff.get(f"/clinic/patients/{patient_id}/summary.pdf").data))
+    for text in texts:
+        text = " ".join(text.split())
+        for allowed in ALLOWED:
+            text = text.replace(allowed, "")
+        found = VERDICTS.search(text)
+        assert found is None, found.group(0)
+
+
+CLINIC_URLS = [
+    ("get", "/clinic/"), ("get", "/clinic/invite"), ("post", "/clinic/invite"),
+    ("get", "/clinic/patients/{id}"), ("get", "/clinic/patients/{id}/summary.pdf"),
+    ("post", "/clinic/patients/{id}/notes"), ("post", "/clinic/patients/{id}/review"),
+    ("post", "/clinic/patients/{id}/reopen"),
+]
+
+
+@pytest.mark.parametrize(("method", "url"), CLINIC_URLS)
+def test_patients_can_never_reach_a_clinic_page(submitted_patient, clinic, client, method, url):
+    other = clinic.with_answers("Someone Else", FUSION_PATIENT_STORED)
+    for patient_id in (submitted_patient, other):
+        response = getattr(client, method)(url.format(id=patient_id), data={"revision": "1"})
+        assert response.status_code == 403
+    assert clinic.response(other).reviewed_at is None
+
+
+@pytest.mark.parametrize(("method", "url"), CLINIC_URLS)
+def test_anonymous_visitors_are_sent_to_log_in(clinic, app, method, url):
+    patient_id = clinic.with_answers("Ravi Kumar", FUSION_PATIENT_STORED)
+    response = getattr(app.test_client(), method)(url.format(id=patient_id))
+    assert response.status_code == 302
+    assert "/auth/login" in response.headers["Location"]
