@@ -10,6 +10,8 @@ from typing import Any
 
 from flask import has_request_context, request
 from flask_login import current_user
+from sqlalchemy import event
+from sqlalchemy.orm import Session
 
 from .extensions import db
 from .models import AuditEvent, Patient, User
@@ -35,3 +37,11 @@ def record(
     )
     db.session.add(event)
     return event
+
+
+@event.listens_for(Session, "before_flush")
+def _audit_is_append_only(session: Session, flush_context, instances) -> None:
+    """Refuse any change to an existing audit row, whoever asks."""
+    for obj in (*session.dirty, *session.deleted):
+        if isinstance(obj, AuditEvent) and (obj in session.deleted or session.is_modified(obj)):
+            raise PermissionError("audit events cannot be changed or deleted")

@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
-from datetime import date
+import sqlite3
+from contextlib import closing
+from datetime import UTC, date, datetime
+from pathlib import Path
 
 import click
-from flask import Flask
+from flask import Flask, current_app
 from flask.cli import AppGroup, with_appcontext
 from sqlalchemy import select
 
 from .extensions import db
 from .invitations import invite_patient
 from .models import STAFF_ROLES, User
-from .passwords import hash_password, password_problem
-from .security import new_token
+from .staff import StaffError, create_staff
 
 
 def _iso_date(ctx, param, value):
@@ -23,20 +25,6 @@ def _iso_date(ctx, param, value):
         return date.fromisoformat(value)
     except ValueError:
         raise click.BadParameter("use the form YYYY-MM-DD") from None
-
-
-def create_staff(email: str, password: str, name: str, role: str) -> User:
-    problem = password_problem(password)
-    if problem:
-        raise click.BadParameter(problem, param_hint="--password")
-    email = email.strip().lower()
-    if db.session.scalar(select(User).where(User.email == email)):
-        raise click.BadParameter(f"{email} already has an account", param_hint="--email")
-    user = User(email=email, name=name, role=role, password_hash=hash_password(password),
-                session_token=new_token()[1])
-    db.session.add(user)
-    db.session.commit()
-    return user
 
 
 users = AppGroup("users", help="Manage staff accounts.")
@@ -50,7 +38,10 @@ invite = AppGroup("invite", help="Invite patients.")
 @click.option("--name", required=True)
 def users_create(role: str, email: str, password: str, name: str) -> None:
     """Create a clinician or admin account."""
-    user = create_staff(email, password, name, role)
+    try:
+        user = create_staff(email, password, name, role)
+    except StaffError as exc:
+        raise click.BadParameter(str(exc)) from None
     click.echo(f"Created {user.role} {user.email}")
 
 
@@ -91,7 +82,32 @@ def seed_demo() -> None:
     click.echo(url)
 
 
+@click.command("backup")
+@click.argument("destination", required=False, type=click.Path(dir_okay=False))
+@with_appcontext
+def backup(destination: str | None) -> None:
+    """Write a consistent copy of the SQLite database (online, while the app runs)."""
+    url = db.engine.url
+    if url.get_backend_name() != "sqlite":
+        click.echo("This database is PostgreSQL: back it up with pg_dump, for example\n"
+                   "  pg_dump --format=custom --file=scs_intake.dump \"$DATABASE_URL\"\n"
+                   "and restore with pg_restore --clean --dbname=\"$DATABASE_URL\" "
+                   "scs_intake.dump", err=True)
+        raise SystemExit(2)
+    source_path = Path(url.database)
+    if destination is None:
+        stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
+        folder = Path(current_app.instance_path) / "backups"
+        folder.mkdir(parents=True, exist_ok=True)
+        destination = str(folder / f"{source_path.stem}-{stamp}.db")
+    with closing(sqlite3.connect(source_path)) as source, \
+            closing(sqlite3.connect(destination)) as target:
+        source.backup(target)
+    click.echo(f"Backed up to {destination}")
+
+
 def init_app(app: Flask) -> None:
     app.cli.add_command(users)
     app.cli.add_command(invite)
     app.cli.add_command(seed_demo)
+    app.cli.add_command(backup)

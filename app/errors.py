@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from flask import Flask, render_template
+from flask import Flask, flash, redirect, render_template, request, url_for
+from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 
 from .extensions import db
@@ -35,6 +36,12 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(CSRFError)
     def csrf_error(exc):
+        if request.path.startswith("/intake/section/") and not current_user.is_authenticated:
+            # The session ended (the browser was closed, or it expired) while the page was
+            # open. The page's last autosave is the draft; logging in again resumes there.
+            flash("You were logged out, so that page could not be saved. Log in to carry "
+                  "on: your last saved draft of the page is kept.", "info")
+            return redirect(url_for("auth.login", next=request.path))
         return render_error(
             400,
             "Your page had expired",

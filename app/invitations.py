@@ -96,6 +96,29 @@ def check_date_of_birth(invitation: Invitation, given: date) -> bool:
     return False
 
 
+def _taken(column, value, user: User | None) -> bool:
+    if not value:
+        return False
+    owner = db.session.scalar(select(User.id).where(column == value))
+    return owner is not None and (user is None or owner != user.id)
+
+
+def login_problem(invitation: Invitation, phone: str | None) -> str | None:
+    """Why the patient cannot log in with these details, if they cannot.
+
+    Families often share an email address or a phone; each login needs its own.
+    """
+    patient, user = invitation.patient, invitation.patient.user
+    phone = normalise_phone(phone)
+    if _taken(User.phone, phone, user):
+        return ("This mobile number is already used by another account. "
+                "Enter a different number, or leave it empty.")
+    if _taken(User.email, patient.email, user) and not phone:
+        return ("Your email address is already used by another account, so enter a mobile "
+                "number to log in with.")
+    return None
+
+
 def accept_invitation(invitation: Invitation, password: str, phone: str | None) -> User:
     """Create (or reset) the patient's login and use up the invitation."""
     patient = invitation.patient
@@ -104,7 +127,7 @@ def accept_invitation(invitation: Invitation, password: str, phone: str | None) 
         user = User(role="patient", name=patient.name, session_token=new_token()[1])
         db.session.add(user)
         patient.user = user
-    user.email = patient.email
+    user.email = None if _taken(User.email, patient.email, user) else patient.email
     user.phone = normalise_phone(phone) or patient.phone
     patient.phone = user.phone
     user.password_hash = hash_password(password)

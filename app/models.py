@@ -102,6 +102,7 @@ class Patient(db.Model):
     visit_date: Mapped[date | None] = mapped_column(sa.Date, index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    erasure_requested_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     user: Mapped[User | None] = relationship(back_populates="patient", foreign_keys=[user_id])
     invitations: Mapped[list[Invitation]] = relationship(
@@ -226,3 +227,4 @@ class AuditEvent(db.Model):
     detail: Mapped[dict[str, Any]] = mapped_column(sa.JSON, default=dict)
 
     actor: Mapped[User | None] = relationship()
+

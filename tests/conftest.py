@@ -11,10 +11,10 @@ from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
 
 from app import create_app
-from app.cli import create_staff
 from app.extensions import db
 from app.invitations import invite_patient
 from app.models import Patient, QuestionnaireResponse
+from app.staff import create_staff
 
 from .answers_data import FUSION_PATIENT_POSTS
 

@@ -11,7 +11,7 @@ from app.invitations import find_invitation
 from app.models import utcnow
 from app.security import safe_next_url
 
-from .conftest import PATIENT_PASSWORD, STAFF_PASSWORD
+from .conftest import PATIENT_PASSWORD, STAFF_PASSWORD, Person
 
 WRONG = "The email address, mobile number or password is not right"
 
@@ -196,3 +196,17 @@ def test_the_invite_page_explains_bad_input(clinic, person, client):
     assert "Enter the patient&#39;s name" in page
     assert "The date of birth must be in the past" in page
     assert "Enter a real email address" in page
+
+
+def test_family_members_sharing_a_phone_or_email_are_told_what_to_do(clinic, app):
+    _, first = clinic.invite(name="Mother", email="family@example.org")
+    _, second = clinic.invite(name="Father", email="family@example.org")
+    Person(app.test_client()).accept(first, phone="+91 90000 11111")
+    other = Person(app.test_client())
+    page = other.accept(second, phone="+91 90000 11111").get_data(as_text=True)
+    assert "This mobile number is already used by another account" in page
+    page = other.accept(second, phone="").get_data(as_text=True)
+    assert "enter a mobile number to log in with" in page
+    assert other.accept(second, phone="+91 90000 22222").status_code == 302
+    other.logout()
+    assert other.login("+91 90000 22222", PATIENT_PASSWORD).status_code == 302

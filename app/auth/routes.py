@@ -46,25 +46,38 @@ def _login_key() -> str:
 def _start_session(user) -> None:
     session.clear()
     login_user(user)
-    session["last_seen"] = int(time.time())
+    session["last_seen"] = session["started"] = int(time.time())
+
+
+ABSOLUTE_SESSION_SECONDS = 12 * 3600
 
 
 @bp.before_app_request
 def enforce_idle_timeout():
-    """Log out after a period without requests (staff sooner than patients)."""
+    """Log out after a period without requests (staff sooner than patients).
+
+    A patient's page posted after the time-out is kept as their draft first, so logging
+    in again brings back what they typed.
+    """
     if not current_user.is_authenticated:
         return None
     now = int(time.time())
     minutes = current_app.config[
         "STAFF_IDLE_MINUTES" if current_user.is_staff else "PATIENT_IDLE_MINUTES"
     ]
-    last_seen = session.get("last_seen", now)
-    if now - last_seen > minutes * 60:
+    idle = now - session.get("last_seen", now) > minutes * 60
+    expired = now - session.get("started", now) > ABSOLUTE_SESSION_SECONDS
+    if idle or expired:
+        back_to = request.path if request.method == "GET" else None
+        if request.method == "POST" and current_user.role == "patient":
+            from ..patient.drafts import keep_posted_page
+
+            back_to = keep_posted_page(current_user, request) or back_to
         logout_user()
         session.clear()
         flash(f"You were logged out after {minutes} minutes without activity. "
-              "Everything you saved is kept.", "info")
-        return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+              "What you typed is kept: log in to carry on.", "info")
+        return redirect(url_for("auth.login", next=back_to))
     session["last_seen"] = now
     return None
 
@@ -117,7 +130,10 @@ def accept_invitation(token: str):
         form.phone.data = invitation.patient.phone
     if form.validate_on_submit():
         born = form.date_of_birth()
-        if born is not None:
+        problem = invitations.login_problem(invitation, form.phone.data)
+        if problem:
+            form.phone.errors = [*form.phone.errors, problem]
+        elif born is not None:
             if invitations.check_date_of_birth(invitation, born):
                 user = invitations.accept_invitation(invitation, form.password.data,
                                                      form.phone.data)

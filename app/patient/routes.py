@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+import json
+
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from werkzeug.datastructures import MultiDict
 
-from .. import definitions
+from .. import definitions, patient_rights
 from ..access import patient_required
 from ..models import QuestionnaireResponse
 from ..questionnaire.definition import Questionnaire, Section
@@ -267,3 +269,28 @@ def submitted():
         return redirect(url_for("patient.start"))
     return render_template("patient/submitted.html", q=q, response=response,
                            answers=answer_list(q, response.answers))
+
+
+@bp.get("/your-data")
+@patient_required
+def your_data():
+    return render_template("patient/your_data.html", patient=_patient(), form=SubmitForm())
+
+
+@bp.get("/your-data.json")
+@patient_required
+def your_data_json():
+    patient = _patient()
+    body = json.dumps(patient_rights.export_data(patient), indent=2, ensure_ascii=False)
+    return Response(body, mimetype="application/json", headers={
+        "Content-Disposition": f'attachment; filename="my-answers-{patient.ref}.json"'})
+
+
+@bp.post("/your-data/erase")
+@patient_required
+def request_erasure():
+    if SubmitForm().validate_on_submit():
+        patient_rights.request_erasure(_patient())
+        flash("Your request is sent. The clinic will erase your data and may contact you "
+              "to confirm.", "success")
+    return redirect(url_for("patient.your_data"))

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import func, select
+from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.datastructures import MultiDict
 
 from .. import audit
@@ -78,6 +79,15 @@ def _new_response(
     return response
 
 
+def _commit(response: QuestionnaireResponse) -> None:
+    """Commit, turning a concurrent write to the same draft into StaleDraft."""
+    try:
+        db.session.commit()
+    except StaleDataError:
+        db.session.rollback()
+        raise StaleDraft("changed concurrently") from None
+
+
 def _check_lock(response: QuestionnaireResponse, lock_version: Any) -> None:
     if response.is_submitted:
         raise StaleDraft("already submitted")
@@ -95,7 +105,7 @@ def save_pending(
     typed = {k: v for k, v in formdata.to_dict(flat=False).items() if k != "csrf_token"}
     typed.pop("lock_version", None)
     response.pending = {**response.pending, section.id: typed}
-    db.session.commit()
+    _commit(response)
 
 
 def pending_for(response: QuestionnaireResponse, section: Section) -> MultiDict | None:
@@ -135,7 +145,7 @@ def save_section(
         shown.setdefault(alert.id, utcnow().isoformat())
     response.alerts_shown = shown
     response.is_urgent = has_urgent(q, response.answers)
-    db.session.commit()
+    _commit(response)
     return alerts
 
 
@@ -152,7 +162,7 @@ def submit(response: QuestionnaireResponse, q: Questionnaire, lock_version: Any)
     response.submitted_at = utcnow()
     response.pending = {}
     audit.record("response.submit", patient=response.patient, revision=response.revision)
-    db.session.commit()
+    _commit(response)
     return True
 
 

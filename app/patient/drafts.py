@@ -1,0 +1,30 @@
+"""Keeping a page a patient posted when their session could not accept it."""
+
+from __future__ import annotations
+
+from flask import Request
+
+from .. import definitions
+from ..questionnaire.forms import normalise_formdata
+from . import services
+
+
+def keep_posted_page(user, request: Request) -> str | None:
+    """Store a posted section page as the pending draft; returns the page to go back to.
+
+    Used when the session timed out between opening a page and saving it. The lock is
+    not checked: what was typed is only kept as a draft, never merged into answers.
+    """
+    parts = request.path.strip("/").split("/")
+    if len(parts) < 3 or parts[:2] != ["intake", "section"] or user.patient is None:
+        return None
+    response = services.latest_response(user.patient)
+    if response is None or response.is_submitted:
+        return None
+    q = definitions.get(response.questionnaire_id, response.questionnaire_version)
+    section = q.section(parts[2]) if q else None
+    if section is None:
+        return None
+    formdata = normalise_formdata(section, request.form, drop_blank_rows=False)
+    services.save_pending(response, section, formdata, None)
+    return f"/intake/section/{section.id}"

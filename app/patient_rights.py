@@ -1,0 +1,84 @@
+"""A patient's rights over their data: a full copy, and erasure.
+
+Erasure removes answers, notes, consents, invitations and identity. The login row is
+kept, emptied, because audit events point at it; the audit log itself keeps only the
+patient's opaque reference.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import delete, select
+
+from . import audit
+from .extensions import db
+from .models import (
+    ClinicianNote,
+    Consent,
+    Invitation,
+    Patient,
+    QuestionnaireResponse,
+    User,
+    utcnow,
+)
+from .security import new_token
+
+
+def export_data(patient: Patient) -> dict[str, Any]:
+    """Everything the clinic holds that the patient gave or that identifies them."""
+    responses = db.session.scalars(
+        select(QuestionnaireResponse).where(QuestionnaireResponse.patient_id == patient.id)
+        .order_by(QuestionnaireResponse.revision)
+    )
+    consents = db.session.scalars(select(Consent).where(Consent.patient_id == patient.id))
+    audit.record("patient.export", patient=patient)
+    db.session.commit()
+    return {
+        "patient": {
+            "reference": patient.ref, "name": patient.name,
+            "date_of_birth": patient.date_of_birth.isoformat(), "email": patient.email,
+            "mobile": patient.phone,
+            "visit_date": patient.visit_date.isoformat() if patient.visit_date else None,
+        },
+        "responses": [
+            {
+                "questionnaire": r.questionnaire_id, "version": r.questionnaire_version,
+                "revision": r.revision, "status": r.status, "answers": r.answers,
+                "submitted_at": r.submitted_at.isoformat() if r.submitted_at else None,
+                "updated_at": r.updated_at.isoformat(),
+            }
+            for r in responses
+        ],
+        "consents": [
+            {"version": c.text_version, "accepted_at": c.accepted_at.isoformat()}
+            for c in consents
+        ],
+    }
+
+
+def request_erasure(patient: Patient) -> None:
+    if patient.erasure_requested_at is None:
+        patient.erasure_requested_at = utcnow()
+        audit.record("patient.erasure_request", patient=patient)
+        db.session.commit()
+
+
+def erase_patient(patient: Patient, by: User) -> str:
+    """Remove the patient's answers, notes and identity; returns the opaque reference."""
+    ref = patient.ref
+    audit.record("patient.erase", patient=patient, actor=by)
+    for model in (ClinicianNote, Consent, Invitation, QuestionnaireResponse):
+        db.session.execute(delete(model).where(model.patient_id == patient.id))
+    db.session.expire(patient)
+    user = patient.user
+    if user is not None:
+        patient.user = None
+        db.session.flush()
+        user.name = "Erased patient"
+        user.email = user.phone = user.password_hash = None
+        user.is_enabled = False
+        user.session_token = new_token()[1]
+    db.session.delete(patient)
+    db.session.commit()
+    return ref

@@ -1,0 +1,102 @@
+"""Every route is tried by every kind of visitor, from a table built from the URL map.
+
+A new route without an audience (``@public``, ``@patient_required``, ``@staff_required``,
+``@admin_required``) fails here, so access control cannot be forgotten.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from .answers_data import FUSION_PATIENT_STORED
+from .conftest import PATIENT_PASSWORD, Person
+
+SKIP = {"static", "auth.logout"}
+ROLES = ["anonymous", "patient", "other_patient", "clinician", "admin"]
+
+
+def routes(app):
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint in SKIP:
+            continue
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+            yield rule, method
+
+
+def build(rule, ids):
+    values = {
+        "patient_id": ids["patient"], "section_id": "about", "token": "not-a-token",
+        "invitation_id": 1, "user_id": ids["staff"], "change": "activate",
+    }
+    return rule.build({k: values[k] for k in rule.arguments}, append_unknown=False)[1]
+
+
+def test_every_route_declares_its_audience(app):
+    missing = [rule.rule for rule, _ in routes(app)
+               if not hasattr(app.view_functions[rule.endpoint], "audience")]
+    assert missing == []
+
+
+@pytest.fixture
+def visitors(app, clinic):
+    """A logged-in client per role, and the ids the URLs need."""
+    patient_id, token = clinic.invite(email="one@example.org")
+    other_id, other_token = clinic.invite(name="Other Person", email="two@example.org")
+    clients = {role: app.test_client() for role in ROLES}
+    for role, tok, phone in (("patient", token, "+91 90000 00001"),
+                             ("other_patient", other_token, "+91 90000 00002")):
+        person = Person(clients[role])
+        assert person.accept(tok, phone=phone).status_code == 302
+        person.consent()
+    Person(clients["clinician"]).login(clinic.staff("clinician"))
+    Person(clients["admin"]).login(clinic.staff("admin"))
+    submitted = clinic.with_answers("Submitted Person", FUSION_PATIENT_STORED)
+    with app.app_context():
+        from sqlalchemy import select
+
+        from app.extensions import db
+        from app.models import User
+        staff_id = db.session.scalar(select(User.id).where(User.role == "clinician"))
+    return clients, {"patient": submitted, "staff": staff_id, "own": patient_id,
+                     "other": other_id}
+
+
+EXPECTED = {
+    # audience -> roles allowed in
+    "anyone": set(ROLES),
+    "patient": {"patient", "other_patient"},
+    "clinician": {"clinician", "admin"},
+    "admin": {"admin"},
+}
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_each_visitor_reaches_only_the_routes_meant_for_them(app, visitors, role):
+    clients, ids = visitors
+    client = clients[role]
+    checked = 0
+    for rule, method in routes(app):
+        audience = app.view_functions[rule.endpoint].audience
+        allowed = set().union(*(EXPECTED[a] for a in audience))
+        url = build(rule, ids)
+        response = client.open(url, method=method, data={"revision": "1"})
+        assert response.status_code != 500, (role, method, url)
+        if role in allowed:
+            assert response.status_code != 403, (role, method, url)
+        elif role == "anonymous":
+            assert response.status_code == 302, (role, method, url)
+            assert "/auth/login" in response.headers["Location"]
+        else:
+            assert response.status_code == 403, (role, method, url)
+        checked += 1
+    assert checked > 25
+
+
+def test_a_patient_only_ever_sees_their_own_answers(app, clinic, visitors):
+    clients, ids = visitors
+    Person(clients["other_patient"]).save("goals", [("goals_text", "Other person's secret")])
+    page = clients["patient"].get("/intake/section/goals").get_data(as_text=True)
+    assert "Other person&#39;s secret" not in page
+    data = clients["patient"].get("/intake/your-data.json").get_json()
+    assert data["patient"]["email"] == "one@example.org"
+    assert Person(clients["patient"]).login("two@example.org", PATIENT_PASSWORD)
