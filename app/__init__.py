@@ -83,6 +83,7 @@ def register_blueprints(app: Flask) -> None:
     from .admin.routes import bp as admin_bp
     from .auth.routes import bp as auth_bp
     from .clinic.routes import bp as clinic_bp
+    from .fhir.routes import bp as fhir_bp
     from .main import bp as main_bp
     from .patient.routes import bp as patient_bp
 
@@ -91,6 +92,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(patient_bp)
     app.register_blueprint(clinic_bp)
     app.register_blueprint(admin_bp)
+    app.register_blueprint(fhir_bp)
 
 
 def register_errorhandlers(app: Flask) -> None:

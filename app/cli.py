@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from contextlib import closing
 from datetime import UTC, date, datetime
@@ -12,6 +13,7 @@ from flask import Flask, current_app
 from flask.cli import AppGroup, with_appcontext
 from sqlalchemy import select
 
+from .exports import FhirImportError, import_response
 from .extensions import db
 from .invitations import invite_patient
 from .models import STAFF_ROLES, User
@@ -28,6 +30,7 @@ def _iso_date(ctx, param, value):
 
 
 users = AppGroup("users", help="Manage staff accounts.")
+fhir = AppGroup("fhir", help="FHIR import.")
 invite = AppGroup("invite", help="Invite patients.")
 
 
@@ -82,6 +85,17 @@ def seed_demo() -> None:
     click.echo(url)
 
 
+@fhir.command("import")
+@click.argument("file", type=click.File("r", encoding="utf-8"))
+def fhir_import(file) -> None:
+    """Import a QuestionnaireResponse JSON file exported by this app."""
+    try:
+        patient = import_response(json.load(file))
+    except (json.JSONDecodeError, FhirImportError) as exc:
+        raise click.ClickException(f"Cannot import {file.name}: {exc}") from None
+    click.echo(f"Imported {file.name} as patient {patient.id}")
+
+
 @click.command("backup")
 @click.argument("destination", required=False, type=click.Path(dir_okay=False))
 @with_appcontext
@@ -111,3 +125,4 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(invite)
     app.cli.add_command(seed_demo)
     app.cli.add_command(backup)
+    app.cli.add_command(fhir)

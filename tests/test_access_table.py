@@ -27,6 +27,7 @@ def build(rule, ids):
     values = {
         "patient_id": ids["patient"], "section_id": "about", "token": "not-a-token",
         "invitation_id": 1, "user_id": ids["staff"], "change": "activate",
+        "questionnaire_id": "scs_intake",
     }
     return rule.build({k: values[k] for k in rule.arguments}, append_unknown=False)[1]
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from flask import (
     Blueprint,
     Response,
@@ -15,7 +17,7 @@ from flask import (
 )
 from flask_login import current_user
 
-from .. import audit, definitions
+from .. import audit, definitions, exports
 from ..access import staff_required
 from ..extensions import db
 from ..invitations import invite_patient
@@ -104,6 +106,35 @@ def summary_pdf(patient_id: int):
     filename = f"scs-summary-{patient.ref}-r{response.revision}.pdf"
     return Response(pdf, mimetype="application/pdf",
                     headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+
+
+@bp.get("/patients/<int:patient_id>/questionnaire-response.json")
+@staff_required
+def questionnaire_response(patient_id: int):
+    """FHIR R4 QuestionnaireResponse of a revision (default: newest submitted, else draft)."""
+    patient = _patient_or_404(patient_id)
+    revisions = services.revisions(patient)
+    response = _chosen_revision(revisions) or (revisions[-1] if revisions else None)
+    if response is None:
+        abort(404)
+    resource = exports.response_resource(patient, response)
+    return Response(json.dumps(resource, indent=2, ensure_ascii=False),
+                    mimetype="application/fhir+json", headers={
+                        "Content-Disposition":
+                            f'attachment; filename="questionnaire-response-{patient.ref}-'
+                            f'r{response.revision}.json"'})
+
+
+@bp.get("/export.csv")
+@staff_required
+def export_csv():
+    """Submitted responses of the cohort; direct identifiers only when asked for."""
+    identifiers = request.args.get("identifiers") == "1"
+    body = exports.cohort_csv(request.args.get("q"), request.args.get("status") == "reviewed",
+                              identifiers, current_user)
+    name = "scs-intake-cohort" + ("" if identifiers else "-deidentified") + ".csv"
+    return Response(body, mimetype="text/csv",
+                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
 
 @bp.post("/patients/<int:patient_id>/notes")

@@ -1,0 +1,96 @@
+"""Exports and imports that touch the database: FHIR QuestionnaireResponse, CSV cohort."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fhir.resources.R4B.questionnaireresponse import QuestionnaireResponse as FhirResponse
+from pydantic import ValidationError
+from sqlalchemy import select
+
+from . import audit, definitions
+from .extensions import db
+from .interop.csv_export import ExportRow, to_csv
+from .interop.fhir_response import ImportError_, from_fhir_response, to_fhir_response
+from .models import Patient, QuestionnaireResponse, User
+from .questionnaire.answers import validate_answers
+
+
+def response_resource(patient: Patient, response: QuestionnaireResponse) -> dict[str, Any]:
+    q = definitions.get(response.questionnaire_id, response.questionnaire_version)
+    resource = to_fhir_response(
+        q, response.answers, status=response.status,
+        authored=response.submitted_at or response.updated_at,
+        patient_name=patient.name, birth_date=patient.date_of_birth,
+        reference=f"{patient.ref}-{response.revision}", alert_times=response.alerts_shown,
+    )
+    audit.record("export.fhir", patient=patient, revision=response.revision)
+    db.session.commit()
+    return resource
+
+
+def cohort_csv(search: str | None, reviewed_only: bool, identifiers: bool, by: User) -> str:
+    """Every submitted response of the current definition, one row each."""
+    q = definitions.current()
+    stmt = (
+        select(Patient, QuestionnaireResponse)
+        .join(QuestionnaireResponse, QuestionnaireResponse.patient_id == Patient.id)
+        .where(QuestionnaireResponse.status == "submitted",
+               QuestionnaireResponse.questionnaire_id == q.id,
+               QuestionnaireResponse.questionnaire_version == q.version)
+        .order_by(Patient.id, QuestionnaireResponse.revision)
+    )
+    if search and search.strip():
+        pattern = search.strip().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        stmt = stmt.where(Patient.name.ilike(f"%{pattern}%", escape="\\"))
+    if reviewed_only:
+        stmt = stmt.where(QuestionnaireResponse.reviewed_at.is_not(None))
+    rows = [
+        ExportRow(p.ref, p.name, p.date_of_birth, p.email, p.phone, p.visit_date, r.revision,
+                  r.submitted_at, r.answers)
+        for p, r in db.session.execute(stmt)
+    ]
+    audit.record("export.csv", actor=by, rows=len(rows), identifiers=identifiers)
+    db.session.commit()
+    return to_csv(q, rows, identifiers)
+
+
+class FhirImportError(ValueError):
+    """The file cannot be imported; the message says why."""
+
+
+def import_response(data: dict[str, Any]) -> Patient:
+    """Create a patient and their response from an exported QuestionnaireResponse."""
+    try:
+        FhirResponse.model_validate(data)
+    except ValidationError as exc:
+        raise FhirImportError(f"not a valid FHIR R4 QuestionnaireResponse: {exc}") from None
+    canonical = data.get("questionnaire", "")
+    url, _, version = canonical.partition("|")
+    q = next((d for d in definitions.all_definitions()
+              if d.url == url and str(d.version) == version), None)
+    if q is None:
+        raise FhirImportError(f"no questionnaire definition for {canonical!r}")
+    try:
+        parsed = from_fhir_response(q, data)
+    except (ImportError_, KeyError, ValueError) as exc:
+        raise FhirImportError(str(exc)) from None
+    problems = {k: v for k, v in validate_answers(q, parsed["answers"]).items()
+                if k in parsed["answers"] or parsed["status"] == "submitted"}
+    if problems:
+        raise FhirImportError(f"answers do not fit {q.id} v{q.version}: {problems}")
+    patient = Patient(name=parsed["name"], date_of_birth=parsed["birth_date"])
+    db.session.add(patient)
+    db.session.flush()
+    from .summary.highlights import has_urgent
+
+    db.session.add(QuestionnaireResponse(
+        patient_id=patient.id, questionnaire_id=q.id, questionnaire_version=q.version,
+        revision=parsed["revision"], status=parsed["status"], answers=parsed["answers"],
+        pending={}, sections_done=[s.id for s in q.sections], alerts_shown=parsed["alert_times"],
+        is_urgent=has_urgent(q, parsed["answers"]),
+        submitted_at=parsed["authored"] if parsed["status"] == "submitted" else None,
+    ))
+    audit.record("import.fhir", patient=patient)
+    db.session.commit()
+    return patient

@@ -1,0 +1,1 @@
+"""Interoperability: FHIR R4 Questionnaire and QuestionnaireResponse, and CSV. No Flask here."""

@@ -1,0 +1,139 @@
+"""The definition as a FHIR R4 Questionnaire.
+
+Sections become top-level groups (their linkId is the section id); items keep their
+linkIds, types, required flags, options and enableWhen. Extensions are used only where
+core FHIR has no element: option scores (ordinalValue), numeric bounds (minValue,
+maxValue) and units (questionnaire-unit). Instrument totals are exported as read-only
+items in a final "scores" group, so a QuestionnaireResponse can carry them.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from ..questionnaire.definition import Condition, Item, Questionnaire
+
+ORDINAL = "http://hl7.org/fhir/StructureDefinition/ordinalValue"
+MIN_VALUE = "http://hl7.org/fhir/StructureDefinition/minValue"
+MAX_VALUE = "http://hl7.org/fhir/StructureDefinition/maxValue"
+UNIT = "http://hl7.org/fhir/StructureDefinition/questionnaire-unit"
+SCORES_GROUP = "scores"
+SCORE_ITEMS = {  # instrument id -> (linkId, FHIR type)
+    "peg": ("peg_score", "decimal"),
+    "phq9": ("phq9_total", "integer"),
+    "gad7": ("gad7_total", "integer"),
+    "auditc": ("auditc_total", "integer"),
+}
+
+
+def fhir_type(item: Item) -> str:
+    return "choice" if item.is_multi else item.type
+
+
+def coding(item: Item, code: str) -> dict[str, str]:
+    option = item.option(code)
+    return {"code": code, "display": option.display} if option else {"code": code}
+
+
+def _answer_value(q: Questionnaire, cond: Condition) -> dict[str, Any]:
+    target = q.item(cond.question)
+    if cond.operator == "exists":
+        return {"answerBoolean": bool(cond.answer)}
+    if target.type == "boolean":
+        return {"answerBoolean": bool(cond.answer)}
+    if target.options:
+        return {"answerCoding": coding(target, str(cond.answer))}
+    if target.type == "integer":
+        return {"answerInteger": int(cond.answer)}
+    if target.type == "decimal":
+        return {"answerDecimal": float(cond.answer)}
+    return {"answerString": str(cond.answer)}
+
+
+def _enable_when(q: Questionnaire, item: Item) -> dict[str, Any]:
+    """FHIR orders codings with neither > nor <; a score comparison becomes "= each option"."""
+    conditions: list[dict[str, Any]] = []
+    for cond in item.enable_when:
+        target = q.item(cond.question)
+        if cond.operator in {">", "<", ">=", "<="} and target.options:
+            compare = {">": int.__gt__, "<": int.__lt__, ">=": int.__ge__, "<=": int.__le__}
+            matches = [o for o in target.options
+                       if o.score is not None and compare[cond.operator](o.score, cond.answer)]
+            conditions += [{"question": cond.question, "operator": "=",
+                            "answerCoding": coding(target, o.code)} for o in matches]
+        else:
+            conditions.append({"question": cond.question, "operator": cond.operator,
+                               **_answer_value(q, cond)})
+    result: dict[str, Any] = {"enableWhen": conditions}
+    if len(conditions) > 1:
+        expanded = len(conditions) > len(item.enable_when)
+        if expanded and item.enable_behavior == "all" and len(item.enable_when) > 1:
+            raise ValueError(f"item '{item.link_id}': cannot express 'all' with a comparison")
+        result["enableBehavior"] = "any" if expanded else item.enable_behavior
+    return result
+
+
+def _bound(item: Item, value: float, url: str) -> dict[str, Any]:
+    key = "valueInteger" if item.type == "integer" else "valueDecimal"
+    return {"url": url, key: int(value) if item.type == "integer" else float(value)}
+
+
+def questionnaire_item(q: Questionnaire, item: Item, this_year: int) -> dict[str, Any]:
+    out: dict[str, Any] = {"linkId": item.link_id, "text": item.text, "type": fhir_type(item)}
+    if item.required:
+        out["required"] = True
+    if item.is_multi or item.repeats:
+        out["repeats"] = True
+    if item.max_length:
+        out["maxLength"] = item.max_length
+    if item.enable_when:
+        out.update(_enable_when(q, item))
+    if item.options:
+        out["answerOption"] = [
+            {"valueCoding": coding(item, o.code),
+             **({"extension": [{"url": ORDINAL, "valueDecimal": o.score}]}
+                if o.score is not None else {})}
+            for o in item.options
+        ]
+    extensions = []
+    if item.min is not None:
+        extensions.append(_bound(item, item.min, MIN_VALUE))
+    if item.max is not None:
+        extensions.append(_bound(item, item.upper_bound(this_year), MAX_VALUE))
+    if item.unit:
+        extensions.append({"url": UNIT, "valueCoding": {
+            "system": "http://unitsofmeasure.org", "code": item.unit, "display": item.unit}})
+    if extensions:
+        out["extension"] = extensions
+    if item.items:
+        out["item"] = [questionnaire_item(q, child, this_year) for child in item.items]
+    return out
+
+
+def to_fhir_questionnaire(q: Questionnaire, today: date | None = None) -> dict[str, Any]:
+    this_year = (today or date.today()).year
+    sections = [
+        {"linkId": s.id, "text": s.title, "type": "group",
+         "item": [questionnaire_item(q, i, this_year) for i in s.items]}
+        for s in q.sections
+    ]
+    scores = [
+        {"linkId": SCORE_ITEMS[ins.id][0], "text": f"{ins.title} total",
+         "type": SCORE_ITEMS[ins.id][1], "readOnly": True}
+        for ins in q.instruments if ins.id in SCORE_ITEMS
+    ]
+    if scores:
+        sections.append({"linkId": SCORES_GROUP, "text": "Instrument totals (calculated)",
+                         "type": "group", "readOnly": True, "item": scores})
+    return {
+        "resourceType": "Questionnaire",
+        "id": q.id.replace("_", "-"),
+        "url": q.url,
+        "version": str(q.version),
+        "name": q.id.replace("_", " ").title().replace(" ", ""),
+        "title": q.title,
+        "status": q.status,
+        "publisher": q.publisher or None,
+        "item": sections,
+    }

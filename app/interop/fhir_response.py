@@ -1,0 +1,165 @@
+"""Answers as a FHIR R4 QuestionnaireResponse, and back.
+
+Groups nest as FHIR requires: each section is a group item; each row of a repeating
+group is its own item with the group's linkId; a multi-choice question has one answer
+per choice. Answer types follow the item types (valueBoolean, valueCoding,
+valueInteger, valueDecimal, valueDate, valueString). The patient is a contained Patient
+with name and birth date.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date, datetime
+from typing import Any
+
+from ..questionnaire.definition import Item, Questionnaire
+from ..questionnaire.enable_when import prune_hidden
+from ..questionnaire.scoring import score_all
+from .fhir_questionnaire import SCORE_ITEMS, SCORES_GROUP, coding
+
+ALERT_EXTENSION = "urn:scs-intake:fhir:alert-shown"
+RESPONSE_SYSTEM = "urn:scs-intake:response"
+
+
+class ImportError_(ValueError):
+    """A QuestionnaireResponse that cannot be read into answers; the message says why."""
+
+
+def _answers_for(item: Item, value: Any) -> list[dict[str, Any]]:
+    if item.type == "boolean":
+        return [{"valueBoolean": value}]
+    if item.options:
+        codes = value if isinstance(value, list) else [value]
+        return [{"valueCoding": coding(item, c)} for c in codes]
+    key = {"integer": "valueInteger", "decimal": "valueDecimal", "date": "valueDate"}.get(
+        item.type, "valueString")
+    return [{key: value}]
+
+
+def _item(item: Item, value: Any) -> list[dict[str, Any]]:
+    if item.is_group:
+        return [
+            {"linkId": item.link_id, "text": item.text,
+             "item": [r for child in item.items if child.link_id in row
+                      for r in _item(child, row[child.link_id])]}
+            for row in value
+        ]
+    return [{"linkId": item.link_id, "text": item.text, "answer": _answers_for(item, value)}]
+
+
+def to_fhir_response(
+    q: Questionnaire,
+    answers: Mapping[str, Any],
+    *,
+    status: str,
+    authored: datetime,
+    patient_name: str,
+    birth_date: date,
+    reference: str,
+    alert_times: Mapping[str, str] | None = None,
+) -> dict[str, Any]:
+    answers = prune_hidden(q, answers)
+    sections = []
+    for section in q.sections:
+        items = [r for i in section.questions if i.link_id in answers
+                 for r in _item(i, answers[i.link_id])]
+        if items:
+            sections.append({"linkId": section.id, "text": section.title, "item": items})
+    totals = []
+    for ins_id, score in score_all(q, answers).items():
+        if ins_id in SCORE_ITEMS and score.total is not None:
+            link_id, kind = SCORE_ITEMS[ins_id]
+            key = "valueDecimal" if kind == "decimal" else "valueInteger"
+            totals.append({"linkId": link_id, "text": f"{score.instrument.title} total",
+                           "answer": [{key: score.total}]})
+    if totals:
+        sections.append({"linkId": SCORES_GROUP, "text": "Instrument totals (calculated)",
+                         "item": totals})
+    resource: dict[str, Any] = {
+        "resourceType": "QuestionnaireResponse",
+        "identifier": {"system": RESPONSE_SYSTEM, "value": reference},
+        "questionnaire": f"{q.url}|{q.version}",
+        "status": "completed" if status == "submitted" else "in-progress",
+        "authored": authored.isoformat(),
+        "contained": [{"resourceType": "Patient", "id": "patient",
+                       "name": [{"text": patient_name}], "birthDate": birth_date.isoformat()}],
+        "subject": {"reference": "#patient", "display": patient_name},
+        "item": sections,
+    }
+    if alert_times:
+        resource["extension"] = [
+            {"url": ALERT_EXTENSION, "extension": [
+                {"url": "alert", "valueCode": alert}, {"url": "shown", "valueDateTime": shown}]}
+            for alert, shown in sorted(alert_times.items())
+        ]
+    return resource
+
+
+def _value_from(item: Item, answer: Mapping[str, Any]) -> Any:
+    if item.type == "boolean":
+        return answer.get("valueBoolean")
+    if item.options:
+        return (answer.get("valueCoding") or {}).get("code")
+    key = {"integer": "valueInteger", "decimal": "valueDecimal", "date": "valueDate"}.get(
+        item.type, "valueString")
+    value = answer.get(key)
+    if item.type == "decimal" and isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+def _read_items(q: Questionnaire, items: list[dict], into: dict[str, Any]) -> None:
+    for entry in items:
+        link_id = entry.get("linkId")
+        if link_id == SCORES_GROUP:
+            continue
+        if q.section(link_id) is not None:
+            _read_items(q, entry.get("item") or [], into)
+            continue
+        item = q.items.get(link_id)
+        if item is None:
+            raise ImportError_(f"unknown linkId '{link_id}'")
+        if item.is_group:
+            row: dict[str, Any] = {}
+            _read_items_into_row(q, item, entry.get("item") or [], row)
+            into.setdefault(link_id, []).append(row)
+            continue
+        values = [_value_from(item, a) for a in entry.get("answer") or []]
+        into[link_id] = values if item.is_multi else (values[0] if values else None)
+
+
+def _read_items_into_row(q: Questionnaire, group: Item, items: list[dict], row: dict) -> None:
+    children = {c.link_id: c for c in group.items}
+    for entry in items:
+        child = children.get(entry.get("linkId"))
+        if child is None:
+            raise ImportError_(f"unknown linkId '{entry.get('linkId')}' in '{group.link_id}'")
+        values = [_value_from(child, a) for a in entry.get("answer") or []]
+        row[child.link_id] = values if child.is_multi else values[0]
+
+
+def from_fhir_response(q: Questionnaire, resource: Mapping[str, Any]) -> dict[str, Any]:
+    """Answers, patient details, status and times read back from an exported resource."""
+    answers: dict[str, Any] = {}
+    _read_items(q, resource.get("item") or [], answers)
+    patient = next((c for c in resource.get("contained") or []
+                    if c.get("resourceType") == "Patient"), None)
+    if patient is None:
+        raise ImportError_("the response has no contained Patient")
+    alerts = {}
+    for ext in resource.get("extension") or []:
+        if ext.get("url") == ALERT_EXTENSION:
+            parts = {e["url"]: e for e in ext.get("extension", [])}
+            alerts[parts["alert"]["valueCode"]] = parts["shown"]["valueDateTime"]
+    reference = (resource.get("identifier") or {}).get("value", "")
+    revision = reference.rsplit("-", 1)[-1]
+    return {
+        "answers": {k: v for k, v in answers.items() if v is not None},
+        "name": (patient.get("name") or [{}])[0].get("text", ""),
+        "birth_date": date.fromisoformat(patient["birthDate"]),
+        "status": "submitted" if resource.get("status") == "completed" else "draft",
+        "authored": datetime.fromisoformat(resource["authored"]),
+        "alert_times": alerts,
+        "revision": int(revision) if revision.isdigit() else 1,
+    }
