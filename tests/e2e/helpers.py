@@ -1,0 +1,117 @@
+"""How a person drives the pages: with a mouse or touch, or with the keyboard alone."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from axe_playwright_python.sync_playwright import Axe
+
+from app.invitations import invite_patient
+
+from .conftest import DESKTOP, PHONE
+
+ROW = re.compile(r"(?P<group>[a-z_]+)-(?P<n>\d+)-[a-z_]+")
+AXE = Axe()
+WCAG = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]},
+        "resultTypes": ["violations"]}
+
+
+def check_accessibility(page) -> None:
+    """axe-core at phone and desktop sizes: no WCAG 2.1 A or AA violation."""
+    original = page.viewport_size
+    for size in (PHONE, DESKTOP):
+        page.set_viewport_size(size)
+        results = AXE.run(page, options=WCAG)
+        assert results.violations_count == 0, f"{page.url}\n{results.generate_report()}"
+    page.set_viewport_size(original)
+
+
+def invite(app, name="Sunita Devi", email="sunita@example.org", dob=date(1958, 6, 3)):
+    with app.app_context():
+        _, url = invite_patient(name, dob, email, date(2027, 2, 1))
+    return url
+
+
+def accept(page, url, dob=date(1958, 6, 3), password="quiet-river-stones", phone=""):
+    page.goto(url)
+    page.fill('[name="dob_day"]', str(dob.day))
+    page.fill('[name="dob_month"]', str(dob.month))
+    page.fill('[name="dob_year"]', str(dob.year))
+    page.fill('[name="phone"]', phone)
+    page.fill('[name="password"]', password)
+    page.fill('[name="confirm"]', password)
+    page.click('button:has-text("Continue")')
+
+
+def login(page, base, identifier, password):
+    page.goto(base + "/auth/login")
+    page.fill('[name="identifier"]', identifier)
+    page.fill('[name="password"]', password)
+    page.click('button:has-text("Log in")')
+
+
+def set_field(page, name: str, value: str) -> None:
+    """Answer one field as a person with a pointer would."""
+    match = ROW.fullmatch(name)
+    if match and page.locator(f'[name="{name}"]').count() == 0:
+        page.click(f'button[value="add-{match["group"]}"]')
+    field = page.locator(f'[name="{name}"]').first
+    kind = field.get_attribute("type")
+    if kind in ("radio", "checkbox"):
+        page.check(f'[name="{name}"][value="{value}"]')
+    else:
+        page.fill(f'[name="{name}"]', value)
+
+
+def fill_section(page, pairs) -> None:
+    for name, value in pairs:
+        set_field(page, name, value)
+
+
+def save(page) -> None:
+    page.click('.actions button[value="save"]')
+
+
+def tab_to(page, selector: str, limit: int = 300) -> None:
+    """Press Tab until ``selector`` has focus."""
+    for _ in range(limit):
+        if page.evaluate("s => !!document.activeElement && document.activeElement.matches(s)",
+                         selector):
+            return
+        page.keyboard.press("Tab")
+    raise AssertionError(f"could not reach {selector} with the Tab key")
+
+
+def key_field(page, name: str, value: str) -> None:
+    """Answer one field with the keyboard alone."""
+    match = ROW.fullmatch(name)
+    if match and page.locator(f'[name="{name}"]').count() == 0:
+        tab_to(page, f'button[value="add-{match["group"]}"]')
+        with page.expect_navigation():
+            page.keyboard.press("Enter")
+    kind = page.locator(f'[name="{name}"]').first.get_attribute("type")
+    if kind == "checkbox":
+        tab_to(page, f'[name="{name}"][value="{value}"]')
+        if not page.is_checked(f'[name="{name}"][value="{value}"]'):
+            page.keyboard.press("Space")
+    elif kind == "radio":
+        tab_to(page, f'[name="{name}"]')
+        for _ in range(20):
+            if page.evaluate("() => document.activeElement.value") == value:
+                break
+            page.keyboard.press("ArrowDown")
+        page.keyboard.press("Space")
+        assert page.is_checked(f'[name="{name}"][value="{value}"]'), name
+    else:
+        tab_to(page, f'[name="{name}"]')
+        page.keyboard.press("Control+A")
+        page.keyboard.type(value)
+
+
+def key_section(page, pairs) -> None:
+    for name, value in pairs:
+        key_field(page, name, value)
+    tab_to(page, '.actions button[value="save"]')
+    with page.expect_navigation():
+        page.keyboard.press("Enter")

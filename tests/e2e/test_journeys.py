@@ -1,0 +1,338 @@
+"""Journeys in a real browser: a patient on a phone, by keyboard, without JavaScript; a
+clinician on a laptop; and the self-harm safety path. axe-core checks every page."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from playwright.sync_api import expect
+from sqlalchemy import select
+
+from app.extensions import db
+from app.models import Patient, QuestionnaireResponse
+from app.staff import create_staff
+
+from ..answers_data import FUSION_PATIENT_POSTS, FUSION_PATIENT_STORED, with_changes
+from .conftest import DESKTOP, PHONE
+from .helpers import (
+    accept,
+    check_accessibility,
+    fill_section,
+    invite,
+    key_field,
+    key_section,
+    login,
+    save,
+    tab_to,
+)
+
+PASSWORD = "quiet-river-stones"
+STAFF_PASSWORD = "long-clinic-password"
+
+
+def stored_answers(app, email):
+    with app.app_context():
+        patient = db.session.scalar(select(Patient).where(Patient.email == email))
+        response = db.session.scalar(select(QuestionnaireResponse).where(
+            QuestionnaireResponse.patient_id == patient.id)
+            .order_by(QuestionnaireResponse.revision.desc()))
+        return response.answers, response.status
+
+
+def test_a_patient_on_a_phone_completes_the_questionnaire(browser, live_app, shots):
+    base = live_app.config["BASE_URL"]
+    context = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True)
+    page = context.new_page()
+    email = "phone@example.org"
+    page.goto(invite(live_app, email=email))
+    check_accessibility(page)
+    shots(page, "invitation")
+    accept(page, page.url, phone="+91 99999 10001")
+    expect(page).to_have_url(re.compile("/intake/consent"))
+    check_accessibility(page)
+    shots(page, "consent")
+    page.check("#agree")
+    page.click('button:has-text("Start")')
+
+    expect(page.locator("text=Section 1 of 9")).to_be_visible()
+    page.check('[name="completed_by"][value="self"]')
+    expect(page.locator("#q-helper_relation")).to_be_hidden()
+    page.check('[name="completed_by"][value="someone_else"]')
+    expect(page.locator("#q-helper_relation")).to_be_visible()
+    fill_section(page, FUSION_PATIENT_POSTS["about"])
+    check_accessibility(page)
+    shots(page, "about-you")
+    save(page)
+
+    fill_section(page, FUSION_PATIENT_POSTS["pain"])
+    expect(page.locator('[data-region="foot_l"]').first).to_have_class(re.compile("selected"))
+    check_accessibility(page)
+    shots(page, "pain-body-map")
+    save(page)
+    fill_section(page, FUSION_PATIENT_POSTS["function"])
+    save(page)
+
+    page.click('button[value="add-medications"]')
+    fill_section(page, FUSION_PATIENT_POSTS["medicines"])
+    page.click('button[value="add-medications"]')
+    expect(page.locator('[name="medications-2-med_name"]')).to_be_visible()
+    page.click('button[value="remove-medications-2"]')
+    expect(page.locator('[name="medications-2-med_name"]')).to_have_count(0)
+    check_accessibility(page)
+    shots(page, "medicines-rows")
+    save(page)
+
+    # Leave half-way, come back later.
+    page.click("text=Log out")
+    login(page, base, email, PASSWORD)
+    page.goto(base + "/intake/")
+    expect(page).to_have_url(re.compile("/intake/section/treatments"))
+    page.goto(base + "/intake/check")
+    for kept in ("Daughter", "Tapentadol", "Pregabalin", "March 2019"):
+        expect(page.locator(f"text={kept}").first).to_be_visible()
+    page.goto(base + "/intake/")
+
+    for section in ("treatments", "health", "mood", "wellbeing", "goals"):
+        fill_section(page, FUSION_PATIENT_POSTS[section])
+        check_accessibility(page)
+        shots(page, section)
+        save(page)
+
+    expect(page).to_have_url(re.compile("/intake/check"))
+    check_accessibility(page)
+    shots(page, "check-answers")
+    page.click('a[href*="/intake/section/goals?return_to=check#q-goals_text"]')
+    page.fill('[name="goals_text"]', "Walk to the market again")
+    save(page)
+    expect(page).to_have_url(re.compile("/intake/check"))
+    expect(page.locator("text=Walk to the market again")).to_be_visible()
+    page.click("text=Send my answers to the clinic")
+    expect(page.locator("h1")).to_have_text("Your answers have been sent")
+    check_accessibility(page)
+    shots(page, "confirmation")
+
+    answers, status = stored_answers(live_app, email)
+    expected = {**FUSION_PATIENT_STORED, "completed_by": "self_with_help",
+                "goals_text": "Walk to the market again"}
+    assert status == "submitted"
+    assert answers == expected
+    context.close()
+
+
+def test_the_same_journey_by_keyboard_alone(browser, live_app):
+    context = browser.new_context(viewport=DESKTOP)
+    page = context.new_page()
+    email = "keys@example.org"
+    page.goto(invite(live_app, email=email))
+    for name, value in (("dob_day", "3"), ("dob_month", "6"), ("dob_year", "1958"),
+                        ("phone", "+91 99999 10002"), ("password", PASSWORD),
+                        ("confirm", PASSWORD)):
+        key_field(page, name, value)
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile("/intake/consent"))
+    tab_to(page, "#agree")
+    page.keyboard.press("Space")
+    tab_to(page, 'main button[type="submit"]')
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile("/intake/section/about"))
+    for section, pairs in FUSION_PATIENT_POSTS.items():
+        key_section(page, pairs)
+        assert f"/intake/section/{section}" not in page.url or "support" in page.url, (
+            section, page.locator(".error-summary").all_inner_texts(), page.url)
+    page.wait_for_url(re.compile("/intake/check"))
+    tab_to(page, 'form[action$="/intake/submit"] button')
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile("/intake/submitted"))
+    answers, status = stored_answers(live_app, email)
+    assert (answers, status) == (FUSION_PATIENT_STORED, "submitted")
+    context.close()
+
+
+def test_the_journey_works_with_javascript_off(browser, live_app):
+    context = browser.new_context(viewport=PHONE, java_script_enabled=False)
+    page = context.new_page()
+    email = "nojs@example.org"
+    accept(page, invite(live_app, email=email), phone="+91 99999 10003")
+    page.check("#agree")
+    page.click('button:has-text("Start")')
+    expect(page.locator("#q-helper_relation")).to_be_visible()
+    expect(page.locator("#q-helper_relation .cond-hint")).to_be_visible()
+    for pairs in FUSION_PATIENT_POSTS.values():
+        fill_section(page, pairs)
+        save(page)
+    page.click("text=Send my answers to the clinic")
+    expect(page.locator("h1")).to_have_text("Your answers have been sent")
+    assert stored_answers(live_app, email) == (FUSION_PATIENT_STORED, "submitted")
+    context.close()
+
+
+def _staff(app, email):
+    with app.app_context():
+        create_staff(email, STAFF_PASSWORD, "Dr Meera Iyer", "clinician")
+
+
+def test_a_clinician_reads_notes_reviews_and_downloads_the_pdf(browser, live_app, shots):
+    base = live_app.config["BASE_URL"]
+    patient = browser.new_context(viewport=PHONE).new_page()
+    email = "forclinic@example.org"
+    accept(patient, invite(live_app, name="Kamala Pillai", email=email),
+           phone="+91 99999 10004")
+    patient.check("#agree")
+    patient.click('button:has-text("Start")')
+    for pairs in FUSION_PATIENT_POSTS.values():
+        fill_section(patient, pairs)
+        save(patient)
+    patient.click("text=Send my answers to the clinic")
+
+    _staff(live_app, "iyer@clinic.example")
+    page = browser.new_context(viewport=DESKTOP, accept_downloads=True).new_page()
+    login(page, base, "iyer@clinic.example", STAFF_PASSWORD)
+    expect(page.locator("h1")).to_have_text("Worklist")
+    page.fill("#q", "Kamala")
+    page.click('button:has-text("Show")')
+    check_accessibility(page)
+    shots(page, "worklist")
+    page.click("text=Kamala Pillai")
+    expect(page.locator("text=Not an eligibility determination.")).to_be_visible()
+    expect(page.locator("text=Takes blood thinner(s): Apixaban")).to_be_visible()
+    check_accessibility(page)
+    shots(page, "summary")
+    page.fill("#body", "Check INR plan with cardiology before any trial.")
+    page.click("text=Save note")
+    expect(page.locator(".note-body")).to_have_text(
+        "Check INR plan with cardiology before any trial.")
+    page.click("text=Mark as reviewed")
+    expect(page.locator("text=Reviewed").first).to_be_visible()
+    check_accessibility(page)
+    shots(page, "summary-reviewed")
+    with page.expect_download() as download:
+        page.click("text=Download PDF")
+    assert Path(download.value.path()).read_bytes()[:4] == b"%PDF"
+    page.goto(base + "/clinic/?status=reviewed")
+    expect(page.locator("text=Kamala Pillai")).to_be_visible()
+
+
+def test_thoughts_of_self_harm_show_crisis_resources_and_mark_the_worklist(browser, live_app):
+    base = live_app.config["BASE_URL"]
+    page = browser.new_context(viewport=PHONE).new_page()
+    accept(page, invite(live_app, name="Urgent Person", email="urgent@example.org"),
+           phone="+91 99999 10005")
+    page.check("#agree")
+    page.click('button:has-text("Start")')
+    posts = with_changes(FUSION_PATIENT_POSTS, "mood", {"phq9_9": "2"})
+    for section in ("about", "pain", "function", "medicines", "treatments", "health"):
+        fill_section(page, posts[section])
+        save(page)
+    fill_section(page, posts["mood"])
+    save(page)
+    expect(page.locator("text=Support is available now")).to_be_visible()
+    expect(page.locator("text=Tele-MANAS 14416 (1-800-891-4416)").first).to_be_visible()
+    expect(page.locator("text=not monitored in real time")).to_be_visible()
+    check_accessibility(page)
+
+    _staff(live_app, "urgent-doc@clinic.example")
+    staff = browser.new_context(viewport=DESKTOP).new_page()
+    login(staff, base, "urgent-doc@clinic.example", STAFF_PASSWORD)
+    row = staff.locator("tr", has_text="Urgent Person")
+    expect(row.locator(".tag-urgent")).to_have_text("Urgent")
+
+
+def test_errors_are_announced_and_linked_to_their_fields(browser, live_app):
+    page = browser.new_context(viewport=PHONE).new_page()
+    accept(page, invite(live_app, name="Error Person", email="errors@example.org"),
+           phone="+91 99999 10006")
+    page.check("#agree")
+    page.click('button:has-text("Start")')
+    page.fill('[name="height_cm"]', "tall")
+    save(page)
+    summary = page.locator(".error-summary")
+    expect(summary).to_be_focused()
+    expect(summary).to_have_attribute("role", "alert")
+    described = page.get_attribute('[name="height_cm"]', "aria-describedby")
+    assert "height_cm-error" in described
+    expect(page.locator("#height_cm-error")).to_contain_text("Enter a number")
+    expect(page.locator('[name="height_cm"]')).to_have_value("tall")
+    check_accessibility(page)
+    page.click('.error-summary a[href="#height_cm"]')
+    expect(page.locator('[name="height_cm"]')).to_be_focused()
+
+
+def test_focus_is_visible_and_text_resizes_to_200_percent(browser, live_app):
+    page = browser.new_context(viewport=DESKTOP).new_page()
+    accept(page, invite(live_app, name="Zoom Person", email="zoom@example.org"),
+           phone="+91 99999 10007")
+    page.check("#agree")
+    page.click('button:has-text("Start")')
+    tab_to(page, '[name="height_cm"]')
+    outline = page.evaluate("() => getComputedStyle(document.activeElement).outlineStyle")
+    assert outline != "none"
+    page.set_viewport_size({"width": 640, "height": 800})
+    page.evaluate("() => { document.documentElement.style.fontSize = '200%'; }")
+    overflow = page.evaluate(
+        "() => document.documentElement.scrollWidth - document.documentElement.clientWidth")
+    assert overflow <= 1
+    expect(page.locator('.actions button[value="save"]')).to_be_visible()
+    expect(page.locator("label[for='height_cm']")).to_be_visible()
+
+
+def test_body_map_is_a_list_of_labelled_checkboxes_the_picture_mirrors(browser, live_app):
+    page = browser.new_context(viewport=PHONE).new_page()
+    accept(page, invite(live_app, name="Map Person", email="map@example.org"),
+           phone="+91 99999 10008")
+    page.check("#agree")
+    page.click('button:has-text("Start")')
+    fill_section(page, FUSION_PATIENT_POSTS["about"])
+    save(page)
+    expect(page.locator(".body-map")).to_have_attribute("aria-hidden", "true")
+    box = page.get_by_label("Left knee")
+    tab_to(page, "#pain_regions-knee_l")
+    page.keyboard.press("Space")
+    expect(box).to_be_checked()
+    expect(page.locator('[data-region="knee_l"]').first).to_have_class(re.compile("selected"))
+    page.locator('[data-region="knee_l"]').first.click()
+    expect(box).not_to_be_checked()
+
+
+def test_the_accessibility_check_catches_a_real_violation(browser):
+    from .helpers import AXE, WCAG
+
+    page = browser.new_page()
+    page.set_content('<html lang="en"><body><main><img src="x.png">'
+                     '<input type="text"></main></body></html>')
+    assert AXE.run(page, options=WCAG).violations_count >= 2
+    page.close()
+
+
+def test_staff_admin_and_error_pages_pass_axe(browser, live_app):
+    base = live_app.config["BASE_URL"]
+    with live_app.app_context():
+        create_staff("axe-admin@clinic.example", STAFF_PASSWORD, "Axe Admin", "admin")
+    patient_email = "axe-patient@example.org"
+    patient = browser.new_context(viewport=PHONE).new_page()
+    accept(patient, invite(live_app, name="Axe Patient", email=patient_email),
+           phone="+91 99999 10009")
+    patient.goto(base + "/intake/your-data")
+    check_accessibility(patient)
+    patient.goto(base + "/intake/section/treatments")
+    check_accessibility(patient)
+
+    page = browser.new_context(viewport=DESKTOP).new_page()
+    page.goto(base + "/auth/login")
+    check_accessibility(page)
+    page.fill('[name="identifier"]', "nobody@example.org")
+    page.fill('[name="password"]', "wrong-password")
+    page.click('button:has-text("Log in")')
+    check_accessibility(page)
+    login(page, base, "axe-admin@clinic.example", STAFF_PASSWORD)
+    with live_app.app_context():
+        patient_id = db.session.scalar(select(Patient.id).where(Patient.email == patient_email))
+    for path in ("/clinic/", "/clinic/invite", f"/clinic/patients/{patient_id}",
+                 "/admin/staff", "/admin/invitations", "/admin/audit",
+                 f"/admin/patients/{patient_id}/erase", "/no-such-page",
+                 "/auth/invitation/not-a-token"):
+        page.goto(base + path)
+        check_accessibility(page)
+    page.goto(base + "/clinic/invite")
+    page.click('button:has-text("Create invitation")')
+    check_accessibility(page)
