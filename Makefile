@@ -3,6 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 export FLASK_APP := wsgi
+export BENCH_SMALL BENCH_DATABASE_URL
 
 .PHONY: run test lint format bench install clean
 
@@ -26,11 +27,12 @@ run: $(VENV)/.installed
 	$(BIN)/flask seed-demo
 	$(BIN)/flask run --host 127.0.0.1 --port 5000
 
-## make test: lint, security scan, then the whole test suite
+## make test: lint, security scan, the whole test suite, and a benchmark smoke run
 test: $(VENV)/.test-installed
 	$(BIN)/ruff check .
 	$(BIN)/bandit -q -c pyproject.toml -r app --severity-level medium
 	$(BIN)/pytest
+	BENCH_SMALL=1 $(BIN)/python bench/run.py
 
 lint: $(VENV)/.test-installed
 	$(BIN)/ruff check .
@@ -38,7 +40,10 @@ lint: $(VENV)/.test-installed
 format: $(VENV)/.test-installed
 	$(BIN)/ruff format app tests bench config.py wsgi.py
 
+## make bench: 10,000 patients, in-process and HTTP measurements (BENCH_SMALL=1: 200)
 bench: $(VENV)/.test-installed
+	@command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk) \
+		|| echo "wrk could not be installed: HTTP measurements will be skipped"
 	$(BIN)/python bench/run.py
 
 clean:

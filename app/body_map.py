@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from markupsafe import Markup
+
 WIDTH = 200
 
 # Shapes in the front view: (kind, x or cx, y or cy, w or rx, h or ry).
@@ -50,6 +52,17 @@ class Shape:
     code: str
     kind: str
     attrs: dict[str, float]
+
+    def svg(self, selected: bool) -> Markup:
+        """The shape's SVG element; built in Python because pages render it 45 times."""
+        fill = "#b10e1e" if selected else "#d9dcde"
+        css = "region selected" if selected else "region"
+        geometry = " ".join(f'{k}="{v}"' for k, v in self.attrs.items())
+        # Only the constants above go in here, never anything a person typed.
+        return Markup(  # noqa: S704  # nosec B704
+            f'<{self.kind} class="{css}" fill="{fill}" stroke="#505a5f" '
+            f'data-region="{self.code}" {geometry}></{self.kind}>'
+        )
 
 
 def _attrs(kind: str, a: float, b: float, c: float, d: float) -> dict[str, float]:

@@ -1,5 +1,9 @@
 """Questionnaire definitions: typed, immutable objects loaded from versioned YAML files.
 
+Items, sections and questionnaires compare and hash by identity: a definition is loaded
+once at start-up and shared, and hashing the whole tree on every cache look-up was the
+single largest cost of rendering a page.
+
 The shape follows FHIR Questionnaire (linkId, type, required, repeats, answerOption,
 enableWhen) so the export is a mapping, not a translation. A definition is checked as it
 is loaded: a mistake in the file stops start-up with a message naming the item, instead
@@ -45,7 +49,7 @@ class Condition:
     answer: Any = None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)
 class Item:
     link_id: str
     text: str
@@ -94,7 +98,7 @@ class SoftCheck:
     confirm_label: str
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)
 class Section:
     id: str
     title: str
@@ -163,7 +167,7 @@ class HighlightRule:
     rows: RowFilter | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)
 class Questionnaire:
     id: str
     version: int

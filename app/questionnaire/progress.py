@@ -26,11 +26,12 @@ def section_states(
     section then counts as unfinished until it is saved again.
     """
     saved = set(saved_sections)
-    states = []
-    for section in q.sections:
-        done = section.id in saved and not validate_answers(q, answers, (section,))
-        states.append(SectionState(section, done))
-    return states
+    problems = validate_answers(q, answers)
+    unfinished = {
+        section.id for section in q.sections
+        if any(i.link_id in problems for i in section.questions)
+    }
+    return [SectionState(s, s.id in saved and s.id not in unfinished) for s in q.sections]
 
 
 def first_unfinished(states: list[SectionState]) -> Section | None:

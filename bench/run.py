@@ -1,0 +1,310 @@
+"""Benchmark SCS Intake at clinic scale; prints a table and writes bench/results.json.
+
+    make bench                      10,000 patients, 8,000 submitted (SQLite by default)
+    make bench BENCH_SMALL=1        200 patients, fewer requests: a smoke run
+    BENCH_DATABASE_URL=postgresql+psycopg://... make bench
+
+In-process numbers come from the Flask test client after warm-up; HTTP numbers from wrk
+against gunicorn (2 workers) on 127.0.0.1, side by side with a bare Flask app under the
+same settings. The database is created afresh for each run.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import re
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.parse
+import urllib.request
+from datetime import UTC, date, datetime, timedelta
+from http.cookiejar import CookieJar
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from sqlalchemy import event, insert  # noqa: E402
+from werkzeug.datastructures import MultiDict  # noqa: E402
+
+from app import create_app  # noqa: E402
+from app.extensions import db  # noqa: E402
+from app.models import Consent, Patient, QuestionnaireResponse, User  # noqa: E402
+from app.passwords import hash_password  # noqa: E402
+from app.security import new_token  # noqa: E402
+from tests.answers_data import (  # noqa: E402
+    CRPS_PATIENT_STORED,
+    DIABETIC_PATIENT_STORED,
+    FUSION_PATIENT_POSTS,
+    FUSION_PATIENT_STORED,
+)
+
+SMALL = os.environ.get("BENCH_SMALL") == "1"
+PATIENTS = 200 if SMALL else 10_000
+SUBMITTED = 160 if SMALL else 8_000
+REQUESTS = 20 if SMALL else 200
+PDF_REQUESTS = 3 if SMALL else 20
+WRK_SECONDS = 2 if SMALL else 10
+STAFF = ("bench-doctor@clinic.example", "bench-doctor-password")
+PATIENT = ("bench-patient@example.org", "bench-patient-password")
+USER_AGENT = "scs-bench"
+TARGETS = {"section": 0.5, "summary": 0.5, "worklist": 0.3}
+
+
+def seed(app) -> dict[str, int]:
+    """Bulk-insert patients and responses; returns the ids the measurements use."""
+    sets = [FUSION_PATIENT_STORED, CRPS_PATIENT_STORED, DIABETIC_PATIENT_STORED]
+    sections = ["about", "pain", "function", "medicines", "treatments", "health", "mood",
+                "wellbeing", "goals"]
+    rng = random.Random(7)
+    now = datetime.now(UTC)
+    with app.app_context():
+        db.drop_all()
+        db.create_all()
+        patients = [
+            {"ref": f"{n:016x}", "name": f"Patient {n:05d} {rng.choice('ABCDEFGHJKLM')}",
+             "date_of_birth": date(1940 + n % 50, 1 + n % 12, 1 + n % 28),
+             "email": None, "visit_date": date.today() + timedelta(days=n % 120),
+             "created_at": now}
+            for n in range(PATIENTS)
+        ]
+        db.session.execute(insert(Patient), patients)
+        responses = []
+        for n in range(PATIENTS):
+            submitted = n < SUBMITTED
+            if not submitted and n % 2:
+                continue  # invited only
+            answers = sets[n % 3] if submitted else {"sex": "female"}
+            responses.append({
+                "patient_id": n + 1, "questionnaire_id": "scs_intake",
+                "questionnaire_version": 1, "revision": 1,
+                "status": "submitted" if submitted else "draft", "answers": answers,
+                "pending": {}, "sections_done": sections if submitted else sections[:2],
+                "alerts_shown": {}, "is_urgent": submitted and n % 3 == 1,
+                "lock_version": 1, "created_at": now, "updated_at": now,
+                "submitted_at": now if submitted else None,
+            })
+        db.session.execute(insert(QuestionnaireResponse), responses)
+        staff = User(email=STAFF[0], name="Bench Doctor", role="clinician",
+                     password_hash=hash_password(STAFF[1]), session_token=new_token()[1])
+        person = User(email=PATIENT[0], name="Bench Patient", role="patient",
+                      password_hash=hash_password(PATIENT[1]), session_token=new_token()[1])
+        db.session.add_all([staff, person])
+        db.session.flush()
+        bench_patient = Patient(name="Bench Patient", date_of_birth=date(1960, 1, 1),
+                                email=PATIENT[0], user_id=person.id)
+        db.session.add(bench_patient)
+        db.session.flush()
+        db.session.add(Consent(patient_id=bench_patient.id, user_id=person.id,
+                               text_version="bench"))
+        db.session.add(QuestionnaireResponse(
+            patient_id=bench_patient.id, questionnaire_id="scs_intake",
+            questionnaire_version=1, revision=1, status="draft",
+            answers={k: v for k, v in FUSION_PATIENT_STORED.items()}, pending={},
+            sections_done=sections, alerts_shown={}))
+        db.session.commit()
+        return {"summary_patient": 1, "middle_page": max(1, PATIENTS // 50 // 2)}
+
+
+def login(client, email, password):
+    response = client.post("/auth/login", data={"identifier": email, "password": password},
+                           headers={"User-Agent": USER_AGENT})
+    assert response.status_code == 302, response.status_code
+
+
+def measure(app, client, method, url, count, data=None):
+    """Median and p95 in milliseconds, and SQL statements per request."""
+    statements = []
+    with app.app_context():
+        engine = db.engine
+
+    def count_statement(*args):
+        statements.append(1)
+
+    headers = {"User-Agent": USER_AGENT}
+    for _ in range(max(3, count // 10)):  # warm-up
+        response = client.open(url, method=method, data=data, headers=headers)
+        response.close()
+    event.listen(engine, "before_cursor_execute", count_statement)
+    timings = []
+    for _ in range(count):
+        started = time.perf_counter()
+        response = client.open(url, method=method, data=data, headers=headers)
+        body = response.data
+        timings.append((time.perf_counter() - started) * 1000)
+        assert response.status_code in (200, 302), (url, response.status_code, body[:200])
+        response.close()
+    event.remove(engine, "before_cursor_execute", count_statement)
+    timings.sort()
+    return {
+        "median_ms": round(statistics.median(timings), 2),
+        "p95_ms": round(timings[int(len(timings) * 0.95) - 1], 2),
+        "queries": round(len(statements) / count, 2),
+        "requests": count,
+    }
+
+
+def in_process(app, ids) -> dict[str, dict]:
+    staff = app.test_client()
+    login(staff, *STAFF)
+    patient = app.test_client()
+    login(patient, *PATIENT)
+    save = MultiDict(FUSION_PATIENT_POSTS["pain"])
+    pid = ids["summary_patient"]
+    results = {
+        "section GET": measure(app, patient, "GET", "/intake/section/pain", REQUESTS),
+        "section POST (save)": measure(app, patient, "POST", "/intake/section/pain", REQUESTS,
+                                       data=save),
+        "check answers": measure(app, patient, "GET", "/intake/check", REQUESTS),
+        "worklist page 1": measure(app, staff, "GET", "/clinic/", REQUESTS),
+        "worklist middle page": measure(app, staff, "GET",
+                                        f"/clinic/?page={ids['middle_page']}", REQUESTS),
+        "worklist filtered": measure(app, staff, "GET", "/clinic/?status=submitted&q=Patient%200",
+                                     REQUESTS),
+        "summary": measure(app, staff, "GET", f"/clinic/patients/{pid}", REQUESTS),
+        "FHIR QuestionnaireResponse": measure(
+            app, staff, "GET", f"/clinic/patients/{pid}/questionnaire-response.json", REQUESTS),
+        "PDF": measure(app, staff, "GET", f"/clinic/patients/{pid}/summary.pdf", PDF_REQUESTS),
+    }
+    return results
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def start_gunicorn(target: str, env: dict) -> tuple[subprocess.Popen, str]:
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "--workers", "2", "--bind", f"127.0.0.1:{port}",
+         "--log-level", "warning", target],
+        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+    )
+    base = f"http://127.0.0.1:{port}"
+    for _ in range(100):
+        try:
+            urllib.request.urlopen(base + "/healthz" if "wsgi" in target else base,  # noqa: S310
+                                   timeout=1)
+            return process, base
+        except OSError:
+            time.sleep(0.1)
+    process.kill()
+    raise RuntimeError(f"gunicorn did not start: {process.stderr.read().decode()[-500:]}")
+
+
+def http_login(base, email, password) -> str:
+    jar = CookieJar()
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    opener.addheaders = [("User-Agent", USER_AGENT)]
+    page = opener.open(base + "/auth/login", timeout=10).read().decode()
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+    body = urllib.parse.urlencode({"identifier": email, "password": password,
+                                   "csrf_token": token}).encode()
+    opener.open(base + "/auth/login", data=body, timeout=10)
+    return "; ".join(f"{c.name}={c.value}" for c in jar)
+
+
+def wrk(url: str, cookie: str | None = None) -> float:
+    command = ["wrk", "-t2", "-c8", f"-d{WRK_SECONDS}s", "-H", f"User-Agent: {USER_AGENT}"]
+    if cookie:
+        command += ["-H", f"Cookie: {cookie}"]
+    output = subprocess.run([*command, url], capture_output=True, text=True, check=True,
+                            timeout=WRK_SECONDS + 30).stdout
+    non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
+    if non_2xx:
+        raise RuntimeError(f"{url}: {non_2xx.group(1)} failed responses under load")
+    return float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
+
+
+def worker_rss_mb(master: subprocess.Popen) -> float:
+    """Peak resident memory (VmHWM) of the largest gunicorn worker."""
+    peaks = []
+    for status in Path("/proc").glob("[0-9]*/status"):
+        try:
+            text = status.read_text()
+        except OSError:
+            continue
+        if f"PPid:\t{master.pid}\n" in text:
+            peaks.append(int(re.search(r"VmHWM:\s+(\d+)", text).group(1)) / 1024)
+    return round(max(peaks), 1) if peaks else 0.0
+
+
+def over_http(db_url: str, ids) -> dict | None:
+    if not shutil.which("wrk"):
+        print("wrk not found (apt-get install wrk): HTTP measurements skipped")
+        return None
+    env = {**os.environ, "APP_ENV": "production", "SECRET_KEY": "b" * 40,
+           "DATABASE_URL": db_url, "SESSION_COOKIE_SECURE": "false",
+           "LOGIN_LIMIT": "1000 per minute"}
+    hello, hello_base = start_gunicorn("bench.hello:app", env)
+    try:
+        hello_rps = wrk(hello_base + "/")
+    finally:
+        hello.send_signal(signal.SIGTERM)
+        hello.wait(timeout=10)
+    app_process, base = start_gunicorn("wsgi:app", env)
+    try:
+        staff = http_login(base, *STAFF)
+        patient = http_login(base, *PATIENT)
+        rps = {
+            "section": wrk(base + "/intake/section/pain", patient),
+            "summary": wrk(base + f"/clinic/patients/{ids['summary_patient']}", staff),
+            "worklist": wrk(base + "/clinic/", staff),
+        }
+        rss = worker_rss_mb(app_process)
+    finally:
+        app_process.send_signal(signal.SIGTERM)
+        app_process.wait(timeout=10)
+    return {
+        "hello_rps": hello_rps,
+        "pages": {name: {"rps": value, "ratio": round(value / hello_rps, 3),
+                         "target": TARGETS[name]} for name, value in rps.items()},
+        "worker_peak_rss_mb": rss,
+    }
+
+
+def main() -> int:
+    folder = Path(tempfile.mkdtemp(prefix="scs-bench-"))
+    db_url = os.environ.get("BENCH_DATABASE_URL") or f"sqlite:///{folder / 'bench.db'}"
+    app = create_app("testing", SQLALCHEMY_DATABASE_URI=db_url)
+    started = time.perf_counter()
+    ids = seed(app)
+    seeded = time.perf_counter() - started
+    print(f"Seeded {PATIENTS:,} patients ({SUBMITTED:,} submitted) in {seeded:.1f} s "
+          f"on {app.config['SQLALCHEMY_DATABASE_URI'].split(':')[0]}")
+    pages = in_process(app, ids)
+    print(f"\n{'in-process':32} {'median ms':>10} {'p95 ms':>8} {'SQL/req':>8}")
+    for name, row in pages.items():
+        print(f"{name:32} {row['median_ms']:>10} {row['p95_ms']:>8} {row['queries']:>8}")
+    http = over_http(db_url, ids)
+    if http:
+        print(f"\ngunicorn, 2 workers, wrk -t2 -c8 {WRK_SECONDS}s   bare Flask: "
+              f"{http['hello_rps']:.0f} req/s")
+        for name, row in http["pages"].items():
+            print(f"{name:32} {row['rps']:>8.0f} req/s  {row['ratio']:.3f}× bare Flask "
+                  f"(target {row['target']}×)")
+        print(f"worker peak RSS                  {http['worker_peak_rss_mb']} MB")
+    results = {
+        "when": datetime.now(UTC).isoformat(timespec="seconds"),
+        "machine": {"cpus": os.cpu_count(), "python": sys.version.split()[0]},
+        "database": app.config["SQLALCHEMY_DATABASE_URI"].split(":")[0],
+        "patients": PATIENTS, "submitted": SUBMITTED, "small": SMALL,
+        "in_process": pages, "http": http,
+    }
+    (ROOT / "bench" / "results.json").write_text(json.dumps(results, indent=2))
+    shutil.rmtree(folder, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
