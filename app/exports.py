@@ -9,6 +9,7 @@ from pydantic import ValidationError
 from sqlalchemy import select
 
 from . import audit, definitions
+from .clinic.services import name_contains
 from .extensions import db
 from .interop.csv_export import ExportRow, to_csv
 from .interop.fhir_response import ImportError_, from_fhir_response, to_fhir_response
@@ -41,8 +42,7 @@ def cohort_csv(search: str | None, reviewed_only: bool, identifiers: bool, by: U
         .order_by(Patient.id, QuestionnaireResponse.revision)
     )
     if search and search.strip():
-        pattern = search.strip().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        stmt = stmt.where(Patient.name.ilike(f"%{pattern}%", escape="\\"))
+        stmt = stmt.where(name_contains(search))
     if reviewed_only:
         stmt = stmt.where(QuestionnaireResponse.reviewed_at.is_not(None))
     rows = [
@@ -84,13 +84,15 @@ def import_response(data: dict[str, Any]) -> Patient:
     db.session.flush()
     from .summary.highlights import has_urgent
 
-    db.session.add(QuestionnaireResponse(
+    response = QuestionnaireResponse(
         patient_id=patient.id, questionnaire_id=q.id, questionnaire_version=q.version,
         revision=parsed["revision"], status=parsed["status"], answers=parsed["answers"],
         pending={}, sections_done=[s.id for s in q.sections], alerts_shown=parsed["alert_times"],
         is_urgent=has_urgent(q, parsed["answers"]),
         submitted_at=parsed["authored"] if parsed["status"] == "submitted" else None,
-    ))
+    )
+    db.session.add(response)
+    patient.track(response)
     audit.record("import.fhir", patient=patient)
     db.session.commit()
     return patient

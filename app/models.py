@@ -103,15 +103,30 @@ class Patient(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     erasure_requested_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Copies of the newest response's state, so the worklist sorts and filters on one
+    # indexed table (see track()).
+    worklist_status: Mapped[str] = mapped_column(
+        sa.String(16), default="invited", server_default="invited", index=True
+    )
+    is_urgent: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
 
     user: Mapped[User | None] = relationship(back_populates="patient", foreign_keys=[user_id])
     invitations: Mapped[list[Invitation]] = relationship(
         back_populates="patient", order_by="Invitation.created_at", cascade="all, delete-orphan"
     )
 
-    def age_on(self, day: date) -> int:
-        before_birthday = (day.month, day.day) < (self.date_of_birth.month, self.date_of_birth.day)
-        return day.year - self.date_of_birth.year - before_birthday
+    __table_args__ = (sa.Index("ix_patients_worklist_order", "is_urgent", "visit_date"),)
+
+    def track(self, response: QuestionnaireResponse | None) -> None:
+        """Copy the newest response's state for the worklist; called at every change."""
+        if response is None:
+            self.worklist_status, self.is_urgent = "invited", False
+            return
+        self.is_urgent = bool(response.is_urgent)
+        if response.status == "draft":
+            self.worklist_status = "in_progress"
+        else:
+            self.worklist_status = "submitted" if response.reviewed_at is None else "reviewed"
 
 
 class Invitation(db.Model):

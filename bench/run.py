@@ -69,8 +69,15 @@ def seed(app) -> dict[str, int]:
     with app.app_context():
         db.drop_all()
         db.create_all()
+        def state(n):
+            if n < SUBMITTED:
+                return "submitted"
+            return "invited" if n % 2 else "in_progress"
+
         patients = [
-            {"ref": f"{n:016x}", "name": f"Patient {n:05d} {rng.choice('ABCDEFGHJKLM')}",
+            {"ref": f"{n:016x}", "worklist_status": state(n),
+             "is_urgent": n < SUBMITTED and n % 3 == 1,
+             "name": f"Patient {n:05d} {rng.choice('ABCDEFGHJKLM')}",
              "date_of_birth": date(1940 + n % 50, 1 + n % 12, 1 + n % 28),
              "email": None, "visit_date": date.today() + timedelta(days=n % 120),
              "created_at": now}

@@ -95,13 +95,15 @@ class Clinic:
             db.session.add(patient)
             db.session.flush()
             q = current()
-            db.session.add(QuestionnaireResponse(
+            response = QuestionnaireResponse(
                 patient_id=patient.id, questionnaire_id=q.id, questionnaire_version=q.version,
                 revision=1, status="submitted" if submitted else "draft", answers=answers,
                 pending={}, sections_done=[s.id for s in q.sections], alerts_shown={},
                 is_urgent=has_urgent(q, answers) if urgent is None else urgent,
                 submitted_at=utcnow() if submitted else None,
-            ))
+            )
+            db.session.add(response)
+            patient.track(response)
             db.session.commit()
             return patient.id
 

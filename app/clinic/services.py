@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import and_, case, false, func, select
+from sqlalchemy import func, select
 
 from .. import audit
 from ..extensions import db
@@ -40,53 +40,52 @@ class WorklistPage:
     pages: int
 
 
-def _latest_responses():
-    """Each patient's newest revision (a reopened submission has a newer draft)."""
-    return (
-        select(QuestionnaireResponse.patient_id,
-               func.max(QuestionnaireResponse.revision).label("revision"))
-        .group_by(QuestionnaireResponse.patient_id)
-        .subquery()
-    )
+def name_contains(search: str):
+    """A case-insensitive "name contains" condition that treats % and _ literally."""
+    pattern = search.strip().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return Patient.name.ilike(f"%{pattern}%", escape="\\")
 
 
 def worklist(status: str | None, search: str | None, page: int,
              section_count: int) -> WorklistPage:
-    """One page of patients: urgent first, then by visit date. Two queries, whatever the size."""
-    qr = QuestionnaireResponse
-    latest = _latest_responses()
-    status_expr = case(
-        (qr.id.is_(None), "invited"),
-        (qr.status == "draft", "in_progress"),
-        (qr.reviewed_at.is_(None), "submitted"),
-        else_="reviewed",
-    )
-    urgent = func.coalesce(qr.is_urgent, false())
-    stmt = (
-        select(Patient.id, Patient.name, Patient.visit_date, status_expr.label("status"),
-               qr.sections_done, qr.submitted_at, urgent.label("urgent"), qr.revision)
-        .outerjoin(latest, latest.c.patient_id == Patient.id)
-        .outerjoin(qr, and_(qr.patient_id == Patient.id, qr.revision == latest.c.revision))
-    )
+    """One page of patients: urgent first, then by visit date. Three queries, whatever the size.
+
+    Sorting and filtering use the state copied onto each patient (``Patient.track``) and
+    an index; the page's newest responses are then read in one query.
+    """
+    stmt = select(Patient.id, Patient.name, Patient.visit_date, Patient.worklist_status,
+                  Patient.is_urgent)
     if status in STATUSES:
-        stmt = stmt.where(status_expr == status)
+        stmt = stmt.where(Patient.worklist_status == status)
     if search and search.strip():
-        pattern = search.strip().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        stmt = stmt.where(Patient.name.ilike(f"%{pattern}%", escape="\\"))
+        stmt = stmt.where(name_contains(search))
     total = db.session.scalar(select(func.count()).select_from(stmt.subquery()))
     pages = max(1, -(-total // PAGE_SIZE))
     page = min(max(page, 1), pages)
-    stmt = stmt.order_by(
-        urgent.desc(), Patient.visit_date.is_(None), Patient.visit_date, Patient.name, Patient.id
-    ).limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)
-    rows = [
-        WorklistRow(
-            patient_id=r.id, name=r.name, visit_date=r.visit_date, status=r.status,
-            percent_done=round(100 * len(r.sections_done or []) / section_count),
-            submitted_at=r.submitted_at, urgent=bool(r.urgent), revision=r.revision,
-        )
-        for r in db.session.execute(stmt)
-    ]
+    patients = db.session.execute(
+        stmt.order_by(Patient.is_urgent.desc(), Patient.visit_date.asc().nulls_last(),
+                      Patient.name, Patient.id)
+        .limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)
+    ).all()
+    newest = {}
+    if patients:
+        qr = QuestionnaireResponse
+        for row in db.session.execute(
+            select(qr.patient_id, qr.revision, qr.sections_done, qr.submitted_at)
+            .where(qr.patient_id.in_([p.id for p in patients]))
+            .order_by(qr.revision)
+        ):
+            newest[row.patient_id] = row
+    rows = []
+    for p in patients:
+        latest = newest.get(p.id)
+        rows.append(WorklistRow(
+            patient_id=p.id, name=p.name, visit_date=p.visit_date, status=p.worklist_status,
+            percent_done=round(100 * len(latest.sections_done or []) / section_count)
+            if latest else 0,
+            submitted_at=latest.submitted_at if latest else None, urgent=p.is_urgent,
+            revision=latest.revision if latest else None,
+        ))
     return WorklistPage(rows, total, page, pages)
 
 
@@ -121,6 +120,8 @@ def mark_reviewed(response: QuestionnaireResponse, by: User) -> bool:
         return False
     response.reviewed_at = utcnow()
     response.reviewed_by_id = by.id
+    if revisions(response.patient)[-1].id == response.id:
+        response.patient.track(response)
     audit.record("response.review", patient=response.patient, revision=response.revision)
     db.session.commit()
     return True
@@ -144,6 +145,7 @@ def reopen(response: QuestionnaireResponse, by: User) -> QuestionnaireResponse |
         is_urgent=response.is_urgent,
     )
     db.session.add(draft)
+    response.patient.track(draft)
     audit.record("response.reopen", patient=response.patient, revision=response.revision)
     db.session.commit()
     return draft

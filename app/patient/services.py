@@ -56,6 +56,7 @@ def record_consent(patient: Patient, user: User, q: Questionnaire) -> Questionna
     """Store the consent and open the first draft, in one transaction."""
     db.session.add(Consent(patient_id=patient.id, user_id=user.id, text_version=CONSENT_VERSION))
     response = latest_response(patient) or _new_response(patient, q, revision=1)
+    patient.track(response)
     audit.record("consent.accept", patient=patient, version=CONSENT_VERSION)
     db.session.commit()
     return response
@@ -128,6 +129,7 @@ def save_section(
     questions are never stored), and the urgent flag is recomputed with them.
     """
     _check_lock(response, lock_version)
+    patient = response.patient  # loaded before any change, so no autoflush happens later
     own = {i.link_id for i in section.questions}
     merged = {k: v for k, v in response.answers.items() if k not in own}
     merged.update(section_answers)
@@ -145,6 +147,7 @@ def save_section(
         shown.setdefault(alert.id, utcnow().isoformat())
     response.alerts_shown = shown
     response.is_urgent = has_urgent(q, response.answers)
+    patient.track(response)
     _commit(response)
     return alerts
 
@@ -158,10 +161,12 @@ def submit(response: QuestionnaireResponse, q: Questionnaire, lock_version: Any)
                                                     response.sections_done) if not s.done]
     if unfinished:
         raise NotReady(unfinished)
+    patient = response.patient
     response.status = "submitted"
     response.submitted_at = utcnow()
     response.pending = {}
-    audit.record("response.submit", patient=response.patient, revision=response.revision)
+    patient.track(response)
+    audit.record("response.submit", patient=patient, revision=response.revision)
     _commit(response)
     return True
 

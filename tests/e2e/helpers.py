@@ -115,3 +115,12 @@ def key_section(page, pairs) -> None:
     tab_to(page, '.actions button[value="save"]')
     with page.expect_navigation():
         page.keyboard.press("Enter")
+
+
+def start_patient(browser, app, name, email, phone, viewport=PHONE):
+    """A new patient in their own browser, past the invitation and consent pages."""
+    page = browser.new_context(viewport=viewport).new_page()
+    accept(page, invite(app, name=name, email=email), phone=phone)
+    page.check("#agree")
+    page.click('button:has-text("Start")')
+    return page

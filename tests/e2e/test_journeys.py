@@ -24,6 +24,7 @@ from .helpers import (
     key_section,
     login,
     save,
+    start_patient,
     tab_to,
 )
 
@@ -215,11 +216,8 @@ def test_a_clinician_reads_notes_reviews_and_downloads_the_pdf(browser, live_app
 
 def test_thoughts_of_self_harm_show_crisis_resources_and_mark_the_worklist(browser, live_app):
     base = live_app.config["BASE_URL"]
-    page = browser.new_context(viewport=PHONE).new_page()
-    accept(page, invite(live_app, name="Urgent Person", email="urgent@example.org"),
-           phone="+91 99999 10005")
-    page.check("#agree")
-    page.click('button:has-text("Start")')
+    page = start_patient(browser, live_app, "Urgent Person", "urgent@example.org",
+                         "+91 99999 10005", PHONE)
     posts = with_changes(FUSION_PATIENT_POSTS, "mood", {"phq9_9": "2"})
     for section in ("about", "pain", "function", "medicines", "treatments", "health"):
         fill_section(page, posts[section])
@@ -239,11 +237,8 @@ def test_thoughts_of_self_harm_show_crisis_resources_and_mark_the_worklist(brows
 
 
 def test_errors_are_announced_and_linked_to_their_fields(browser, live_app):
-    page = browser.new_context(viewport=PHONE).new_page()
-    accept(page, invite(live_app, name="Error Person", email="errors@example.org"),
-           phone="+91 99999 10006")
-    page.check("#agree")
-    page.click('button:has-text("Start")')
+    page = start_patient(browser, live_app, "Error Person", "errors@example.org", "+91 99999 10006",
+                         PHONE)
     page.fill('[name="height_cm"]', "tall")
     save(page)
     summary = page.locator(".error-summary")
@@ -259,11 +254,8 @@ def test_errors_are_announced_and_linked_to_their_fields(browser, live_app):
 
 
 def test_focus_is_visible_and_text_resizes_to_200_percent(browser, live_app):
-    page = browser.new_context(viewport=DESKTOP).new_page()
-    accept(page, invite(live_app, name="Zoom Person", email="zoom@example.org"),
-           phone="+91 99999 10007")
-    page.check("#agree")
-    page.click('button:has-text("Start")')
+    page = start_patient(browser, live_app, "Zoom Person", "zoom@example.org", "+91 99999 10007",
+                         DESKTOP)
     tab_to(page, '[name="height_cm"]')
     outline = page.evaluate("() => getComputedStyle(document.activeElement).outlineStyle")
     assert outline != "none"
@@ -277,11 +269,8 @@ def test_focus_is_visible_and_text_resizes_to_200_percent(browser, live_app):
 
 
 def test_body_map_is_a_list_of_labelled_checkboxes_the_picture_mirrors(browser, live_app):
-    page = browser.new_context(viewport=PHONE).new_page()
-    accept(page, invite(live_app, name="Map Person", email="map@example.org"),
-           phone="+91 99999 10008")
-    page.check("#agree")
-    page.click('button:has-text("Start")')
+    page = start_patient(browser, live_app, "Map Person", "map@example.org", "+91 99999 10008",
+                         PHONE)
     fill_section(page, FUSION_PATIENT_POSTS["about"])
     save(page)
     expect(page.locator(".body-map")).to_have_attribute("aria-hidden", "true")

@@ -7,21 +7,21 @@ import pytest
 from app.questionnaire.scoring import score_all, score_instrument
 
 
-def phq(total: int) -> dict:
-    """PHQ-9 answers adding up to ``total``, filled item by item."""
+def adding_up(prefix: str, items: int, total: int) -> dict:
+    """Answers to ``items`` items scored 0-3 that add up to ``total``, filled in order."""
     answers, left = {}, total
-    for n in range(1, 10):
-        answers[f"phq9_{n}"] = str(min(3, left))
+    for n in range(1, items + 1):
+        answers[f"{prefix}_{n}"] = str(min(3, left))
         left -= min(3, left)
     return answers
+
+
+def phq(total: int) -> dict:
+    return adding_up("phq9", 9, total)
 
 
 def gad(total: int) -> dict:
-    answers, left = {}, total
-    for n in range(1, 8):
-        answers[f"gad7_{n}"] = str(min(3, left))
-        left -= min(3, left)
-    return answers
+    return adding_up("gad7", 7, total)
 
 
 @pytest.mark.parametrize(("total", "band"), [
