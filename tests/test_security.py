@@ -318,6 +318,8 @@ def test_sql_metacharacters_in_every_text_field_are_stored_verbatim(patient, per
     for section, field in (("about", "helper_relation"), ("pain", "pain_better_with"),
                            ("pain", "diagnoses_other"), ("medicines", "medications-0-med_name"),
                            ("medicines", "medications-0-med_dose"),
+                           ("medicines", "medications-1-med_side_effects"),
+                           ("about", "preferred_language_other"),
                            ("health", "allergy_details"), ("goals", "goals_text"),
                            ("goals", "questions_for_doctor")):
         posts = with_changes(posts, section, {field: SQL})
@@ -327,6 +329,9 @@ def test_sql_metacharacters_in_every_text_field_are_stored_verbatim(patient, per
     assert answers["medications"][0]["med_name"] == SQL
     assert answers["allergy_details"] == SQL
     assert answers["diagnoses_other"] == SQL
+    assert answers["medications"][1]["med_side_effects"] == SQL
+    assert answers["preferred_language_other"] == SQL
+    assert answers["helper_relation"] == SQL
 
 
 def test_the_pdf_renderer_fetches_nothing_outside_the_static_folder(app):
