@@ -1,7 +1,6 @@
 """SCS Intake: pre-visit questionnaires for spinal cord stimulation evaluations.
 
-The software organises and scores what the patient reported; it never decides
-eligibility.
+The software organises and scores what the patient reported; the specialist decides.
 """
 
 from __future__ import annotations

@@ -26,14 +26,17 @@ DOB = date(1961, 4, 12)
 DATABASES = ["sqlite"] + (["postgresql"] if os.environ.get("TEST_DATABASE_URL") else [])
 
 
+def database_url(kind: str, folder) -> str:
+    """A SQLite file in ``folder``, or the PostgreSQL database named by TEST_DATABASE_URL."""
+    if kind == "sqlite":
+        return f"sqlite:///{folder / 'test.db'}"
+    return os.environ["TEST_DATABASE_URL"]
+
+
 @pytest.fixture(params=DATABASES)
 def app(request, tmp_path):
     """The app on a fresh database: SQLite always, PostgreSQL too when TEST_DATABASE_URL is set."""
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path / 'test.db'}"
-    else:
-        url = os.environ["TEST_DATABASE_URL"]
-    app = create_app("testing", SQLALCHEMY_DATABASE_URI=url)
+    app = create_app("testing", SQLALCHEMY_DATABASE_URI=database_url(request.param, tmp_path))
     with app.app_context():
         db.drop_all()
         db.create_all()

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
@@ -14,15 +12,13 @@ from sqlalchemy import create_engine, inspect, text
 from app import ROOT, create_app
 from app.extensions import db
 
-TARGETS = ["sqlite"] + (["postgresql"] if os.environ.get("TEST_DATABASE_URL") else [])
+from .conftest import DATABASES, database_url
 
 
-@pytest.fixture(params=TARGETS)
+@pytest.fixture(params=DATABASES)
 def empty_app(request, tmp_path):
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path / 'migrate.db'}"
-    else:
-        url = os.environ["TEST_DATABASE_URL"]
+    url = database_url(request.param, tmp_path)
+    if request.param == "postgresql":
         engine = create_engine(url)
         with engine.begin() as conn:
             conn.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
