@@ -105,7 +105,6 @@ class Section:
     items: tuple[Item, ...]
     number: int
     intro: str | None = None
-    instrument_note: str | None = None
     soft_checks: tuple[SoftCheck, ...] = ()
 
     @property
@@ -353,14 +352,12 @@ def _section(raw: dict, number: int, dropped: set[str]) -> Section:
         for c in raw.get("soft_checks", ())
         if not set(c["ordered"]) & dropped
     )
-    note = raw.get("instrument_note")
     return Section(
         id=section_id,
         title=raw.get("title", section_id),
         items=items,
         number=number,
         intro=raw.get("intro"),
-        instrument_note=None if note in dropped else note,
         soft_checks=checks,
     )
 
