@@ -6,7 +6,6 @@ import json
 
 from flask import (
     Blueprint,
-    Response,
     abort,
     current_app,
     flash,
@@ -19,6 +18,7 @@ from flask_login import current_user
 
 from .. import audit, definitions, exports
 from ..access import staff_required
+from ..downloads import download
 from ..extensions import db
 from ..invitations import invite_patient
 from ..models import Patient, QuestionnaireResponse
@@ -103,9 +103,7 @@ def summary_pdf(patient_id: int):
     pdf = render_pdf(html, current_app.static_folder)
     audit.record("summary.pdf", patient=patient, revision=response.revision)
     db.session.commit()
-    filename = f"scs-summary-{patient.ref}-r{response.revision}.pdf"
-    return Response(pdf, mimetype="application/pdf",
-                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+    return download(pdf, "application/pdf", f"scs-summary-{patient.ref}-r{response.revision}.pdf")
 
 
 @bp.get("/patients/<int:patient_id>/questionnaire-response.json")
@@ -118,11 +116,8 @@ def questionnaire_response(patient_id: int):
     if response is None:
         abort(404)
     resource = exports.response_resource(patient, response)
-    return Response(json.dumps(resource, indent=2, ensure_ascii=False),
-                    mimetype="application/fhir+json", headers={
-                        "Content-Disposition":
-                            f'attachment; filename="questionnaire-response-{patient.ref}-'
-                            f'r{response.revision}.json"'})
+    return download(json.dumps(resource, indent=2, ensure_ascii=False), "application/fhir+json",
+                    f"questionnaire-response-{patient.ref}-r{response.revision}.json")
 
 
 @bp.get("/export.csv")
@@ -133,8 +128,7 @@ def export_csv():
     body = exports.cohort_csv(request.args.get("q"), request.args.get("status") == "reviewed",
                               identifiers, current_user)
     name = "scs-intake-cohort" + ("" if identifiers else "-deidentified") + ".csv"
-    return Response(body, mimetype="text/csv",
-                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
+    return download(body, "text/csv", name)
 
 
 @bp.post("/patients/<int:patient_id>/notes")

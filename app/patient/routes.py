@@ -4,16 +4,17 @@ from __future__ import annotations
 
 import json
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from werkzeug.datastructures import MultiDict
 
 from .. import definitions, patient_rights
 from ..access import patient_required
+from ..downloads import download
 from ..models import QuestionnaireResponse
 from ..questionnaire.definition import Questionnaire, Section
-from ..questionnaire.enable_when import conditions_hold
+from ..questionnaire.enable_when import triggered_alerts
 from ..questionnaire.forms import (
     answers_to_formdata,
     normalise_formdata,
@@ -21,6 +22,7 @@ from ..questionnaire.forms import (
     section_form_class,
 )
 from ..questionnaire.progress import percent_done, section_states
+from ..security import safe_next_url
 from ..summary.answer_list import answer_list
 from . import services
 from .forms import ConsentForm, SubmitForm
@@ -206,16 +208,12 @@ def support(section_id: str):
     if found is None:
         return redirect(url_for("patient.consent"))
     response, q = found
-    alerts = [
-        a for a in q.alerts
-        if a.section == section_id
-        and conditions_hold(q, a.when, a.enable_behavior, response.answers)
-    ]
-    if not alerts:
-        return redirect(url_for("patient.start"))
+    alerts = triggered_alerts(q, section_id, response.answers)
     fallback = url_for("patient.start")
-    next_url = request.args.get("next", fallback)
-    if not next_url.startswith("/intake/") or "//" in next_url:
+    if not alerts:
+        return redirect(fallback)
+    next_url = safe_next_url(request.args.get("next"), fallback)
+    if not next_url.startswith("/intake/"):
         next_url = fallback
     return render_template("patient/support.html", alerts=alerts, next_url=next_url)
 
@@ -282,8 +280,7 @@ def your_data():
 def your_data_json():
     patient = _patient()
     body = json.dumps(patient_rights.export_data(patient), indent=2, ensure_ascii=False)
-    return Response(body, mimetype="application/json", headers={
-        "Content-Disposition": f'attachment; filename="my-answers-{patient.ref}.json"'})
+    return download(body, "application/json", f"my-answers-{patient.ref}.json")
 
 
 @bp.post("/your-data/erase")

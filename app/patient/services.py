@@ -17,7 +17,7 @@ from .. import audit
 from ..extensions import db
 from ..models import Consent, Patient, QuestionnaireResponse, User, utcnow
 from ..questionnaire.definition import Alert, Questionnaire, Section
-from ..questionnaire.enable_when import conditions_hold, prune_hidden
+from ..questionnaire.enable_when import prune_hidden, triggered_alerts
 from ..questionnaire.progress import first_unfinished, section_states
 from ..summary.highlights import has_urgent
 
@@ -137,11 +137,7 @@ def save_section(
     response.pending = {k: v for k, v in (response.pending or {}).items() if k != section.id}
     if section.id not in response.sections_done:
         response.sections_done = [*response.sections_done, section.id]
-    alerts = [
-        a for a in q.alerts
-        if a.section == section.id
-        and conditions_hold(q, a.when, a.enable_behavior, response.answers)
-    ]
+    alerts = triggered_alerts(q, section.id, response.answers)
     shown = dict(response.alerts_shown or {})
     for alert in alerts:
         shown.setdefault(alert.id, utcnow().isoformat())

@@ -286,6 +286,3 @@ def display_date(value: str) -> str:
         return f"{parts[2]} {month} {parts[0]}"
     return f"{month} {parts[0]}"
 
-
-def section_of(q: Questionnaire, link_id: str) -> Section:
-    return next(s for s in q.sections if any(i.link_id == link_id for i in s.questions))

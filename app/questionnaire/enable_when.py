@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from .definition import Condition, Item, Questionnaire
+from .definition import Alert, Condition, Item, Questionnaire
 
 _ORDERING = {
     ">": lambda a, b: a > b,
@@ -76,6 +76,16 @@ def enabled_link_ids(q: Questionnaire, answers: Mapping[str, Any]) -> set[str]:
             if item.link_id in answers:
                 effective[item.link_id] = answers[item.link_id]
     return enabled
+
+
+def triggered_alerts(
+    q: Questionnaire, section_id: str, answers: Mapping[str, Any]
+) -> list[Alert]:
+    """The safety messages that saving ``section_id`` with these answers must show."""
+    return [
+        a for a in q.alerts
+        if a.section == section_id and conditions_hold(q, a.when, a.enable_behavior, answers)
+    ]
 
 
 def prune_hidden(q: Questionnaire, answers: Mapping[str, Any]) -> dict[str, Any]:

@@ -13,10 +13,8 @@ from datetime import datetime
 from typing import Any
 
 from ..questionnaire.answers import display
-from ..questionnaire.definition import HighlightRule, Item, Questionnaire
+from ..questionnaire.definition import PLACEHOLDER, HighlightRule, Item, Questionnaire
 from ..questionnaire.enable_when import conditions_hold, prune_hidden
-
-PLACEHOLDER = re.compile(r"\{([a-z0-9_]+)(?::([a-z0-9_]+))?\}")
 
 
 @dataclass(frozen=True, slots=True)
