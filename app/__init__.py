@@ -70,9 +70,11 @@ def _sqlite_pragmas(dbapi_connection, connection_record):
 
 def register_extensions(app: Flask) -> None:
     from . import auth  # noqa: F401 - registers the user loader
+    from .models import include_in_autogenerate
 
     db.init_app(app)
-    migrate.init_app(app, db, directory=str(ROOT / "migrations"), compare_type=True)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"), compare_type=True,
+                     include_object=include_in_autogenerate)
     login_manager.init_app(app)
     csrf.init_app(app)
     limiter.init_app(app)

@@ -32,7 +32,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from sqlalchemy import event, insert  # noqa: E402
+from sqlalchemy import event, insert, text  # noqa: E402
 from werkzeug.datastructures import MultiDict  # noqa: E402
 
 from app import create_app  # noqa: E402
@@ -117,6 +117,10 @@ def seed(app) -> dict[str, int]:
             questionnaire_version=1, revision=1, status="draft",
             answers={k: v for k, v in FUSION_PATIENT_STORED.items()}, pending={},
             sections_done=sections, alerts_shown={}))
+        db.session.commit()
+        # A running database has planner statistics (PostgreSQL's autovacuum gathers them);
+        # a bulk-loaded one has none until it is analysed.
+        db.session.execute(text("ANALYZE"))
         db.session.commit()
         return {"summary_patient": 1, "middle_page": max(1, PATIENTS // 50 // 2)}
 

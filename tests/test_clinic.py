@@ -11,7 +11,7 @@ from pypdf import PdfReader
 from sqlalchemy import event, select
 
 from app.extensions import db
-from app.models import AuditEvent, ClinicianNote
+from app.models import AuditEvent, ClinicianNote, Patient
 
 from .answers_data import (
     CRPS_PATIENT_STORED,
@@ -123,6 +123,45 @@ def test_worklist_query_count_does_not_grow_with_patients(clinic, staff, app):
     at_two_hundred = count_queries(app, staff, "/clinic/")
     assert at_ten == at_two_hundred
     assert at_two_hundred <= 4
+
+
+def test_patients_without_a_visit_date_come_after_those_with_one(clinic, staff, app):
+    undated = clinic.with_answers("No Date Yet", FUSION_PATIENT_STORED)
+    clinic.with_answers("Dated Later", FUSION_PATIENT_STORED, visit=date(2027, 12, 1))
+    clinic.with_answers("Dated Sooner", FUSION_PATIENT_STORED, visit=date(2027, 2, 1))
+    with app.app_context():
+        db.session.get(Patient, undated).visit_date = None
+        db.session.commit()
+    page = staff.get("/clinic/").get_data(as_text=True)
+    assert names_in_order(page) == ["Dated Sooner", "Dated Later", "No Date Yet"]
+
+
+@pytest.mark.parametrize("query", ["?page=2", "?status=submitted&page=2&q=patient"])
+def test_a_worklist_page_is_read_in_index_order_without_a_sort(clinic, staff, app, query):
+    """Deep pages stay fast: the database walks an index instead of sorting every patient."""
+    if app.config["SQLALCHEMY_DATABASE_URI"].split(":")[0] != "sqlite":
+        pytest.skip("EXPLAIN QUERY PLAN is SQLite's; PostgreSQL plans from table statistics")
+    for n in range(60):
+        clinic.with_answers(f"Patient {n:03d}", FUSION_PATIENT_STORED)
+    statements = []
+    with app.app_context():
+        engine = db.engine
+
+    def before(conn, cursor, statement, parameters, *args):
+        if "LIMIT" in statement:
+            statements.append((statement, parameters))
+
+    event.listen(engine, "before_cursor_execute", before)
+    try:
+        assert staff.get("/clinic/" + query).status_code == 200
+    finally:
+        event.remove(engine, "before_cursor_execute", before)
+    [(statement, parameters)] = statements
+    with app.app_context():
+        plan = " | ".join(row[-1] for row in db.session.connection().exec_driver_sql(
+            "EXPLAIN QUERY PLAN " + statement, parameters))
+    assert "COVERING INDEX ix_patients_worklist" in plan
+    assert "TEMP B-TREE" not in plan
 
 
 def test_summary_page_shows_what_the_specialist_reads_first(clinic, staff, app):

@@ -9,7 +9,14 @@ from sqlalchemy import func, select
 
 from .. import audit
 from ..extensions import db
-from ..models import ClinicianNote, Patient, QuestionnaireResponse, User, utcnow
+from ..models import (
+    WORKLIST_ORDER,
+    ClinicianNote,
+    Patient,
+    QuestionnaireResponse,
+    User,
+    utcnow,
+)
 
 PAGE_SIZE = 50
 STATUSES = {
@@ -63,8 +70,7 @@ def worklist(status: str | None, search: str | None, page: int,
     pages = max(1, -(-total // PAGE_SIZE))
     page = min(max(page, 1), pages)
     patients = db.session.execute(
-        stmt.order_by(Patient.is_urgent.desc(), Patient.visit_date.asc().nulls_last(),
-                      Patient.name, Patient.id)
+        stmt.order_by(*WORKLIST_ORDER)
         .limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)
     ).all()
     newest = {}
