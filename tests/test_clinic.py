@@ -11,7 +11,7 @@ from pypdf import PdfReader
 from sqlalchemy import event, select
 
 from app.extensions import db
-from app.models import AuditEvent, ClinicianNote, Patient
+from app.models import AuditEvent, ClinicianNote, Patient, User
 
 from .answers_data import (
     CRPS_PATIENT_STORED,
@@ -192,6 +192,27 @@ def test_every_summary_view_is_audited_with_who_and_where(clinic, staff, app):
         assert event_.ip == "127.0.0.1"
         assert event_.patient_ref == clinic.patient(patient_id).ref
         assert event_.at is not None
+
+
+def test_summary_query_count_does_not_grow_with_notes_or_answers(clinic, staff, app):
+    """Answers are one JSON document and notes load with their authors in one query."""
+    short = clinic.with_answers("Short Answers", CRPS_PATIENT_STORED)
+    many_medicines = [{"med_name": f"Medicine {n}", "med_kind": "other", "med_current": True}
+                      for n in range(12)]
+    long = clinic.with_answers("Long Answers", {**FUSION_PATIENT_STORED,
+                                                "medications": many_medicines})
+    baseline = count_queries(app, staff, f"/clinic/patients/{short}")
+    with app.app_context():
+        for n in range(4):
+            clinic.staff(email=f"doctor{n}@clinic.example")
+        authors = db.session.scalars(select(User).where(User.role == "clinician")).all()
+        db.session.add_all(ClinicianNote(patient_id=long, author_id=a.id, body=f"Note {a.id}")
+                           for a in authors)
+        db.session.commit()
+    page = staff.get(f"/clinic/patients/{long}").get_data(as_text=True)
+    assert page.count('class="note-card"') == 5
+    assert "Medicine 11" in page
+    assert count_queries(app, staff, f"/clinic/patients/{long}") == baseline
 
 
 def test_a_session_moved_to_another_address_is_ended(clinic, staff):

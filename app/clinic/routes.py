@@ -77,18 +77,22 @@ def summary(patient_id: int):
     patient = _patient_or_404(patient_id)
     revisions = services.revisions(patient)
     response = _chosen_revision(revisions)
-    audit.record("summary.view", patient=patient,
-                 revision=response.revision if response else None)
-    db.session.commit()
     context = {
         "patient": patient, "revisions": revisions, "response": response,
         "notes": services.notes_for(patient), "note_form": NoteForm(),
         "revision_form": RevisionForm(), "latest": revisions[-1] if revisions else None,
     }
     if response is None:
-        return render_template("clinic/not_submitted.html", **context)
-    return render_template("clinic/summary.html", summary=_summary_for(patient, response),
-                           **context)
+        page = render_template("clinic/not_submitted.html", **context)
+    else:
+        page = render_template("clinic/summary.html", summary=_summary_for(patient, response),
+                               **context)
+    # The read is audited before the page leaves; rendering first spares re-reading the
+    # rows a commit expires.
+    audit.record("summary.view", patient=patient,
+                 revision=response.revision if response else None)
+    db.session.commit()
+    return page
 
 
 @bp.get("/patients/<int:patient_id>/summary.pdf")

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload
 
 from .. import audit
 from ..extensions import db
@@ -104,8 +105,10 @@ def revisions(patient: Patient) -> list[QuestionnaireResponse]:
 
 
 def notes_for(patient: Patient) -> list[ClinicianNote]:
+    """Newest first, each with its author, in one query."""
     return list(db.session.scalars(
         select(ClinicianNote).where(ClinicianNote.patient_id == patient.id)
+        .options(joinedload(ClinicianNote.author))
         .order_by(ClinicianNote.created_at.desc())
     ))
 
