@@ -68,6 +68,21 @@ def test_idle_session_is_logged_out(clinic, person, client, app):
     assert "/auth/login" in response.headers["Location"]
 
 
+def test_activity_keeps_a_session_alive(clinic, person, client):
+    """Each request after a minute or more of quiet counts as activity."""
+    person.login(clinic.staff("clinician"))
+    for _ in range(3):
+        with client.session_transaction() as session:
+            session["last_seen"] -= 10 * 60
+        assert client.get("/clinic/").status_code == 200
+
+
+def test_requests_within_a_minute_do_not_reissue_the_session_cookie(clinic, person, client):
+    person.login(clinic.staff("clinician"))
+    client.get("/clinic/")
+    assert "Set-Cookie" not in client.get("/clinic/").headers
+
+
 @pytest.mark.parametrize(("target", "safe"), [
     ("/intake/", "/intake/"), ("/clinic/?q=1", "/clinic/?q=1"),
     ("https://evil.example/", "/"), ("//evil.example", "/"), ("/\\evil.example", "/"),
