@@ -95,7 +95,7 @@ class Patient(db.Model):
         sa.String(32), unique=True, default=lambda: secrets.token_hex(8)
     )
     user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"), unique=True)
-    name: Mapped[str] = mapped_column(sa.String(120), index=True)
+    name: Mapped[str] = mapped_column(sa.String(120))
     date_of_birth: Mapped[date] = mapped_column(sa.Date)
     email: Mapped[str | None] = mapped_column(sa.String(254))
     phone: Mapped[str | None] = mapped_column(sa.String(20))
@@ -139,6 +139,12 @@ WORKLIST_ORDER = (
 )
 sa.Index("ix_patients_worklist_order", *WORKLIST_ORDER, Patient.worklist_status)
 sa.Index("ix_patients_worklist_status", Patient.worklist_status, *WORKLIST_ORDER)
+# Staff search names by "contains" (ILIKE '%...%'), which a b-tree cannot serve; on
+# PostgreSQL a trigram index (pg_trgm) does. SQLite keeps a plain index and scans.
+sa.Index("ix_patients_name", Patient.name, postgresql_using="gin",
+         postgresql_ops={"name": "gin_trgm_ops"})
+sa.event.listen(db.metadata, "before_create",
+                sa.DDL("CREATE EXTENSION IF NOT EXISTS pg_trgm").execute_if(dialect="postgresql"))
 EXPRESSION_INDEXES = frozenset({"ix_patients_worklist_order", "ix_patients_worklist_status"})
 
 

@@ -32,7 +32,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from sqlalchemy import event, insert, text  # noqa: E402
+from sqlalchemy import event, insert  # noqa: E402
 from werkzeug.datastructures import MultiDict  # noqa: E402
 
 from app import create_app  # noqa: E402
@@ -57,6 +57,8 @@ STAFF = ("bench-doctor@clinic.example", "bench-doctor-password")
 PATIENT = ("bench-patient@example.org", "bench-patient-password")
 USER_AGENT = "scs-bench"
 TARGETS = {"section": 0.5, "summary": 0.5, "worklist": 0.3}
+# /healthz reads no session, database or template: the app's own per-request floor
+# (security headers, rate limiter, login hooks), measured beside the pages.
 
 
 def seed(app) -> dict[str, int]:
@@ -118,10 +120,11 @@ def seed(app) -> dict[str, int]:
             answers={k: v for k, v in FUSION_PATIENT_STORED.items()}, pending={},
             sections_done=sections, alerts_shown={}))
         db.session.commit()
-        # A running database has planner statistics (PostgreSQL's autovacuum gathers them);
-        # a bulk-loaded one has none until it is analysed.
-        db.session.execute(text("ANALYZE"))
-        db.session.commit()
+        # A running database has planner statistics and tidy indexes (PostgreSQL's
+        # autovacuum sees to both); a bulk-loaded one has neither until it is vacuumed.
+        vacuum = "VACUUM ANALYZE" if db.engine.dialect.name == "postgresql" else "ANALYZE"
+        with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            conn.exec_driver_sql(vacuum)
         return {"summary_patient": 1, "middle_page": max(1, PATIENTS // 50 // 2)}
 
 
@@ -178,8 +181,12 @@ def in_process(app, ids) -> dict[str, dict]:
         "worklist page 1": measure(app, staff, "GET", "/clinic/", REQUESTS),
         "worklist middle page": measure(app, staff, "GET",
                                         f"/clinic/?page={ids['middle_page']}", REQUESTS),
-        "worklist filtered": measure(app, staff, "GET", "/clinic/?status=submitted&q=Patient%200",
-                                     REQUESTS),
+        # A broad search (every name matches) is the worst case; a surname is the usual one.
+        "worklist filtered, broad": measure(app, staff, "GET",
+                                            "/clinic/?status=submitted&q=Patient%200", REQUESTS),
+        "worklist filtered, one name": measure(app, staff, "GET",
+                                               "/clinic/?status=submitted&q=patient%2000123",
+                                               REQUESTS),
         "summary": measure(app, staff, "GET", f"/clinic/patients/{pid}", REQUESTS),
         "FHIR QuestionnaireResponse": measure(
             app, staff, "GET", f"/clinic/patients/{pid}/questionnaire-response.json", REQUESTS),
@@ -268,6 +275,7 @@ def over_http(db_url: str, ids) -> dict | None:
         staff = http_login(base, *STAFF)
         patient = http_login(base, *PATIENT)
         rps = {
+            "healthz": wrk(base + "/healthz"),
             "section": wrk(base + "/intake/section/pain", patient),
             "summary": wrk(base + f"/clinic/patients/{ids['summary_patient']}", staff),
             "worklist": wrk(base + "/clinic/", staff),
@@ -279,7 +287,7 @@ def over_http(db_url: str, ids) -> dict | None:
     return {
         "hello_rps": hello_rps,
         "pages": {name: {"rps": value, "ratio": round(value / hello_rps, 3),
-                         "target": TARGETS[name]} for name, value in rps.items()},
+                         "target": TARGETS.get(name)} for name, value in rps.items()},
         "worker_peak_rss_mb": rss,
     }
 
@@ -302,8 +310,8 @@ def main() -> int:
         print(f"\ngunicorn, 2 workers, wrk -t2 -c8 {WRK_SECONDS}s   bare Flask: "
               f"{http['hello_rps']:.0f} req/s")
         for name, row in http["pages"].items():
-            print(f"{name:32} {row['rps']:>8.0f} req/s  {row['ratio']:.3f}× bare Flask "
-                  f"(target {row['target']}×)")
+            target = f"(target {row['target']}×)" if row["target"] else "(the app's floor)"
+            print(f"{name:32} {row['rps']:>8.0f} req/s  {row['ratio']:.3f}× bare Flask {target}")
         print(f"worker peak RSS                  {http['worker_peak_rss_mb']} MB")
     results = {
         "when": datetime.now(UTC).isoformat(timespec="seconds"),

@@ -8,8 +8,9 @@ from datetime import date
 
 import pytest
 from pypdf import PdfReader
-from sqlalchemy import event, select
+from sqlalchemy import event, insert, select
 
+from app.clinic.services import name_contains
 from app.extensions import db
 from app.models import AuditEvent, ClinicianNote, Patient, User
 
@@ -162,6 +163,25 @@ def test_a_worklist_page_is_read_in_index_order_without_a_sort(clinic, staff, ap
             "EXPLAIN QUERY PLAN " + statement, parameters))
     assert "COVERING INDEX ix_patients_worklist" in plan
     assert "TEMP B-TREE" not in plan
+
+
+def test_a_name_search_on_postgresql_uses_the_trigram_index(app):
+    """"Name contains" cannot use a b-tree; on PostgreSQL a pg_trgm index answers it."""
+    if app.config["SQLALCHEMY_DATABASE_URI"].split(":")[0] == "sqlite":
+        pytest.skip("trigram indexes are PostgreSQL's; SQLite scans the names")
+    with app.app_context():
+        db.session.execute(insert(Patient), [
+            {"ref": f"{n:016x}", "name": f"Patient {n:05d}", "date_of_birth": date(1960, 1, 1)}
+            for n in range(5000)])
+        db.session.commit()
+        connection = db.session.connection()
+        # What autovacuum does on a running server: merge new entries, gather statistics.
+        connection.exec_driver_sql("SELECT gin_clean_pending_list('ix_patients_name')")
+        connection.exec_driver_sql("ANALYZE patients")
+        compiled = select(Patient.id).where(name_contains("tient 0123")).compile(db.engine)
+        plan = " ".join(connection.exec_driver_sql(
+            "EXPLAIN " + str(compiled), compiled.params).scalars())
+    assert "Bitmap Index Scan on ix_patients_name" in plan
 
 
 def test_summary_page_shows_what_the_specialist_reads_first(clinic, staff, app):
