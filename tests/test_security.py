@@ -133,6 +133,25 @@ def test_login_is_rate_limited(tmp_path):
     assert "Too many attempts" in client.post("/auth/login", data={}).get_data(as_text=True)
 
 
+def test_login_is_rate_limited_per_account_across_addresses(tmp_path):
+    """Guessing one account's password from many addresses is slowed down all the same."""
+    app = create_app("testing", SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'r.db'}",
+                     RATELIMIT_ENABLED=True, LOGIN_LIMIT="3 per minute")
+    with app.app_context():
+        db.create_all()
+    client = app.test_client()
+
+    def attempt(identifier, address):
+        return client.post("/auth/login", data={"identifier": identifier, "password": "p"},
+                           environ_base={"REMOTE_ADDR": address}).status_code
+
+    tries = ["doctor@clinic.example", "Doctor@Clinic.example", " doctor@clinic.example ",
+             "DOCTOR@clinic.example"]
+    codes = [attempt(identifier, f"10.0.0.{n}") for n, identifier in enumerate(tries)]
+    assert codes == [200, 200, 200, 429]
+    assert attempt("nurse@clinic.example", "10.0.0.9") == 200
+
+
 def test_a_deactivated_account_cannot_log_in_and_its_sessions_end(app, clinic, person, client):
     admin = Person(app.test_client())
     admin.login(clinic.staff("admin"))
