@@ -57,8 +57,6 @@ STAFF = ("bench-doctor@clinic.example", "bench-doctor-password")
 PATIENT = ("bench-patient@example.org", "bench-patient-password")
 USER_AGENT = "scs-bench"
 TARGETS = {"section": 0.5, "summary": 0.5, "worklist": 0.3}
-# /healthz reads no session, database or template: the app's own per-request floor
-# (security headers, rate limiter, login hooks), measured beside the pages.
 
 
 def seed(app) -> dict[str, int]:
@@ -275,6 +273,8 @@ def over_http(db_url: str, ids) -> dict | None:
         staff = http_login(base, *STAFF)
         patient = http_login(base, *PATIENT)
         rps = {
+            # Reads no session, database or template: the app's own per-request floor
+            # (security headers, rate limiter, login hooks), measured beside the pages.
             "healthz": wrk(base + "/healthz"),
             "section": wrk(base + "/intake/section/pain", patient),
             "summary": wrk(base + f"/clinic/patients/{ids['summary_patient']}", staff),
