@@ -121,29 +121,31 @@ def test_logs_of_a_whole_journey_hold_no_personal_data(caplog, clinic, person, s
         assert secret not in logged
 
 
-def test_login_is_rate_limited(tmp_path):
+@pytest.fixture
+def limited_client(tmp_path):
+    """A client of an app whose login allows three tries a minute (the suite turns it off)."""
     app = create_app("testing", SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'r.db'}",
                      RATELIMIT_ENABLED=True, LOGIN_LIMIT="3 per minute")
     with app.app_context():
         db.create_all()
-    client = app.test_client()
-    codes = [client.post("/auth/login", data={"identifier": "x@y.z", "password": "p"}).status_code
-             for _ in range(4)]
+    return app.test_client()
+
+
+def test_login_is_rate_limited(limited_client):
+    codes = [limited_client.post("/auth/login", data={"identifier": "x@y.z", "password": "p"})
+             .status_code for _ in range(4)]
     assert codes == [200, 200, 200, 429]
-    assert "Too many attempts" in client.post("/auth/login", data={}).get_data(as_text=True)
+    page = limited_client.post("/auth/login", data={}).get_data(as_text=True)
+    assert "Too many attempts" in page
 
 
-def test_login_is_rate_limited_per_account_across_addresses(tmp_path):
+def test_login_is_rate_limited_per_account_across_addresses(limited_client):
     """Guessing one account's password from many addresses is slowed down all the same."""
-    app = create_app("testing", SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'r.db'}",
-                     RATELIMIT_ENABLED=True, LOGIN_LIMIT="3 per minute")
-    with app.app_context():
-        db.create_all()
-    client = app.test_client()
 
     def attempt(identifier, address):
-        return client.post("/auth/login", data={"identifier": identifier, "password": "p"},
-                           environ_base={"REMOTE_ADDR": address}).status_code
+        return limited_client.post(
+            "/auth/login", data={"identifier": identifier, "password": "p"},
+            environ_base={"REMOTE_ADDR": address}).status_code
 
     tries = ["doctor@clinic.example", "Doctor@Clinic.example", " doctor@clinic.example ",
              "DOCTOR@clinic.example"]
