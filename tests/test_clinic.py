@@ -99,20 +99,29 @@ def test_worklist_pages_hold_fifty_patients(clinic, staff, app):
     assert "Previous page" in second
 
 
-def count_queries(app, client, url) -> int:
+def statements_of(app, client, url) -> list[tuple[str, object]]:
+    """The SQL statements, with their parameters, that one page request runs."""
     statements = []
     with app.app_context():
         engine = db.engine
 
-    def before(conn, cursor, statement, *args):
-        statements.append(statement)
+    def before(conn, cursor, statement, parameters, *args):
+        statements.append((statement, parameters))
 
     event.listen(engine, "before_cursor_execute", before)
     try:
         assert client.get(url).status_code == 200
     finally:
         event.remove(engine, "before_cursor_execute", before)
-    return len(statements)
+    return statements
+
+
+def count_queries(app, client, url) -> int:
+    return len(statements_of(app, client, url))
+
+
+def on_sqlite(app) -> bool:
+    return app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite")
 
 
 def test_worklist_query_count_does_not_grow_with_patients(clinic, staff, app):
@@ -140,24 +149,13 @@ def test_patients_without_a_visit_date_come_after_those_with_one(clinic, staff, 
 @pytest.mark.parametrize("query", ["?page=2", "?status=submitted&page=2&q=patient"])
 def test_a_worklist_page_is_read_in_index_order_without_a_sort(clinic, staff, app, query):
     """Deep pages stay fast: the database walks an index instead of sorting every patient."""
-    if app.config["SQLALCHEMY_DATABASE_URI"].split(":")[0] != "sqlite":
+    if not on_sqlite(app):
         pytest.skip("EXPLAIN QUERY PLAN is SQLite's; PostgreSQL plans from table statistics")
     for n in range(60):
         clinic.with_answers(f"Patient {n:03d}", FUSION_PATIENT_STORED)
-    statements = []
-    with app.app_context():
-        engine = db.engine
-
-    def before(conn, cursor, statement, parameters, *args):
-        if "LIMIT" in statement:
-            statements.append((statement, parameters))
-
-    event.listen(engine, "before_cursor_execute", before)
-    try:
-        assert staff.get("/clinic/" + query).status_code == 200
-    finally:
-        event.remove(engine, "before_cursor_execute", before)
-    [(statement, parameters)] = statements
+    [(statement, parameters)] = [(sql, params) for sql, params
+                                 in statements_of(app, staff, "/clinic/" + query)
+                                 if "LIMIT" in sql]
     with app.app_context():
         plan = " | ".join(row[-1] for row in db.session.connection().exec_driver_sql(
             "EXPLAIN QUERY PLAN " + statement, parameters))
@@ -167,7 +165,7 @@ def test_a_worklist_page_is_read_in_index_order_without_a_sort(clinic, staff, ap
 
 def test_a_name_search_on_postgresql_uses_the_trigram_index(app):
     """"Name contains" cannot use a b-tree; on PostgreSQL a pg_trgm index answers it."""
-    if app.config["SQLALCHEMY_DATABASE_URI"].split(":")[0] == "sqlite":
+    if on_sqlite(app):
         pytest.skip("trigram indexes are PostgreSQL's; SQLite scans the names")
     with app.app_context():
         db.session.execute(insert(Patient), [
