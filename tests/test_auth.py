@@ -193,6 +193,14 @@ def test_anonymous_visitors_are_sent_to_login(client):
     assert "/auth/login?next=" in response.headers["Location"]
 
 
+def test_repeated_requests_after_logout_say_log_in_once(client):
+    """An autosave that kept firing after the session ended must not stack the message."""
+    for _ in range(30):
+        client.post("/intake/section/pain")
+    page = client.get("/auth/login").get_data(as_text=True)
+    assert page.count("Please log in to continue.") == 1
+
+
 def test_staff_can_invite_a_patient_from_a_page(clinic, person, client):
     person.login(clinic.staff("clinician"))
     response = client.post("/clinic/invite", data={

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import flash, redirect, request, url_for
+from flask import flash, redirect, request, session, url_for
 
 from ..extensions import db, login_manager
 from ..models import User
@@ -27,5 +27,8 @@ def load_user(user_id: str) -> User | None:
 
 @login_manager.unauthorized_handler
 def unauthorized():
-    flash(login_manager.login_message, "info")
+    # Once only: requests that keep coming before the login page is shown (an autosave
+    # after the session ended) would otherwise stack the same message up on that page.
+    if ("info", login_manager.login_message) not in session.get("_flashes", []):
+        flash(login_manager.login_message, "info")
     return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
