@@ -67,6 +67,24 @@ def test_questionnaire_items_map_types_options_and_conditions():
     assert items["pain_now"]["extension"][1]["valueInteger"] == 10
 
 
+def test_help_texts_and_introductions_travel_as_display_items():
+    """An EHR rendering the Questionnaire shows patients the same guidance the app does."""
+    resource = to_fhir_questionnaire(Q)
+    link_ids = [i["linkId"] for i in walk(resource["item"])]
+    assert len(link_ids) == len(set(link_ids))
+    items = {i["linkId"]: i for i in walk(resource["item"])}
+    helps = {i["linkId"].removesuffix("-help"): i for i in items.values()
+             if i["type"] == "display" and "extension" in i}
+    assert set(helps) == {item.link_id for item in Q.items.values() if item.help}
+    kind = helps["med_kind"]
+    assert "pregabalin" in kind["text"]
+    assert kind["extension"][0]["valueCodeableConcept"]["coding"][0]["code"] == "help"
+    assert "med_kind-help" in [c["linkId"] for c in items["med_kind"]["item"]]
+    medicines = items["medicines"]["item"][0]
+    assert (medicines["linkId"], medicines["type"]) == ("medicines-intro", "display")
+    assert medicines["text"] == Q.section("medicines").intro
+
+
 def test_questionnaire_endpoint_serves_every_version_in_use(staff):
     response = staff.get("/fhir/Questionnaire/scs_intake?version=1")
     assert response.mimetype == "application/fhir+json"

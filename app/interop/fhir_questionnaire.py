@@ -3,8 +3,9 @@
 Sections become top-level groups (their linkId is the section id); items keep their
 linkIds, types, required flags, options and enableWhen. Extensions are used only where
 core FHIR has no element: option scores (ordinalValue), numeric bounds (minValue,
-maxValue) and units (questionnaire-unit). Instrument totals are exported as read-only
-items in a final "scores" group, so a QuestionnaireResponse can carry them.
+maxValue), units (questionnaire-unit) and help texts (a child display item with the
+"help" item control). Instrument totals are exported as read-only items in a final
+"scores" group, so a QuestionnaireResponse can carry them.
 """
 
 from __future__ import annotations
@@ -12,12 +13,15 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from ..questionnaire.definition import Condition, Item, Questionnaire
+from ..questionnaire.definition import Condition, Item, Questionnaire, Section
 
 ORDINAL = "http://hl7.org/fhir/StructureDefinition/ordinalValue"
 MIN_VALUE = "http://hl7.org/fhir/StructureDefinition/minValue"
 MAX_VALUE = "http://hl7.org/fhir/StructureDefinition/maxValue"
 UNIT = "http://hl7.org/fhir/StructureDefinition/questionnaire-unit"
+ITEM_CONTROL = "http://hl7.org/fhir/StructureDefinition/questionnaire-itemControl"
+HELP = {"coding": [{"system": "http://hl7.org/fhir/questionnaire-item-control",
+                    "code": "help", "display": "Help-Button"}]}
 SCORES_GROUP = "scores"
 SCORE_ITEMS = {  # instrument id -> (linkId, FHIR type)
     "peg": ("peg_score", "decimal"),
@@ -106,18 +110,26 @@ def questionnaire_item(q: Questionnaire, item: Item, this_year: int) -> dict[str
             "system": "http://unitsofmeasure.org", "code": item.unit, "display": item.unit}})
     if extensions:
         out["extension"] = extensions
-    if item.items:
-        out["item"] = [questionnaire_item(q, child, this_year) for child in item.items]
+    children = [questionnaire_item(q, child, this_year) for child in item.items]
+    if item.help:  # definition linkIds have no "-", so "<linkId>-help" is never taken
+        children.append({"linkId": f"{item.link_id}-help", "text": item.help, "type": "display",
+                         "extension": [{"url": ITEM_CONTROL, "valueCodeableConcept": HELP}]})
+    if children:
+        out["item"] = children
     return out
+
+
+def section_group(q: Questionnaire, section: Section, this_year: int) -> dict[str, Any]:
+    """A top-level group; the section's introduction becomes its first, display, item."""
+    intro = ([{"linkId": f"{section.id}-intro", "text": section.intro, "type": "display"}]
+             if section.intro else [])
+    return {"linkId": section.id, "text": section.title, "type": "group",
+            "item": intro + [questionnaire_item(q, i, this_year) for i in section.items]}
 
 
 def to_fhir_questionnaire(q: Questionnaire, today: date | None = None) -> dict[str, Any]:
     this_year = (today or date.today()).year
-    sections = [
-        {"linkId": s.id, "text": s.title, "type": "group",
-         "item": [questionnaire_item(q, i, this_year) for i in s.items]}
-        for s in q.sections
-    ]
+    sections = [section_group(q, s, this_year) for s in q.sections]
     scores = [
         {"linkId": SCORE_ITEMS[ins.id][0], "text": f"{ins.title} total",
          "type": SCORE_ITEMS[ins.id][1], "readOnly": True}
