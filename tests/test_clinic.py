@@ -57,6 +57,18 @@ def test_worklist_lists_every_patient_with_status_sorted_by_visit_date(clinic, s
     assert "02 Jan 2027" in page
 
 
+def test_worklist_progress_drops_when_an_edit_reopens_a_finished_section(patient, person,
+                                                                          staff):
+    """Staff see the same progress the patient does, not just which pages were saved."""
+    person.fill_all()
+    assert "In progress (100% of sections)" in staff.get("/clinic/").get_data(as_text=True)
+    person.save("about", with_changes(FUSION_PATIENT_POSTS, "about", {"sex": "female"})["about"])
+    # The pregnancy question now applies in the health section, which is unanswered.
+    assert "In progress (89% of sections)" in staff.get("/clinic/").get_data(as_text=True)
+    person.save("health", FUSION_PATIENT_POSTS["health"] + [("pregnant", "no")])
+    assert "In progress (100% of sections)" in staff.get("/clinic/").get_data(as_text=True)
+
+
 def test_urgent_patients_are_at_the_top_with_a_marker(clinic, staff):
     clinic.with_answers("Calm Patient", FUSION_PATIENT_STORED, visit=date(2027, 1, 1))
     clinic.with_answers("Urgent Patient", CRPS_PATIENT_STORED, visit=date(2027, 6, 1))

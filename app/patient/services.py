@@ -135,8 +135,10 @@ def save_section(
     merged.update(section_answers)
     response.answers = prune_hidden(q, merged)
     response.pending = {k: v for k, v in (response.pending or {}).items() if k != section.id}
-    if section.id not in response.sections_done:
-        response.sections_done = [*response.sections_done, section.id]
+    # Kept to the sections that are done now, so the worklist's "% of sections" agrees
+    # with the patient's own progress when this edit reopened a question elsewhere.
+    states = section_states(q, response.answers, [*response.sections_done, section.id])
+    response.sections_done = [s.section.id for s in states if s.done]
     alerts = triggered_alerts(q, section.id, response.answers)
     shown = dict(response.alerts_shown or {})
     for alert in alerts:
