@@ -319,6 +319,33 @@ def test_reopen_lets_the_patient_amend_a_new_revision_and_keeps_the_old_one(
     assert "Walk to the temple and play with my grandchildren" in old
 
 
+def test_an_amended_submission_shows_what_changed_since_the_one_before(
+    submitted_patient, person, staff, client
+):
+    staff.post(f"/clinic/patients/{submitted_patient}/reopen", data={"revision": "1"})
+    posts = with_changes(FUSION_PATIENT_POSTS, "goals", {"goals_text": "Sleep <b>through</b>"})
+    person.save("goals", posts["goals"], return_to="check")
+    person.submit()
+
+    page = staff.get(f"/clinic/patients/{submitted_patient}").get_data(as_text=True)
+    changed = page[page.index("Changed since revision 1"):page.index('id="pain-title"')]
+    assert changed.count("<tr>") == 2  # the header and the one changed answer
+    assert "Walk to the temple and play with my grandchildren" in changed
+    assert "Sleep &lt;b&gt;through&lt;/b&gt;" in changed
+    first = staff.get(f"/clinic/patients/{submitted_patient}?revision=1").get_data(as_text=True)
+    assert "Changed since" not in first
+    pdf = pdf_text(staff.get(f"/clinic/patients/{submitted_patient}/summary.pdf").data)
+    assert "Changed since revision 1" in pdf
+    assert "Sleep <b>through</b>" in pdf
+
+
+def test_an_amendment_that_changed_nothing_says_so(submitted_patient, person, staff):
+    staff.post(f"/clinic/patients/{submitted_patient}/reopen", data={"revision": "1"})
+    person.submit()
+    page = staff.get(f"/clinic/patients/{submitted_patient}").get_data(as_text=True)
+    assert "No answers changed since revision 1" in page
+
+
 def test_summary_of_a_patient_who_has_not_submitted(clinic, staff):
     patient_id = clinic.with_answers("Halfway", {"sex": "male"}, submitted=False)
     page = staff.get(f"/clinic/patients/{patient_id}").get_data(as_text=True)

@@ -81,6 +81,7 @@ def summary(patient_id: int):
         "patient": patient, "revisions": revisions, "response": response,
         "notes": services.notes_for(patient), "note_form": NoteForm(),
         "revision_form": RevisionForm(), "latest": revisions[-1] if revisions else None,
+        "amendment": services.amendment(revisions, response) if response else None,
     }
     if response is None:
         page = render_template("clinic/not_submitted.html", **context)
@@ -99,11 +100,13 @@ def summary(patient_id: int):
 @staff_required
 def summary_pdf(patient_id: int):
     patient = _patient_or_404(patient_id)
-    response = _chosen_revision(services.revisions(patient))
+    revisions = services.revisions(patient)
+    response = _chosen_revision(revisions)
     if response is None:
         abort(404)
     html = render_template("clinic/summary_pdf.html",
-                           summary=_summary_for(patient, response))
+                           summary=_summary_for(patient, response),
+                           amendment=services.amendment(revisions, response))
     pdf = render_pdf(html, current_app.static_folder)
     audit.record("summary.pdf", patient=patient, revision=response.revision)
     db.session.commit()

@@ -8,7 +8,7 @@ from datetime import date, datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
-from .. import audit
+from .. import audit, definitions
 from ..extensions import db
 from ..models import (
     WORKLIST_ORDER,
@@ -18,6 +18,7 @@ from ..models import (
     User,
     utcnow,
 )
+from ..summary.changes import Change, changes_between
 
 PAGE_SIZE = 50
 STATUSES = {
@@ -102,6 +103,27 @@ def revisions(patient: Patient) -> list[QuestionnaireResponse]:
         .where(QuestionnaireResponse.patient_id == patient.id)
         .order_by(QuestionnaireResponse.revision)
     ))
+
+
+@dataclass(frozen=True, slots=True)
+class Amendment:
+    previous: QuestionnaireResponse
+    changes: list[Change]
+
+
+def amendment(all_revisions: list[QuestionnaireResponse],
+              response: QuestionnaireResponse) -> Amendment | None:
+    """What changed since the submitted revision before ``response``; None for the first."""
+    previous = next((r for r in reversed(all_revisions)
+                     if r.is_submitted and r.revision < response.revision), None)
+    if previous is None:
+        return None
+    before_q = definitions.get(previous.questionnaire_id, previous.questionnaire_version)
+    after_q = definitions.get(response.questionnaire_id, response.questionnaire_version)
+    if before_q is None or after_q is None:
+        return None
+    return Amendment(previous, changes_between(before_q, previous.answers,
+                                               after_q, response.answers))
 
 
 def notes_for(patient: Patient) -> list[ClinicianNote]:

@@ -229,6 +229,22 @@ def test_a_clinician_reads_notes_reviews_and_downloads_the_pdf(browser, live_app
     page.goto(base + "/clinic/?status=reviewed")
     expect(page.locator("text=Kamala Pillai")).to_be_visible()
 
+    # Reopened and amended: the new revision leads with what changed.
+    page.click("text=Kamala Pillai")
+    page.click("text=Reopen for the patient")
+    patient.goto(base + "/intake/check")
+    patient.click('a[href*="/intake/section/goals?return_to=check#q-goals_text"]')
+    patient.fill('[name="goals_text"]', "Sleep through the night")
+    save(patient)
+    patient.click("text=Send my answers to the clinic")
+    page.reload()
+    changed = page.locator("section.changes")
+    expect(changed.locator("h2")).to_have_text("Changed since revision 1")
+    expect(changed.locator("tbody tr")).to_have_count(1)
+    expect(changed.locator("tbody td").last).to_have_text("Sleep through the night")
+    check_accessibility(page)
+    shots(page, "summary-amended")
+
 
 def test_thoughts_of_self_harm_show_crisis_resources_and_mark_the_worklist(browser, live_app):
     base = live_app.config["BASE_URL"]
