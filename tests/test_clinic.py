@@ -327,6 +327,8 @@ def test_an_amended_submission_shows_what_changed_since_the_one_before(
     person.save("goals", posts["goals"], return_to="check")
     person.submit()
 
+    worklist = staff.get("/clinic/").get_data(as_text=True)
+    assert "Submitted (amended: revision 2)" in worklist
     page = staff.get(f"/clinic/patients/{submitted_patient}").get_data(as_text=True)
     changed = page[page.index("Changed since revision 1"):page.index('id="pain-title"')]
     assert changed.count("<tr>") == 2  # the header and the one changed answer
