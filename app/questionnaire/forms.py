@@ -72,17 +72,25 @@ class RowCount:
             raise StopValidation(f"You can add up to {self.item.max_rows} of these ({label}s)")
 
 
+YES_NO = (("yes", "Yes"), ("no", "No"))
+
+
+def choices_for(item: Item) -> tuple[tuple[str, str], ...]:
+    """(value, label) of each radio button or checkbox an item is shown with."""
+    if item.type == "boolean":
+        return YES_NO
+    if item.widget == "scale":
+        return tuple((str(n), str(n)) for n in range(int(item.min), int(item.max) + 1))
+    return tuple((o.code, o.display) for o in item.options)
+
+
 def _field(item: Item):
     validators = [AnswerCheck(item)]
     label = item.text
-    if item.type == "boolean":
-        return RadioField(label, choices=[SelectChoice("yes", "Yes"), SelectChoice("no", "No")],
-                          validate_choice=False, validators=validators)
-    if item.type in {"choice", "open-choice"}:
-        choices = [SelectChoice(o.code, o.display) for o in item.options]
+    choices = [SelectChoice(value, text) for value, text in choices_for(item)]
+    if item.type == "boolean" or item.type in {"choice", "open-choice"}:
         return RadioField(label, choices=choices, validate_choice=False, validators=validators)
     if item.is_multi:
-        choices = [SelectChoice(o.code, o.display) for o in item.options]
         return SelectMultipleField(label, choices=choices, validate_choice=False,
                                    validators=validators)
     if item.type == "text":
