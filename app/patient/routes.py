@@ -41,8 +41,8 @@ def _patient():
 def _draft() -> tuple[QuestionnaireResponse, Questionnaire] | None:
     """The patient's current response and its definition, or None before consent."""
     patient = _patient()
-    response = services.latest_response(patient)
-    if response is None or not services.has_consented(patient):
+    response = services.consented_response(patient)
+    if response is None:
         return None
     q = definitions.get(response.questionnaire_id, response.questionnaire_version)
     if q is None:

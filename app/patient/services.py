@@ -45,6 +45,18 @@ def latest_response(patient: Patient) -> QuestionnaireResponse | None:
     )
 
 
+def consented_response(patient: Patient) -> QuestionnaireResponse | None:
+    """The newest response, or None until the patient has consented; one query, as every
+    questionnaire page asks it."""
+    consented = select(Consent.id).where(Consent.patient_id == patient.id).exists()
+    return db.session.scalar(
+        select(QuestionnaireResponse)
+        .where(QuestionnaireResponse.patient_id == patient.id, consented)
+        .order_by(QuestionnaireResponse.revision.desc())
+        .limit(1)
+    )
+
+
 def has_consented(patient: Patient) -> bool:
     count = db.session.scalar(
         select(func.count(Consent.id)).where(Consent.patient_id == patient.id)
