@@ -106,11 +106,12 @@ class Section:
     number: int
     intro: str | None = None
     soft_checks: tuple[SoftCheck, ...] = ()
+    # Items that take an answer (display items only show text); derived once, as every
+    # page and every validation pass walks them.
+    questions: tuple[Item, ...] = field(init=False, repr=False)
 
-    @property
-    def questions(self) -> tuple[Item, ...]:
-        """Items that take an answer (display items only show text)."""
-        return tuple(i for i in self.items if i.type != "display")
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "questions", tuple(i for i in self.items if i.type != "display"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -179,6 +180,10 @@ class Questionnaire:
     alerts: tuple[Alert, ...]
     highlights: tuple[HighlightRule, ...]
     items: dict[str, Item] = field(compare=False, repr=False)
+    _top_level: tuple[Item, ...] = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_top_level", tuple(i for s in self.sections for i in s.questions))
 
     @property
     def key(self) -> tuple[str, int]:
@@ -190,9 +195,9 @@ class Questionnaire:
     def item(self, link_id: str) -> Item:
         return self.items[link_id]
 
-    def top_level_items(self) -> list[Item]:
+    def top_level_items(self) -> tuple[Item, ...]:
         """Every item that holds an answer directly in the answers dict, in form order."""
-        return [i for s in self.sections for i in s.questions]
+        return self._top_level
 
     def instrument(self, instrument_id: str) -> Instrument | None:
         return next((i for i in self.instruments if i.id == instrument_id), None)
