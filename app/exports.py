@@ -15,6 +15,7 @@ from .interop.csv_export import ExportRow, to_csv
 from .interop.fhir_response import ImportError_, from_fhir_response, to_fhir_response
 from .models import Patient, QuestionnaireResponse, User
 from .questionnaire.answers import validate_answers
+from .questionnaire.progress import section_states
 
 
 def response_resource(patient: Patient, response: QuestionnaireResponse) -> dict[str, Any]:
@@ -87,7 +88,9 @@ def import_response(data: dict[str, Any]) -> Patient:
     response = QuestionnaireResponse(
         patient_id=patient.id, questionnaire_id=q.id, questionnaire_version=q.version,
         revision=parsed["revision"], status=parsed["status"], answers=parsed["answers"],
-        pending={}, sections_done=[s.id for s in q.sections], alerts_shown=parsed["alert_times"],
+        pending={}, sections_done=[state.section.id for state in section_states(
+            q, parsed["answers"], [s.id for s in q.sections]) if state.done],
+        alerts_shown=parsed["alert_times"],
         is_urgent=has_urgent(q, parsed["answers"]),
         submitted_at=parsed["authored"] if parsed["status"] == "submitted" else None,
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 from datetime import UTC, date, datetime
 
 import pytest
@@ -182,6 +183,19 @@ def test_round_trip_through_flask_fhir_import_gives_the_same_summary(
                              alert_times=response.alerts_shown, revision=response.revision)
 
     assert summary(imported, patient) == summary(original, clinic.patient(patient_id))
+
+
+def test_an_imported_draft_counts_only_its_finished_sections(runner, staff, tmp_path):
+    begun = {i.link_id for s in Q.sections[:2] for i in s.questions}
+    answers = {k: v for k, v in FUSION_PATIENT_STORED.items() if k in begun}
+    path = tmp_path / "draft.json"
+    path.write_text(json.dumps(resource_for(answers, status="draft")))
+
+    result = runner.invoke(args=["fhir", "import", str(path)])
+
+    assert result.exit_code == 0, result.output
+    # About and pain, plus medicines, whose questions are all optional: 3 of 9, not 9 of 9.
+    assert "In progress (33% of sections)" in staff.get("/clinic/").get_data(as_text=True)
 
 
 @pytest.mark.parametrize(("content", "message"), [
