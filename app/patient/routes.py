@@ -40,9 +40,9 @@ def _patient():
 
 def _draft() -> tuple[QuestionnaireResponse, Questionnaire] | None:
     """The patient's current response and its definition, or None before consent."""
-    patient = _patient()
-    response = services.consented_response(patient)
+    response = services.consented_response(current_user)
     if response is None:
+        _patient()  # an account with no patient record gets a 403, not the consent page
         return None
     q = definitions.get(response.questionnaire_id, response.questionnaire_version)
     if q is None:

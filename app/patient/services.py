@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import contains_eager
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.datastructures import MultiDict
 
@@ -45,13 +46,17 @@ def latest_response(patient: Patient) -> QuestionnaireResponse | None:
     )
 
 
-def consented_response(patient: Patient) -> QuestionnaireResponse | None:
-    """The newest response, or None until the patient has consented; one query, as every
-    questionnaire page asks it."""
-    consented = select(Consent.id).where(Consent.patient_id == patient.id).exists()
+def consented_response(user: User) -> QuestionnaireResponse | None:
+    """The patient's newest response, with their record, or None until they consented.
+
+    One query, as every questionnaire page asks it.
+    """
+    consented = select(Consent.id).where(Consent.patient_id == Patient.id).exists()
     return db.session.scalar(
         select(QuestionnaireResponse)
-        .where(QuestionnaireResponse.patient_id == patient.id, consented)
+        .join(QuestionnaireResponse.patient)
+        .where(Patient.user_id == user.id, consented)
+        .options(contains_eager(QuestionnaireResponse.patient))
         .order_by(QuestionnaireResponse.revision.desc())
         .limit(1)
     )
