@@ -7,7 +7,7 @@ import re
 from datetime import date
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import event, select
 from werkzeug.datastructures import MultiDict
 
 from app import create_app
@@ -120,6 +120,28 @@ class Clinic:
 @pytest.fixture
 def clinic(app):
     return Clinic(app)
+
+
+def statements_of(app, client, url) -> list[tuple[str, object]]:
+    """The SQL statements, with their parameters, that one page request runs."""
+    statements = []
+    with app.app_context():
+        engine = db.engine
+
+    def before(conn, cursor, statement, parameters, *args):
+        statements.append((statement, parameters))
+
+    event.listen(engine, "before_cursor_execute", before)
+    try:
+        assert client.get(url).status_code == 200
+    finally:
+        event.remove(engine, "before_cursor_execute", before)
+    return statements
+
+
+def count_queries(app, client, url) -> int:
+    return len(statements_of(app, client, url))
+
 
 
 class Person:

@@ -8,7 +8,7 @@ from datetime import date
 
 import pytest
 from pypdf import PdfReader
-from sqlalchemy import event, insert, select
+from sqlalchemy import insert, select
 
 from app.clinic.services import name_contains
 from app.extensions import db
@@ -21,6 +21,7 @@ from .answers_data import (
     FUSION_PATIENT_STORED,
     with_changes,
 )
+from .conftest import count_queries, statements_of
 
 VERDICTS = re.compile(
     r"\b(eligible|ineligible|eligibility|candidate|candidacy|recommended|approved|"
@@ -109,27 +110,6 @@ def test_worklist_pages_hold_fifty_patients(clinic, staff, app):
     assert "page 1 of 2" in first
     assert "Next page" in first
     assert "Previous page" in second
-
-
-def statements_of(app, client, url) -> list[tuple[str, object]]:
-    """The SQL statements, with their parameters, that one page request runs."""
-    statements = []
-    with app.app_context():
-        engine = db.engine
-
-    def before(conn, cursor, statement, parameters, *args):
-        statements.append((statement, parameters))
-
-    event.listen(engine, "before_cursor_execute", before)
-    try:
-        assert client.get(url).status_code == 200
-    finally:
-        event.remove(engine, "before_cursor_execute", before)
-    return statements
-
-
-def count_queries(app, client, url) -> int:
-    return len(statements_of(app, client, url))
 
 
 def on_sqlite(app) -> bool:

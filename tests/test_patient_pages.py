@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from .answers_data import FUSION_PATIENT_POSTS, with_changes
+from .conftest import count_queries
 
 
 def lock_of(page: str) -> str:
@@ -151,3 +152,19 @@ def test_unknown_section_is_a_404_page(patient, client):
     response = client.get("/intake/section/nope")
     assert response.status_code == 404
     assert "Page not found" in response.get_data(as_text=True)
+
+
+def test_questionnaire_pages_take_the_same_statements_however_many_medicines(
+    patient, person, client, app
+):
+    """The user, then the draft with its patient and consent: never one per row."""
+    person.fill_all()
+    pages = ["/intake/section/medicines", "/intake/check"]
+    with_two = [count_queries(app, client, url) for url in pages]
+    twelve = [(f"medications-{n}-{field}", value) for n in range(12) for field, value in
+              [("med_name", f"Medicine {n}"), ("med_kind", "other"), ("med_current", "yes"),
+               ("med_duration", "gt_1_year"), ("med_relief", "a_little")]]
+    assert person.save("medicines", twelve).status_code == 302
+    assert "Medicine 11" in client.get("/intake/check").get_data(as_text=True)
+
+    assert [count_queries(app, client, url) for url in pages] == with_two == [2, 2]
