@@ -57,6 +57,7 @@ STAFF = ("bench-doctor@clinic.example", "bench-doctor-password")
 PATIENT = ("bench-patient@example.org", "bench-patient-password")
 USER_AGENT = "scs-bench"
 TARGETS = {"section": 0.5, "summary": 0.5, "worklist": 0.3}
+FLOORS = {"healthz": "(the app's floor)", "healthz, logged in": "(floor for any page)"}
 
 
 def seed(app) -> dict[str, int]:
@@ -276,6 +277,9 @@ def over_http(db_url: str, ids) -> dict | None:
             # Reads no session, database or template: the app's own per-request floor
             # (security headers, rate limiter, login hooks), measured beside the pages.
             "healthz": wrk(base + "/healthz"),
+            # The same with a patient's session: the signed cookie is read and the user
+            # loaded to check the session, as on every page; the floor for any page.
+            "healthz, logged in": wrk(base + "/healthz", patient),
             "section": wrk(base + "/intake/section/pain", patient),
             "summary": wrk(base + f"/clinic/patients/{ids['summary_patient']}", staff),
             "worklist": wrk(base + "/clinic/", staff),
@@ -310,7 +314,8 @@ def main() -> int:
         print(f"\ngunicorn, 2 workers, wrk -t2 -c8 {WRK_SECONDS}s   bare Flask: "
               f"{http['hello_rps']:.0f} req/s")
         for name, row in http["pages"].items():
-            target = f"(target {row['target']}×)" if row["target"] else "(the app's floor)"
+            target = (f"(target {row['target']}×)" if row["target"] else
+                      FLOORS.get(name, ""))
             print(f"{name:32} {row['rps']:>8.0f} req/s  {row['ratio']:.3f}× bare Flask {target}")
         print(f"worker peak RSS                  {http['worker_peak_rss_mb']} MB")
     results = {
