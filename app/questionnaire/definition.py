@@ -24,6 +24,9 @@ ITEM_TYPES = {
     "date", "string", "text", "display", "group",
 }
 CHOICE_TYPES = {"choice", "open-choice", "multi-choice"}
+# How an item is shown when not by its type alone: a row of radio buttons, one per point
+# of a 0-10 scale; checkboxes beside a clickable figure of the body.
+WIDGETS = {None, "scale", "body_map"}
 OPERATORS = {"=", "!=", ">", "<", ">=", "<=", "exists"}
 THIS_YEAR = "this_year"
 PLACEHOLDER = re.compile(r"\{([a-z0-9_]+)(?::([a-z0-9_]+))?\}")
@@ -316,6 +319,15 @@ def _item(raw: dict, section_id: str, group: str | None = None) -> Item:
         raise DefinitionError(f"{where}: min is greater than max")
     if high is not None and not isinstance(high, int | float) and high != THIS_YEAR:
         raise DefinitionError(f"{where}: max must be a number or '{THIS_YEAR}'")
+    widget = raw.get("widget")
+    if widget not in WIDGETS:
+        raise DefinitionError(f"{where}: unknown widget {widget!r}")
+    if widget == "scale" and not (item_type == "integer" and isinstance(low, int)
+                                  and isinstance(high, int) and high - low <= 20):
+        raise DefinitionError(f"{where}: a scale is an integer with a min and a max "
+                              "at most 20 apart")
+    if widget == "body_map" and item_type != "multi-choice":
+        raise DefinitionError(f"{where}: a body map is a multi-choice item")
     behavior = raw.get("enable_behavior", "all")
     if behavior not in {"all", "any"}:
         raise DefinitionError(f"{where}: enable_behavior must be 'all' or 'any'")
@@ -331,7 +343,7 @@ def _item(raw: dict, section_id: str, group: str | None = None) -> Item:
         max_length=raw.get("max_length"),
         unit=raw.get("unit"),
         help=raw.get("help"),
-        widget=raw.get("widget"),
+        widget=widget,
         not_future=bool(raw.get("not_future", False)),
         enable_when=_conditions(raw.get("enable_when"), where),
         enable_behavior=behavior,

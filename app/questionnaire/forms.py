@@ -88,7 +88,7 @@ def _field(item: Item):
     validators = [AnswerCheck(item)]
     label = item.text
     choices = [SelectChoice(value, text) for value, text in choices_for(item)]
-    if item.type == "boolean" or item.type in {"choice", "open-choice"}:
+    if item.type in {"boolean", "choice", "open-choice"}:
         return RadioField(label, choices=choices, validate_choice=False, validators=validators)
     if item.is_multi:
         return SelectMultipleField(label, choices=choices, validate_choice=False,

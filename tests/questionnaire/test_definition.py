@@ -118,6 +118,10 @@ def _item(raw, link_id):
     (lambda r: _item(r, "sex").update(type="dropdown"), "item 'sex': unknown type"),
     (lambda r: _item(r, "sex").update(options=[]), "item 'sex': a choice item needs options"),
     (lambda r: _item(r, "pain_now").update(min=11), "item 'pain_now': min is greater than max"),
+    (lambda r: _item(r, "pain_now").update(widget="slider"), "item 'pain_now': unknown widget"),
+    (lambda r: _item(r, "pain_now").pop("max"), "item 'pain_now': a scale is an integer with"),
+    (lambda r: _item(r, "pain_worst").update(max=100), "item 'pain_worst': a scale is an"),
+    (lambda r: _item(r, "pain_regions").update(type="choice"), "a body map is a multi-choice"),
     (lambda r: _item(r, "hba1c").update(enable_when=[
         {"question": "nope", "operator": "=", "answer": True}]), "unknown item 'nope'"),
     (lambda r: _item(r, "helper_relation").update(enable_when=[
