@@ -7,7 +7,7 @@ right). The picture only mirrors the labelled checkboxes, which are the real con
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from markupsafe import Markup
 
@@ -52,9 +52,18 @@ class Shape:
     code: str
     kind: str
     attrs: dict[str, float]
+    # Both versions of the element, made once: every questionnaire page with the figure
+    # draws 42 shapes.
+    _svg: tuple[Markup, Markup] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_svg", (self._element(False), self._element(True)))
 
     def svg(self, selected: bool) -> Markup:
-        """The shape's SVG element; built in Python because pages render it 45 times."""
+        """The shape's SVG element, filled when its region is selected."""
+        return self._svg[bool(selected)]
+
+    def _element(self, selected: bool) -> Markup:
         fill = "#b10e1e" if selected else "#d9dcde"
         css = "region selected" if selected else "region"
         geometry = " ".join(f'{k}="{v}"' for k, v in self.attrs.items())
