@@ -3,9 +3,9 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 export FLASK_APP := wsgi
-export BENCH_SMALL BENCH_DATABASE_URL
+export BENCH_SMALL BENCH_DATABASE_URL PAGE
 
-.PHONY: run test lint format bench install clean
+.PHONY: run test lint format bench profile install clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -33,6 +33,7 @@ test: $(VENV)/.test-installed
 	$(BIN)/bandit -q -c pyproject.toml -r app --severity-level medium
 	$(BIN)/pytest
 	BENCH_SMALL=1 $(BIN)/python bench/run.py
+	BENCH_SMALL=1 $(BIN)/python bench/profile.py section > /dev/null
 
 lint: $(VENV)/.test-installed
 	$(BIN)/ruff check .
@@ -45,6 +46,10 @@ bench: $(VENV)/.test-installed
 	@command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk) \
 		|| echo "wrk could not be installed: HTTP measurements will be skipped"
 	$(BIN)/python bench/run.py
+
+## make profile PAGE=section: where one page's time goes (pyinstrument call tree)
+profile: $(VENV)/.test-installed
+	$(BIN)/python bench/profile.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache
