@@ -4,8 +4,8 @@
                                    summary, pdf, healthz); BENCH_SMALL=1 seeds 200 patients
 
 Prints the call tree of a few hundred requests after warm-up and writes the interactive
-version to bench/profile-<page>.html. This is how docs/performance.md's changes were
-found: each one starts from the widest frame of a tree like this.
+version to bench/profile-<page>.html. Most of docs/performance.md's changes were found
+this way, from the widest frames of such a tree.
 """
 
 from __future__ import annotations
