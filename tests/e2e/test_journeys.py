@@ -268,6 +268,34 @@ def test_thoughts_of_self_harm_show_crisis_resources_and_mark_the_worklist(brows
     expect(row.locator(".tag-urgent")).to_have_text("Urgent")
 
 
+def test_save_pressed_while_a_draft_is_on_its_way_is_not_taken_for_another_window(
+    browser, live_app
+):
+    """On a slow connection the page's 20-second draft save can still be waiting for its
+    answer when the patient presses Save and continue; the save must simply go through."""
+    page = start_patient(browser, live_app, "Slow Line", "slow@example.org", "+91 99999 10009")
+    expect(page).to_have_url(re.compile("/intake/section/about"))
+    page.clock.install()
+    page.reload()  # the page's timers now run on the test's clock
+    kept = []  # draft saves the server has stored but whose answers are held back
+    page.route("**/autosave", lambda route: kept.append((route, route.fetch())))
+    fill_section(page, FUSION_PATIENT_POSTS["about"])
+    page.clock.run_for(21_000)
+    for _ in range(50):
+        if kept:
+            break
+        page.wait_for_timeout(100)
+    assert kept, "the page did not save a draft"
+
+    save(page)
+    route, answer = kept[0]
+    route.fulfill(response=answer)
+
+    expect(page).to_have_url(re.compile("/intake/section/pain"))
+    answers, _ = stored_answers(live_app, "slow@example.org")
+    assert answers["preferred_language_other"] == "Tamil"
+
+
 def test_errors_are_announced_and_linked_to_their_fields(browser, live_app):
     page = start_patient(browser, live_app, "Error Person", "errors@example.org", "+91 99999 10006",
                          PHONE)

@@ -71,10 +71,51 @@
     if (!url || !window.fetch) { return; }
     var dirty = false;
     var busy = false;
+    var held = null;      // the button pressed while a draft save was on its way
+    var sending = false;  // the page itself is being sent: no more draft saves
     form.addEventListener("input", function () { dirty = true; });
     form.addEventListener("change", function () { dirty = true; });
+
+    function sendHeld() {
+      if (!held) { return; }
+      var button = held.button;
+      held = null;
+      sending = true;
+      if (form.requestSubmit) {
+        form.requestSubmit(button);
+        return;
+      }
+      if (button && button.name) {
+        var field = document.createElement("input");
+        field.type = "hidden";
+        field.name = button.name;
+        field.value = button.value;
+        form.appendChild(field);
+      }
+      form.submit();
+    }
+
+    form.addEventListener("submit", function (event) {
+      if (busy && !sending) {
+        // A draft save on its way is about to change the page's lock version. Send the
+        // page once its answer brings the new one (or after five seconds regardless), so
+        // that the patient is not told their answers changed in another window.
+        event.preventDefault();
+        if (!held) {
+          held = { button: event.submitter || null };
+          window.setTimeout(sendHeld, 5000);
+        }
+        return;
+      }
+      sending = true;
+    });
+    // A page brought back by the Back button keeps its script's state: save drafts again.
+    window.addEventListener("pageshow", function (event) {
+      if (event.persisted) { sending = false; }
+    });
+
     window.setInterval(function () {
-      if (!dirty || busy) { return; }
+      if (!dirty || busy || sending) { return; }
       dirty = false;
       busy = true;
       var data = new FormData(form);
@@ -97,7 +138,7 @@
           dirty = true;
           if (status) { status.textContent = "Could not save a draft just now. Your answers are still on this page."; }
         })
-        .then(function () { busy = false; });
+        .then(function () { busy = false; sendHeld(); });
     }, 20000);
   }
 
