@@ -16,20 +16,12 @@ import tempfile
 from pathlib import Path
 
 from pyinstrument import Profiler
-from werkzeug.datastructures import MultiDict
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from app import create_app  # noqa: E402
-from bench.run import (  # noqa: E402
-    PATIENT,
-    STAFF,
-    USER_AGENT,
-    login,
-    seed,
-)
-from tests.answers_data import FUSION_PATIENT_POSTS, with_changes  # noqa: E402
+from bench.run import PATIENT, STAFF, login, pain_saves, seed, send  # noqa: E402
 
 SMALL = os.environ.get("BENCH_SMALL") == "1"
 REQUESTS = 20 if SMALL else 300
@@ -53,17 +45,12 @@ def profile(page: str) -> Profiler:
     seed(app)
     client = app.test_client()
     login(client, *who)
-    # A save alternates the pain score so that each one writes, as in the bench.
-    forms = [MultiDict(with_changes(FUSION_PATIENT_POSTS, "pain", {"pain_now": score})["pain"])
-             for score in ("6", "7")] if method == "POST" else [None]
+    forms = pain_saves() if method == "POST" else [None]
     count = max(3, REQUESTS // 10) if page == "pdf" else REQUESTS
 
     def run(first: int, times: int) -> None:
         for n in range(first, first + times):
-            response = client.open(url, method=method, data=forms[n % len(forms)],
-                                   headers={"User-Agent": USER_AGENT})
-            assert response.status_code in (200, 302), (url, response.status_code)
-            response.close()
+            send(client, method, url, forms, n)
 
     warm_up = max(3, count // 10)
     run(0, warm_up)  # templates compiled, caches filled

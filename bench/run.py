@@ -134,6 +134,21 @@ def login(client, email, password):
     assert response.status_code == 302, response.status_code
 
 
+def pain_saves() -> list[MultiDict]:
+    """Two saves of the pain page that differ in one score: posted in turn, each writes."""
+    return [MultiDict(with_changes(FUSION_PATIENT_POSTS, "pain", {"pain_now": score})["pain"])
+            for score in ("6", "7")]
+
+
+def send(client, method, url, forms, n) -> None:
+    """Request ``n`` of a run, posting ``forms`` in turn; an error page stops the run."""
+    response = client.open(url, method=method, data=forms[n % len(forms)],
+                           headers={"User-Agent": USER_AGENT})
+    body = response.data
+    response.close()
+    assert response.status_code in (200, 302), (url, response.status_code, body[:200])
+
+
 def measure(app, client, method, url, count, data=None):
     """Median and p95 in milliseconds, and SQL statements per request.
 
@@ -146,23 +161,16 @@ def measure(app, client, method, url, count, data=None):
     def count_statement(*args):
         statements.append(1)
 
-    headers = {"User-Agent": USER_AGENT}
     forms = data if isinstance(data, list) else [data]
     warm_up = max(3, count // 10)
     for n in range(warm_up):
-        response = client.open(url, method=method, data=forms[n % len(forms)],
-                               headers=headers)
-        response.close()
+        send(client, method, url, forms, n)
     event.listen(engine, "before_cursor_execute", count_statement)
     timings = []
     for n in range(warm_up, warm_up + count):
         started = time.perf_counter()
-        response = client.open(url, method=method, data=forms[n % len(forms)],
-                               headers=headers)
-        body = response.data
+        send(client, method, url, forms, n)
         timings.append((time.perf_counter() - started) * 1000)
-        assert response.status_code in (200, 302), (url, response.status_code, body[:200])
-        response.close()
     event.remove(engine, "before_cursor_execute", count_statement)
     timings.sort()
     return {
@@ -178,14 +186,11 @@ def in_process(app, ids) -> dict[str, dict]:
     login(staff, *STAFF)
     patient = app.test_client()
     login(patient, *PATIENT)
-    # Each save changes the pain score, so each one writes, as a patient's would.
-    saves = [MultiDict(with_changes(FUSION_PATIENT_POSTS, "pain", {"pain_now": score})["pain"])
-             for score in ("6", "7")]
     pid = ids["summary_patient"]
     results = {
         "section GET": measure(app, patient, "GET", "/intake/section/pain", REQUESTS),
         "section POST (save)": measure(app, patient, "POST", "/intake/section/pain", REQUESTS,
-                                       data=saves),
+                                       data=pain_saves()),
         "check answers": measure(app, patient, "GET", "/intake/check", REQUESTS),
         "worklist page 1": measure(app, staff, "GET", "/clinic/", REQUESTS),
         "worklist middle page": measure(app, staff, "GET",
