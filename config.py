@@ -35,6 +35,8 @@ class Config:
     CLINIC_PHONE = os.environ.get("CLINIC_PHONE", "the clinic's usual number")
     CRISIS_LINE = os.environ.get("CRISIS_LINE", "Tele-MANAS 14416 (1-800-891-4416)")
     EMERGENCY_NUMBER = os.environ.get("EMERGENCY_NUMBER", "112")
+    # Times are stored in UTC and shown on this clock (an IANA name); exports keep UTC.
+    CLINIC_TIMEZONE = os.environ.get("CLINIC_TIMEZONE", "Asia/Kolkata")
 
     INVITATION_DAYS = env_int("INVITATION_DAYS", 14)
 

@@ -14,7 +14,7 @@ from sqlalchemy.engine import Engine
 
 from config import CONFIGS, Config
 
-from . import definitions, security
+from . import clock, definitions, security
 from .extensions import csrf, db, limiter, login_manager, migrate
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -39,6 +39,7 @@ def create_app(config: type[Config] | str | None = None, **overrides) -> Flask:
     app.config["SQLALCHEMY_DATABASE_URI"] = _psycopg3(app.config["SQLALCHEMY_DATABASE_URI"])
 
     register_extensions(app)
+    clock.init_app(app)
     definitions.init_app(app)
     security.init_app(app)
     register_blueprints(app)

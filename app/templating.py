@@ -10,20 +10,25 @@ from flask import Flask, current_app
 from markupsafe import Markup, escape
 
 from .body_map import VIEWS
+from .clock import local
 from .questionnaire.definition import Item
 from .questionnaire.forms import choices_for
 
 
 def format_date(value: date | datetime | None) -> str:
+    """A calendar date, or the clinic's date of a stored moment."""
     if value is None:
         return "not set"
+    if isinstance(value, datetime):
+        value = local(value)
     return value.strftime("%d %b %Y")
 
 
 def format_datetime(value: datetime | None) -> str:
+    """A stored moment on the clinic's clock, with the zone's abbreviation."""
     if value is None:
         return "not yet"
-    return value.strftime("%d %b %Y %H:%M UTC")
+    return local(value).strftime("%d %b %Y %H:%M %Z")
 
 
 @lru_cache(maxsize=512)

@@ -122,6 +122,11 @@ def clinic(app):
     return Clinic(app)
 
 
+def lock_of(page: str) -> str:
+    """The optimistic-lock version a questionnaire page was rendered with."""
+    return re.search(r'name="lock_version" type="hidden" value="(\d+)"', page).group(1)
+
+
 def statements_of(app, client, url) -> list[tuple[str, object]]:
     """The SQL statements, with their parameters, that one page request runs."""
     statements = []

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, time
+from datetime import datetime
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 
 from .. import invitations
 from ..access import admin_required
+from ..clock import day_bounds
 from ..extensions import db
 from ..models import AuditEvent, Invitation, Patient, User, utcnow
 from ..patient_rights import erase_patient
@@ -117,11 +118,12 @@ def erase(patient_id: int):
 
 
 def _day(text: str | None, end: bool = False) -> datetime | None:
+    """The start (or end) of a day typed into the filter, a day on the clinic's clock."""
     try:
         day = datetime.fromisoformat(text or "").date()
     except ValueError:
         return None
-    return datetime.combine(day, time.max if end else time.min).astimezone()
+    return day_bounds(day)[1 if end else 0]
 
 
 @bp.get("/audit")

@@ -18,6 +18,7 @@ from flask_login import current_user
 
 from .. import audit, definitions, exports
 from ..access import staff_required
+from ..clock import clinic_zone
 from ..downloads import download
 from ..extensions import db
 from ..invitations import invite_patient
@@ -67,7 +68,7 @@ def _summary_for(patient: Patient, response: QuestionnaireResponse):
     return build_summary(
         q, response.answers, response.submitted_at,
         patient=PatientInfo(patient.name, patient.date_of_birth, patient.visit_date),
-        alert_times=response.alerts_shown, revision=response.revision,
+        alert_times=response.alerts_shown, revision=response.revision, zone=clinic_zone(),
     )
 
 

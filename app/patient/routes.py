@@ -11,6 +11,7 @@ from werkzeug.datastructures import MultiDict
 
 from .. import definitions, patient_rights
 from ..access import patient_required
+from ..clock import local
 from ..downloads import download
 from ..models import QuestionnaireResponse
 from ..questionnaire.definition import Questionnaire, Section
@@ -198,7 +199,7 @@ def autosave(section_id: str):
                        "what you typed here.",
         }, 409
     return {"saved": True, "lock_version": response.lock_version,
-            "saved_at": response.updated_at.strftime("%H:%M")}
+            "saved_at": local(response.updated_at).strftime("%H:%M")}
 
 
 @bp.get("/section/<section_id>/support")

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import UTC, date, datetime, tzinfo
 from typing import Any
 
 from ..questionnaire.answers import display
@@ -218,10 +218,15 @@ def build_summary(
     patient: PatientInfo | None = None,
     alert_times: Mapping[str, str] | None = None,
     revision: int | None = None,
+    zone: tzinfo = UTC,
 ) -> Summary:
-    """Everything the specialist reads, in the order they read it."""
+    """Everything the specialist reads, in the order they read it.
+
+    ``zone`` is the clinic's clock: ages and durations count to the clinic's date of
+    submission, and the times alerts were shown are written on it.
+    """
     read = _Reader(q, answers)
-    as_of = (submitted_at.date() if submitted_at else date.today())
+    as_of = (submitted_at.astimezone(zone).date() if submitted_at else date.today())
     start = answers.get("pain_start_date")
     months = months_between(start, as_of) if start else None
     regions = tuple(answers.get("pain_regions") or ())
@@ -257,7 +262,7 @@ def build_summary(
         completed_by=completed_by,
         language=language,
         visit_needs=read.words("communication_needs"),
-        highlights=tuple(evaluate_highlights(q, answers, alert_times)),
+        highlights=tuple(evaluate_highlights(q, answers, alert_times, zone)),
         pain_duration=duration_text(months) + (
             f", since {display(q.item('pain_start_date'), start)}" if start else ""),
         pain_regions=regions,

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime, tzinfo
 from typing import Any
 
 from ..questionnaire.answers import display
@@ -38,11 +38,12 @@ def _fill(
     answers: Mapping[str, Any],
     alert_times: Mapping[str, str],
     rows_text: str = "",
+    zone: tzinfo = UTC,
 ) -> str:
     def replace(match: re.Match) -> str:
         name, modifier = match.group(1), match.group(2)
         if name == "alert_time":
-            return _format_time(alert_times.get(modifier))
+            return _format_time(alert_times.get(modifier), zone)
         if name == "rows":
             return rows_text
         value = answers.get(name)
@@ -53,11 +54,11 @@ def _fill(
     return PLACEHOLDER.sub(replace, template)
 
 
-def _format_time(iso: str | None) -> str:
+def _format_time(iso: str | None, zone: tzinfo) -> str:
     if not iso:
         return "(time not recorded)"
-    moment = datetime.fromisoformat(iso)
-    return moment.strftime("%d %b %Y %H:%M UTC")
+    moment = datetime.fromisoformat(iso).astimezone(zone)
+    return moment.strftime("%d %b %Y %H:%M %Z")
 
 
 def _matching_rows(rule: HighlightRule, answers: Mapping[str, Any]) -> list[dict]:
@@ -79,8 +80,12 @@ def evaluate_highlights(
     q: Questionnaire,
     answers: Mapping[str, Any],
     alert_times: Mapping[str, str] | None = None,
+    zone: tzinfo = UTC,
 ) -> list[Highlight]:
-    """Every rule that fires, urgent ones first, otherwise in definition order."""
+    """Every rule that fires, urgent ones first, otherwise in definition order.
+
+    ``zone`` is the clock that the times alerts were shown at are written on.
+    """
     answers = prune_hidden(q, answers)
     alert_times = alert_times or {}
     found: list[Highlight] = []
@@ -95,10 +100,10 @@ def evaluate_highlights(
             continue
         if not rule.when and not rule.rows:
             continue
-        text = _fill(q, rule.text, answers, alert_times, rows_text)
+        text = _fill(q, rule.text, answers, alert_times, rows_text, zone)
         for needs, extra in rule.extra:
             if answers.get(needs) not in (None, "", []):
-                text += _fill(q, extra, answers, alert_times)
+                text += _fill(q, extra, answers, alert_times, zone=zone)
         found.append(Highlight(rule.id, text, rule.link, rule.urgent))
     return sorted(found, key=lambda h: not h.urgent)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -125,6 +126,20 @@ def test_urgent_neurological_symptoms_come_first_with_the_time_advice_was_shown(
         "tripping), Problems controlling your bladder or bowels. Urgent-care advice shown "
         "19 Nov 2026 10:05 UTC")
     assert [h.urgent for h in summary.highlights] == [True, True]
+
+
+def test_the_clinic_clock_writes_alert_times_and_dates_the_age(q):
+    """Sent at 20:00 UTC on 19 November is 01:30 on the 20th in India: a birthday then."""
+    answers = {**CRPS_PATIENT_STORED, "red_flags": ["foot_drop"]}
+    sent = datetime(2026, 11, 19, 20, 0, tzinfo=UTC)
+    born = PatientInfo("Ravi Kumar", date(1960, 11, 20), None)
+    alerts = {"urgent_symptoms": "2026-11-19T19:55:00+00:00"}
+    india = build_summary(q, answers, sent, patient=born, alert_times=alerts,
+                          zone=ZoneInfo("Asia/Kolkata"))
+    utc = build_summary(q, answers, sent, patient=born, alert_times=alerts)
+    assert india.highlights[0].text.endswith("Urgent-care advice shown 20 Nov 2026 01:25 IST")
+    assert utc.highlights[0].text.endswith("Urgent-care advice shown 19 Nov 2026 19:55 UTC")
+    assert (india.age, utc.age) == (66, 65)
 
 
 def test_unanswered_optional_items_say_not_answered_and_hidden_ones_are_absent(q):

@@ -1,0 +1,42 @@
+"""The clinic's clock: moments are stored in UTC and shown in the clinic's time zone.
+
+A patient reads "Draft saved at 21:08" by the clock on their wall, and staff read when a
+form was sent in the same hours as their visit list; exports keep UTC with its offset.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from flask import Flask, current_app
+
+
+def zone_named(name: str) -> ZoneInfo:
+    """The IANA zone ``name``; a name that is not one stops the app at start-up."""
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise RuntimeError(
+            f"CLINIC_TIMEZONE {name!r} is not a time zone name such as 'Asia/Kolkata' "
+            "or 'Europe/London'"
+        ) from None
+
+
+def clinic_zone() -> ZoneInfo:
+    return current_app.extensions["clinic_zone"]
+
+
+def local(moment: datetime) -> datetime:
+    """``moment`` on the clinic's clock."""
+    return moment.astimezone(clinic_zone())
+
+
+def day_bounds(day: date) -> tuple[datetime, datetime]:
+    """The first and last moment of the clinic's ``day``, for filtering stored times."""
+    zone = clinic_zone()
+    return datetime.combine(day, time.min, zone), datetime.combine(day, time.max, zone)
+
+
+def init_app(app: Flask) -> None:
+    app.extensions["clinic_zone"] = zone_named(app.config["CLINIC_TIMEZONE"])
