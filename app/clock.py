@@ -32,6 +32,11 @@ def local(moment: datetime) -> datetime:
     return moment.astimezone(clinic_zone())
 
 
+def clinic_today() -> date:
+    """Today's date on the clinic's clock: what "cannot be in the future" is checked against."""
+    return datetime.now(clinic_zone()).date()
+
+
 def day_bounds(day: date) -> tuple[datetime, datetime]:
     """The first and last moment of the clinic's ``day``, for filtering stored times."""
     zone = clinic_zone()

@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from . import audit, definitions
 from .clinic.services import name_contains
+from .clock import clinic_today
 from .extensions import db
 from .interop.csv_export import ExportRow, to_csv
 from .interop.fhir_response import ImportError_, from_fhir_response, to_fhir_response
@@ -76,7 +77,8 @@ def import_response(data: dict[str, Any]) -> Patient:
         parsed = from_fhir_response(q, data)
     except (ImportError_, KeyError, ValueError) as exc:
         raise FhirImportError(str(exc)) from None
-    problems = {k: v for k, v in validate_answers(q, parsed["answers"]).items()
+    today = clinic_today()
+    problems = {k: v for k, v in validate_answers(q, parsed["answers"], today=today).items()
                 if k in parsed["answers"] or parsed["status"] == "submitted"}
     if problems:
         raise FhirImportError(f"answers do not fit {q.id} v{q.version}: {problems}")
@@ -89,7 +91,7 @@ def import_response(data: dict[str, Any]) -> Patient:
         patient_id=patient.id, questionnaire_id=q.id, questionnaire_version=q.version,
         revision=parsed["revision"], status=parsed["status"], answers=parsed["answers"],
         pending={}, sections_done=[state.section.id for state in section_states(
-            q, parsed["answers"], [s.id for s in q.sections]) if state.done],
+            q, parsed["answers"], [s.id for s in q.sections], today) if state.done],
         alerts_shown=parsed["alert_times"],
         is_urgent=has_urgent(q, parsed["answers"]),
         submitted_at=parsed["authored"] if parsed["status"] == "submitted" else None,

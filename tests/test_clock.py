@@ -8,11 +8,12 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import update
 
-from app import create_app
+from app import clock, create_app
 from app.extensions import db
 from app.models import AuditEvent, QuestionnaireResponse
 from app.templating import format_date, format_datetime
 
+from .answers_data import FUSION_PATIENT_POSTS, with_changes
 from .conftest import Person, lock_of
 
 # 20:00 UTC on 19 November is 01:30 on 20 November in India.
@@ -86,3 +87,27 @@ def test_the_audit_log_s_days_are_the_clinic_s_days(app, clinic):
     assert shown("from=2026-11-19") == ["late-on-the-19th", "early-on-the-20th"]
     page = admin.client.get("/admin/audit?action=summary.view&from=2026-11-20")
     assert "20 Nov 2026 00:30 IST" in page.get_data(as_text=True)
+
+
+@pytest.fixture
+def half_past_midnight_on_1_december(monkeypatch):
+    """19:00 UTC on 30 November: already 1 December on the clinic's clock."""
+    moment = datetime(2026, 11, 30, 19, 0, tzinfo=UTC)
+
+    class Frozen(datetime):
+        @classmethod
+        def now(cls, tz=None):
+            return moment.astimezone(tz)
+
+    monkeypatch.setattr(clock, "datetime", Frozen)
+
+
+def test_this_month_is_not_the_future_once_it_has_begun_at_the_clinic(
+        half_past_midnight_on_1_december, patient, person, client):
+    posts = with_changes(FUSION_PATIENT_POSTS, "pain", {"pain_start_date": "12/2026"})
+    assert person.save("pain", posts["pain"]).status_code == 302
+    page = client.get("/intake/section/pain").get_data(as_text=True)
+    assert 'value="12/2026"' in page
+    posts = with_changes(FUSION_PATIENT_POSTS, "pain", {"pain_start_date": "01/2027"})
+    refused = person.save("pain", posts["pain"]).get_data(as_text=True)
+    assert "The date cannot be in the future" in refused

@@ -8,6 +8,8 @@ from flask_wtf import FlaskForm
 from wtforms import DateField, EmailField, HiddenField, StringField, TelField, TextAreaField
 from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
 
+from ..clock import clinic_today
+
 
 class InvitePatientForm(FlaskForm):
     name = StringField("Full name", validators=[DataRequired("Enter the patient's name"),
@@ -21,7 +23,7 @@ class InvitePatientForm(FlaskForm):
     visit_date = DateField("Planned visit date (optional)", validators=[Optional()])
 
     def validate_date_of_birth(self, field):
-        if field.data and not date(1900, 1, 1) <= field.data <= date.today():
+        if field.data and not date(1900, 1, 1) <= field.data <= clinic_today():
             raise ValidationError("The date of birth must be in the past")
 
 

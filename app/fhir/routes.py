@@ -8,6 +8,7 @@ from flask import Blueprint, Response, abort, request
 
 from .. import definitions
 from ..access import staff_required
+from ..clock import clinic_today
 from ..interop.fhir_questionnaire import to_fhir_questionnaire
 
 bp = Blueprint("fhir", __name__, url_prefix="/fhir")
@@ -25,5 +26,5 @@ def questionnaire(questionnaire_id: str):
     if not found:
         abort(404)
     latest = max(found, key=lambda q: q.version)
-    return Response(json.dumps(to_fhir_questionnaire(latest), indent=2, ensure_ascii=False),
-                    mimetype=FHIR_JSON)
+    resource = to_fhir_questionnaire(latest, clinic_today())
+    return Response(json.dumps(resource, indent=2, ensure_ascii=False), mimetype=FHIR_JSON)

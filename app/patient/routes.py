@@ -11,7 +11,7 @@ from werkzeug.datastructures import MultiDict
 
 from .. import definitions, patient_rights
 from ..access import patient_required
-from ..clock import local
+from ..clock import clinic_today, local
 from ..downloads import download
 from ..models import QuestionnaireResponse
 from ..questionnaire.definition import Questionnaire, Section
@@ -70,7 +70,7 @@ def _render_section(q, response, section, form, status=200, notice=None):
     own = {i.link_id for i in section.questions}
     others = {k: v for k, v in response.answers.items() if k not in own}
     left_out, rules, hints = conditional_items(q, section, others)
-    states = section_states(q, response.answers, response.sections_done)
+    states = section_states(q, response.answers, response.sections_done, clinic_today())
     attributions = list(dict.fromkeys(
         ins.attribution for ins in q.instruments if own & set(ins.items)
     ))
@@ -158,7 +158,7 @@ def save_section(section_id: str):
         if verb != "save":
             services.save_pending(response, section, formdata, lock)
             return _render_section(q, response, section, form)
-        if not form.validate(context=response.answers):
+        if not form.validate(context=response.answers, today=clinic_today()):
             services.save_pending(response, section, formdata, lock)
             return _render_section(q, response, section, form)
         alerts = services.save_section(response, q, section, form.answers(), lock)
@@ -167,7 +167,7 @@ def save_section(section_id: str):
         notice = ("Your answers were changed in another window or on another device after "
                   "you opened this page. What you typed here is shown below. Check it and "
                   "press Save and continue to keep it.")
-        form.validate(context=response.answers)
+        form.validate(context=response.answers, today=clinic_today())
         return _render_section(q, response, section, form, status=409, notice=notice)
     next_url = _next_url(q, section, form.return_to.data)
     if alerts:
@@ -228,7 +228,7 @@ def check():
     response, q = found
     if response.is_submitted:
         return redirect(url_for("patient.submitted"))
-    states = section_states(q, response.answers, response.sections_done)
+    states = section_states(q, response.answers, response.sections_done, clinic_today())
     form = SubmitForm(lock_version=str(response.lock_version))
     return render_template("patient/check.html", q=q, response=response,
                            answers=answer_list(q, response.answers),

@@ -15,6 +15,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.datastructures import MultiDict
 
 from .. import audit
+from ..clock import clinic_today
 from ..extensions import db
 from ..models import Consent, Patient, QuestionnaireResponse, User, utcnow
 from ..questionnaire.definition import Alert, Questionnaire, Section
@@ -154,7 +155,8 @@ def save_section(
     response.pending = {k: v for k, v in (response.pending or {}).items() if k != section.id}
     # Kept to the sections that are done now, so the worklist's "% of sections" agrees
     # with the patient's own progress when this edit reopened a question elsewhere.
-    states = section_states(q, response.answers, [*response.sections_done, section.id])
+    states = section_states(q, response.answers, [*response.sections_done, section.id],
+                            clinic_today())
     response.sections_done = [s.section.id for s in states if s.done]
     alerts = triggered_alerts(q, section.id, response.answers)
     shown = dict(response.alerts_shown or {})
@@ -172,8 +174,8 @@ def submit(response: QuestionnaireResponse, q: Questionnaire, lock_version: Any)
     if response.is_submitted:
         return False
     _check_lock(response, lock_version)
-    unfinished = [s.section for s in section_states(q, response.answers,
-                                                    response.sections_done) if not s.done]
+    states = section_states(q, response.answers, response.sections_done, clinic_today())
+    unfinished = [s.section for s in states if not s.done]
     if unfinished:
         raise NotReady(unfinished)
     patient = response.patient
@@ -187,5 +189,5 @@ def submit(response: QuestionnaireResponse, q: Questionnaire, lock_version: Any)
 
 
 def resume_point(q: Questionnaire, response: QuestionnaireResponse) -> Section | None:
-    states = section_states(q, response.answers, response.sections_done)
+    states = section_states(q, response.answers, response.sections_done, clinic_today())
     return first_unfinished(states)

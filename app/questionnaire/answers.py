@@ -22,6 +22,7 @@ BOOLEAN_CODES = {"yes": True, "no": False}
 _INTEGER = re.compile(r"[+-]?\d{1,9}")
 _DECIMAL = re.compile(r"[+-]?(\d{1,9}([.,]\d{0,6})?|[.,]\d{1,6})")
 _FORBIDDEN_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_STORED_DATE = re.compile(r"\d{4}-\d{2}(-\d{2})?")
 _DATE_FORMATS = (
     (re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})"), ("y", "m", "d")),
     (re.compile(r"(\d{4})-(\d{1,2})"), ("y", "m")),
@@ -185,6 +186,9 @@ def to_raw(item: Item, value: Any) -> Any:
         return value
     if isinstance(value, int | float):
         return str(value)
+    if item.type == "date" and isinstance(value, str) and _STORED_DATE.fullmatch(value):
+        # Shown back the way the hint asks for it: 2019-03 as 03/2019.
+        return "/".join(reversed(value.split("-")))
     return value
 
 

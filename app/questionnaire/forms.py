@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from datetime import date
 from functools import cache
 from typing import Any
 
@@ -49,7 +50,7 @@ class AnswerCheck:
         if not self.item.is_multi:
             raw = raw[0] if len(raw) == 1 else (raw or None)
         try:
-            field.answer = parse_answer(self.item, raw)
+            field.answer = parse_answer(self.item, raw, getattr(form, "today", None))
         except AnswerError as exc:
             field.answer = None
             raise StopValidation(str(exc)) from None
@@ -109,6 +110,7 @@ class SectionFormMixin:
 
     questionnaire: Questionnaire
     section: Section
+    today: date | None = None  # the date answers are checked against; the server's if None
 
     def _items(self) -> list[Item]:
         return list(self.section.questions)
@@ -122,15 +124,28 @@ class SectionFormMixin:
             field = self[item.link_id]
             raw = field.raw_data if item.is_multi else (field.raw_data or [None])[0]
             try:
-                value = parse_answer(item, raw)
+                value = parse_answer(item, raw, self.today)
             except AnswerError:
                 continue
             if value is not None:
                 found[item.link_id] = value
         return found
 
-    def validate(self, extra_validators=None, context: Mapping[str, Any] | None = None) -> bool:
-        """Validate only the questions that apply, given ``context`` (the other sections)."""
+    def validate(
+        self,
+        extra_validators=None,
+        context: Mapping[str, Any] | None = None,
+        today: date | None = None,
+    ) -> bool:
+        """Validate only the questions that apply, given ``context`` (the other sections).
+
+        ``today`` is the date that "cannot be in the future" means: the clinic's.
+        """
+        self.today = today
+        for item in self._items():
+            if item.is_group:
+                for entry in self[item.link_id].entries:
+                    entry.form.today = today
         own = {i.link_id for i in self._items()}
         merged = {k: v for k, v in (context or {}).items() if k not in own}
         merged.update(self.candidate_answers())

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from .answers import validate_answers
@@ -17,7 +18,10 @@ class SectionState:
 
 
 def section_states(
-    q: Questionnaire, answers: Mapping[str, Any], saved_sections: Iterable[str]
+    q: Questionnaire,
+    answers: Mapping[str, Any],
+    saved_sections: Iterable[str],
+    today: date | None = None,
 ) -> list[SectionState]:
     """A section is done when it was saved and its stored answers are complete.
 
@@ -26,7 +30,7 @@ def section_states(
     section then counts as unfinished until it is saved again.
     """
     saved = set(saved_sections)
-    problems = validate_answers(q, answers)
+    problems = validate_answers(q, answers, today=today)
     unfinished = {
         section.id for section in q.sections
         if any(i.link_id in problems for i in section.questions)

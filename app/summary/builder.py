@@ -226,7 +226,7 @@ def build_summary(
     submission, and the times alerts were shown are written on it.
     """
     read = _Reader(q, answers)
-    as_of = (submitted_at.astimezone(zone).date() if submitted_at else date.today())
+    as_of = (submitted_at or datetime.now(UTC)).astimezone(zone).date()
     start = answers.get("pain_start_date")
     months = months_between(start, as_of) if start else None
     regions = tuple(answers.get("pain_regions") or ())

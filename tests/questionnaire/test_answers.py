@@ -12,6 +12,7 @@ from app.questionnaire.answers import (
     check_value,
     display,
     parse_answer,
+    to_raw,
     validate_answers,
 )
 
@@ -36,6 +37,15 @@ TODAY = date(2026, 11, 25)
 ])
 def test_accepted_input_is_stored_in_canonical_form(q, link_id, raw, value):
     assert parse_answer(q.item(link_id), raw, TODAY) == value
+
+
+@pytest.mark.parametrize(("stored", "shown"), [
+    ("2019-03", "03/2019"), ("2019-03-15", "15/03/2019"),
+])
+def test_a_stored_date_is_shown_back_the_way_the_hint_asks_for_it(q, stored, shown):
+    item = q.item("pain_start_date")
+    assert to_raw(item, stored) == shown
+    assert parse_answer(item, shown, TODAY) == stored
 
 
 @pytest.mark.parametrize(("link_id", "raw", "message"), [
