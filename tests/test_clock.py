@@ -89,17 +89,19 @@ def test_the_audit_log_s_days_are_the_clinic_s_days(app, clinic):
     assert "20 Nov 2026 00:30 IST" in page.get_data(as_text=True)
 
 
-@pytest.fixture
-def half_past_midnight_on_1_december(monkeypatch):
-    """19:00 UTC on 30 November: already 1 December on the clinic's clock."""
-    moment = datetime(2026, 11, 30, 19, 0, tzinfo=UTC)
-
+def freeze_clinic_clock(monkeypatch, moment: datetime) -> None:
     class Frozen(datetime):
         @classmethod
         def now(cls, tz=None):
             return moment.astimezone(tz)
 
     monkeypatch.setattr(clock, "datetime", Frozen)
+
+
+@pytest.fixture
+def half_past_midnight_on_1_december(monkeypatch):
+    """19:00 UTC on 30 November: already 1 December on the clinic's clock."""
+    freeze_clinic_clock(monkeypatch, datetime(2026, 11, 30, 19, 0, tzinfo=UTC))
 
 
 def test_this_month_is_not_the_future_once_it_has_begun_at_the_clinic(
@@ -111,3 +113,14 @@ def test_this_month_is_not_the_future_once_it_has_begun_at_the_clinic(
     posts = with_changes(FUSION_PATIENT_POSTS, "pain", {"pain_start_date": "01/2027"})
     refused = person.save("pain", posts["pain"]).get_data(as_text=True)
     assert "The date cannot be in the future" in refused
+
+
+def test_a_procedure_this_new_year_is_not_the_future_once_it_has_begun_at_the_clinic(
+        monkeypatch, patient, person, client):
+    """Years inside repeating rows are checked against the clinic's date too."""
+    freeze_clinic_clock(monkeypatch, datetime(2026, 12, 31, 19, 0, tzinfo=UTC))
+    posts = with_changes(FUSION_PATIENT_POSTS, "treatments", {"procedures-0-proc_year": "2027"})
+    assert person.save("treatments", posts["treatments"]).status_code == 302
+    posts = with_changes(FUSION_PATIENT_POSTS, "treatments", {"procedures-0-proc_year": "2028"})
+    refused = person.save("treatments", posts["treatments"]).get_data(as_text=True)
+    assert "Enter a number from 1950 to 2027" in refused
