@@ -205,7 +205,7 @@ def test_staff_can_invite_a_patient_from_a_page(clinic, person, client):
     person.login(clinic.staff("clinician"))
     response = client.post("/clinic/invite", data={
         "name": "Arjun Rao", "date_of_birth": "1955-02-01", "email": "arjun@example.org",
-        "visit_date": "2027-02-01",
+        "visit_date": (date.today() + timedelta(days=30)).isoformat(),
     })
     page = response.get_data(as_text=True)
     assert "Arjun Rao is invited" in page
@@ -219,6 +219,18 @@ def test_the_invite_page_explains_bad_input(clinic, person, client):
     assert "Enter the patient&#39;s name" in page
     assert "The date of birth must be in the past" in page
     assert "Enter a real email address" in page
+
+
+def test_a_visit_date_that_has_passed_is_refused_and_the_rest_is_kept(clinic, person, client):
+    person.login(clinic.staff("clinician"))
+    page = client.post("/clinic/invite", data={
+        "name": "Arjun Rao", "date_of_birth": "1955-02-01", "email": "arjun@example.org",
+        "visit_date": "2025-02-01",
+    }).get_data(as_text=True)
+    assert "The visit date has passed" in page
+    assert "is invited" not in page
+    assert 'value="Arjun Rao"' in page
+    assert 'value="arjun@example.org"' in page
 
 
 def test_family_members_sharing_a_phone_or_email_are_told_what_to_do(clinic, app):

@@ -26,6 +26,13 @@ class InvitePatientForm(FlaskForm):
         if field.data and not date(1900, 1, 1) <= field.data <= clinic_today():
             raise ValidationError("The date of birth must be in the past")
 
+    def validate_visit_date(self, field):
+        # A past date is most often a mistyped year, and would put the patient at the top
+        # of the worklist as if their visit were due.
+        if field.data and field.data < clinic_today():
+            raise ValidationError("The visit date has passed. Enter the planned date, or "
+                                  "leave it empty")
+
 
 class NoteForm(FlaskForm):
     body = TextAreaField("Add a clinician note", validators=[
