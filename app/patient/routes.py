@@ -22,7 +22,7 @@ from ..questionnaire.forms import (
     parse_action,
     section_form_class,
 )
-from ..questionnaire.progress import percent_done, section_states
+from ..questionnaire.progress import percent_done
 from ..security import safe_next_url
 from ..summary.answer_list import answer_list
 from . import services
@@ -70,7 +70,7 @@ def _render_section(q, response, section, form, status=200, notice=None):
     own = {i.link_id for i in section.questions}
     others = {k: v for k, v in response.answers.items() if k not in own}
     left_out, rules, hints = conditional_items(q, section, others)
-    states = section_states(q, response.answers, response.sections_done, clinic_today())
+    states = services.progress(q, response)
     attributions = list(dict.fromkeys(
         ins.attribution for ins in q.instruments if own & set(ins.items)
     ))
@@ -228,7 +228,7 @@ def check():
     response, q = found
     if response.is_submitted:
         return redirect(url_for("patient.submitted"))
-    states = section_states(q, response.answers, response.sections_done, clinic_today())
+    states = services.progress(q, response)
     form = SubmitForm(lock_version=str(response.lock_version))
     return render_template("patient/check.html", q=q, response=response,
                            answers=answer_list(q, response.answers),

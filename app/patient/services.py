@@ -20,7 +20,7 @@ from ..extensions import db
 from ..models import Consent, Patient, QuestionnaireResponse, User, utcnow
 from ..questionnaire.definition import Alert, Questionnaire, Section
 from ..questionnaire.enable_when import prune_hidden, triggered_alerts
-from ..questionnaire.progress import first_unfinished, section_states
+from ..questionnaire.progress import SectionState, first_unfinished, section_states
 from ..summary.highlights import has_urgent
 
 CONSENT_VERSION = "2026-11"
@@ -174,8 +174,7 @@ def submit(response: QuestionnaireResponse, q: Questionnaire, lock_version: Any)
     if response.is_submitted:
         return False
     _check_lock(response, lock_version)
-    states = section_states(q, response.answers, response.sections_done, clinic_today())
-    unfinished = [s.section for s in states if not s.done]
+    unfinished = [s.section for s in progress(q, response) if not s.done]
     if unfinished:
         raise NotReady(unfinished)
     patient = response.patient
@@ -188,6 +187,10 @@ def submit(response: QuestionnaireResponse, q: Questionnaire, lock_version: Any)
     return True
 
 
+def progress(q: Questionnaire, response: QuestionnaireResponse) -> list[SectionState]:
+    """Which sections are done, with answers checked against the clinic's date."""
+    return section_states(q, response.answers, response.sections_done, clinic_today())
+
+
 def resume_point(q: Questionnaire, response: QuestionnaireResponse) -> Section | None:
-    states = section_states(q, response.answers, response.sections_done, clinic_today())
-    return first_unfinished(states)
+    return first_unfinished(progress(q, response))
