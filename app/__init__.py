@@ -1,115 +1,21 @@
 """SCS Intake: pre-visit questionnaires for spinal cord stimulation evaluations.
 
 The software organises and scores what the patient reported; the specialist decides.
+
+This package file imports nothing of the web stack, so the engine (``app.questionnaire``,
+``app.summary``, ``app.interop``) loads without Flask or SQLAlchemy; ``create_app``
+imports the web app when it is called.
 """
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
-
-from flask import Flask
-from sqlalchemy import event
-from sqlalchemy.engine import Engine
-
-from config import CONFIGS, Config
-
-from . import clock, definitions, security
-from .extensions import csrf, db, limiter, login_manager, migrate
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def create_app(config: type[Config] | str | None = None, **overrides) -> Flask:
-    """Build the app. ``config`` is a Config class or a name; APP_ENV picks it otherwise."""
-    if config is None or isinstance(config, str):
-        config = CONFIGS[config or os.environ.get("APP_ENV", "development")]
-    config.check()
-    app = Flask(
-        __name__,
-        instance_path=str(ROOT / "instance"),
-        template_folder=str(ROOT / "templates"),
-    )
-    app.config.from_object(config)
-    app.config.update(overrides)
-    if not app.config.get("SQLALCHEMY_DATABASE_URI"):
-        os.makedirs(app.instance_path, exist_ok=True)
-        db_path = Path(app.instance_path) / "scs_intake.db"
-        app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{db_path}"
-    app.config["SQLALCHEMY_DATABASE_URI"] = _psycopg3(app.config["SQLALCHEMY_DATABASE_URI"])
+def create_app(config=None, **overrides):
+    """Build the web app (see ``app.factory.create_app``)."""
+    from .factory import create_app as build
 
-    register_extensions(app)
-    clock.init_app(app)
-    definitions.init_app(app)
-    security.init_app(app)
-    register_blueprints(app)
-    register_errorhandlers(app)
-    register_commands(app)
-    register_template_helpers(app)
-    return app
-
-
-def _psycopg3(url: str) -> str:
-    """Let ``postgresql://`` URLs use psycopg 3, the driver this project installs."""
-    if url.startswith("postgres://"):
-        url = "postgresql://" + url[len("postgres://"):]
-    if url.startswith("postgresql://"):
-        url = "postgresql+psycopg://" + url[len("postgresql://"):]
-    return url
-
-
-@event.listens_for(Engine, "connect")
-def _sqlite_pragmas(dbapi_connection, connection_record):
-    """SQLite needs foreign keys, WAL and a busy timeout turned on per connection."""
-    if type(dbapi_connection).__module__.startswith("sqlite3"):
-        cursor = dbapi_connection.cursor()
-        cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute("PRAGMA busy_timeout=5000")
-        cursor.close()
-
-
-def register_extensions(app: Flask) -> None:
-    from . import auth  # noqa: F401 - registers the user loader
-    from .models import include_in_autogenerate
-
-    db.init_app(app)
-    migrate.init_app(app, db, directory=str(ROOT / "migrations"), compare_type=True,
-                     include_object=include_in_autogenerate)
-    login_manager.init_app(app)
-    csrf.init_app(app)
-    limiter.init_app(app)
-
-
-def register_blueprints(app: Flask) -> None:
-    from .admin.routes import bp as admin_bp
-    from .auth.routes import bp as auth_bp
-    from .clinic.routes import bp as clinic_bp
-    from .fhir.routes import bp as fhir_bp
-    from .main import bp as main_bp
-    from .patient.routes import bp as patient_bp
-
-    app.register_blueprint(main_bp)
-    app.register_blueprint(auth_bp)
-    app.register_blueprint(patient_bp)
-    app.register_blueprint(clinic_bp)
-    app.register_blueprint(admin_bp)
-    app.register_blueprint(fhir_bp)
-
-
-def register_errorhandlers(app: Flask) -> None:
-    from .errors import init_app
-
-    init_app(app)
-
-
-def register_commands(app: Flask) -> None:
-    from .cli import init_app
-
-    init_app(app)
-
-
-def register_template_helpers(app: Flask) -> None:
-    from .templating import init_app
-
-    init_app(app)
+    return build(config, **overrides)

@@ -2,21 +2,28 @@
 
 from __future__ import annotations
 
+from functools import cache
 from pathlib import Path
 
 from flask import Flask, current_app
 
+from .questionnaire import DEFINITIONS_DIR
 from .questionnaire.definition import DefinitionError, Questionnaire, load_definition
 
-DEFINITIONS_DIR = Path(__file__).parent / "questionnaire" / "definitions"
 CURRENT = ("scs_intake", 1)
 
 
-def init_app(app: Flask) -> None:
-    """Load and check every definition file; a broken file stops start-up with its name."""
-    disabled = frozenset(app.config.get("DISABLED_INSTRUMENTS", ()))
+@cache
+def load_registry(
+    folder: Path, disabled: frozenset[str] = frozenset()
+) -> dict[tuple[str, int], Questionnaire]:
+    """Every definition file in ``folder``, checked; a broken file stops start-up with its name.
+
+    Kept per process: definitions are immutable, so apps built in one process (the test
+    suite builds several) share them instead of parsing the files again.
+    """
     registry: dict[tuple[str, int], Questionnaire] = {}
-    for path in sorted(DEFINITIONS_DIR.glob("*.yaml")):
+    for path in sorted(folder.glob("*.yaml")):
         try:
             q = load_definition(path, disabled)
         except DefinitionError as exc:
@@ -24,7 +31,13 @@ def init_app(app: Flask) -> None:
         registry[q.key] = q
     if CURRENT not in registry:
         raise DefinitionError(f"definition {CURRENT[0]} v{CURRENT[1]} is missing")
-    app.extensions["questionnaires"] = registry
+    return registry
+
+
+def init_app(app: Flask) -> None:
+    folder = Path(app.config.get("DEFINITIONS_DIR") or DEFINITIONS_DIR)
+    disabled = frozenset(app.config.get("DISABLED_INSTRUMENTS", ()))
+    app.extensions["questionnaires"] = load_registry(folder, disabled)
 
 
 def current() -> Questionnaire:

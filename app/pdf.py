@@ -1,5 +1,9 @@
 """PDF rendering of HTML pages with WeasyPrint, fetching nothing but our own static files.
 
+WeasyPrint is imported the first time a PDF is asked for, never while the app starts: it
+loads system libraries (Pango, HarfBuzz) that a server may lack, and a missing one must
+cost the PDF link only, not every page.
+
 WeasyPrint fetches any URL or file named in the HTML by default; a patient's text could
 otherwise make the server read a local file or call an internal address. The fetcher
 below serves files under ``app/static`` and refuses everything else.
@@ -7,34 +11,79 @@ below serves files under ``app/static`` and refuses everything else.
 
 from __future__ import annotations
 
+import logging
 import mimetypes
+import warnings
+from functools import cache
 from pathlib import Path
+from types import ModuleType
 from urllib.parse import unquote, urlsplit
 
-from weasyprint import HTML
-from weasyprint.urls import URLFetcher, URLFetcherResponse
-
 BASE_URL = "http://pdf.invalid/"
+# The Debian packages WeasyPrint loads, named in the README and in the start-up check.
+DEBIAN_PACKAGES = ("libpango-1.0-0", "libpangoft2-1.0-0", "libharfbuzz-subset0")
+
+log = logging.getLogger(__name__)
 
 
-class StaticOnlyFetcher(URLFetcher):
-    def __init__(self, static_folder: str):
-        super().__init__(allowed_protocols=("http",), fail_on_errors=False)
-        self.static_root = Path(static_folder).resolve()
+class PdfUnavailable(RuntimeError):
+    """WeasyPrint cannot run on this server; the message says why, for the staff page."""
 
-    def fetch(self, url, headers=None):
-        parts = urlsplit(url)
-        if parts.scheme != "http" or parts.netloc != urlsplit(BASE_URL).netloc:
-            raise ValueError(f"refused to fetch {url!r}")
-        if not parts.path.startswith("/static/"):
-            raise ValueError(f"refused to fetch {url!r}")
-        path = (self.static_root / unquote(parts.path[len("/static/"):])).resolve()
-        if not path.is_relative_to(self.static_root) or not path.is_file():
-            raise ValueError(f"refused to fetch {url!r}")
-        mime = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-        return URLFetcherResponse(url, path.read_bytes(), {"Content-Type": mime}, 200)
+
+@cache
+def _weasyprint() -> tuple[ModuleType, ModuleType]:
+    """WeasyPrint and its URL module, imported once; PdfUnavailable if it cannot load."""
+    try:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            import weasyprint
+            import weasyprint.urls
+    except (OSError, ImportError) as exc:
+        log.error("PDF downloads are not available: %s", exc)
+        raise PdfUnavailable(str(exc)) from None
+    for warning in caught:
+        # WeasyPrint 70 works without HarfBuzz-Subset, with larger files, and says so.
+        log.warning("WeasyPrint: %s", warning.message)
+    return weasyprint, weasyprint.urls
+
+
+def pdf_problem() -> str | None:
+    """Why PDFs cannot be made here, or None when they can."""
+    try:
+        _weasyprint()
+    except PdfUnavailable as exc:
+        return str(exc)
+    return None
+
+
+def _static_file(static_root: Path, url: str) -> tuple[bytes, str]:
+    """The bytes and type of a file under ``static_root`` that ``url`` names, or ValueError."""
+    parts = urlsplit(url)
+    if parts.scheme != "http" or parts.netloc != urlsplit(BASE_URL).netloc:
+        raise ValueError(f"refused to fetch {url!r}")
+    if not parts.path.startswith("/static/"):
+        raise ValueError(f"refused to fetch {url!r}")
+    path = (static_root / unquote(parts.path[len("/static/"):])).resolve()
+    if not path.is_relative_to(static_root) or not path.is_file():
+        raise ValueError(f"refused to fetch {url!r}")
+    return path.read_bytes(), mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+
+
+def static_only_fetcher(static_folder: str):
+    """A WeasyPrint URL fetcher that serves ``static_folder`` and refuses everything else."""
+    _, urls = _weasyprint()
+    static_root = Path(static_folder).resolve()
+
+    class StaticOnlyFetcher(urls.URLFetcher):
+        def fetch(self, url, headers=None):
+            body, mime = _static_file(static_root, url)
+            return urls.URLFetcherResponse(url, body, {"Content-Type": mime}, 200)
+
+    return StaticOnlyFetcher(allowed_protocols=("http",), fail_on_errors=False)
 
 
 def render_pdf(html: str, static_folder: str) -> bytes:
-    return HTML(string=html, base_url=BASE_URL,
-                url_fetcher=StaticOnlyFetcher(static_folder)).write_pdf()
+    """The PDF of ``html``; raises PdfUnavailable when WeasyPrint cannot load here."""
+    weasyprint, _ = _weasyprint()
+    return weasyprint.HTML(string=html, base_url=BASE_URL,
+                           url_fetcher=static_only_fetcher(static_folder)).write_pdf()

@@ -11,8 +11,8 @@ from markupsafe import Markup, escape
 
 from .body_map import VIEWS
 from .clock import local
+from .questionnaire.answers import choices_for
 from .questionnaire.definition import Item
-from .questionnaire.forms import choices_for
 
 
 def format_date(value: date | datetime | None) -> str:

@@ -356,9 +356,9 @@ def test_sql_metacharacters_in_every_text_field_are_stored_verbatim(patient, per
 
 
 def test_the_pdf_renderer_fetches_nothing_outside_the_static_folder(app):
-    from app.pdf import StaticOnlyFetcher
+    from app.pdf import static_only_fetcher
 
-    fetcher = StaticOnlyFetcher(app.static_folder)
+    fetcher = static_only_fetcher(app.static_folder)
     for url in ("file:///etc/passwd", "http://127.0.0.1/", "http://pdf.invalid/etc/passwd",
                 "http://pdf.invalid/static/../../config.py", "http://pdf.invalid/static/%2e%2e/x"):
         with pytest.raises(ValueError, match="refused"):

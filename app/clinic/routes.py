@@ -23,7 +23,7 @@ from ..downloads import download
 from ..extensions import db
 from ..invitations import invite_patient
 from ..models import Patient, QuestionnaireResponse
-from ..pdf import render_pdf
+from ..pdf import PdfUnavailable, render_pdf
 from ..summary.builder import PatientInfo, build_summary
 from . import services
 from .forms import InvitePatientForm, NoteForm, RevisionForm
@@ -108,7 +108,11 @@ def summary_pdf(patient_id: int):
     html = render_template("clinic/summary_pdf.html",
                            summary=_summary_for(patient, response),
                            amendment=services.amendment(revisions, response))
-    pdf = render_pdf(html, current_app.static_folder)
+    try:
+        pdf = render_pdf(html, current_app.static_folder)
+    except PdfUnavailable as exc:
+        return render_template("clinic/pdf_unavailable.html", patient=patient,
+                               response=response, reason=str(exc)), 503
     audit.record("summary.pdf", patient=patient, revision=response.revision)
     db.session.commit()
     return download(pdf, "application/pdf", f"scs-summary-{patient.ref}-r{response.revision}.pdf")

@@ -5,8 +5,8 @@ from __future__ import annotations
 from flask import Request
 
 from .. import definitions
-from ..questionnaire.forms import normalise_formdata
 from . import services
+from .section_forms import normalise_formdata
 
 
 def keep_posted_page(user, request: Request) -> str | None:

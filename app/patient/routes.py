@@ -16,18 +16,18 @@ from ..downloads import download
 from ..models import QuestionnaireResponse
 from ..questionnaire.definition import Questionnaire, Section
 from ..questionnaire.enable_when import triggered_alerts
-from ..questionnaire.forms import (
-    answers_to_formdata,
-    normalise_formdata,
-    parse_action,
-    section_form_class,
-)
 from ..questionnaire.progress import percent_done
 from ..security import safe_next_url
 from ..summary.answer_list import answer_list
 from . import services
 from .forms import ConsentForm, SubmitForm
 from .pages import conditional_items, page_errors
+from .section_forms import (
+    answers_to_formdata,
+    normalise_formdata,
+    parse_action,
+    section_form_class,
+)
 
 bp = Blueprint("patient", __name__, url_prefix="/intake")
 

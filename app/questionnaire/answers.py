@@ -174,6 +174,18 @@ def parse_answer(item: Item, raw: Any, today: date | None = None) -> Any:
     raise AnswerError("This question does not take an answer")
 
 
+YES_NO = (("yes", "Yes"), ("no", "No"))
+
+
+def choices_for(item: Item) -> tuple[tuple[str, str], ...]:
+    """(value, label) of each radio button or checkbox an item is shown with."""
+    if item.type == "boolean":
+        return YES_NO
+    if item.widget == "scale":
+        return tuple((str(n), str(n)) for n in range(int(item.min), int(item.max) + 1))
+    return tuple((o.code, o.display) for o in item.options)
+
+
 def to_raw(item: Item, value: Any) -> Any:
     """The form input that would produce ``value`` (the inverse of parse_answer)."""
     if value is None:

@@ -1,4 +1,4 @@
-"""WTForms classes built from a section of the definition.
+"""WTForms classes built from a section of the definition: the web side of the engine.
 
 Field names are the linkIds; a repeating group is a FieldList of row forms named
 ``<group>-<n>-<child>``. Checking an answer is delegated to ``answers.parse_answer`` so
@@ -30,9 +30,15 @@ from wtforms import (
 )
 from wtforms.validators import StopValidation
 
-from .answers import AnswerError, parse_answer, required_message, to_raw
-from .definition import Item, Questionnaire, Section, SoftCheck
-from .enable_when import enabled_link_ids
+from ..questionnaire.answers import (
+    AnswerError,
+    choices_for,
+    parse_answer,
+    required_message,
+    to_raw,
+)
+from ..questionnaire.definition import Item, Questionnaire, Section, SoftCheck
+from ..questionnaire.enable_when import enabled_link_ids
 
 CONTROL_FIELDS = ("csrf_token", "lock_version", "return_to")
 _ROW_KEY = re.compile(r"(?P<group>[a-z][a-z0-9_]*)-(?P<index>\d{1,4})-(?P<child>[a-z][a-z0-9_]*)")
@@ -71,18 +77,6 @@ class RowCount:
         if self.item.max_rows is not None and count > self.item.max_rows:
             label = (self.item.row_label or "row").lower()
             raise StopValidation(f"You can add up to {self.item.max_rows} of these ({label}s)")
-
-
-YES_NO = (("yes", "Yes"), ("no", "No"))
-
-
-def choices_for(item: Item) -> tuple[tuple[str, str], ...]:
-    """(value, label) of each radio button or checkbox an item is shown with."""
-    if item.type == "boolean":
-        return YES_NO
-    if item.widget == "scale":
-        return tuple((str(n), str(n)) for n in range(int(item.min), int(item.max) + 1))
-    return tuple((o.code, o.display) for o in item.options)
 
 
 def _field(item: Item):
