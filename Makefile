@@ -23,14 +23,17 @@ install: $(VENV)/.installed
 
 ## make run: migrate the SQLite database, seed a demo clinic, serve on http://127.0.0.1:5000
 run: $(VENV)/.installed
+	@$(BIN)/python -m app.pdf
 	$(BIN)/flask db upgrade
 	$(BIN)/flask seed-demo
 	$(BIN)/flask run --host 127.0.0.1 --port 5000
 
-## make test: lint, security scan, the whole test suite, and a benchmark smoke run
+## make test: lint, security scan, import contracts, the whole test suite, benchmark smoke run
 test: $(VENV)/.test-installed
+	@$(BIN)/python -m app.pdf
 	$(BIN)/ruff check .
 	$(BIN)/bandit -q -c pyproject.toml -r app --severity-level medium
+	$(BIN)/lint-imports --no-cache
 	$(BIN)/pytest
 	BENCH_SMALL=1 $(BIN)/python bench/run.py
 	BENCH_SMALL=1 $(BIN)/python bench/profile.py section > /dev/null

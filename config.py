@@ -37,6 +37,8 @@ class Config:
     EMERGENCY_NUMBER = os.environ.get("EMERGENCY_NUMBER", "112")
     # Times are stored in UTC and shown on this clock (an IANA name); exports keep UTC.
     CLINIC_TIMEZONE = os.environ.get("CLINIC_TIMEZONE", "Asia/Kolkata")
+    # Phone numbers typed without a country code are read in this region (ISO 3166).
+    CLINIC_REGION = os.environ.get("CLINIC_REGION", "IN")
 
     INVITATION_DAYS = env_int("INVITATION_DAYS", 14)
 
@@ -64,6 +66,8 @@ class Config:
     # argon2id parameters (OWASP: m=19 MiB, t=2, p=1 is the floor).
     ARGON2_TIME_COST = 2
     ARGON2_MEMORY_COST = 19 * 1024
+
+    LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
 
     SEND_SECURITY_HEADERS = True
     HSTS = False

@@ -9,7 +9,6 @@ from pydantic import ValidationError
 from sqlalchemy import select
 
 from . import audit, definitions
-from .clinic.services import name_contains
 from .clock import clinic_today
 from .extensions import db
 from .interop.csv_export import ExportRow, to_csv
@@ -17,9 +16,11 @@ from .interop.fhir_response import ImportError_, from_fhir_response, to_fhir_res
 from .models import Patient, QuestionnaireResponse, User
 from .questionnaire.answers import validate_answers
 from .questionnaire.progress import section_states
+from .search import name_contains
 
 
-def response_resource(patient: Patient, response: QuestionnaireResponse) -> dict[str, Any]:
+def export_response(patient: Patient, response: QuestionnaireResponse) -> dict[str, Any]:
+    """The revision as a FHIR QuestionnaireResponse; the export is audited and committed."""
     q = definitions.get(response.questionnaire_id, response.questionnaire_version)
     resource = to_fhir_response(
         q, response.answers, status=response.status,
@@ -32,8 +33,8 @@ def response_resource(patient: Patient, response: QuestionnaireResponse) -> dict
     return resource
 
 
-def cohort_csv(search: str | None, reviewed_only: bool, identifiers: bool, by: User) -> str:
-    """Every submitted response of the current definition, one row each."""
+def export_cohort(search: str | None, reviewed_only: bool, identifiers: bool, by: User) -> str:
+    """Every submitted response of the current definition, one row each; audited."""
     q = definitions.current()
     stmt = (
         select(Patient, QuestionnaireResponse)

@@ -11,7 +11,7 @@ from sqlalchemy.engine import Engine
 
 from config import CONFIGS, Config
 
-from . import ROOT, clock, definitions, security
+from . import ROOT, clock, definitions, logs, security
 from .extensions import csrf, db, limiter, login_manager, migrate
 
 
@@ -21,7 +21,7 @@ def create_app(config: type[Config] | str | None = None, **overrides) -> Flask:
         config = CONFIGS[config or os.environ.get("APP_ENV", "development")]
     config.check()
     app = Flask(
-        __name__,
+        "app",
         instance_path=str(ROOT / "instance"),
         template_folder=str(ROOT / "templates"),
     )
@@ -33,6 +33,7 @@ def create_app(config: type[Config] | str | None = None, **overrides) -> Flask:
         app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{db_path}"
     app.config["SQLALCHEMY_DATABASE_URI"] = _psycopg3(app.config["SQLALCHEMY_DATABASE_URI"])
 
+    logs.init_app(app)
     register_extensions(app)
     clock.init_app(app)
     definitions.init_app(app)

@@ -9,19 +9,12 @@ from sqlalchemy import select
 
 from . import audit
 from .extensions import db
+from .identifiers import normalise_email, normalise_phone
 from .models import Invitation, Patient, User, utcnow
 from .passwords import hash_password
 from .security import hash_token, new_token
 
 MAX_DOB_ATTEMPTS = 5
-
-
-def normalise_phone(phone: str | None) -> str | None:
-    """Digits only, keeping a leading +, so people can type spaces or dashes."""
-    if not phone:
-        return None
-    digits = "".join(c for c in phone if c.isdigit())
-    return ("+" if phone.strip().startswith("+") else "") + digits if digits else None
 
 
 def invitation_url(token: str) -> str:
@@ -40,7 +33,7 @@ def invite_patient(
     patient = Patient(
         name=name.strip(),
         date_of_birth=date_of_birth,
-        email=email.strip().lower() if email else None,
+        email=normalise_email(email),
         phone=normalise_phone(phone),
         visit_date=visit_date,
         created_by_id=invited_by.id if invited_by else None,

@@ -27,11 +27,15 @@ def hash_password(password: str) -> str:
     return _hasher().hash(password)
 
 
+def spend_a_check(password: str) -> bool:
+    """Spend the effort of a real check and fail, so a refusal takes as long as a check."""
+    _hasher().hash(password)
+    return False
+
+
 def verify_password(password_hash: str | None, password: str) -> bool:
     if not password_hash:
-        # Spend the same effort as a real check so unknown accounts do not answer faster.
-        _hasher().hash(password)
-        return False
+        return spend_a_check(password)
     try:
         return _hasher().verify(password_hash, password)
     except (VerificationError, InvalidHashError):

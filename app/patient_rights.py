@@ -25,7 +25,7 @@ from .models import (
 from .security import new_token
 
 
-def export_data(patient: Patient) -> dict[str, Any]:
+def export_patient_data(patient: Patient) -> dict[str, Any]:
     """Everything the clinic holds that the patient gave or that identifies them."""
     responses = db.session.scalars(
         select(QuestionnaireResponse).where(QuestionnaireResponse.patient_id == patient.id)

@@ -11,17 +11,24 @@ below serves files under ``app/static`` and refuses everything else.
 
 from __future__ import annotations
 
+import ctypes.util
 import logging
 import mimetypes
 import warnings
+from collections.abc import Callable
 from functools import cache
 from pathlib import Path
 from types import ModuleType
 from urllib.parse import unquote, urlsplit
 
 BASE_URL = "http://pdf.invalid/"
-# The Debian packages WeasyPrint loads, named in the README and in the start-up check.
-DEBIAN_PACKAGES = ("libpango-1.0-0", "libpangoft2-1.0-0", "libharfbuzz-subset0")
+# The libraries WeasyPrint's installation guide names for Debian, and their packages
+# (the README names the same); Pango brings HarfBuzz and Fontconfig with it.
+DEBIAN_PACKAGES = {
+    "pango-1.0": "libpango-1.0-0",
+    "pangoft2-1.0": "libpangoft2-1.0-0",
+    "harfbuzz-subset": "libharfbuzz-subset0",
+}
 
 log = logging.getLogger(__name__)
 
@@ -38,7 +45,7 @@ def _weasyprint() -> tuple[ModuleType, ModuleType]:
             warnings.simplefilter("always")
             import weasyprint
             import weasyprint.urls
-    except (OSError, ImportError) as exc:
+    except Exception as exc:  # a native library that fails to load can raise anything
         log.error("PDF downloads are not available: %s", exc)
         raise PdfUnavailable(str(exc)) from None
     for warning in caught:
@@ -87,3 +94,15 @@ def render_pdf(html: str, static_folder: str) -> bytes:
     weasyprint, _ = _weasyprint()
     return weasyprint.HTML(string=html, base_url=BASE_URL,
                            url_fetcher=static_only_fetcher(static_folder)).write_pdf()
+
+
+def missing_packages(find: Callable[[str], str | None] = ctypes.util.find_library) -> list[str]:
+    """The Debian packages of the libraries WeasyPrint loads that this machine lacks."""
+    return [package for library, package in DEBIAN_PACKAGES.items() if not find(library)]
+
+
+if __name__ == "__main__":
+    # `make run` and `make test` print one plain line when a package is missing.
+    if missing := missing_packages():
+        print(f"Note: PDF downloads need {', '.join(missing)} (apt-get install "
+              f"{' '.join(missing)}); everything else works without.")

@@ -1,4 +1,12 @@
-"""Fixtures: a fresh app and database per test, and helpers that act like people do."""
+"""Fixtures: one app per database for the whole run, emptied before each test.
+
+Building an app and its schema costs more than most tests, so each database gets one
+app per test process (``pytest -n`` runs one process per core, each with databases of
+its own). Before every test the tables are emptied and the app's configuration is put
+back, so a test sees a new clinic. Tests that need another configuration build their own
+app with ``create_app``. Test data comes from ``tests/factories.py`` in one line, except
+where the HTTP path (accepting an invitation, filling in pages) is what a test is about.
+"""
 
 from __future__ import annotations
 
@@ -7,36 +15,53 @@ import re
 from datetime import date
 
 import pytest
-from sqlalchemy import event, select
+from sqlalchemy import create_engine, event, make_url, select, text
 from werkzeug.datastructures import MultiDict
 
 from app import create_app
 from app.extensions import db
 from app.invitations import invite_patient
 from app.models import Patient, QuestionnaireResponse
-from app.staff import create_staff
 
-from .answers_data import FUSION_PATIENT_POSTS
+from . import factories
+from .answers_data import FUSION_PATIENT_POSTS, FUSION_PATIENT_STORED
+from .factories import DOB, PATIENT_PASSWORD, STAFF_PASSWORD
 
-STAFF_PASSWORD = "correct-horse-battery"
-PATIENT_PASSWORD = "my-garden-has-roses"
-DOB = date(1961, 4, 12)
-
+__all__ = ["DOB", "PATIENT_PASSWORD", "STAFF_PASSWORD"]
 
 DATABASES = ["sqlite"] + (["postgresql"] if os.environ.get("TEST_DATABASE_URL") else [])
+WORKER = os.environ.get("PYTEST_XDIST_WORKER", "main")
 
 
-def database_url(kind: str, folder) -> str:
-    """A SQLite file in ``folder``, or the PostgreSQL database named by TEST_DATABASE_URL."""
+def postgres_database(purpose: str) -> str:
+    """The URL of a database of this test process's own on TEST_DATABASE_URL's server.
+
+    Made on first use; parallel test processes never share one.
+    """
+    base = make_url(os.environ["TEST_DATABASE_URL"])
+    name = f"{base.database}_{purpose}_{WORKER}"
+    engine = create_engine(base, isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        exists = conn.scalar(text("SELECT 1 FROM pg_database WHERE datname = :name"),
+                             {"name": name})
+        if not exists:
+            conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
+    engine.dispose()
+    return base.set(database=name).render_as_string(hide_password=False)
+
+
+def database_url(kind: str, folder, purpose: str = "app") -> str:
+    """A SQLite file in ``folder``, or a PostgreSQL database of this process's own."""
     if kind == "sqlite":
-        return f"sqlite:///{folder / 'test.db'}"
-    return os.environ["TEST_DATABASE_URL"]
+        return f"sqlite:///{folder / f'{purpose}.db'}"
+    return postgres_database(purpose)
 
 
-@pytest.fixture(params=DATABASES)
-def app(request, tmp_path):
-    """The app on a fresh database: SQLite always, PostgreSQL too when TEST_DATABASE_URL is set."""
-    app = create_app("testing", SQLALCHEMY_DATABASE_URI=database_url(request.param, tmp_path))
+@pytest.fixture(scope="session", params=DATABASES)
+def shared_app(request, tmp_path_factory):
+    """The app on SQLite, and on PostgreSQL too when TEST_DATABASE_URL is set."""
+    url = database_url(request.param, tmp_path_factory.mktemp(request.param))
+    app = create_app("testing", SQLALCHEMY_DATABASE_URI=url)
     with app.app_context():
         db.drop_all()
         db.create_all()
@@ -45,6 +70,24 @@ def app(request, tmp_path):
         db.session.remove()
         db.drop_all()
         db.engine.dispose()
+
+
+def empty_tables(app) -> None:
+    with app.app_context(), db.engine.begin() as conn:
+        for table in reversed(db.metadata.sorted_tables):
+            conn.execute(table.delete())
+
+
+@pytest.fixture
+def app(shared_app):
+    """The shared app with empty tables and the configuration it was built with."""
+    config = shared_app.config.copy()
+    empty_tables(shared_app)
+    yield shared_app
+    with shared_app.app_context():
+        db.session.remove()
+    shared_app.config.clear()
+    shared_app.config.update(config)
 
 
 @pytest.fixture
@@ -58,22 +101,33 @@ def runner(app):
 
 
 class Clinic:
-    """Creates staff and patients the way the clinic does."""
+    """Makes the clinic's staff and patients: through the services, or from factories."""
 
     def __init__(self, app):
         self.app = app
 
     def staff(self, role="clinician", email=None):
-        email = email or f"{role}@clinic.example"
         with self.app.app_context():
-            create_staff(email, STAFF_PASSWORD, f"Test {role}", role)
-        return email
+            return factories.StaffFactory(role=role, **({"email": email} if email else {})).email
 
     def invite(self, name="Meena Kumari", email="meena@example.org", dob=DOB, visit=None):
-        """Invite a patient; returns (patient id, invitation token)."""
+        """Invite a patient as the clinic does; returns (patient id, invitation token)."""
         with self.app.app_context():
             patient, url = invite_patient(name, dob, email, visit or date(2027, 1, 15))
             return patient.id, url.rsplit("/", 1)[1]
+
+    def consented(self, name="Meena Kumari", email="meena@example.org", **fields) -> int:
+        """A patient who accepted their invitation and consented (PATIENT_PASSWORD)."""
+        with self.app.app_context():
+            return factories.consented_patient(name=name, email=email, **fields).id
+
+    def with_answers(self, name, answers, visit=None, submitted=True, dob=DOB, urgent=None,
+                     **fields):
+        """A patient whose response is stored directly (no pages), for workspace tests."""
+        with self.app.app_context():
+            return factories.patient_with_answers(
+                answers, submitted=submitted, urgent=urgent, name=name, date_of_birth=dob,
+                visit_date=visit or date(2027, 1, 15), **{"email": None, **fields}).id
 
     def response(self, patient_id) -> QuestionnaireResponse | None:
         with self.app.app_context():
@@ -85,30 +139,6 @@ class Clinic:
             if response is not None:
                 db.session.expunge(response)
             return response
-
-    def with_answers(self, name, answers, visit=None, submitted=True, dob=DOB, urgent=None):
-        """A patient whose response is stored directly (no pages), for workspace tests."""
-        from app.definitions import current
-        from app.models import utcnow
-        from app.summary.highlights import has_urgent
-
-        with self.app.app_context():
-            patient = Patient(name=name, date_of_birth=dob, email=None,
-                              visit_date=visit or date(2027, 1, 15))
-            db.session.add(patient)
-            db.session.flush()
-            q = current()
-            response = QuestionnaireResponse(
-                patient_id=patient.id, questionnaire_id=q.id, questionnaire_version=q.version,
-                revision=1, status="submitted" if submitted else "draft", answers=answers,
-                pending={}, sections_done=[s.id for s in q.sections], alerts_shown={},
-                is_urgent=has_urgent(q, answers) if urgent is None else urgent,
-                submitted_at=utcnow() if submitted else None,
-            )
-            db.session.add(response)
-            patient.track(response)
-            db.session.commit()
-            return patient.id
 
     def patient(self, patient_id) -> Patient:
         with self.app.app_context():
@@ -200,10 +230,9 @@ def person(client):
 
 @pytest.fixture
 def patient(clinic, person):
-    """A patient who has accepted the invitation and consented; returns the patient id."""
-    patient_id, token = clinic.invite()
-    assert person.accept(token).status_code == 302
-    assert person.consent().status_code == 302
+    """A patient who has accepted the invitation and consented, logged in; their id."""
+    patient_id = clinic.consented(phone="+919845012345")
+    assert person.login("meena@example.org", PATIENT_PASSWORD).status_code == 302
     return patient_id
 
 
@@ -211,12 +240,14 @@ def patient(clinic, person):
 def staff(app, clinic):
     """A second browser, logged in as a clinician."""
     client = app.test_client()
-    Person(client).login(clinic.staff("clinician"))
+    assert Person(client).login(clinic.staff("clinician")).status_code == 302
     return client
 
 
 @pytest.fixture
-def submitted_patient(patient, person):
-    person.fill_all()
-    assert person.submit().status_code == 302
-    return patient
+def submitted_patient(clinic, person):
+    """A patient who has sent in the fusion answer set, logged in; their id."""
+    patient_id = clinic.with_answers("Meena Kumari", FUSION_PATIENT_STORED, login=True,
+                                     email="meena@example.org")
+    assert person.login("meena@example.org", PATIENT_PASSWORD).status_code == 302
+    return patient_id

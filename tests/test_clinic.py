@@ -10,9 +10,9 @@ import pytest
 from pypdf import PdfReader
 from sqlalchemy import insert, select
 
-from app.clinic.services import name_contains
 from app.extensions import db
 from app.models import AuditEvent, ClinicianNote, Patient, User
+from app.search import name_contains
 
 from .answers_data import (
     CRPS_PATIENT_STORED,
@@ -358,9 +358,11 @@ def test_free_text_is_escaped_in_the_summary_and_printed_literally_in_the_pdf(cl
                                      DIABETIC_PATIENT_STORED])
 def test_no_clinic_page_or_pdf_uses_verdict_wording(clinic, staff, answers):
     patient_id = clinic.with_answers("Ravi Kumar", answers)
-    clinic.with_answers("Halfway", {"sex": "male"}, submitted=False)
+    halfway = clinic.with_answers("Halfway", {"sex": "male"}, submitted=False)
     texts = [staff.get(url).get_data(as_text=True) for url in (
-        "/clinic/", f"/clinic/patients/{patient_id}", "/clinic/invite", "/clinic/patients/2")]
+        "/clinic/", f"/clinic/patients/{patient_id}", "/clinic/invite",
+        f"/clinic/patients/{halfway}")]
+    assert "has not sent it yet" in texts[3]
     texts.append(pdf_text(staff.get(f"/clinic/patients/{patient_id}/summary.pdf").data))
     for text in texts:
         text = " ".join(text.split())

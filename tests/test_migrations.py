@@ -18,7 +18,7 @@ from .conftest import DATABASES, database_url
 
 @pytest.fixture(params=DATABASES)
 def empty_app(request, tmp_path):
-    url = database_url(request.param, tmp_path)
+    url = database_url(request.param, tmp_path, purpose="migrations")
     if request.param == "postgresql":
         engine = create_engine(url)
         with engine.begin() as conn:

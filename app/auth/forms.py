@@ -8,6 +8,7 @@ from flask_wtf import FlaskForm
 from wtforms import PasswordField, StringField, TelField
 from wtforms.validators import DataRequired, EqualTo, Length, Optional, ValidationError
 
+from ..identifiers import phone_problem
 from ..passwords import password_problem
 
 
@@ -62,9 +63,8 @@ class AcceptInvitationForm(FlaskForm):
             raise ValidationError(problem)
 
     def validate_phone(self, field):
-        digits = "".join(c for c in field.data or "" if c.isdigit())
-        if field.data and not 8 <= len(digits) <= 15:
-            raise ValidationError("Enter a mobile number with 8 to 15 digits")
+        if problem := phone_problem(field.data):
+            raise ValidationError(problem)
 
     def date_of_birth(self) -> date | None:
         """The date typed, or None (with an error on the form) if it is not a real date."""

@@ -21,6 +21,7 @@ from ..access import public
 from ..extensions import limiter
 from ..models import utcnow
 from ..security import safe_next_url
+from ..signals import posted_after_timeout
 from .forms import AcceptInvitationForm, EmptyForm, LoginForm
 from .services import authenticate, end_sessions
 
@@ -72,10 +73,11 @@ def enforce_idle_timeout():
     expired = now - session.get("started", now) > ABSOLUTE_SESSION_SECONDS
     if idle or expired:
         back_to = request.path if request.method == "GET" else None
-        if request.method == "POST" and current_user.role == "patient":
-            from ..patient.drafts import keep_posted_page
-
-            back_to = keep_posted_page(current_user, request) or back_to
+        if request.method == "POST":
+            kept = posted_after_timeout.send(current_app._get_current_object(),
+                                             user=current_user._get_current_object(),
+                                             request=request)
+            back_to = next((path for _, path in kept if path), back_to)
         logout_user()
         session.clear()
         flash(f"You were logged out after {minutes} minutes without activity. "

@@ -9,6 +9,7 @@ from wtforms import DateField, EmailField, HiddenField, StringField, TelField, T
 from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
 
 from ..clock import clinic_today
+from ..identifiers import phone_problem
 
 
 class InvitePatientForm(FlaskForm):
@@ -25,6 +26,10 @@ class InvitePatientForm(FlaskForm):
     def validate_date_of_birth(self, field):
         if field.data and not date(1900, 1, 1) <= field.data <= clinic_today():
             raise ValidationError("The date of birth must be in the past")
+
+    def validate_phone(self, field):
+        if problem := phone_problem(field.data):
+            raise ValidationError(problem)
 
     def validate_visit_date(self, field):
         # A past date is most often a mistyped year, and would put the patient at the top

@@ -16,7 +16,7 @@ from flask import (
 )
 from flask_login import current_user
 
-from .. import audit, definitions, exports
+from .. import definitions, exports
 from ..access import staff_required
 from ..clock import clinic_zone
 from ..downloads import download
@@ -91,9 +91,7 @@ def summary(patient_id: int):
                                **context)
     # The read is audited before the page leaves; rendering first spares re-reading the
     # rows a commit expires.
-    audit.record("summary.view", patient=patient,
-                 revision=response.revision if response else None)
-    db.session.commit()
+    services.record_read("summary.view", patient, response)
     return page
 
 
@@ -113,8 +111,7 @@ def summary_pdf(patient_id: int):
     except PdfUnavailable as exc:
         return render_template("clinic/pdf_unavailable.html", patient=patient,
                                response=response, reason=str(exc)), 503
-    audit.record("summary.pdf", patient=patient, revision=response.revision)
-    db.session.commit()
+    services.record_read("summary.pdf", patient, response)
     return download(pdf, "application/pdf", f"scs-summary-{patient.ref}-r{response.revision}.pdf")
 
 
@@ -127,7 +124,7 @@ def questionnaire_response(patient_id: int):
     response = _chosen_revision(revisions) or (revisions[-1] if revisions else None)
     if response is None:
         abort(404)
-    resource = exports.response_resource(patient, response)
+    resource = exports.export_response(patient, response)
     return download(json.dumps(resource, indent=2, ensure_ascii=False), "application/fhir+json",
                     f"questionnaire-response-{patient.ref}-r{response.revision}.json")
 
@@ -137,7 +134,7 @@ def questionnaire_response(patient_id: int):
 def export_csv():
     """Submitted responses of the cohort; direct identifiers only when asked for."""
     identifiers = request.args.get("identifiers") == "1"
-    body = exports.cohort_csv(request.args.get("q"), request.args.get("status") == "reviewed",
+    body = exports.export_cohort(request.args.get("q"), request.args.get("status") == "reviewed",
                               identifiers, current_user)
     name = "scs-intake-cohort" + ("" if identifiers else "-deidentified") + ".csv"
     return download(body, "text/csv", name)

@@ -18,6 +18,7 @@ from ..models import (
     User,
     utcnow,
 )
+from ..search import name_contains
 from ..summary.changes import Change, changes_between
 
 PAGE_SIZE = 50
@@ -47,12 +48,6 @@ class WorklistPage:
     total: int
     page: int
     pages: int
-
-
-def name_contains(search: str):
-    """A case-insensitive "name contains" condition that treats % and _ literally."""
-    pattern = search.strip().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return Patient.name.ilike(f"%{pattern}%", escape="\\")
 
 
 def worklist(status: str | None, search: str | None, page: int,
@@ -133,6 +128,12 @@ def notes_for(patient: Patient) -> list[ClinicianNote]:
         .options(joinedload(ClinicianNote.author))
         .order_by(ClinicianNote.created_at.desc())
     ))
+
+
+def record_read(action: str, patient: Patient, response: QuestionnaireResponse | None) -> None:
+    """Audit a staff read of a patient's record (the summary page, its PDF)."""
+    audit.record(action, patient=patient, revision=response.revision if response else None)
+    db.session.commit()
 
 
 def add_note(patient: Patient, response: QuestionnaireResponse | None, author: User,

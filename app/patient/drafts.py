@@ -5,16 +5,20 @@ from __future__ import annotations
 from flask import Request
 
 from .. import definitions
+from ..signals import posted_after_timeout
 from . import services
 from .section_forms import normalise_formdata
 
 
-def keep_posted_page(user, request: Request) -> str | None:
+@posted_after_timeout.connect
+def keep_posted_page(sender, user, request: Request) -> str | None:
     """Store a posted section page as the pending draft; returns the page to go back to.
 
-    Used when the session timed out between opening a page and saving it. The lock is
+    Called when the session timed out between opening a page and saving it. The lock is
     not checked: what was typed is only kept as a draft, never merged into answers.
     """
+    if user.role != "patient":
+        return None
     parts = request.path.strip("/").split("/")
     if len(parts) < 3 or parts[:2] != ["intake", "section"] or user.patient is None:
         return None

@@ -19,7 +19,10 @@ from ..questionnaire.enable_when import triggered_alerts
 from ..questionnaire.progress import percent_done
 from ..security import safe_next_url
 from ..summary.answer_list import answer_list
-from . import services
+from . import (
+    drafts,  # noqa: F401 - keeps a page posted after the session timed out
+    services,
+)
 from .forms import ConsentForm, SubmitForm
 from .pages import conditional_items, page_errors
 from .section_forms import (
@@ -280,7 +283,7 @@ def your_data():
 @patient_required
 def your_data_json():
     patient = _patient()
-    body = json.dumps(patient_rights.export_data(patient), indent=2, ensure_ascii=False)
+    body = json.dumps(patient_rights.export_patient_data(patient), indent=2, ensure_ascii=False)
     return download(body, "application/json", f"my-answers-{patient.ref}.json")
 
 
