@@ -217,10 +217,12 @@ def free_port() -> int:
 
 def start_gunicorn(target: str, env: dict) -> tuple[subprocess.Popen, str]:
     port = free_port()
+    # The app logs a line per request: a file, not a pipe nobody reads, takes them.
+    log = tempfile.TemporaryFile()
     process = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "--workers", "2", "--bind", f"127.0.0.1:{port}",
          "--log-level", "warning", target],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=log,
     )
     base = f"http://127.0.0.1:{port}"
     for _ in range(100):
@@ -231,7 +233,8 @@ def start_gunicorn(target: str, env: dict) -> tuple[subprocess.Popen, str]:
         except OSError:
             time.sleep(0.1)
     process.kill()
-    raise RuntimeError(f"gunicorn did not start: {process.stderr.read().decode()[-500:]}")
+    log.seek(0)
+    raise RuntimeError(f"gunicorn did not start: {log.read().decode()[-500:]}")
 
 
 def http_login(base, email, password) -> str:
