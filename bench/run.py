@@ -218,7 +218,7 @@ def free_port() -> int:
 def start_gunicorn(target: str, env: dict) -> tuple[subprocess.Popen, str]:
     port = free_port()
     # The app logs a line per request: a file, not a pipe nobody reads, takes them.
-    log = tempfile.TemporaryFile()
+    log = tempfile.TemporaryFile()  # noqa: SIM115 - open as long as gunicorn runs
     process = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "--workers", "2", "--bind", f"127.0.0.1:{port}",
          "--log-level", "warning", target],
