@@ -41,7 +41,7 @@ def profile(page: str) -> Profiler:
     who, method, url = PAGES[page]
     folder = tempfile.mkdtemp(prefix="scs-profile-")
     db_url = os.environ.get("BENCH_DATABASE_URL") or f"sqlite:///{folder}/profile.db"
-    app = create_app("testing", SQLALCHEMY_DATABASE_URI=db_url)
+    app = create_app("testing", SQLALCHEMY_DATABASE_URI=db_url, LOG_LEVEL="WARNING")
     seed(app)
     client = app.test_client()
     login(client, *who)

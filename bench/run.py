@@ -317,7 +317,7 @@ def over_http(db_url: str, ids) -> dict | None:
 def main() -> int:
     folder = Path(tempfile.mkdtemp(prefix="scs-bench-"))
     db_url = os.environ.get("BENCH_DATABASE_URL") or f"sqlite:///{folder / 'bench.db'}"
-    app = create_app("testing", SQLALCHEMY_DATABASE_URI=db_url)
+    app = create_app("testing", SQLALCHEMY_DATABASE_URI=db_url, LOG_LEVEL="WARNING")
     started = time.perf_counter()
     ids = seed(app)
     seeded = time.perf_counter() - started
