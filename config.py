@@ -60,6 +60,7 @@ class Config:
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_ENABLED = True
     LOGIN_LIMIT = os.environ.get("LOGIN_LIMIT", "10 per minute")
+    INVITATION_LIMIT = os.environ.get("INVITATION_LIMIT", "30 per hour")
     LOCKOUT_FAILURES = env_int("LOCKOUT_FAILURES", 5)
     LOCKOUT_MINUTES = env_int("LOCKOUT_MINUTES", 15)
 
@@ -68,6 +69,9 @@ class Config:
     ARGON2_MEMORY_COST = 19 * 1024
 
     LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
+
+    # How many proxies in front of the app to believe about the client (X-Forwarded-*).
+    TRUSTED_PROXIES = env_int("TRUSTED_PROXIES", 0)
 
     SEND_SECURITY_HEADERS = True
     HSTS = False

@@ -7,6 +7,7 @@ from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 
 from .extensions import db
+from .guards import HiddenCharacters
 
 MESSAGES = {
     400: ("Something was wrong with that request", "Please go back and try again."),
@@ -33,6 +34,10 @@ def init_app(app: Flask) -> None:
         if code in (500,):
             continue
         app.register_error_handler(code, lambda exc, code=code: render_error(code))
+
+    @app.errorhandler(HiddenCharacters)
+    def hidden_characters(exc):
+        return render_error(400, "That could not be read", exc.description)
 
     @app.errorhandler(CSRFError)
     def csrf_error(exc):

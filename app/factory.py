@@ -11,7 +11,7 @@ from sqlalchemy.engine import Engine
 
 from config import CONFIGS, Config
 
-from . import ROOT, clock, definitions, logs, security
+from . import ROOT, clock, definitions, guards, logs, security
 from .extensions import csrf, db, limiter, login_manager, migrate
 
 
@@ -34,6 +34,7 @@ def create_app(config: type[Config] | str | None = None, **overrides) -> Flask:
     app.config["SQLALCHEMY_DATABASE_URI"] = _psycopg3(app.config["SQLALCHEMY_DATABASE_URI"])
 
     logs.init_app(app)
+    guards.init_app(app)
     register_extensions(app)
     clock.init_app(app)
     definitions.init_app(app)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from . import audit
 from .extensions import db
@@ -77,11 +77,30 @@ def revoke_invitation(invitation: Invitation, by: User) -> None:
         db.session.commit()
 
 
+def _reserve_a_check(invitation: Invitation) -> bool:
+    """Count one date-of-birth try against a usable link; False once the limit is reached.
+
+    Counted in one UPDATE and committed before the date is compared, so parallel tries
+    cannot compare more than MAX_DOB_ATTEMPTS dates between them.
+    """
+    counted = db.session.execute(
+        update(Invitation)
+        .where(Invitation.id == invitation.id, Invitation.failed_checks < MAX_DOB_ATTEMPTS,
+               Invitation.revoked_at.is_(None), Invitation.used_at.is_(None))
+        .values(failed_checks=Invitation.failed_checks + 1)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    db.session.commit()
+    db.session.refresh(invitation)
+    return counted == 1
+
+
 def check_date_of_birth(invitation: Invitation, given: date) -> bool:
-    """Compare the date of birth; too many wrong tries revoke the link."""
+    """Compare the date of birth; the fifth try that does not match revokes the link."""
+    if not _reserve_a_check(invitation):
+        return False
     if given == invitation.patient.date_of_birth:
         return True
-    invitation.failed_checks += 1
     if invitation.failed_checks >= MAX_DOB_ATTEMPTS:
         invitation.revoked_at = utcnow()
     audit.record("invitation.dob_mismatch", patient=invitation.patient)

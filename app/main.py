@@ -4,6 +4,7 @@ from flask import Blueprint, redirect, url_for
 from flask_login import current_user
 
 from .access import public
+from .health import readiness
 
 bp = Blueprint("main", __name__)
 
@@ -21,4 +22,14 @@ def index():
 @bp.get("/healthz")
 @public
 def health():
+    """Liveness: the process answers. Load balancers restart it when this fails."""
     return {"status": "ok"}
+
+
+@bp.get("/readyz")
+@public
+def ready():
+    """Readiness: the database (and Redis, when configured) answer; 503 when one does not."""
+    checks = readiness()
+    ok = all(state == "ok" for state in checks.values())
+    return {"status": "ok" if ok else "unavailable", "checks": checks}, 200 if ok else 503

@@ -69,7 +69,7 @@ def test_security_headers_are_on_every_response(client, clinic, person):
         assert "frame-ancestors 'none'" in csp
         assert "script-src 'self'" in csp
         assert headers["X-Content-Type-Options"] == "nosniff"
-        assert headers["Referrer-Policy"] == "no-referrer"
+        assert headers["Referrer-Policy"] == "same-origin"
 
 
 def test_pages_carry_no_inline_script_or_style(patient, client):

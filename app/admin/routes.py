@@ -12,6 +12,7 @@ from .. import invitations
 from ..access import admin_required
 from ..clock import day_bounds
 from ..extensions import db
+from ..guards import page_number, parse_id
 from ..models import AuditEvent, Invitation, Patient, User, utcnow
 from ..patient_rights import erase_patient
 from ..staff import StaffError, change_role, create_staff, set_enabled
@@ -22,7 +23,8 @@ AUDIT_PAGE_SIZE = 100
 
 
 def _user_or_404(user_id: str | None) -> User:
-    user = db.session.get(User, int(user_id)) if user_id and user_id.isdigit() else None
+    ident = parse_id(user_id)
+    user = db.session.get(User, ident) if ident else None
     if user is None or not user.is_staff:
         abort(404)
     return user
@@ -142,10 +144,10 @@ def audit_log():
     if end := _day(args.get("to"), end=True):
         stmt = stmt.where(AuditEvent.at <= end)
     total = db.session.scalar(select(func.count()).select_from(stmt.subquery()))
-    page = int(args["page"]) if args.get("page", "").isdigit() else 1
+    page = min(page_number(args.get("page")), max(1, -(-total // AUDIT_PAGE_SIZE)))
     events = db.session.scalars(
         stmt.order_by(AuditEvent.id.desc()).limit(AUDIT_PAGE_SIZE)
-        .offset((max(page, 1) - 1) * AUDIT_PAGE_SIZE)
+        .offset((page - 1) * AUDIT_PAGE_SIZE)
     ).all()
     actions = db.session.scalars(select(AuditEvent.action).distinct().order_by(
         AuditEvent.action)).all()

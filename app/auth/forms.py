@@ -29,7 +29,7 @@ class EmptyForm(FlaskForm):
 def _day_part(label: str, low: int, high: int):
     def check(form, field):
         text = (field.data or "").strip()
-        if not text.isdigit() or not low <= int(text) <= high:
+        if not (text.isascii() and text.isdigit()) or not low <= int(text) <= high:
             raise ValidationError(f"{label} must be a number from {low} to {high}")
 
     return check

@@ -19,8 +19,9 @@ from flask_login import current_user, login_user, logout_user
 from .. import invitations
 from ..access import public
 from ..extensions import limiter
+from ..identifiers import normalise_identifier
 from ..models import utcnow
-from ..security import safe_next_url
+from ..security import hash_token, safe_next_url
 from ..signals import posted_after_timeout
 from .forms import AcceptInvitationForm, EmptyForm, LoginForm
 from .services import authenticate, end_sessions
@@ -40,8 +41,14 @@ INVITATION_PROBLEMS = {
 
 
 def _login_key() -> str:
-    """Rate-limit key per account tried, so one address cannot be guessed at from many IPs."""
-    return "login:" + (request.form.get("identifier") or "").strip().lower()[:254]
+    """Rate-limit key per account tried, however it is spelled, so one account cannot be
+    guessed at from many addresses."""
+    return "login:" + normalise_identifier(request.form.get("identifier", "")[:254])
+
+
+def _invitation_key() -> str:
+    """Rate-limit key per invitation link: tries at made-up links never block a real one."""
+    return "invitation:" + hash_token(request.view_args.get("token", ""))
 
 
 def _start_session(user) -> None:
@@ -122,7 +129,8 @@ def logout():
 
 @bp.route("/invitation/<token>", methods=["GET", "POST"])
 @public
-@limiter.limit("30 per hour", methods=["POST"])
+@limiter.limit(lambda: current_app.config["INVITATION_LIMIT"], methods=["POST"],
+               key_func=_invitation_key)
 def accept_invitation(token: str):
     invitation = invitations.find_invitation(token)
     state = invitation.state(utcnow()) if invitation else "unknown"

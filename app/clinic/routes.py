@@ -21,6 +21,7 @@ from ..access import staff_required
 from ..clock import clinic_zone
 from ..downloads import download
 from ..extensions import db
+from ..guards import page_number, parse_id
 from ..invitations import invite_patient
 from ..models import Patient, QuestionnaireResponse
 from ..pdf import PdfUnavailable, render_pdf
@@ -36,9 +37,8 @@ bp = Blueprint("clinic", __name__, url_prefix="/clinic")
 def worklist():
     status = request.args.get("status") or None
     search = (request.args.get("q") or "")[:120]
-    page_number = request.args.get("page", "1")
-    page_number = int(page_number) if page_number.isdigit() else 1
-    page = services.worklist(status, search, page_number, len(definitions.current().sections))
+    page = services.worklist(status, search, page_number(request.args.get("page")),
+                             len(definitions.current().sections))
     return render_template("clinic/worklist.html", page=page, status=status, search=search,
                            statuses=services.STATUSES)
 
@@ -52,9 +52,10 @@ def _patient_or_404(patient_id: int) -> Patient:
 
 def _chosen_revision(revisions: list[QuestionnaireResponse]) -> QuestionnaireResponse | None:
     """The revision asked for, else the newest submitted one."""
-    wanted = request.args.get("revision", "")
-    if wanted.isdigit():
-        found = next((r for r in revisions if r.revision == int(wanted)), None)
+    wanted = request.args.get("revision")
+    if wanted:
+        number = parse_id(wanted)
+        found = next((r for r in revisions if r.revision == number), None)
         if found is None or not found.is_submitted:
             abort(404)
         return found
@@ -158,10 +159,10 @@ def add_note(patient_id: int):
 
 def _revision_from_form(patient: Patient) -> QuestionnaireResponse:
     form = RevisionForm()
-    if not form.validate_on_submit() or not form.revision.data.isdigit():
+    number = parse_id(form.revision.data) if form.validate_on_submit() else None
+    if number is None:
         abort(400)
-    found = next((r for r in services.revisions(patient)
-                  if r.revision == int(form.revision.data)), None)
+    found = next((r for r in services.revisions(patient) if r.revision == number), None)
     if found is None:
         abort(404)
     return found

@@ -161,5 +161,5 @@ def from_fhir_response(q: Questionnaire, resource: Mapping[str, Any]) -> dict[st
         "status": "submitted" if resource.get("status") == "completed" else "draft",
         "authored": datetime.fromisoformat(resource["authored"]),
         "alert_times": alerts,
-        "revision": int(revision) if revision.isdigit() else 1,
+        "revision": int(revision) if revision.isascii() and revision.isdigit() else 1,
     }
