@@ -21,7 +21,7 @@ from werkzeug.datastructures import MultiDict
 from app import create_app
 from app.extensions import db
 from app.invitations import invite_patient
-from app.models import Patient, QuestionnaireResponse
+from app.models import Patient, QuestionnaireResponse, User
 
 from . import factories
 from .answers_data import FUSION_PATIENT_POSTS, FUSION_PATIENT_STORED
@@ -251,3 +251,26 @@ def submitted_patient(clinic, person):
                                      email="meena@example.org")
     assert person.login("meena@example.org", PATIENT_PASSWORD).status_code == 302
     return patient_id
+
+
+ROLES = ["anonymous", "patient", "other_patient", "clinician", "admin"]
+
+
+@pytest.fixture
+def visitors(app, clinic):
+    """A logged-in client per role, and the ids the URLs need."""
+    patient_id, token = clinic.invite(email="one@example.org")
+    other_id, other_token = clinic.invite(name="Other Person", email="two@example.org")
+    clients = {role: app.test_client() for role in ROLES}
+    for role, tok, phone in (("patient", token, "+91 90000 00001"),
+                             ("other_patient", other_token, "+91 90000 00002")):
+        person = Person(clients[role])
+        assert person.accept(tok, phone=phone).status_code == 302
+        person.consent()
+    Person(clients["clinician"]).login(clinic.staff("clinician"))
+    Person(clients["admin"]).login(clinic.staff("admin"))
+    submitted = clinic.with_answers("Submitted Person", FUSION_PATIENT_STORED)
+    with app.app_context():
+        staff_id = db.session.scalar(select(User.id).where(User.role == "clinician"))
+    return clients, {"patient": submitted, "staff": staff_id, "own": patient_id,
+                     "other": other_id}

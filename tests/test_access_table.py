@@ -8,11 +8,9 @@ from __future__ import annotations
 
 import pytest
 
-from .answers_data import FUSION_PATIENT_STORED
-from .conftest import PATIENT_PASSWORD, Person
+from .conftest import PATIENT_PASSWORD, ROLES, Person
 
 SKIP = {"static", "auth.logout"}
-ROLES = ["anonymous", "patient", "other_patient", "clinician", "admin"]
 
 
 def routes(app):
@@ -36,30 +34,6 @@ def test_every_route_declares_its_audience(app):
     missing = [rule.rule for rule, _ in routes(app)
                if not hasattr(app.view_functions[rule.endpoint], "audience")]
     assert missing == []
-
-
-@pytest.fixture
-def visitors(app, clinic):
-    """A logged-in client per role, and the ids the URLs need."""
-    patient_id, token = clinic.invite(email="one@example.org")
-    other_id, other_token = clinic.invite(name="Other Person", email="two@example.org")
-    clients = {role: app.test_client() for role in ROLES}
-    for role, tok, phone in (("patient", token, "+91 90000 00001"),
-                             ("other_patient", other_token, "+91 90000 00002")):
-        person = Person(clients[role])
-        assert person.accept(tok, phone=phone).status_code == 302
-        person.consent()
-    Person(clients["clinician"]).login(clinic.staff("clinician"))
-    Person(clients["admin"]).login(clinic.staff("admin"))
-    submitted = clinic.with_answers("Submitted Person", FUSION_PATIENT_STORED)
-    with app.app_context():
-        from sqlalchemy import select
-
-        from app.extensions import db
-        from app.models import User
-        staff_id = db.session.scalar(select(User.id).where(User.role == "clinician"))
-    return clients, {"patient": submitted, "staff": staff_id, "own": patient_id,
-                     "other": other_id}
 
 
 EXPECTED = {

@@ -29,6 +29,7 @@ from .section_forms import (
     answers_to_formdata,
     normalise_formdata,
     parse_action,
+    rows_over_limit,
     section_form_class,
 )
 
@@ -193,6 +194,9 @@ def autosave(section_id: str):
     if response.is_submitted:
         return {"saved": False, "message": "Your answers have already been sent."}, 409
     formdata = normalise_formdata(section, request.form, drop_blank_rows=False)
+    if group := rows_over_limit(section, formdata):
+        return {"saved": False, "message": f"You can add up to {group.max_rows} of these. "
+                "Remove one, then press Save."}, 400
     try:
         services.save_pending(response, section, formdata, request.form.get("lock_version"))
     except services.StaleDraft:

@@ -258,7 +258,10 @@ def normalise_formdata(
                     match["child"], value
                 )
     for group, by_index in rows.items():
-        ordered = [by_index[i] for i in sorted(by_index)]
+        # One row past the limit is kept, so the page can say what the limit is; the rest
+        # are dropped, so no post can make the page (or the kept draft) grow without end.
+        limit = items[group].max_rows
+        ordered = [by_index[i] for i in sorted(by_index)][:None if limit is None else limit + 1]
         if drop_blank_rows and verb == "save":
             ordered = [r for r in ordered if any(v.strip() for _, v in r.items(multi=True))]
         if group == target and verb == "remove" and index is not None and index < len(ordered):
@@ -274,6 +277,16 @@ def normalise_formdata(
                 # An empty marker keeps a freshly added row visible when re-rendered.
                 result.add(f"{group}-{n}-{items[group].items[0].link_id}", "")
     return result
+
+
+def rows_over_limit(section: Section, formdata: MultiDict) -> Item | None:
+    """The first repeating group of ``section`` posted with more rows than it allows."""
+    for item in section.questions:
+        if item.is_group and item.max_rows is not None:
+            prefix = f"{item.link_id}-{item.max_rows}-"
+            if any(key.startswith(prefix) for key in formdata):
+                return item
+    return None
 
 
 def answers_to_formdata(section: Section, answers: Mapping[str, Any]) -> MultiDict:
