@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 export FLASK_APP := wsgi
 export BENCH_SMALL BENCH_DATABASE_URL PAGE
 
-.PHONY: run test lint format bench profile install clean
+.PHONY: run test lint format bench profile audit install clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -53,6 +53,12 @@ bench: $(VENV)/.test-installed
 ## make profile PAGE=section: where one page's time goes (pyinstrument call tree)
 profile: $(VENV)/.test-installed
 	$(BIN)/python bench/profile.py
+
+## make audit: check the installed packages against PyPI's vulnerability database (needs the
+## internet); fails, and says so, when packages could not be checked
+audit: $(VENV)/.test-installed
+	$(BIN)/pip install -q 'pip-audit>=2.7'
+	$(BIN)/python tools/dependency_audit.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

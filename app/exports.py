@@ -33,7 +33,8 @@ def export_response(patient: Patient, response: QuestionnaireResponse) -> dict[s
     return resource
 
 
-def export_cohort(search: str | None, reviewed_only: bool, identifiers: bool, by: User) -> str:
+def export_cohort(search: str | None, reviewed_only: bool, identifiers: bool, by: User,
+                  free_text: bool = False) -> str:
     """Every submitted response of the current definition, one row each; audited."""
     q = definitions.current()
     stmt = (
@@ -53,9 +54,10 @@ def export_cohort(search: str | None, reviewed_only: bool, identifiers: bool, by
                   r.submitted_at, r.answers)
         for p, r in db.session.execute(stmt)
     ]
-    audit.record("export.csv", actor=by, rows=len(rows), identifiers=identifiers)
+    audit.record("export.csv", actor=by, rows=len(rows), identifiers=identifiers,
+                 free_text=free_text)
     db.session.commit()
-    return to_csv(q, rows, identifiers)
+    return to_csv(q, rows, identifiers, free_text)
 
 
 class FhirImportError(ValueError):

@@ -45,6 +45,9 @@ def export_patient_data(patient: Patient) -> dict[str, Any]:
             {
                 "questionnaire": r.questionnaire_id, "version": r.questionnaire_version,
                 "revision": r.revision, "status": r.status, "answers": r.answers,
+                # Pages kept as typed but not yet saved cleanly (Save and come back later,
+                # autosave, a page with errors), by section: they are the patient's too.
+                "saved_for_later": r.pending or {},
                 "submitted_at": r.submitted_at.isoformat() if r.submitted_at else None,
                 "updated_at": r.updated_at.isoformat(),
             }

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from datetime import UTC, date, datetime
 
 import pytest
@@ -220,7 +221,7 @@ def test_csv_has_a_row_per_submitted_response_and_a_column_per_link_id(clinic, s
     clinic.with_answers("Ravi Kumar", FUSION_PATIENT_STORED)
     clinic.with_answers("Asha Rao", CRPS_PATIENT_STORED)
     clinic.with_answers("Draft Only", {"sex": "male"}, submitted=False)
-    response = staff.get("/clinic/export.csv")
+    response = staff.get("/clinic/export.csv?free_text=1")
     assert response.mimetype == "text/csv"
     rows = read_csv(response.get_data(as_text=True))
     assert len(rows) == 2
@@ -245,11 +246,43 @@ def test_csv_includes_identifiers_only_when_asked(clinic, staff, app):
 def test_csv_cells_cannot_run_as_spreadsheet_formulas(clinic, staff):
     clinic.with_answers("=HYPERLINK(\"http://x\")",
                         {**FUSION_PATIENT_STORED, "goals_text": "=1+1", "helper_relation": "@x"})
-    text = staff.get("/clinic/export.csv?identifiers=1").get_data(as_text=True)
+    text = staff.get("/clinic/export.csv?identifiers=1&free_text=1").get_data(as_text=True)
     row = read_csv(text)[0]
     assert row["goals_text"] == "'=1+1"
     assert row["helper_relation"] == "'@x"
     assert row["name"].startswith("'=")
+
+
+def test_the_deidentified_csv_has_no_exact_dates_reference_or_free_text(clinic, staff, app):
+    first = clinic.with_answers("Ravi Kumar", FUSION_PATIENT_STORED, visit=date(2027, 1, 15))
+    clinic.with_answers("Asha Rao", CRPS_PATIENT_STORED)
+    text = staff.get("/clinic/export.csv").get_data(as_text=True)
+    rows = read_csv(text)
+    reference = clinic.patient(first).ref
+    assert reference not in text
+    for secret in ("Ravi", "1961-04-12", "2027-01-15", "Walk to the temple", "Tapentadol",
+                   "Penicillin", "Dizzy", "Daughter", "How long does the battery last"):
+        assert secret not in text
+    assert not {"patient_reference", "name", "date_of_birth", "submitted_at",
+                "visit_date", "goals_text"} & set(rows[0])
+    assert rows[0]["visit_month"] == "2027-01"
+    assert re.fullmatch(r"\d{4}-\d{2}", rows[0]["submitted_month"])
+    assert rows[0]["age_band"] == "60-69"
+    assert rows[0]["medications-0-med_kind"] == "opioid"
+    assert rows[0]["study_id"] != rows[1]["study_id"]
+    again = read_csv(staff.get("/clinic/export.csv").get_data(as_text=True))
+    assert {r["study_id"] for r in again}.isdisjoint({r["study_id"] for r in rows})
+
+
+def test_one_patient_s_revisions_share_a_study_id_within_one_file():
+    from app.interop.csv_export import ExportRow, age_band, to_csv
+
+    rows = [ExportRow("ref-a", "A", date(1960, 5, 1), None, None, None, n,
+                      datetime(2026, 11, 20, tzinfo=UTC), {"sex": "male"}) for n in (1, 2)]
+    parsed = read_csv(to_csv(Q, rows, identified=False))
+    assert parsed[0]["study_id"] == parsed[1]["study_id"]
+    assert [age_band(date(1960, 5, 1), date(2026, 4, 30)), age_band(date(1930, 1, 1),
+            date(2026, 1, 1))] == ["60-69", "90+"]
 
 
 def test_patients_cannot_export(submitted_patient, client):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 import re
 import sqlite3
 from datetime import UTC, datetime
@@ -209,6 +210,15 @@ def test_patient_downloads_all_their_data(submitted_patient, client):
     assert data["patient"]["name"] == "Meena Kumari"
     assert data["responses"][0]["answers"] == FUSION_PATIENT_STORED
     assert data["consents"][0]["version"]
+
+
+def test_the_patient_s_download_includes_pages_saved_for_later(patient, person, client):
+    person.save("goals", [("goals_text", "Garden again"), ("action", "save-later")])
+    client.post("/intake/section/pain/autosave", data={"pain_better_with": "Warm baths"})
+    data = client.get("/intake/your-data.json").get_json()
+    kept = data["responses"][0]["saved_for_later"]
+    assert kept["pain"]["pain_better_with"] == ["Warm baths"]
+    assert "Garden again" in json.dumps(data)
 
 
 def test_patient_asks_for_erasure_and_an_admin_erases_them(app, submitted_patient, person,

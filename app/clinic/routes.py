@@ -136,7 +136,8 @@ def export_csv():
     """Submitted responses of the cohort; direct identifiers only when asked for."""
     identifiers = request.args.get("identifiers") == "1"
     body = exports.export_cohort(request.args.get("q"), request.args.get("status") == "reviewed",
-                              identifiers, current_user)
+                                 identifiers, current_user,
+                                 free_text=request.args.get("free_text") == "1")
     name = "scs-intake-cohort" + ("" if identifiers else "-deidentified") + ".csv"
     return download(body, "text/csv", name)
 

@@ -1,5 +1,11 @@
 """Submitted responses as CSV rows: one column per linkId, repeating groups by index.
 
+Two kinds of file. The identified one (for the clinic's own use) has the patient's
+reference, name, date of birth, contacts and exact times. The de-identified one (the
+default) has none of these: each export gives every patient a new random study id,
+ages come in ten-year bands, and visit and submission dates only as months. Free-text
+answers (what a patient typed in their own words) are left out of both unless asked for.
+
 Cells that a spreadsheet would run as a formula (starting with = + - @ or a tab) are
 prefixed with an apostrophe, so exported free text cannot execute.
 """
@@ -8,15 +14,19 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable, Mapping
+import secrets
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from ..questionnaire.definition import Questionnaire
+from ..questionnaire.definition import Item, Questionnaire
 from ..questionnaire.scoring import score_all
 
-IDENTIFIERS = ("name", "date_of_birth", "email", "mobile")
+IDENTIFIED = ("patient_reference", "name", "date_of_birth", "email", "mobile", "visit_date",
+              "revision", "submitted_at")
+DEIDENTIFIED = ("study_id", "age_band", "visit_month", "revision", "submitted_month")
+FREE_TEXT_TYPES = {"string", "text"}
 SCORE_COLUMNS = ("peg_score", "phq9_total", "phq9_band", "gad7_total", "gad7_band",
                  "auditc_total")
 
@@ -45,24 +55,51 @@ def _cell(value: Any) -> str:
     return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
-def columns(q: Questionnaire, rows: list[ExportRow], identifiers: bool) -> list[str]:
-    head = ["patient_reference", *(IDENTIFIERS if identifiers else ()), "visit_date",
-            "revision", "submitted_at"]
+def _new_study_id() -> str:
+    return secrets.token_hex(6)
+
+
+def age_band(born: date, on: date) -> str:
+    """Ten-year bands ("60-69"), and "90+"."""
+    age = on.year - born.year - ((on.month, on.day) < (born.month, born.day))
+    if age >= 90:
+        return "90+"
+    low = age // 10 * 10
+    return f"{low}-{low + 9}"
+
+
+def _exported(item: Item, free_text: bool) -> bool:
+    return free_text or item.type not in FREE_TEXT_TYPES
+
+
+def columns(q: Questionnaire, rows: list[ExportRow], identified: bool,
+            free_text: bool = False) -> list[str]:
+    head = list(IDENTIFIED if identified else DEIDENTIFIED)
     for item in q.top_level_items():
         if not item.is_group:
-            head.append(item.link_id)
+            if _exported(item, free_text):
+                head.append(item.link_id)
             continue
         most = max((len(r.answers.get(item.link_id) or []) for r in rows), default=0)
-        head += [f"{item.link_id}-{n}-{c.link_id}" for n in range(most) for c in item.items]
+        head += [f"{item.link_id}-{n}-{c.link_id}" for n in range(most) for c in item.items
+                 if _exported(c, free_text)]
     return head + list(SCORE_COLUMNS)
 
 
-def _flat(q: Questionnaire, row: ExportRow) -> dict[str, Any]:
+def _month(moment: date | datetime | None) -> str | None:
+    return moment.strftime("%Y-%m") if moment else None
+
+
+def _flat(q: Questionnaire, row: ExportRow, study_id: str) -> dict[str, Any]:
+    submitted = row.submitted_at.date() if row.submitted_at else None
     flat: dict[str, Any] = {
         "patient_reference": row.reference, "name": row.name,
         "date_of_birth": row.date_of_birth, "email": row.email, "mobile": row.mobile,
         "visit_date": row.visit_date, "revision": row.revision,
         "submitted_at": row.submitted_at.isoformat() if row.submitted_at else None,
+        "study_id": study_id, "visit_month": _month(row.visit_date),
+        "submitted_month": _month(submitted),
+        "age_band": age_band(row.date_of_birth, submitted) if submitted else None,
     }
     for key, value in row.answers.items():
         if isinstance(value, list) and value and isinstance(value[0], dict):
@@ -79,13 +116,17 @@ def _flat(q: Questionnaire, row: ExportRow) -> dict[str, Any]:
     return flat
 
 
-def to_csv(q: Questionnaire, rows: Iterable[ExportRow], identifiers: bool) -> str:
+def to_csv(q: Questionnaire, rows: Iterable[ExportRow], identified: bool,
+           free_text: bool = False, new_study_id: Callable[[], str] = _new_study_id) -> str:
+    """The CSV text; only the columns a kind of file may hold are written."""
     rows = list(rows)
-    head = columns(q, rows, identifiers)
+    head = columns(q, rows, identified, free_text)
+    study_ids: dict[str, str] = {}
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(head)
     for row in rows:
-        flat = _flat(q, row)
+        study_id = study_ids.setdefault(row.reference, new_study_id())
+        flat = _flat(q, row, study_id)
         writer.writerow([_cell(flat.get(column)) for column in head])
     return out.getvalue()
