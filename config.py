@@ -42,6 +42,16 @@ class Config:
 
     INVITATION_DAYS = env_int("INVITATION_DAYS", 14)
 
+    # Email (password reset links, urgent-answer notices). SMTP when MAIL_SERVER is set.
+    MAIL_SERVER = os.environ.get("MAIL_SERVER")
+    MAIL_PORT = env_int("MAIL_PORT", 587)
+    MAIL_USERNAME = os.environ.get("MAIL_USERNAME")
+    MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD")
+    MAIL_USE_TLS = env_bool("MAIL_USE_TLS", True)
+    MAIL_FROM = os.environ.get("MAIL_FROM", "no-reply@clinic.invalid")
+    MAIL_BACKEND = os.environ.get("MAIL_BACKEND") or ("smtp" if MAIL_SERVER else None)
+    PASSWORD_RESET_HOURS = env_int("PASSWORD_RESET_HOURS", 2)
+
     # Sessions: the signed cookie carries only ids; idle limits are enforced per request.
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
@@ -61,6 +71,7 @@ class Config:
     RATELIMIT_ENABLED = True
     LOGIN_LIMIT = os.environ.get("LOGIN_LIMIT", "10 per minute")
     INVITATION_LIMIT = os.environ.get("INVITATION_LIMIT", "30 per hour")
+    RESET_LIMIT = os.environ.get("RESET_LIMIT", "5 per hour")
     LOCKOUT_FAILURES = env_int("LOCKOUT_FAILURES", 5)
     LOCKOUT_MINUTES = env_int("LOCKOUT_MINUTES", 15)
 
@@ -83,6 +94,7 @@ class Config:
 
 class DevelopmentConfig(Config):
     DEBUG = False
+    MAIL_BACKEND = Config.MAIL_BACKEND or "console"
 
 
 class TestingConfig(Config):
@@ -94,6 +106,7 @@ class TestingConfig(Config):
     ARGON2_TIME_COST = 1
     ARGON2_MEMORY_COST = 1024
     BASE_URL = "http://localhost"
+    MAIL_BACKEND = "memory"
 
 
 class ProductionConfig(Config):

@@ -24,6 +24,7 @@ def _role_required(*roles: str) -> Callable:
     return decorator
 
 
+signed_in = _role_required("patient", "clinician", "admin")
 patient_required = _role_required("patient")
 staff_required = _role_required("clinician", "admin")
 admin_required = _role_required("admin")

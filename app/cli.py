@@ -13,6 +13,7 @@ from flask import Flask, current_app
 from flask.cli import AppGroup, with_appcontext
 from sqlalchemy import select
 
+from .accounts import issue_staff_reset
 from .exports import FhirImportError, import_response
 from .extensions import db
 from .invitations import invite_patient
@@ -46,6 +47,17 @@ def users_create(role: str, email: str, password: str, name: str) -> None:
     except StaffError as exc:
         raise click.BadParameter(str(exc)) from None
     click.echo(f"Created {user.role} {user.email}")
+
+
+@users.command("reset-link")
+@click.option("--email", required=True)
+def users_reset_link(email: str) -> None:
+    """Print a one-time link that sets a new password for a staff account."""
+    user = db.session.scalar(select(User).where(User.email == email.strip().lower()))
+    if user is None or not user.is_staff:
+        raise click.BadParameter(f"no staff account uses {email}")
+    click.echo(f"One-time password link for {user.email}:")
+    click.echo(issue_staff_reset(user, None))
 
 
 @invite.command("create")

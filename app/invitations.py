@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from flask import current_app
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 
 from . import audit
 from .extensions import db
@@ -62,6 +62,26 @@ def issue_invitation(patient: Patient, invited_by: User | None = None) -> str:
         )
     )
     return invitation_url(token)
+
+
+def reissue_invitation(patient: Patient, by: User) -> str:
+    """A new link for a patient the clinic already has (a forgotten password, a lost link).
+
+    The same record is kept, with its answers; accepting the link sets a new password.
+    """
+    url = issue_invitation(patient, by)
+    audit.record("invitation.reissue", patient=patient, actor=by)
+    db.session.commit()
+    return url
+
+
+def existing_patient(name: str, date_of_birth: date, email: str | None) -> Patient | None:
+    """A record that is probably this person already: the same email, or name and birth date."""
+    email = normalise_email(email)
+    same_person = (Patient.date_of_birth == date_of_birth) & (
+        func.lower(Patient.name) == " ".join(name.split()).lower())
+    condition = same_person | (Patient.email == email) if email else same_person
+    return db.session.scalar(select(Patient).where(condition).order_by(Patient.id).limit(1))
 
 
 def find_invitation(token: str) -> Invitation | None:

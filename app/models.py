@@ -181,6 +181,26 @@ class Invitation(db.Model):
         return "usable"
 
 
+class PasswordReset(db.Model):
+    """A single-use link to set a new password. Only the token's hash is kept."""
+
+    __tablename__ = "password_resets"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), index=True)
+    token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # The admin who issued it; None when the person asked for it by email.
+    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+
+    user: Mapped[User] = relationship(foreign_keys=[user_id])
+
+    def usable(self, now: datetime) -> bool:
+        return self.used_at is None and self.expires_at > now
+
+
 class QuestionnaireResponse(db.Model):
     """One revision of a patient's answers.
 

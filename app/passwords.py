@@ -48,12 +48,30 @@ def common_passwords() -> frozenset[str]:
     return frozenset(line.strip().lower() for line in lines if line.strip())
 
 
-def password_problem(password: str) -> str | None:
-    """Why ``password`` may not be used, in words for the person choosing it."""
+def _contains_identity(password: str, email: str | None, phone: str | None) -> bool:
+    """Whether the password holds the account's email address or phone number."""
+    if email and email.strip().lower() in password.lower():
+        return True
+    digits = "".join(c for c in password if c.isdigit())
+    phone_digits = "".join(c for c in phone or "" if c.isdigit())
+    # The number without its country code is what people type ("+919845012345": the
+    # last ten digits), so that is what is looked for.
+    return len(phone_digits) >= 8 and phone_digits[-10:] in digits
+
+
+def password_problem(password: str, email: str | None = None,
+                     phone: str | None = None) -> str | None:
+    """Why ``password`` may not be used, in words for the person choosing it.
+
+    ``email`` and ``phone`` are the account's: a password holding either is the first
+    thing someone who knows the person would try.
+    """
     if len(password) < MIN_LENGTH:
         return f"Use at least {MIN_LENGTH} characters"
     if len(password) > 200:
         return "Use 200 characters or fewer"
     if password.lower() in common_passwords():
         return "This password is too common. Choose one that is harder to guess"
+    if _contains_identity(password, email, phone):
+        return "Do not use your email address or mobile number in your password"
     return None

@@ -12,17 +12,24 @@ from .security import new_token
 
 
 class StaffError(ValueError):
-    """A change to a staff account that cannot be made; the message says why."""
+    """A change to a staff account that cannot be made; the message says why.
+
+    ``field`` names the form field the message belongs beside.
+    """
+
+    def __init__(self, message: str, field: str = "email"):
+        super().__init__(message)
+        self.field = field
 
 
 def create_staff(email: str, password: str, name: str, role: str,
                  by: User | None = None) -> User:
     if role not in STAFF_ROLES:
         raise StaffError(f"Role must be one of {', '.join(STAFF_ROLES)}")
-    problem = password_problem(password)
-    if problem:
-        raise StaffError(problem)
     email = email.strip().lower()
+    problem = password_problem(password, email=email)
+    if problem:
+        raise StaffError(problem, field="password")
     if db.session.scalar(select(User).where(User.email == email)):
         raise StaffError(f"{email} already has an account")
     user = User(email=email, name=name.strip(), role=role,

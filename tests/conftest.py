@@ -80,9 +80,10 @@ def empty_tables(app) -> None:
 
 @pytest.fixture
 def app(shared_app):
-    """The shared app with empty tables and the configuration it was built with."""
+    """The shared app with empty tables, no mail sent and the configuration it was built with."""
     config = shared_app.config.copy()
     empty_tables(shared_app)
+    shared_app.extensions.pop("outbox", None)
     yield shared_app
     with shared_app.app_context():
         db.session.remove()

@@ -8,7 +8,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user
 from sqlalchemy import func, select
 
-from .. import invitations
+from .. import accounts, invitations
 from ..access import admin_required
 from ..clock import day_bounds
 from ..extensions import db
@@ -30,6 +30,13 @@ def _user_or_404(user_id: str | None) -> User:
     return user
 
 
+def _staff_page(form: NewStaffForm | None = None, reset: tuple[User, str] | None = None):
+    people = db.session.scalars(
+        select(User).where(User.role != "patient").order_by(User.name)).all()
+    return render_template("admin/staff.html", people=people, form=form or NewStaffForm(),
+                           change_form=StaffChangeForm(), confirm=ConfirmForm(), reset=reset)
+
+
 @bp.route("/staff", methods=["GET", "POST"])
 @admin_required
 def staff():
@@ -41,11 +48,19 @@ def staff():
             flash(f"Account created for {form.email.data}.", "success")
             return redirect(url_for("admin.staff"))
         except StaffError as exc:
-            form.email.errors.append(str(exc))
-    people = db.session.scalars(
-        select(User).where(User.role != "patient").order_by(User.name)).all()
-    return render_template("admin/staff.html", people=people, form=form,
-                           change_form=StaffChangeForm(), confirm=ConfirmForm())
+            field = form.password if exc.field == "password" else form.email
+            field.errors.append(str(exc))
+    return _staff_page(form)
+
+
+@bp.post("/staff/<int:user_id>/reset-link")
+@admin_required
+def staff_reset_link(user_id: int):
+    """A one-time link to set a new password, shown here once for the admin to pass on."""
+    person = _user_or_404(str(user_id))
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    return _staff_page(reset=(person, accounts.issue_staff_reset(person, current_user)))
 
 
 @bp.post("/staff/role")

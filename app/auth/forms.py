@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import date
 
 from flask_wtf import FlaskForm
-from wtforms import PasswordField, StringField, TelField
-from wtforms.validators import DataRequired, EqualTo, Length, Optional, ValidationError
+from wtforms import EmailField, PasswordField, StringField, TelField
+from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional, ValidationError
 
-from ..identifiers import phone_problem
+from ..identifiers import normalise_phone, phone_problem
 from ..passwords import password_problem
 
 
@@ -57,8 +57,13 @@ class AcceptInvitationForm(FlaskForm):
         ],
     )
 
+    #: The clinic's record of the patient's email and phone, set by the view.
+    account_email: str | None = None
+    account_phone: str | None = None
+
     def validate_password(self, field):
-        problem = password_problem(field.data or "")
+        phone = normalise_phone(self.phone.data) or self.account_phone
+        problem = password_problem(field.data or "", email=self.account_email, phone=phone)
         if problem:
             raise ValidationError(problem)
 
@@ -73,3 +78,30 @@ class AcceptInvitationForm(FlaskForm):
         except (TypeError, ValueError):
             self.dob_day.errors = [*self.dob_day.errors, "Enter a real date of birth"]
             return None
+
+
+def _new_password_fields(label: str):
+    return (
+        PasswordField(label, description="At least 10 characters. A few words together are "
+                      "easy to remember. Not your email address or mobile number.",
+                      validators=[DataRequired("Choose a new password")]),
+        PasswordField("Type the new password again", validators=[
+            DataRequired("Type the new password again"),
+            EqualTo("password", "The two passwords are different")]),
+    )
+
+
+class ChangePasswordForm(FlaskForm):
+    current = PasswordField("Current password", validators=[
+        DataRequired("Enter your current password"), Length(max=200)])
+    password, confirm = _new_password_fields("New password")
+
+
+class NewPasswordForm(FlaskForm):
+    password, confirm = _new_password_fields("New password")
+
+
+class ForgotPasswordForm(FlaskForm):
+    email = EmailField("Email address", validators=[
+        DataRequired("Enter the email address you log in with"),
+        Email("Enter a real email address, like name@example.com"), Length(max=254)])

@@ -16,14 +16,21 @@ from flask import (
 )
 from flask_login import current_user, login_user, logout_user
 
-from .. import invitations
-from ..access import public
+from .. import accounts, invitations, mail
+from ..access import public, signed_in
 from ..extensions import limiter
-from ..identifiers import normalise_identifier
+from ..identifiers import normalise_email, normalise_identifier
 from ..models import utcnow
 from ..security import hash_token, safe_next_url
 from ..signals import posted_after_timeout
-from .forms import AcceptInvitationForm, EmptyForm, LoginForm
+from .forms import (
+    AcceptInvitationForm,
+    ChangePasswordForm,
+    EmptyForm,
+    ForgotPasswordForm,
+    LoginForm,
+    NewPasswordForm,
+)
 from .services import authenticate, end_sessions
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
@@ -44,6 +51,14 @@ def _login_key() -> str:
     """Rate-limit key per account tried, however it is spelled, so one account cannot be
     guessed at from many addresses."""
     return "login:" + normalise_identifier(request.form.get("identifier", "")[:254])
+
+
+def _reset_key() -> str:
+    return "reset:" + hash_token(request.view_args.get("token", ""))
+
+
+def _forgot_key() -> str:
+    return "forgot:" + (normalise_email(request.form.get("email", "")[:254]) or "")
 
 
 def _invitation_key() -> str:
@@ -140,6 +155,7 @@ def accept_invitation(token: str):
             404 if state == "unknown" else 410
         )
     form = AcceptInvitationForm()
+    form.account_email, form.account_phone = invitation.patient.email, invitation.patient.phone
     if request.method == "GET":
         form.phone.data = invitation.patient.phone
     if form.validate_on_submit():
@@ -162,3 +178,62 @@ def accept_invitation(token: str):
                     "auth/invitation_problem.html", title=title, message=message
                 ), 410
     return render_template("auth/invitation.html", form=form, patient=invitation.patient)
+
+
+@bp.route("/password", methods=["GET", "POST"])
+@signed_in
+def change_password():
+    """Change your own password; every other session of the account ends."""
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        try:
+            accounts.change_password(current_user, form.current.data, form.password.data)
+        except accounts.AccountError as exc:
+            field = form[exc.field]
+            field.errors = [*field.errors, str(exc)]
+        else:
+            _start_session(current_user._get_current_object())
+            flash("Your password is changed. Anywhere else you were logged in, you are now "
+                  "logged out.", "success")
+            return redirect(url_for("main.index"))
+    return render_template("auth/change_password.html", form=form)
+
+
+@bp.route("/forgot", methods=["GET", "POST"])
+@public
+@limiter.limit(lambda: current_app.config["LOGIN_LIMIT"], methods=["POST"])
+@limiter.limit(lambda: current_app.config["RESET_LIMIT"], methods=["POST"], key_func=_forgot_key)
+def forgot_password():
+    form = ForgotPasswordForm()
+    sent = None
+    if form.validate_on_submit():
+        try:
+            sent = accounts.request_reset_by_email(form.email.data)
+        except mail.MailError:
+            sent = False
+    return render_template("auth/forgot.html", form=form, sent=sent,
+                           can_send=mail.can_send())
+
+
+@bp.route("/reset/<token>", methods=["GET", "POST"])
+@public
+@limiter.limit(lambda: current_app.config["INVITATION_LIMIT"], methods=["POST"],
+               key_func=_reset_key)
+def reset_password(token: str):
+    reset = accounts.find_reset(token)
+    if reset is None:
+        return render_template(
+            "auth/invitation_problem.html", title="This link does not work",
+            message="Password links work once, for a short time. Ask for a new one from "
+                    "the login page, or ask the clinic."), 404
+    form = NewPasswordForm()
+    if form.validate_on_submit():
+        try:
+            accounts.reset_password(reset, form.password.data)
+        except accounts.AccountError as exc:
+            form.password.errors = [*form.password.errors, str(exc)]
+        else:
+            session.clear()
+            flash("Your new password is set. Log in with it now.", "success")
+            return redirect(url_for("auth.login"))
+    return render_template("auth/reset.html", form=form)

@@ -49,3 +49,7 @@ class RevisionForm(FlaskForm):
     """A button acting on one revision (mark reviewed, reopen)."""
 
     revision = HiddenField(validators=[DataRequired()])
+
+
+class ButtonForm(FlaskForm):
+    """A button that needs nothing but the CSRF token (give a new link)."""

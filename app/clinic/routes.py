@@ -22,12 +22,12 @@ from ..clock import clinic_zone
 from ..downloads import download
 from ..extensions import db
 from ..guards import page_number, parse_id
-from ..invitations import invite_patient
+from ..invitations import existing_patient, invite_patient, reissue_invitation
 from ..models import Patient, QuestionnaireResponse
 from ..pdf import PdfUnavailable, render_pdf
 from ..summary.builder import PatientInfo, build_summary
 from . import services
-from .forms import InvitePatientForm, NoteForm, RevisionForm
+from .forms import ButtonForm, InvitePatientForm, NoteForm, RevisionForm
 
 bp = Blueprint("clinic", __name__, url_prefix="/clinic")
 
@@ -83,6 +83,7 @@ def summary(patient_id: int):
         "patient": patient, "revisions": revisions, "response": response,
         "notes": services.notes_for(patient), "note_form": NoteForm(),
         "revision_form": RevisionForm(), "latest": revisions[-1] if revisions else None,
+        "button_form": ButtonForm(),
         "amendment": services.amendment(revisions, response) if response else None,
     }
     if response is None:
@@ -196,11 +197,30 @@ def reopen(patient_id: int):
 def invite():
     form = InvitePatientForm()
     link = None
+    known = None
     if form.validate_on_submit():
+        known = existing_patient(form.name.data, form.date_of_birth.data, form.email.data)
+    if known is not None:
+        form.email.errors = [*form.email.errors, (
+            f"{known.name}, born {known.date_of_birth:%d %b %Y}, already has a record. To "
+            "send them a new link (for a forgotten password, say), open their page and "
+            "press Give a new link.")]
+    elif form.validate_on_submit():
         patient, link = invite_patient(
             form.name.data, form.date_of_birth.data, form.email.data,
             form.visit_date.data, form.phone.data, invited_by=current_user,
         )
         flash(f"{patient.name} is invited. Send them the link below.", "success")
         form = InvitePatientForm(formdata=None)
-    return render_template("clinic/invite.html", form=form, link=link)
+    return render_template("clinic/invite.html", form=form, link=link, known=known)
+
+
+@bp.post("/patients/<int:patient_id>/new-link")
+@staff_required
+def new_link(patient_id: int):
+    """A new invitation link for the same record: answers kept, a new password set."""
+    patient = _patient_or_404(patient_id)
+    if not ButtonForm().validate_on_submit():
+        abort(400)
+    link = reissue_invitation(patient, current_user)
+    return render_template("clinic/new_link.html", patient=patient, link=link)

@@ -1,0 +1,124 @@
+"""Passwords that can be changed and recovered: by the person, by an admin, by email.
+
+Each function is one transaction and writes its audit event. A reset link is a random
+token shown or sent once; only its hash is stored, it works once, and it stops working
+after ``PASSWORD_RESET_HOURS``. Setting a password by any route ends every other session
+of the account (the session token is rotated).
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from flask import current_app
+from sqlalchemy import select
+
+from . import audit, mail
+from .extensions import db
+from .identifiers import normalise_email
+from .models import PasswordReset, User, utcnow
+from .passwords import hash_password, password_problem, verify_password
+from .security import hash_token, new_token
+
+
+class AccountError(ValueError):
+    """A password change that cannot be made; the message is shown beside ``field``."""
+
+    def __init__(self, message: str, field: str = "password"):
+        super().__init__(message)
+        self.field = field
+
+
+def _set_password(user: User, password: str) -> None:
+    problem = password_problem(password, email=user.email, phone=user.phone)
+    if problem:
+        raise AccountError(problem)
+    user.password_hash = hash_password(password)
+    user.session_token = new_token()[1]
+    user.failed_logins = 0
+    user.locked_until = None
+
+
+def change_password(user: User, current: str, new: str) -> None:
+    """The logged-in person's own change; the current password is required."""
+    if not verify_password(user.password_hash, current):
+        raise AccountError("Your current password is not right", field="current")
+    _set_password(user, new)
+    audit.record("password.change", actor=user)
+    db.session.commit()
+
+
+def reset_url(token: str) -> str:
+    return f"{current_app.config['BASE_URL'].rstrip('/')}/auth/reset/{token}"
+
+
+def _new_reset(user: User, by: User | None) -> str:
+    """A fresh reset link for ``user``; earlier unused ones stop working."""
+    now = utcnow()
+    for old in db.session.scalars(select(PasswordReset).where(
+            PasswordReset.user_id == user.id, PasswordReset.used_at.is_(None))):
+        old.used_at = now
+    token, token_hash = new_token()
+    hours = current_app.config["PASSWORD_RESET_HOURS"]
+    db.session.add(PasswordReset(user_id=user.id, token_hash=token_hash,
+                                 expires_at=now + timedelta(hours=hours),
+                                 created_by_id=by.id if by else None))
+    return reset_url(token)
+
+
+def issue_staff_reset(user: User, by: User | None) -> str:
+    """An admin's one-time link for a staff member who cannot log in; shown to the admin.
+
+    ``by`` is None when the operator asks for it on the command line.
+    """
+    if not user.is_staff:
+        raise AccountError("Patients get a new invitation link from the clinic instead")
+    url = _new_reset(user, by)
+    audit.record("password.reset_issue", actor=by, target=f"user {user.id}")
+    db.session.commit()
+    return url
+
+
+def request_reset_by_email(email: str) -> bool:
+    """Email a reset link if an active account uses ``email``; False if mail cannot be sent.
+
+    The page's answer is the same either way, so it does not say who has an account.
+    """
+    if not mail.can_send():
+        return False
+    address = normalise_email(email)
+    user = db.session.scalar(select(User).where(User.email == address)) if address else None
+    known = user is not None and user.is_enabled
+    url = _new_reset(user, None) if known else None
+    audit.record("password.reset_request",
+                 target=f"user {user.id}" if known else "unknown or inactive account")
+    db.session.commit()
+    if url:
+        hours = current_app.config["PASSWORD_RESET_HOURS"]
+        clinic = current_app.config["CLINIC_NAME"]
+        mail.send(user.email, f"Set a new password for {clinic}", (
+            f"Someone (we hope you) asked to set a new password for your {clinic} account.\n\n"
+            f"Open this link within {hours} hours to choose a new password:\n{url}\n\n"
+            "If you did not ask for this, ignore this email: your password stays as it is.\n"))
+    return True
+
+
+def find_reset(token: str) -> PasswordReset | None:
+    """The usable reset a link's token names, or None."""
+    if not token or len(token) > 100:
+        return None
+    reset = db.session.scalar(select(PasswordReset).where(
+        PasswordReset.token_hash == hash_token(token)))
+    return reset if reset is not None and reset.usable(utcnow()) else None
+
+
+def reset_password(reset: PasswordReset, new: str) -> User:
+    """Set the new password through a reset link, which is then used up."""
+    user = reset.user
+    if not user.is_enabled:
+        raise AccountError("This account is deactivated. Please ask an admin")
+    _set_password(user, new)
+    reset.used_at = utcnow()
+    audit.record("password.reset", actor=user, by_admin=reset.created_by_id is not None)
+    db.session.commit()
+    return user
