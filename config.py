@@ -31,9 +31,14 @@ class Config:
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
 
     BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:5000")
+    # The clinic's details seed its profile, which an admin then edits (Admin → Clinic).
     CLINIC_NAME = os.environ.get("CLINIC_NAME", "Pain Clinic")
-    CLINIC_PHONE = os.environ.get("CLINIC_PHONE", "the clinic's usual number")
-    CRISIS_LINE = os.environ.get("CRISIS_LINE", "Tele-MANAS 14416 (1-800-891-4416)")
+    CLINIC_PHONE = os.environ.get("CLINIC_PHONE", "")
+    CLINIC_EMAIL = os.environ.get("CLINIC_EMAIL", "")
+    CLINIC_ADDRESS = os.environ.get("CLINIC_ADDRESS", "")
+    CLINIC_HOURS = os.environ.get("CLINIC_HOURS", "")
+    CRISIS_LINE = os.environ.get("CRISIS_LINE", "Tele-MANAS")
+    CRISIS_NUMBERS = os.environ.get("CRISIS_NUMBERS", "14416, 1-800-891-4416")
     EMERGENCY_NUMBER = os.environ.get("EMERGENCY_NUMBER", "112")
     # Times are stored in UTC and shown on this clock (an IANA name); exports keep UTC.
     CLINIC_TIMEZONE = os.environ.get("CLINIC_TIMEZONE", "Asia/Kolkata")
@@ -112,6 +117,8 @@ class TestingConfig(Config):
 class ProductionConfig(Config):
     SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", True)
     HSTS = True
+    # Patients must always have a number to call (see clinic_profile.require_phone).
+    REQUIRE_CLINIC_PHONE = True
 
     @classmethod
     def check(cls) -> None:

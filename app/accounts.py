@@ -13,7 +13,7 @@ from datetime import timedelta
 from flask import current_app
 from sqlalchemy import select
 
-from . import audit, mail
+from . import audit, clinic_profile, mail
 from .extensions import db
 from .identifiers import normalise_email
 from .models import PasswordReset, User, utcnow
@@ -95,7 +95,7 @@ def request_reset_by_email(email: str) -> bool:
     db.session.commit()
     if url:
         hours = current_app.config["PASSWORD_RESET_HOURS"]
-        clinic = current_app.config["CLINIC_NAME"]
+        clinic = clinic_profile.current().name
         mail.send(user.email, f"Set a new password for {clinic}", (
             f"Someone (we hope you) asked to set a new password for your {clinic} account.\n\n"
             f"Open this link within {hours} hours to choose a new password:\n{url}\n\n"

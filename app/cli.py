@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from contextlib import closing
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import click
@@ -13,10 +13,11 @@ from flask import Flask, current_app
 from flask.cli import AppGroup, with_appcontext
 from sqlalchemy import select
 
+from . import clinic_profile
 from .accounts import issue_staff_reset
 from .exports import FhirImportError, import_response
 from .extensions import db
-from .invitations import invite_patient
+from .invitations import existing_patient, invite_patient, reissue_invitation
 from .models import STAFF_ROLES, User
 from .staff import StaffError, create_staff
 
@@ -79,6 +80,13 @@ DEMO_STAFF = (
 )
 
 
+DEMO_CLINIC = {
+    "name": "Demo Pain Clinic", "phone": "+91 80 4000 1234", "email": "clinic@example.org",
+    "address": "12 Hospital Road, Bengaluru 560001", "opening_hours": "Mon–Sat 10:00–14:00",
+}
+DEMO_PATIENT = ("Meena Demo", date(1961, 4, 12), "patient@example.org")
+
+
 @click.command("seed-demo")
 @with_appcontext
 def seed_demo() -> None:
@@ -86,10 +94,17 @@ def seed_demo() -> None:
     for role, email, password, name in DEMO_STAFF:
         if not db.session.scalar(select(User).where(User.email == email)):
             create_staff(email, password, name, role)
-    _, url = invite_patient(
-        "Meena Demo", date(1961, 4, 12), "patient@example.org",
-        date.today().replace(day=28), phone="+91 98765 43210",
-    )
+    admin = db.session.scalar(select(User).where(User.email == DEMO_STAFF[0][1]))
+    if clinic_profile.saved() is None:
+        seeded = clinic_profile.seeded(current_app.config)
+        clinic_profile.save({**{f: getattr(seeded, f) for f in clinic_profile.FIELDS},
+                             **DEMO_CLINIC}, admin)
+    patient = existing_patient(*DEMO_PATIENT)
+    if patient is None:
+        _, url = invite_patient(*DEMO_PATIENT, date.today() + timedelta(days=14),
+                                phone="+91 98765 43210")
+    else:
+        url = reissue_invitation(patient, admin)
     click.echo("\nDemo clinic ready. Log in at http://127.0.0.1:5000/auth/login")
     for role, email, password, _ in DEMO_STAFF:
         click.echo(f"  {role:<10} {email:<22} password: {password}")

@@ -24,7 +24,13 @@ def zone_named(name: str) -> ZoneInfo:
 
 
 def clinic_zone() -> ZoneInfo:
-    return current_app.extensions["clinic_zone"]
+    """The zone of the clinic's profile (which an admin may change), else CLINIC_TIMEZONE."""
+    from .clinic_profile import current
+
+    try:
+        return ZoneInfo(current().time_zone)
+    except (ZoneInfoNotFoundError, ValueError):
+        return current_app.extensions["clinic_zone"]
 
 
 def local(moment: datetime) -> datetime:

@@ -11,7 +11,7 @@ from sqlalchemy.engine import Engine
 
 from config import CONFIGS, Config
 
-from . import ROOT, clock, definitions, guards, logs, security
+from . import ROOT, clinic_profile, clock, definitions, guards, logs, security
 from .extensions import csrf, db, limiter, login_manager, migrate
 
 
@@ -43,6 +43,8 @@ def create_app(config: type[Config] | str | None = None, **overrides) -> Flask:
     register_errorhandlers(app)
     register_commands(app)
     register_template_helpers(app)
+    if app.config.get("REQUIRE_CLINIC_PHONE"):
+        clinic_profile.require_phone(app)
     return app
 
 

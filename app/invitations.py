@@ -64,7 +64,7 @@ def issue_invitation(patient: Patient, invited_by: User | None = None) -> str:
     return invitation_url(token)
 
 
-def reissue_invitation(patient: Patient, by: User) -> str:
+def reissue_invitation(patient: Patient, by: User | None) -> str:
     """A new link for a patient the clinic already has (a forgotten password, a lost link).
 
     The same record is kept, with its answers; accepting the link sets a new password.

@@ -270,6 +270,25 @@ class ClinicianNote(db.Model):
     author: Mapped[User] = relationship()
 
 
+class ClinicProfile(db.Model):
+    """The clinic's own details, edited by an admin; one row. Patients see them everywhere."""
+
+    __tablename__ = "clinic_profile"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(sa.String(120))
+    phone: Mapped[str] = mapped_column(sa.String(40), default="")
+    email: Mapped[str] = mapped_column(sa.String(254), default="")
+    address: Mapped[str] = mapped_column(sa.String(500), default="")
+    opening_hours: Mapped[str] = mapped_column(sa.String(200), default="")
+    crisis_line: Mapped[str] = mapped_column(sa.String(120), default="")
+    crisis_numbers: Mapped[str] = mapped_column(sa.String(120), default="")
+    emergency_number: Mapped[str] = mapped_column(sa.String(20), default="")
+    time_zone: Mapped[str] = mapped_column(sa.String(64))
+    updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), onupdate=utcnow)
+    updated_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+
+
 class AuditEvent(db.Model):
     """Who did what to which patient's record, when and from where. Append-only."""
 

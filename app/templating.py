@@ -6,9 +6,11 @@ from collections.abc import Collection
 from datetime import date, datetime
 from functools import lru_cache
 
-from flask import Flask, current_app
+from flask import Flask
 from markupsafe import Markup, escape
+from werkzeug.local import LocalProxy
 
+from . import clinic_profile
 from .body_map import VIEWS
 from .clock import local
 from .questionnaire.answers import choices_for
@@ -62,17 +64,13 @@ def choice_inputs(item: Item, name: str, chosen: Collection[str], invalid: bool)
 
 
 def init_app(app: Flask) -> None:
+    clinic_profile.init_app(app)
     app.add_template_filter(format_date, "date")
     app.add_template_filter(format_datetime, "datetime")
     app.jinja_env.globals["body_views"] = VIEWS
     app.jinja_env.globals["choice_inputs"] = choice_inputs
 
     @app.context_processor
-    def clinic_settings():
-        config = current_app.config
-        return {
-            "clinic_name": config["CLINIC_NAME"],
-            "crisis_line": config["CRISIS_LINE"],
-            "emergency_number": config["EMERGENCY_NUMBER"],
-            "clinic_phone": config["CLINIC_PHONE"],
-        }
+    def clinic_details():
+        # A proxy, so a page that shows none of the clinic's details reads no profile.
+        return {"clinic": LocalProxy(clinic_profile.current)}

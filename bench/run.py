@@ -280,7 +280,7 @@ def over_http(db_url: str, ids) -> dict | None:
         return None
     env = {**os.environ, "APP_ENV": "production", "SECRET_KEY": "b" * 40,
            "DATABASE_URL": db_url, "SESSION_COOKIE_SECURE": "false",
-           "LOGIN_LIMIT": "1000 per minute"}
+           "LOGIN_LIMIT": "1000 per minute", "CLINIC_PHONE": "+91 80 4000 1234"}
     hello, hello_base = start_gunicorn("bench.hello:app", env)
     try:
         hello_rps = wrk(hello_base + "/")

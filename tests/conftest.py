@@ -19,7 +19,7 @@ from sqlalchemy import create_engine, event, make_url, select, text
 from werkzeug.datastructures import MultiDict
 
 from app import create_app
-from app.extensions import db
+from app.extensions import db, limiter
 from app.invitations import invite_patient
 from app.models import Patient, QuestionnaireResponse, User
 
@@ -84,6 +84,9 @@ def app(shared_app):
     config = shared_app.config.copy()
     empty_tables(shared_app)
     shared_app.extensions.pop("outbox", None)
+    # The limiter is one object for the process: an app another test built with limits
+    # on turned it on for this one too.
+    limiter.enabled = shared_app.config["RATELIMIT_ENABLED"]
     yield shared_app
     with shared_app.app_context():
         db.session.remove()

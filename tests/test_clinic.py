@@ -124,7 +124,7 @@ def test_worklist_query_count_does_not_grow_with_patients(clinic, staff, app):
         clinic.with_answers(f"Q{n}", FUSION_PATIENT_STORED)
     at_two_hundred = count_queries(app, staff, "/clinic/")
     assert at_ten == at_two_hundred
-    assert at_two_hundred <= 4
+    assert at_two_hundred <= 5
 
 
 def test_patients_without_a_visit_date_come_after_those_with_one(clinic, staff, app):
@@ -147,7 +147,7 @@ def test_a_worklist_page_is_read_in_index_order_without_a_sort(clinic, staff, ap
         clinic.with_answers(f"Patient {n:03d}", FUSION_PATIENT_STORED)
     [(statement, parameters)] = [(sql, params) for sql, params
                                  in statements_of(app, staff, "/clinic/" + query)
-                                 if "LIMIT" in sql]
+                                 if "LIMIT" in sql and "clinic_profile" not in sql]
     with app.app_context():
         plan = " | ".join(row[-1] for row in db.session.connection().exec_driver_sql(
             "EXPLAIN QUERY PLAN " + statement, parameters))

@@ -14,7 +14,7 @@ def test_consent_comes_first_and_says_what_a_patient_needs_to_know(clinic, perso
     assert client.get("/intake/").headers["Location"].endswith("/intake/consent")
     page = client.get("/intake/consent").get_data(as_text=True)
     for words in ("What we ask and why", "Who sees your answers", "not read straight away",
-                  "delete", "Tele-MANAS 14416"):
+                  "delete", 'Tele-MANAS on <a class="tel" href="tel:14416">14416</a>'):
         assert words in page
     refused = client.post("/intake/consent", data={})
     assert "Tick the box to say you agree" in refused.get_data(as_text=True)
@@ -99,8 +99,9 @@ def test_phq9_item_9_above_zero_shows_crisis_resources_at_once(patient, person, 
     response = person.save("mood", posts["mood"])
     assert "/intake/section/mood/support" in response.headers["Location"]
     page = client.get(response.headers["Location"]).get_data(as_text=True)
-    assert "Tele-MANAS 14416 (1-800-891-4416)" in page
-    assert "112" in page
+    assert 'Tele-MANAS on <a class="tel" href="tel:14416">14416</a> or ' in page
+    assert '<a class="tel" href="tel:18008914416">1-800-891-4416</a>' in page
+    assert '<a class="tel" href="tel:112">112</a>' in page
     assert "not monitored in real time" in page
     assert 'href="/intake/section/wellbeing"' in page
     stored = clinic.response(patient)
@@ -153,7 +154,8 @@ def test_unknown_section_is_a_404_page(patient, client):
 def test_questionnaire_pages_take_the_same_statements_however_many_medicines(
     patient, person, client, app
 ):
-    """The user, then the draft with its patient and consent: never one per row."""
+    """The user, the draft with its patient and consent, the clinic's details: never one
+    per row."""
     person.fill_all()
     pages = ["/intake/section/medicines", "/intake/check"]
     with_two = [count_queries(app, client, url) for url in pages]
@@ -163,4 +165,4 @@ def test_questionnaire_pages_take_the_same_statements_however_many_medicines(
     assert person.save("medicines", twelve).status_code == 302
     assert "Medicine 11" in client.get("/intake/check").get_data(as_text=True)
 
-    assert [count_queries(app, client, url) for url in pages] == with_two == [2, 2]
+    assert [count_queries(app, client, url) for url in pages] == with_two == [3, 3]

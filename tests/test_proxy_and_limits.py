@@ -33,6 +33,7 @@ def production_app(tmp_path, monkeypatch):
     def build(**overrides):
         monkeypatch.setenv("SECRET_KEY", "s" * 40)
         settings = {"TRUSTED_PROXIES": 1, "RATELIMIT_STORAGE_URI": "memory://",
+                    "CLINIC_PHONE": "+91 80 4000 1234",
                     "ARGON2_TIME_COST": 1, "ARGON2_MEMORY_COST": 1024, **overrides}
         app = create_app("production", SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'p.db'}",
                          **settings)

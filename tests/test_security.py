@@ -99,7 +99,8 @@ def test_production_refuses_a_missing_or_default_secret_key(monkeypatch, key):
 
 def test_production_sends_hsts_and_secure_cookies(monkeypatch, tmp_path):
     monkeypatch.setenv("SECRET_KEY", "x" * 40)
-    app = create_app("production", SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'p.db'}")
+    app = create_app("production", SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'p.db'}",
+                     CLINIC_PHONE="+91 80 4000 1234")
     assert app.config["SESSION_COOKIE_SECURE"] is True
     assert "max-age" in app.test_client().get("/auth/login").headers["Strict-Transport-Security"]
     assert ProductionConfig.HSTS

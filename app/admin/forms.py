@@ -2,10 +2,22 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
-from wtforms import EmailField, HiddenField, PasswordField, SelectChoice, SelectField, StringField
-from wtforms.validators import DataRequired, Email, Length
+from zoneinfo import available_timezones
 
+from flask_wtf import FlaskForm
+from wtforms import (
+    EmailField,
+    HiddenField,
+    PasswordField,
+    SelectChoice,
+    SelectField,
+    StringField,
+    TelField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, Email, Length, Optional, Regexp, ValidationError
+
+from ..identifiers import phone_problem
 from ..models import STAFF_ROLES
 
 ROLE_CHOICES = [SelectChoice(r, r.capitalize()) for r in STAFF_ROLES]
@@ -28,3 +40,41 @@ class StaffChangeForm(FlaskForm):
 
 class ConfirmForm(FlaskForm):
     """A button that needs nothing but the CSRF token."""
+
+
+NUMBERS = Regexp(r"^[\d\s()+,.-]*(\bor\b[\d\s()+,.-]*)*$",
+                 message="Use digits, spaces, dashes and + only; separate numbers with commas")
+
+
+class ClinicProfileForm(FlaskForm):
+    name = StringField("Clinic name", validators=[DataRequired("Enter the name of the clinic"),
+                                                   Length(max=120)])
+    phone = TelField("Phone number for patients", description="Shown on every patient page "
+                     "and on the urgent-advice page, as a tap-to-call link.",
+                     validators=[DataRequired("Enter the number patients should call"),
+                                 Length(max=40)])
+    email = EmailField("Email address for patients", validators=[
+        Optional(), Email("Enter a real email address"), Length(max=254)])
+    address = TextAreaField("Address", validators=[Length(max=500)])
+    opening_hours = StringField("Opening hours", description="For example: Mon–Sat 10:00–14:00",
+                                validators=[Length(max=200)])
+    crisis_line = StringField("Crisis line", description="Its name, for example Tele-MANAS",
+                              validators=[DataRequired("Enter the crisis line's name"),
+                                          Length(max=120)])
+    crisis_numbers = StringField("Crisis line numbers", description="One or more, separated "
+                                 "by commas: 14416, 1-800-891-4416",
+                                 validators=[DataRequired("Enter the crisis line's number"),
+                                             Length(max=120), NUMBERS])
+    emergency_number = StringField("Emergency number", validators=[
+        DataRequired("Enter the emergency number, for example 112"), Length(max=20), NUMBERS])
+    time_zone = StringField("Time zone", description="A name such as Asia/Kolkata or "
+                            "Europe/London: times on every page are shown on this clock.",
+                            validators=[DataRequired("Enter the time zone"), Length(max=64)])
+
+    def validate_phone(self, field):
+        if problem := phone_problem(field.data):
+            raise ValidationError(problem)
+
+    def validate_time_zone(self, field):
+        if field.data.strip() not in available_timezones():
+            raise ValidationError("Enter a time zone name such as Asia/Kolkata or Europe/London")

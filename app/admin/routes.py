@@ -8,7 +8,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user
 from sqlalchemy import func, select
 
-from .. import accounts, invitations
+from .. import accounts, clinic_profile, invitations
 from ..access import admin_required
 from ..clock import day_bounds
 from ..extensions import db
@@ -16,7 +16,7 @@ from ..guards import page_number, parse_id
 from ..models import AuditEvent, Invitation, Patient, User, utcnow
 from ..patient_rights import erase_patient
 from ..staff import StaffError, change_role, create_staff, set_enabled
-from .forms import ConfirmForm, NewStaffForm, StaffChangeForm
+from .forms import ClinicProfileForm, ConfirmForm, NewStaffForm, StaffChangeForm
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 AUDIT_PAGE_SIZE = 100
@@ -87,6 +87,20 @@ def staff_enabled(user_id: int, change: str):
         except StaffError as exc:
             flash(str(exc), "error")
     return redirect(url_for("admin.staff"))
+
+
+@bp.route("/clinic", methods=["GET", "POST"])
+@admin_required
+def clinic_details():
+    """The clinic's name, phone, email, address, hours, crisis line and time zone."""
+    profile = clinic_profile.current()
+    form = ClinicProfileForm(obj=profile)
+    if form.validate_on_submit():
+        clinic_profile.save({name: form[name].data for name in clinic_profile.FIELDS},
+                            current_user)
+        flash("The clinic's details are saved. Patients see them from now on.", "success")
+        return redirect(url_for("admin.clinic_details"))
+    return render_template("admin/clinic.html", form=form)
 
 
 @bp.get("/invitations")

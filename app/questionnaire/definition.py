@@ -218,7 +218,7 @@ def load_definition(
     does not hold: its items disappear from the form and its score from the summary.
     """
     try:
-        raw = yaml.load(path.read_text(encoding="utf-8"), Loader=_YAML_LOADER)  # noqa: S506  # nosec B506 - a safe loader
+        raw = yaml.load(path.read_text(encoding="utf-8"), Loader=_YAML_LOADER)  # noqa: S506 - a safe loader
     except yaml.YAMLError as exc:
         raise DefinitionError(f"{path.name}: not valid YAML: {exc}") from exc
     if not isinstance(raw, dict):
