@@ -63,12 +63,32 @@ def choice_inputs(item: Item, name: str, chosen: Collection[str], invalid: bool)
     return Markup(markup)  # noqa: S704  # nosec B704
 
 
+def option_layout(item: Item) -> str:
+    """How a question's options sit on a phone: in a row, in two columns, or one a line.
+
+    Short answers side by side save most of a page's height ("Yes No" on one line);
+    long ones stay one a line, so they are easy to read and to tap.
+    """
+    if item.widget == "scale":
+        return "scale"
+    if item.widget == "body_map":
+        return "body-map-list"
+    labels = [text for _, text in choices_for(item)]
+    longest = max((len(t) for t in labels), default=0)
+    if len(labels) <= 4 and longest <= 12:
+        return "inline"
+    if len(labels) >= 4 and longest <= 16:
+        return "columns"
+    return ""
+
+
 def init_app(app: Flask) -> None:
     clinic_profile.init_app(app)
     app.add_template_filter(format_date, "date")
     app.add_template_filter(format_datetime, "datetime")
     app.jinja_env.globals["body_views"] = VIEWS
     app.jinja_env.globals["choice_inputs"] = choice_inputs
+    app.jinja_env.globals["option_layout"] = option_layout
 
     @app.context_processor
     def clinic_details():

@@ -30,6 +30,7 @@ FUSION_PATIENT_POSTS: dict[str, list[tuple[str, str]]] = {
         ("walk_distance", "100_500m"), ("mobility_aids", "stick"), ("sleep_affected", "yes"),
     ],
     "medicines": [
+        ("medicines_taken", "yes"),
         ("medications-0-med_name", "Tapentadol"), ("medications-0-med_kind", "opioid"),
         ("medications-0-med_dose", "50 mg twice a day"), ("medications-0-med_current", "yes"),
         ("medications-0-med_duration", "gt_1_year"), ("medications-0-med_relief", "a_little"),
@@ -95,7 +96,7 @@ FUSION_PATIENT_STORED = {
     "pain_worse_with": ["sitting", "walking"],
     "pain_better_with": "Lying flat with a pillow under my knees",
     "peg_pain": 7, "peg_enjoyment": 8, "peg_activity": 6, "walk_distance": "100_500m",
-    "mobility_aids": ["stick"], "sleep_affected": True,
+    "mobility_aids": ["stick"], "sleep_affected": True, "medicines_taken": True,
     "medications": [
         {"med_name": "Tapentadol", "med_kind": "opioid", "med_dose": "50 mg twice a day",
          "med_current": True, "med_duration": "gt_1_year", "med_relief": "a_little"},
@@ -182,5 +183,5 @@ DIABETIC_PATIENT_STORED = _answers(
     implanted_devices=["none"], mrsa_history="yes", mri_needed="dont_know", diathermy="yes",
     allergies=False, allergy_details=None, smoking="current",
     substance_use="yes", substance_treatment="past", support_person=False,
-    medications=None,
+    medicines_taken=False, medications=None,
 )

@@ -25,7 +25,8 @@ def build(rule, ids):
     values = {
         "patient_id": ids["patient"], "section_id": "about", "token": "not-a-token",
         "invitation_id": 1, "user_id": ids["staff"], "change": "activate",
-        "questionnaire_id": "scs_intake",
+        "questionnaire_id": "scs_intake", "page": 1, "group_id": "medications", "row": 0,
+        "alert_id": "self_harm",
     }
     return rule.build({k: values[k] for k in rule.arguments}, append_unknown=False)[1]
 

@@ -46,7 +46,7 @@ CASES = [
      "Select one of the options shown"),
     ("treatments", {"procedures_had": "yes", **{f"procedures-0-{c}": None for c in (
         "proc_type", "proc_year", "proc_relief_percent", "proc_relief_duration")}},
-     "procedures", "Add at least one procedure"),
+     "procedures", "Add at least one treatment"),
     ("medicines", {"medications-1-med_relief": "loads"}, "medications-1-med_relief-none",
      "Select one of the options shown"),
     ("medicines", {"medications-1-med_current": None}, "medications-1-med_current-yes",
@@ -91,7 +91,7 @@ def test_what_was_typed_stays_in_the_form_after_an_error(patient, person):
 def test_a_page_with_errors_is_kept_as_a_draft_for_later(patient, person, client, clinic):
     posts = with_changes(FUSION_PATIENT_POSTS, "pain", {"leg_pain_percent": "eleven"})
     person.save("pain", posts["pain"])
-    page = client.get("/intake/section/pain").get_data(as_text=True)
+    page = client.get("/intake/section/pain/2").get_data(as_text=True)
     assert 'value="eleven"' in page
     assert "We kept what you typed last time" in page
     assert "pain" in clinic.response(patient).pending
@@ -118,7 +118,7 @@ def test_unicode_and_sql_metacharacters_are_stored_verbatim(patient, person, cli
 
 
 def test_more_than_twenty_medicines_is_refused_with_a_message(patient, person):
-    rows = []
+    rows = [("medicines_taken", "yes")]
     for n in range(21):
         rows += [(f"medications-{n}-med_name", f"Med {n}"),
                  (f"medications-{n}-med_kind", "other"),

@@ -21,7 +21,7 @@ from app.summary.builder import PatientInfo, build_summary
 from .answers_data import CRPS_PATIENT_STORED, DIABETIC_PATIENT_STORED, FUSION_PATIENT_STORED
 from .conftest import Clinic
 
-Q = load_definition(DEFINITIONS_DIR / "scs_intake.v1.yaml")
+Q = load_definition(DEFINITIONS_DIR / "scs_intake.v2.yaml")
 ANSWER_SETS = [FUSION_PATIENT_STORED, CRPS_PATIENT_STORED, DIABETIC_PATIENT_STORED]
 AUTHORED = datetime(2026, 11, 20, 9, 30, tzinfo=UTC)
 
@@ -44,7 +44,7 @@ def test_questionnaire_validates_and_holds_every_item():
     link_ids = {i["linkId"] for i in walk(resource["item"])}
     assert set(Q.items) <= link_ids
     assert resource["url"] == Q.url
-    assert resource["version"] == "1"
+    assert resource["version"] == "2"
     assert resource["status"] == "active"
 
 
@@ -69,7 +69,7 @@ def test_questionnaire_items_map_types_options_and_conditions():
     assert items["pain_now"]["extension"][1]["valueInteger"] == 10
 
 
-def test_help_texts_and_introductions_travel_as_display_items():
+def test_help_texts_travel_as_display_items():
     """An EHR rendering the Questionnaire shows patients the same guidance the app does."""
     resource = to_fhir_questionnaire(Q)
     link_ids = [i["linkId"] for i in walk(resource["item"])]
@@ -78,13 +78,10 @@ def test_help_texts_and_introductions_travel_as_display_items():
     helps = {i["linkId"].removesuffix("-help"): i for i in items.values()
              if i["type"] == "display" and "extension" in i}
     assert set(helps) == {item.link_id for item in Q.items.values() if item.help}
-    kind = helps["med_kind"]
-    assert "pregabalin" in kind["text"]
-    assert kind["extension"][0]["valueCodeableConcept"]["coding"][0]["code"] == "help"
-    assert "med_kind-help" in [c["linkId"] for c in items["med_kind"]["item"]]
-    medicines = items["medicines"]["item"][0]
-    assert (medicines["linkId"], medicines["type"]) == ("medicines-intro", "display")
-    assert medicines["text"] == Q.section("medicines").intro
+    mri = helps["mri_needed"]
+    assert "strong magnet" in mri["text"]
+    assert mri["extension"][0]["valueCodeableConcept"]["coding"][0]["code"] == "help"
+    assert "mri_needed-help" in [c["linkId"] for c in items["mri_needed"]["item"]]
 
 
 def test_questionnaire_endpoint_serves_every_version_in_use(staff):
@@ -99,7 +96,7 @@ def test_questionnaire_endpoint_serves_every_version_in_use(staff):
 def test_response_validates_for_complete_answer_sets(answers):
     resource = resource_for(answers)
     FhirResponse.model_validate(resource)
-    assert resource["questionnaire"] == f"{Q.url}|1"
+    assert resource["questionnaire"] == f"{Q.url}|2"
     assert resource["status"] == "completed"
     assert resource["subject"] == {"reference": "#patient", "display": "Ravi Kumar"}
     assert resource["contained"][0]["birthDate"] == "1961-04-12"
@@ -109,7 +106,7 @@ def test_response_nests_repeats_and_types_answers():
     items = list(walk(resource_for(FUSION_PATIENT_STORED)["item"]))
     surgeries = [i for i in items if i["linkId"] == "surgeries"]
     assert len(surgeries) == 2
-    assert surgeries[1]["item"][1] == {"linkId": "surgery_year", "text": "Year",
+    assert surgeries[1]["item"][1] == {"linkId": "surgery_year", "text": "In which year?",
                                        "answer": [{"valueInteger": 2021}]}
     by_id = {i["linkId"]: i for i in items}
     assert by_id["communication_needs"]["answer"] == [
@@ -195,8 +192,8 @@ def test_an_imported_draft_counts_only_its_finished_sections(runner, staff, tmp_
     result = runner.invoke(args=["fhir", "import", str(path)])
 
     assert result.exit_code == 0, result.output
-    # About and pain, plus medicines, whose questions are all optional: 3 of 9, not 9 of 9.
-    assert "In progress (33% of sections)" in staff.get("/clinic/").get_data(as_text=True)
+    # About and pain: 2 of 9, not 9 of 9.
+    assert "In progress (22% of sections)" in staff.get("/clinic/").get_data(as_text=True)
 
 
 @pytest.mark.parametrize(("content", "message"), [

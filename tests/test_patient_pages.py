@@ -44,15 +44,18 @@ def test_remove_a_row_renumbers_the_rest(patient, person, clinic):
     assert "medications" not in clinic.response(patient).answers
 
 
-def test_saving_with_no_medicines_is_allowed(patient, person, clinic):
-    assert person.save("medicines", []).status_code == 302
+def test_no_medicines_is_an_answer_not_an_empty_page(patient, person, clinic):
+    page = person.save("medicines", []).get_data(as_text=True)
+    assert "Select an answer" in page
+    assert person.save("medicines", [("medicines_taken", "no")]).status_code == 302
     assert "medicines" in clinic.response(patient).sections_done
+    assert clinic.response(patient).answers["medicines_taken"] is False
 
 
-def test_procedure_rows_appear_once_procedures_had_is_yes(patient, client):
-    page = client.get("/intake/section/treatments").get_data(as_text=True)
-    assert 'name="procedures-0-proc_type"' in page
-    assert "data-enable-when" in page
+def test_the_injections_list_appears_once_procedures_had_is_yes(patient, client):
+    page = client.get("/intake/section/treatments/2").get_data(as_text=True)
+    assert 'id="q-procedures" data-enable-when' in page
+    assert "Add a treatment" in page
 
 
 def test_autosave_keeps_what_is_typed_and_returns_the_new_lock(patient, client, clinic):
@@ -104,6 +107,8 @@ def test_phq9_item_9_above_zero_shows_crisis_resources_at_once(patient, person, 
     assert '<a class="tel" href="tel:112">112</a>' in page
     assert "not monitored in real time" in page
     assert 'href="/intake/section/wellbeing"' in page
+    assert "You told us: <strong>Nearly every day</strong>" not in page
+    assert "You told us: <strong>More than half the days</strong>" in page
     stored = clinic.response(patient)
     assert stored.is_urgent
     assert "self_harm" in stored.alerts_shown
@@ -126,15 +131,39 @@ def test_pain_scores_out_of_order_are_confirmed_then_accepted(patient, person, c
     posts = with_changes(FUSION_PATIENT_POSTS, "pain", {"pain_least": "8", "pain_now": "3"})
     first = person.save("pain", posts["pain"])
     assert first.status_code == 200
-    assert "Your least pain is higher than your pain now" in first.get_data(as_text=True)
+    text = first.get_data(as_text=True)
+    assert "Your least pain (8), pain now (3) and worst pain (9) are not in that order" in text
+    # The question stands next to the scales it is about, not at the foot of the page.
+    assert text.index('id="check-pain_order"') < text.index('id="q-red_flags"')
     confirmed = person.save("pain", posts["pain"], confirm_pain_order="y")
     assert confirmed.status_code == 302
     assert clinic.response(patient).answers["pain_least"] == 8
 
 
-def test_save_and_come_back_later_stays_on_the_page(patient, person):
-    response = person.save("about", FUSION_PATIENT_POSTS["about"], action="save-later")
-    assert response.headers["Location"].endswith("/intake/section/about")
+def test_save_and_come_back_later_keeps_a_half_done_page_and_says_so(patient, person, client,
+                                                                    clinic):
+    half = [("completed_by", "self"), ("height_cm", "tall")]
+    response = client.post("/intake/section/about/1", data={**dict(half),
+                                                            "action": "save-later"})
+    assert response.headers["Location"].endswith("/intake/saved")
+    page = client.get("/intake/saved").get_data(as_text=True)
+    assert "Your answers are saved" in page
+    assert "There is a problem" not in page
+    assert "/auth/login" in page
+    again = client.get("/intake/section/about").get_data(as_text=True)
+    assert 'value="tall"' in again
+    assert "about/you" in clinic.response(patient).pending
+
+
+def test_save_and_come_back_later_on_a_finished_page_saves_the_answers(patient, client,
+                                                                     clinic):
+    posts = dict(FUSION_PATIENT_POSTS["about"])
+    data = {k: v for k, v in posts.items() if k in ("completed_by", "sex", "height_cm",
+                                                     "weight_kg")}
+    data.update(completed_by="self", action="save-later")
+    assert client.post("/intake/section/about/1", data=data).headers["Location"].endswith(
+        "/intake/saved")
+    assert clinic.response(patient).answers["sex"] == "male"
 
 
 def test_after_submitting_the_pages_cannot_change_the_answers(submitted_patient, person, clinic):
@@ -159,7 +188,7 @@ def test_questionnaire_pages_take_the_same_statements_however_many_medicines(
     person.fill_all()
     pages = ["/intake/section/medicines", "/intake/check"]
     with_two = [count_queries(app, client, url) for url in pages]
-    twelve = [(f"medications-{n}-{field}", value) for n in range(12) for field, value in
+    twelve = [("medicines_taken", "yes")] + [(f"medications-{n}-{field}", value) for n in range(12) for field, value in
               [("med_name", f"Medicine {n}"), ("med_kind", "other"), ("med_current", "yes"),
                ("med_duration", "gt_1_year"), ("med_relief", "a_little")]]
     assert person.save("medicines", twelve).status_code == 302

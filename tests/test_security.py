@@ -35,8 +35,9 @@ def test_posts_without_a_csrf_token_are_refused_everywhere(tmp_path):
     posts = [r for r in app.url_map.iter_rules() if "POST" in r.methods]
     assert len(posts) > 10
     for rule in posts:
-        url = rule.build({k: 1 if "id" in k else "about" if k == "section_id" else
-                          "activate" if k == "change" else "x" for k in rule.arguments})[1]
+        url = rule.build({k: 1 if "id" in k or k in ("page", "row") else "about"
+                          if k == "section_id" else "activate" if k == "change" else "x"
+                          for k in rule.arguments})[1]
         response = client.post(url, data={"identifier": "a@b.c", "password": "x"})
         assert response.status_code in (302, 400), url
         if response.status_code == 302:
@@ -280,7 +281,8 @@ def test_a_concurrent_write_to_the_same_draft_is_a_conflict_not_a_crash(patient,
         other.commit()
         other.close()
         with pytest.raises(services.StaleDraft):
-            services.save_section(response, q, q.section("about"), {"sex": "male"}, None)
+            about = q.section("about")
+            services.save_section(response, q, about, about, {"sex"}, {"sex": "male"}, None)
 
 
 def test_sqlite_runs_in_wal_mode_with_foreign_keys_and_a_busy_timeout(app):

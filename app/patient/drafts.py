@@ -29,6 +29,13 @@ def keep_posted_page(sender, user, request: Request) -> str | None:
     section = q.section(parts[2]) if q else None
     if section is None:
         return None
-    formdata = normalise_formdata(section, request.form, drop_blank_rows=False)
-    services.save_pending(response, section, formdata, None)
-    return f"/intake/section/{section.id}"
+    number = parts[3] if len(parts) > 3 else ""
+    part = section.page(int(number)) if number.isascii() and number.isdigit() else section
+    if part is None:
+        return None
+    formdata = normalise_formdata(part, request.form, drop_blank_rows=False,
+                                  inline_rows=part is section)
+    services.save_pending(response, part, formdata, None)
+    if part is section:
+        return f"/intake/section/{section.id}"
+    return f"/intake/section/{section.id}/{part.number}"

@@ -8,48 +8,52 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..questionnaire.answers import display
-from ..questionnaire.definition import Item, Questionnaire, Section
+from ..questionnaire.definition import Item, Page, Questionnaire, Section
 from ..questionnaire.enable_when import is_enabled
 
 
 @dataclass(frozen=True, slots=True)
 class PageError:
+    """One line of the error summary: the message, and which question it is about."""
+
     anchor: str
     text: str
+    label: str = ""
 
 
 def field_anchor(item: Item, name: str) -> str:
     """The id the error summary links to: the first option of a radio or checkbox list."""
     if item.options or item.type == "boolean":
-        first = "yes" if item.type == "boolean" else item.options[0].code
+        first = "yes" if item.type == "boolean" and item.widget != "checkbox" else (
+            item.options[0].code if item.options else "yes")
         return f"{name}-{first}"
     return name
 
 
-def page_errors(form, section: Section) -> list[PageError]:
+def page_errors(form, part: Page | Section, extra: list[PageError] = ()) -> list[PageError]:
     """Errors in the order the questions appear, each linking to its field."""
-    found = [PageError(f"confirm_{c.id}", c.message) for c in section.soft_checks
+    found = [PageError(f"confirm_{c.id}", c.message) for c in part.soft_checks
              if form[f"confirm_{c.id}"].errors]
-    for item in section.questions:
+    found += list(extra)
+    for item in form._items():
         field = form[item.link_id]
         if not item.is_group:
-            found += [PageError(field_anchor(item, item.link_id), f"{item.text}: {e}")
+            found += [PageError(field_anchor(item, item.link_id), e, item.label)
                       for e in field.errors]
             continue
         own = [e for e in field.errors if isinstance(e, str)]
-        found += [PageError(item.link_id, f"{item.text}: {e}") for e in own]
+        found += [PageError(item.link_id, e, item.label) for e in own]
         for n, entry in enumerate(field.entries):
             for child in item.items:
                 sub = entry.form[child.link_id]
                 name = f"{item.link_id}-{n}-{child.link_id}"
-                label = f"{item.row_label} {n + 1}, {child.text.lower()}"
-                found += [PageError(field_anchor(child, name), f"{label}: {e}")
-                          for e in sub.errors]
+                label = f"{item.row_label} {n + 1}, {child.label.lower()}"
+                found += [PageError(field_anchor(child, name), e, label) for e in sub.errors]
     return found
 
 
 def conditional_items(
-    q: Questionnaire, section: Section, other_answers: Mapping[str, Any]
+    q: Questionnaire, section: Page | Section, other_answers: Mapping[str, Any]
 ) -> tuple[set[str], dict[str, str], dict[str, str]]:
     """Decide how each conditional question is shown.
 

@@ -1,8 +1,16 @@
-"""The patient's pages: consent, one page per section, check answers, submit, copy."""
+"""The patient's pages: consent, the questionnaire page by page, check answers, submit, copy.
+
+A section is shown a page at a time (``/intake/section/<id>/<page>``). A list within a page
+(medicines, procedures, operations) shows one line per row, and each row is added or
+changed on a page of its own. ``POST /intake/section/<id>`` saves a whole section at once,
+its lists' rows included (``medications-0-med_name``…), for scripts and tests.
+"""
 
 from __future__ import annotations
 
+import contextlib
 import json
+import re
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
@@ -14,26 +22,27 @@ from ..access import patient_required
 from ..clock import clinic_today, local
 from ..downloads import download
 from ..models import QuestionnaireResponse
-from ..questionnaire.definition import Questionnaire, Section
-from ..questionnaire.enable_when import triggered_alerts
+from ..questionnaire.answers import required_message, row_line
+from ..questionnaire.definition import Page, Questionnaire, Section
+from ..questionnaire.enable_when import alert_triggers, enabled_link_ids, triggered_alerts
 from ..questionnaire.progress import percent_done
 from ..security import safe_next_url
 from ..summary.answer_list import answer_list
-from . import (
-    drafts,  # noqa: F401 - keeps a page posted after the session timed out
-    services,
-)
+from . import services
 from .forms import ConsentForm, SubmitForm
-from .pages import conditional_items, page_errors
+from .pages import PageError, conditional_items, field_anchor, page_errors
 from .section_forms import (
     answers_to_formdata,
     normalise_formdata,
     parse_action,
+    row_form_class,
+    row_to_formdata,
     rows_over_limit,
     section_form_class,
 )
 
 bp = Blueprint("patient", __name__, url_prefix="/intake")
+_RETURN = re.compile(r"check(?::(?P<link_id>[a-z][a-z0-9_]*))?")
 
 
 def _patient():
@@ -44,11 +53,18 @@ def _patient():
 
 
 def _draft() -> tuple[QuestionnaireResponse, Questionnaire] | None:
-    """The patient's current response and its definition, or None before consent."""
+    """The patient's current response and its definition, or None before consent.
+
+    A draft begun on an earlier version of the definition carries over to the current one.
+    """
     response = services.consented_response(current_user)
     if response is None:
         _patient()  # an account with no patient record gets a 403, not the consent page
         return None
+    current = definitions.current()
+    if (not response.is_submitted and response.questionnaire_id == current.id
+            and response.questionnaire_version < current.version):
+        services.upgrade_draft(response, current)
     q = definitions.get(response.questionnaire_id, response.questionnaire_version)
     if q is None:
         abort(500)
@@ -62,36 +78,113 @@ def _section_or_404(q: Questionnaire, section_id: str) -> Section:
     return section
 
 
-def _next_url(q: Questionnaire, section: Section, return_to: str | None) -> str:
-    if return_to == "check" or section.number == len(q.sections):
+def _page_or_404(section: Section, number: int) -> Page:
+    page = section.page(number)
+    if page is None:
+        abort(404)
+    return page
+
+
+def page_url(section: Section, page: Page | Section, **args) -> str:
+    """Where a page is shown; a section's first page is the section's own address."""
+    if page is section or page.number == 1:
+        return url_for("patient.section", section_id=section.id, **args)
+    return url_for("patient.section_page", section_id=section.id, page=page.number, **args)
+
+
+def save_url(section: Section, page: Page | Section) -> str:
+    """Where a page's form is sent (a whole section has its own address)."""
+    if page is section:
+        return url_for("patient.save_section", section_id=section.id)
+    return url_for("patient.save_page", section_id=section.id, page=page.number)
+
+
+def _return_to(value: str | None) -> str | None:
+    """The check page (and the answer on it) to come back to after a Change, if any."""
+    match = _RETURN.fullmatch(value or "")
+    if not match:
+        return None
+    anchor = f"#a-{match['link_id']}" if match["link_id"] else ""
+    return url_for("patient.check") + anchor
+
+
+def _next_url(q: Questionnaire, section: Section, part: Page | Section,
+              return_to: str | None) -> str:
+    back = _return_to(return_to)
+    if back:
+        return back
+    if part is not section and part is not section.pages[-1]:
+        return page_url(section, section.pages[part.number])
+    if section.number == len(q.sections):
         return url_for("patient.check")
-    return url_for("patient.section", section_id=q.sections[section.number].id)
+    following = q.sections[section.number]
+    return page_url(following, following.pages[0])
 
 
-def _render_section(q, response, section, form, status=200, notice=None):
+def _lists(response: QuestionnaireResponse, part: Page | Section):
+    """The lists on a page, each as (group, [(index, line)]), for the one-line-per-row view."""
+    return [(item, [(n, row_line(item, row))
+                    for n, row in enumerate(response.answers.get(item.link_id) or [])])
+            for item in part.questions if item.is_group]
+
+
+def _render_section(q, response, section, part, form, status=200, notice=None, errors=None):
     form.prepare_for_display()
     form.lock_version.data = str(response.lock_version)
-    own = {i.link_id for i in section.questions}
+    own = {i.link_id for i in part.questions}
     others = {k: v for k, v in response.answers.items() if k not in own}
-    left_out, rules, hints = conditional_items(q, section, others)
+    left_out, rules, hints = conditional_items(q, part, others)
     states = services.progress(q, response)
     attributions = list(dict.fromkeys(
         ins.attribution for ins in q.instruments if own & set(ins.items)
     ))
+    undo = (response.pending or {}).get(services.UNDO)
+    removed = request.args.get("removed")
     return render_template(
         "patient/section.html",
         attributions=attributions,
         q=q,
         section=section,
+        page=part,
         form=form,
-        errors=page_errors(form, section) if request.method == "POST" else [],
+        errors=errors if errors is not None else (
+            page_errors(form, part) if request.method == "POST" else []),
         left_out=left_out,
         rules=rules,
         hints=hints,
         states=states,
         percent=percent_done(states),
         notice=notice,
+        lists=_lists(response, part) if not form.inline_rows else [],
+        undo=undo if undo and removed == undo["group"] else None,
+        page_url=page_url,
+        save_url=save_url,
     ), status
+
+
+def _form_for(q, response, part, inline_rows, formdata):
+    return section_form_class(q, part, FlaskForm, inline_rows)(formdata=formdata)
+
+
+def _show(section_id: str, number: int | None):
+    found = _draft()
+    if found is None:
+        return redirect(url_for("patient.consent"))
+    response, q = found
+    if response.is_submitted:
+        return redirect(url_for("patient.submitted"))
+    section = _section_or_404(q, section_id)
+    part = _page_or_404(section, number or 1)
+    # What was typed on this page; else what was typed when the whole section was sent.
+    typed = services.pending_for(response, part) or services.pending_for(response, section)
+    formdata = typed or answers_to_formdata(part, response.answers, inline_rows=False)
+    if _return_to(request.args.get("return_to")):
+        formdata = MultiDict(formdata)
+        formdata.setlist("return_to", [request.args["return_to"]])
+    form = _form_for(q, response, part, False, formdata)
+    notice = ("We kept what you typed last time. Check it, then press Save and continue."
+              if typed else None)
+    return _render_section(q, response, section, part, form, notice=notice)
 
 
 @bp.get("/")
@@ -106,7 +199,7 @@ def start():
     section = services.resume_point(q, response)
     if section is None:
         return redirect(url_for("patient.check"))
-    return redirect(url_for("patient.section", section_id=section.id))
+    return redirect(page_url(section, services.resume_page(q, section, response)))
 
 
 @bp.route("/consent", methods=["GET", "POST"])
@@ -125,27 +218,26 @@ def consent():
 @bp.get("/section/<section_id>")
 @patient_required
 def section(section_id: str):
-    found = _draft()
-    if found is None:
-        return redirect(url_for("patient.consent"))
-    response, q = found
-    if response.is_submitted:
-        return redirect(url_for("patient.submitted"))
-    section = _section_or_404(q, section_id)
-    typed = services.pending_for(response, section)
-    formdata = typed or answers_to_formdata(section, response.answers)
-    if request.args.get("return_to") == "check":
-        formdata = MultiDict(formdata)
-        formdata.setlist("return_to", ["check"])
-    form = section_form_class(q, section, FlaskForm)(formdata=formdata)
-    notice = ("We kept what you typed last time. Check it, then press Save and continue."
-              if typed else None)
-    return _render_section(q, response, section, form, notice=notice)
+    return _show(section_id, None)
 
 
-@bp.post("/section/<section_id>")
+@bp.get("/section/<section_id>/<int:page>")
 @patient_required
-def save_section(section_id: str):
+def section_page(section_id: str, page: int):
+    return _show(section_id, page)
+
+
+def _list_errors(q, response, part, form) -> list[PageError]:
+    """A list that applies but has fewer rows than it needs ("add at least one procedure")."""
+    merged = {**response.answers, **form.candidate_answers()}
+    enabled = enabled_link_ids(q, merged)
+    return [PageError(f"add-{item.link_id}", required_message(item), item.label)
+            for item in part.questions
+            if item.is_group and item.link_id in enabled
+            and len(response.answers.get(item.link_id) or []) < item.min_rows]
+
+
+def _save(section_id: str, number: int | None):
     found = _draft()
     if found is None:
         return redirect(url_for("patient.consent"))
@@ -154,51 +246,70 @@ def save_section(section_id: str):
         flash("Your answers have already been sent to the clinic.", "info")
         return redirect(url_for("patient.submitted"))
     section = _section_or_404(q, section_id)
+    part = section if number is None else _page_or_404(section, number)
+    inline_rows = number is None
     verb, _, _ = parse_action(request.form)
-    formdata = normalise_formdata(section, request.form)
-    form = section_form_class(q, section, FlaskForm)(formdata=formdata)
+    later = request.form.get("action") == "save-later"
+    formdata = normalise_formdata(part, request.form, inline_rows=inline_rows)
+    form = _form_for(q, response, part, inline_rows, formdata)
     lock = request.form.get("lock_version")
     try:
         if verb != "save":
-            services.save_pending(response, section, formdata, lock)
-            return _render_section(q, response, section, form)
-        if not form.validate(context=response.answers, today=clinic_today()):
-            services.save_pending(response, section, formdata, lock)
-            return _render_section(q, response, section, form)
-        alerts = services.save_section(response, q, section, form.answers(), lock)
+            services.save_pending(response, part, formdata, lock)
+            return _render_section(q, response, section, part, form)
+        valid = form.validate(context=response.answers, today=clinic_today())
+        missing_rows = [] if inline_rows else _list_errors(q, response, part, form)
+        if not valid or missing_rows:
+            services.save_pending(response, part, formdata, lock)
+            if later:
+                return redirect(url_for("patient.saved"))
+            return _render_section(q, response, section, part, form,
+                                   errors=page_errors(form, part, missing_rows))
+        alerts = services.save_section(response, q, section, part, form.owned,
+                                       form.answers(), lock)
     except services.StaleDraft:
-        services.save_pending(response, section, formdata, None)
+        services.save_pending(response, part, formdata, None)
         notice = ("Your answers were changed in another window or on another device after "
                   "you opened this page. What you typed here is shown below. Check it and "
                   "press Save and continue to keep it.")
         form.validate(context=response.answers, today=clinic_today())
-        return _render_section(q, response, section, form, status=409, notice=notice)
-    next_url = _next_url(q, section, form.return_to.data)
+        return _render_section(q, response, section, part, form, status=409, notice=notice)
+    next_url = url_for("patient.saved") if later else _next_url(q, section, part,
+                                                                 form.return_to.data)
     if alerts:
         return redirect(url_for("patient.support", section_id=section.id, next=next_url))
-    if request.form.get("action") == "save-later":
-        flash("Your answers are saved. You can log out and come back at any time.", "success")
-        return redirect(url_for("patient.section", section_id=section.id))
     return redirect(next_url)
 
 
-@bp.post("/section/<section_id>/autosave")
+@bp.post("/section/<section_id>")
 @patient_required
-def autosave(section_id: str):
+def save_section(section_id: str):
+    return _save(section_id, None)
+
+
+@bp.post("/section/<section_id>/<int:page>")
+@patient_required
+def save_page(section_id: str, page: int):
+    return _save(section_id, page)
+
+
+def _autosave(section_id: str, number: int | None):
     """Keep what is typed so far (called every so often by the page's script)."""
     found = _draft()
     if found is None:
         return {"saved": False, "message": "Please reload the page."}, 409
     response, q = found
     section = _section_or_404(q, section_id)
+    part = section if number is None else _page_or_404(section, number)
     if response.is_submitted:
         return {"saved": False, "message": "Your answers have already been sent."}, 409
-    formdata = normalise_formdata(section, request.form, drop_blank_rows=False)
-    if group := rows_over_limit(section, formdata):
+    formdata = normalise_formdata(part, request.form, drop_blank_rows=False,
+                                  inline_rows=number is None)
+    if group := rows_over_limit(part, formdata):
         return {"saved": False, "message": f"You can add up to {group.max_rows} of these. "
                 "Remove one, then press Save."}, 400
     try:
-        services.save_pending(response, section, formdata, request.form.get("lock_version"))
+        services.save_pending(response, part, formdata, request.form.get("lock_version"))
     except services.StaleDraft:
         return {
             "saved": False,
@@ -207,6 +318,127 @@ def autosave(section_id: str):
         }, 409
     return {"saved": True, "lock_version": response.lock_version,
             "saved_at": local(response.updated_at).strftime("%H:%M")}
+
+
+@bp.post("/section/<section_id>/autosave")
+@patient_required
+def autosave(section_id: str):
+    return _autosave(section_id, None)
+
+
+@bp.post("/section/<section_id>/<int:page>/autosave")
+@patient_required
+def autosave_page(section_id: str, page: int):
+    return _autosave(section_id, page)
+
+
+def _list_context(section_id: str, number: int, group_id: str):
+    """The draft, the page and the list (a repeating group) on it, or a 404."""
+    found = _draft()
+    if found is None:
+        abort(409)
+    response, q = found
+    if response.is_submitted:
+        abort(409)
+    section = _section_or_404(q, section_id)
+    part = _page_or_404(section, number)
+    group = next((i for i in part.questions if i.is_group and i.link_id == group_id), None)
+    if group is None:
+        abort(404)
+    return response, q, section, part, group
+
+
+def _keep_page(response, q, part):
+    """What was typed on the page, kept before leaving it for a row's own page."""
+    formdata = normalise_formdata(part, request.form, drop_blank_rows=False, inline_rows=False)
+    form = section_form_class(q, part, FlaskForm, False)(formdata=formdata)
+    services.keep_page(response, q, part, form.candidate_answers(), formdata,
+                       request.form.get("lock_version"))
+
+
+@bp.route("/section/<section_id>/<int:page>/rows/<group_id>/<int:row>",
+          methods=["GET", "POST"])
+@patient_required
+def row(section_id: str, page: int, group_id: str, row: int):
+    """One row of a list (a medicine, a procedure) on a page of its own."""
+    response, q, section, part, group = _list_context(section_id, page, group_id)
+    rows = response.answers.get(group.link_id) or []
+    adding = row == len(rows)
+    if row > len(rows) or (adding and group.max_rows is not None and row >= group.max_rows):
+        abort(404)
+    form_class = row_form_class(group, FlaskForm)
+    if request.method == "GET":
+        form = form_class(formdata=None if adding else row_to_formdata(group, rows[row]))
+    else:
+        form = form_class()
+        if form.validate(today=clinic_today()):
+            try:
+                services.save_row(response, q, group, row, form.answers(),
+                                  form.lock_version.data)
+            except services.StaleDraft:
+                flash("Your answers changed in another window. Check this one again.", "error")
+                return redirect(request.path)
+            except services.TooManyRows:
+                flash(f"You can add up to {group.max_rows} of these.", "error")
+                return redirect(page_url(section, part))
+            flash(f"{group.row_label} {row + 1} is saved.", "success")
+            return redirect(page_url(section, part) + f"#row-{group.link_id}-{row}")
+    form.lock_version.data = str(response.lock_version)
+    errors = [PageError(field_anchor(child, child.link_id), e, child.label)
+              for child in group.items for e in form[child.link_id].errors]
+    return render_template("patient/row.html", q=q, section=section, page=part, group=group,
+                           form=form, number=row + 1, adding=adding, errors=errors,
+                           back=page_url(section, part))
+
+
+@bp.post("/section/<section_id>/<int:page>/rows/<group_id>/add")
+@patient_required
+def add_row(section_id: str, page: int, group_id: str):
+    response, q, section, part, group = _list_context(section_id, page, group_id)
+    with contextlib.suppress(services.StaleDraft):  # the page kept elsewhere wins
+        _keep_page(response, q, part)
+    count = len(response.answers.get(group.link_id) or [])
+    return redirect(url_for("patient.row", section_id=section.id, page=part.number,
+                            group_id=group.link_id, row=count))
+
+
+@bp.post("/section/<section_id>/<int:page>/rows/<group_id>/<int:row>/remove")
+@patient_required
+def remove_row(section_id: str, page: int, group_id: str, row: int):
+    response, q, section, part, group = _list_context(section_id, page, group_id)
+    try:
+        _keep_page(response, q, part)
+        services.remove_row(response, q, group, row, None)
+    except services.StaleDraft:
+        flash("Your answers changed in another window. Please look again.", "error")
+    return redirect(page_url(section, part, removed=group.link_id) + f"#list-{group.link_id}")
+
+
+@bp.post("/section/<section_id>/<int:page>/rows/undo")
+@patient_required
+def undo_remove(section_id: str, page: int):
+    found = _draft()
+    if found is None:
+        return redirect(url_for("patient.consent"))
+    response, q = found
+    section = _section_or_404(q, section_id)
+    part = _page_or_404(section, page)
+    try:
+        if services.undo_remove(response, q, request.form.get("lock_version")):
+            flash("It is back in the list.", "success")
+    except services.StaleDraft:
+        flash("Your answers changed in another window. Please look again.", "error")
+    return redirect(page_url(section, part))
+
+
+def _triggers(q: Questionnaire, alert, answers) -> list[str]:
+    """The answers that led to an alert, in words ("Weakness in a leg or arm")."""
+    words = []
+    for question, value in sorted(alert_triggers(q, alert, answers), key=str):
+        item = q.item(question)
+        option = item.option(str(value)) if item.options else None
+        words.append(option.display if option else str(value))
+    return words
 
 
 @bp.get("/section/<section_id>/support")
@@ -223,7 +455,40 @@ def support(section_id: str):
     next_url = safe_next_url(request.args.get("next"), fallback)
     if not next_url.startswith("/intake/"):
         next_url = fallback
-    return render_template("patient/support.html", alerts=alerts, next_url=next_url)
+    shown = [(alert, _triggers(q, alert, response.answers)) for alert in alerts]
+    return render_template("patient/support.html", alerts=shown, next_url=next_url,
+                           section_id=section_id, form=SubmitForm(
+                               lock_version=str(response.lock_version)))
+
+
+@bp.post("/section/<section_id>/support/<alert_id>/mistake")
+@patient_required
+def support_mistake(section_id: str, alert_id: str):
+    """"I ticked this by mistake": take the answer out and go back to the question."""
+    found = _draft()
+    if found is None:
+        return redirect(url_for("patient.consent"))
+    response, q = found
+    alert = next((a for a in q.alerts if a.id == alert_id and a.section == section_id), None)
+    form = SubmitForm()
+    if alert is None or not form.validate_on_submit():
+        abort(404)
+    section = _section_or_404(q, section_id)
+    question = alert.when[0].question
+    try:
+        services.take_back(response, q, alert, form.lock_version.data)
+    except services.StaleDraft:
+        flash("Your answers changed in another window. Please look again.", "error")
+    else:
+        flash("We have taken that answer out. Please answer the question again.", "success")
+    return redirect(page_url(section, section.page_of(question)) + f"#q-{question}")
+
+
+@bp.get("/saved")
+@patient_required
+def saved():
+    """After "Save and come back later": what was kept, and how to come back."""
+    return render_template("patient/saved.html", patient=_patient())
 
 
 @bp.get("/check")
@@ -239,7 +504,8 @@ def check():
     form = SubmitForm(lock_version=str(response.lock_version))
     return render_template("patient/check.html", q=q, response=response,
                            answers=answer_list(q, response.answers),
-                           done={s.section.id for s in states if s.done}, form=form)
+                           done={s.section.id for s in states if s.done}, form=form,
+                           page_url=page_url)
 
 
 @bp.post("/submit")
@@ -287,7 +553,8 @@ def your_data():
 @patient_required
 def your_data_json():
     patient = _patient()
-    body = json.dumps(patient_rights.export_patient_data(patient), indent=2, ensure_ascii=False)
+    body = json.dumps(patient_rights.export_patient_data(patient), indent=2,
+                      ensure_ascii=False)
     return download(body, "application/json", f"my-answers-{patient.ref}.json")
 
 
@@ -299,3 +566,4 @@ def request_erasure():
         flash("Your request is sent. The clinic will erase your data and may contact you "
               "to confirm.", "success")
     return redirect(url_for("patient.your_data"))
+

@@ -37,7 +37,7 @@ from ..questionnaire.answers import (
     required_message,
     to_raw,
 )
-from ..questionnaire.definition import Item, Questionnaire, Section, SoftCheck
+from ..questionnaire.definition import Item, Page, Questionnaire, Section, SoftCheck
 from ..questionnaire.enable_when import enabled_link_ids
 
 CONTROL_FIELDS = ("csrf_token", "lock_version", "return_to")
@@ -60,8 +60,13 @@ class AnswerCheck:
         except AnswerError as exc:
             field.answer = None
             raise StopValidation(str(exc)) from None
-        if field.answer is None and self.item.required:
+        if field.answer is None and self.item.required and not self._waived(form):
             raise StopValidation(required_message(self.item))
+
+    def _waived(self, form: Form) -> bool:
+        """A ticked "not sure" box beside the question waives its answer."""
+        other = self.item.required_unless
+        return bool(other) and other in form and form[other].raw_data == ["yes"]
 
 
 class RowCount:
@@ -99,15 +104,27 @@ def _row_form(group: Item) -> type[Form]:
     return type(f"{group.link_id.title().replace('_', '')}Row", (Form,), attrs)
 
 
+def form_items(part: Page | Section, inline_rows: bool = True) -> tuple[Item, ...]:
+    """The questions a form for ``part`` holds. A page shows a list's rows as lines, each
+    edited on a page of its own, so its form leaves the list out."""
+    return tuple(i for i in part.questions if inline_rows or not i.is_group)
+
+
 class SectionFormMixin:
     """Behaviour shared by every generated section form."""
 
     questionnaire: Questionnaire
-    section: Section
+    section: Page | Section  # the part of a section the form shows
+    inline_rows: bool = True
     today: date | None = None  # the date answers are checked against; the server's if None
 
     def _items(self) -> list[Item]:
-        return list(self.section.questions)
+        return list(form_items(self.section, self.inline_rows))
+
+    @property
+    def owned(self) -> set[str]:
+        """The linkIds whose answers a save of this form replaces."""
+        return {i.link_id for i in self._items()}
 
     def candidate_answers(self) -> dict[str, Any]:
         """Best-effort parse of the posted answers, used only to decide what applies."""
@@ -153,8 +170,12 @@ class SectionFormMixin:
             if not field.validate(self, ()):
                 success = False
         for check in self.failed_soft_checks():
-            self.form_errors.append(check.message)
-            self[f"confirm_{check.id}"].errors = [check.message]
+            # "Your least pain (7) is higher than your pain now (5)": the numbers typed.
+            message = re.sub(r"\{([a-z0-9_]+)\}",
+                             lambda m: str(getattr(self[m.group(1)], "answer", "")),
+                             check.message)
+            self.form_errors.append(message)
+            self[f"confirm_{check.id}"].errors = [message]
             success = False
         return success
 
@@ -203,10 +224,11 @@ class SectionFormMixin:
 
 
 @cache
-def section_form_class(q: Questionnaire, section: Section, base: type = Form) -> type:
-    """The form class for one section; built once per (definition, section, base)."""
-    attrs: dict[str, Any] = {"questionnaire": q, "section": section}
-    for item in section.questions:
+def section_form_class(q: Questionnaire, section: Page | Section, base: type = Form,
+                       inline_rows: bool = True) -> type:
+    """The form class for a page or a whole section; built once per combination."""
+    attrs: dict[str, Any] = {"questionnaire": q, "section": section, "inline_rows": inline_rows}
+    for item in form_items(section, inline_rows):
         if item.is_group:
             attrs[item.link_id] = FieldList(
                 FormField(_row_form(item)), min_entries=0, validators=[RowCount(item)]
@@ -217,8 +239,41 @@ def section_form_class(q: Questionnaire, section: Section, base: type = Form) ->
         attrs[f"confirm_{check.id}"] = BooleanField(check.confirm_label)
     attrs["lock_version"] = HiddenField()
     attrs["return_to"] = HiddenField()
-    name = f"{section.id.title()}SectionForm"
+    name = f"{section.key.title().replace('/', '')}Form"
     return type(name, (SectionFormMixin, base), attrs)
+
+
+class RowFormMixin:
+    """A row of a list edited on its own page (a medicine, a procedure)."""
+
+    group: Item
+    today: date | None = None
+
+    def validate(self, extra_validators=None, today: date | None = None) -> bool:
+        self.today = today
+        return super().validate(extra_validators)
+
+    def answers(self) -> dict[str, Any]:
+        return {c.link_id: self[c.link_id].answer for c in self.group.items
+                if getattr(self[c.link_id], "answer", None) is not None}
+
+
+@cache
+def row_form_class(group: Item, base: type = Form) -> type:
+    attrs: dict[str, Any] = {"group": group, "lock_version": HiddenField()}
+    attrs.update({child.link_id: _field(child) for child in group.items})
+    return type(f"{group.link_id.title().replace('_', '')}RowPage", (RowFormMixin, base), attrs)
+
+
+def row_to_formdata(group: Item, row: Mapping[str, Any]) -> MultiDict:
+    """A stored row as the input of its row page."""
+    data = MultiDict()
+    for child in group.items:
+        raw = to_raw(child, row.get(child.link_id))
+        for v in raw if isinstance(raw, list) else [raw]:
+            if v is not None:
+                data.add(child.link_id, v)
+    return data
 
 
 def parse_action(formdata: Mapping[str, Any]) -> tuple[str, str | None, int | None]:
@@ -231,7 +286,8 @@ def parse_action(formdata: Mapping[str, Any]) -> tuple[str, str | None, int | No
 
 
 def normalise_formdata(
-    section: Section, formdata: MultiDict, drop_blank_rows: bool = True
+    section: Page | Section, formdata: MultiDict, drop_blank_rows: bool = True,
+    inline_rows: bool = True,
 ) -> MultiDict:
     """Keep only this section's fields and renumber repeating rows 0..n-1.
 
@@ -240,7 +296,7 @@ def normalise_formdata(
     applied here, so adding and removing rows works without JavaScript.
     """
     verb, target, index = parse_action(formdata)
-    items = {i.link_id: i for i in section.questions}
+    items = {i.link_id: i for i in form_items(section, inline_rows)}
     keep = set(CONTROL_FIELDS) | {f"confirm_{c.id}" for c in section.soft_checks}
     result = MultiDict()
     rows: dict[str, dict[int, MultiDict]] = {g: {} for g, i in items.items() if i.is_group}
@@ -279,7 +335,7 @@ def normalise_formdata(
     return result
 
 
-def rows_over_limit(section: Section, formdata: MultiDict) -> Item | None:
+def rows_over_limit(section: Page | Section, formdata: MultiDict) -> Item | None:
     """The first repeating group of ``section`` posted with more rows than it allows."""
     for item in section.questions:
         if item.is_group and item.max_rows is not None:
@@ -289,10 +345,11 @@ def rows_over_limit(section: Section, formdata: MultiDict) -> Item | None:
     return None
 
 
-def answers_to_formdata(section: Section, answers: Mapping[str, Any]) -> MultiDict:
-    """Stored answers of one section as the form input that would reproduce them."""
+def answers_to_formdata(section: Page | Section, answers: Mapping[str, Any],
+                        inline_rows: bool = True) -> MultiDict:
+    """Stored answers of a page or section as the form input that would reproduce them."""
     data = MultiDict()
-    for item in section.questions:
+    for item in form_items(section, inline_rows):
         value = answers.get(item.link_id)
         if value is None:
             continue

@@ -18,8 +18,9 @@ from .. import audit
 from ..clock import clinic_today
 from ..extensions import db
 from ..models import Consent, Patient, QuestionnaireResponse, User, utcnow
-from ..questionnaire.definition import Alert, Questionnaire, Section
-from ..questionnaire.enable_when import prune_hidden, triggered_alerts
+from ..questionnaire.answers import validate_answers
+from ..questionnaire.definition import Alert, Item, Page, Questionnaire, Section
+from ..questionnaire.enable_when import alert_triggers, new_alerts, prune_hidden
 from ..questionnaire.progress import SectionState, first_unfinished, section_states
 from ..summary.highlights import has_urgent
 
@@ -28,6 +29,18 @@ CONSENT_VERSION = "2026-11"
 
 class StaleDraft(Exception):
     """The draft changed in another window or device since this page was opened."""
+
+
+class TooManyRows(Exception):
+    """A list (of medicines, say) would have more rows than the definition allows."""
+
+    def __init__(self, group: Item):
+        super().__init__(group.link_id)
+        self.group = group
+
+
+# Where the row removed last waits for Undo, beside the pages kept as typed.
+UNDO = "_undo"
 
 
 class NotReady(Exception):
@@ -116,57 +129,159 @@ def _check_lock(response: QuestionnaireResponse, lock_version: Any) -> None:
         raise StaleDraft("changed elsewhere")
 
 
+Part = Page | Section  # what one form shows: a page, or a whole section at once
+
+
 def save_pending(
-    response: QuestionnaireResponse, section: Section, formdata: MultiDict, lock_version: Any
+    response: QuestionnaireResponse, part: Part, formdata: MultiDict, lock_version: Any
 ) -> None:
     """Keep what was typed on a page, exactly, without touching the validated answers."""
     _check_lock(response, lock_version)
-    typed = {k: v for k, v in formdata.to_dict(flat=False).items() if k != "csrf_token"}
-    typed.pop("lock_version", None)
-    response.pending = {**response.pending, section.id: typed}
+    response.pending = {**response.pending, part.key: _typed(formdata)}
     _commit(response)
 
 
-def pending_for(response: QuestionnaireResponse, section: Section) -> MultiDict | None:
-    typed = (response.pending or {}).get(section.id)
+def _typed(formdata: MultiDict) -> dict[str, list[str]]:
+    typed = {k: v for k, v in formdata.to_dict(flat=False).items() if k != "csrf_token"}
+    typed.pop("lock_version", None)
+    return typed
+
+
+def pending_for(response: QuestionnaireResponse, part: Part) -> MultiDict | None:
+    typed = (response.pending or {}).get(part.key)
     if not typed:
         return None
     return MultiDict([(k, v) for k, values in typed.items() for v in values])
+
+
+def _store(response: QuestionnaireResponse, q: Questionnaire, answers: dict[str, Any],
+           done: list[str]) -> None:
+    """Set the answers, hidden ones pruned, and everything derived from them.
+
+    ``sections_done`` is kept to the sections done now, so the worklist's "% of sections"
+    agrees with the patient's own progress when an edit reopened a question elsewhere.
+    """
+    response.answers = prune_hidden(q, answers)
+    states = section_states(q, response.answers, done, clinic_today())
+    response.sections_done = [s.section.id for s in states if s.done]
+    response.is_urgent = has_urgent(q, response.answers)
+    response.patient.track(response)
 
 
 def save_section(
     response: QuestionnaireResponse,
     q: Questionnaire,
     section: Section,
-    section_answers: dict[str, Any],
+    part: Part,
+    own: set[str],
+    part_answers: dict[str, Any],
     lock_version: Any,
 ) -> list[Alert]:
-    """Replace the answers of one section; returns the safety alerts it triggers.
+    """Replace the answers ``own`` of one page (or a whole section); returns the safety
+    alerts it newly triggers.
 
-    Answers elsewhere that an edit here has made irrelevant are removed too (hidden
-    questions are never stored), and the urgent flag is recomputed with them.
+    Saving the section's last page (or the whole section) marks it saved. Answers
+    elsewhere that an edit here has made irrelevant are removed too (hidden questions are
+    never stored), and the urgent flag is recomputed with them.
     """
     _check_lock(response, lock_version)
-    patient = response.patient  # loaded before any change, so no autoflush happens later
-    own = {i.link_id for i in section.questions}
-    merged = {k: v for k, v in response.answers.items() if k not in own}
-    merged.update(section_answers)
-    response.answers = prune_hidden(q, merged)
-    response.pending = {k: v for k, v in (response.pending or {}).items() if k != section.id}
-    # Kept to the sections that are done now, so the worklist's "% of sections" agrees
-    # with the patient's own progress when this edit reopened a question elsewhere.
-    states = section_states(q, response.answers, [*response.sections_done, section.id],
-                            clinic_today())
-    response.sections_done = [s.section.id for s in states if s.done]
-    alerts = triggered_alerts(q, section.id, response.answers)
+    response.patient  # noqa: B018 - loaded before any change, so no autoflush happens later
+    before = dict(response.answers)
+    merged = {k: v for k, v in before.items() if k not in own}
+    merged.update(part_answers)
+    finishes = part is section or part is section.pages[-1]
+    done = [*response.sections_done, *([section.id] if finishes else [])]
+    _store(response, q, merged, done)
+    response.pending = {k: v for k, v in (response.pending or {}).items()
+                        if k not in (part.key, UNDO)}
+    alerts = new_alerts(q, section.id, before, response.answers)
     shown = dict(response.alerts_shown or {})
     for alert in alerts:
         shown.setdefault(alert.id, utcnow().isoformat())
     response.alerts_shown = shown
-    response.is_urgent = has_urgent(q, response.answers)
-    patient.track(response)
     _commit(response)
     return alerts
+
+
+def keep_page(response: QuestionnaireResponse, q: Questionnaire, part: Part,
+              valid: dict[str, Any], formdata: MultiDict, lock_version: Any) -> None:
+    """Keep a page as typed, and the answers on it that are already valid, without
+    finishing it: before opening a row of a list, or removing one, from that page."""
+    _check_lock(response, lock_version)
+    response.patient  # noqa: B018 - loaded before any change
+    _store(response, q, {**response.answers, **valid}, list(response.sections_done))
+    response.pending = {**response.pending, part.key: _typed(formdata)}
+    _commit(response)
+
+
+def save_row(response: QuestionnaireResponse, q: Questionnaire, group: Item, index: int,
+             row: dict[str, Any], lock_version: Any) -> None:
+    """Store one row of a list (a medicine, a procedure); ``index`` past the end adds it."""
+    _check_lock(response, lock_version)
+    response.patient  # noqa: B018 - loaded before any change
+    rows = list(response.answers.get(group.link_id) or [])
+    if index >= len(rows):
+        rows.append(row)
+    else:
+        rows[index] = row
+    if group.max_rows is not None and len(rows) > group.max_rows:
+        raise TooManyRows(group)
+    _store(response, q, {**response.answers, group.link_id: rows},
+           list(response.sections_done))
+    _commit(response)
+
+
+def remove_row(response: QuestionnaireResponse, q: Questionnaire, group: Item, index: int,
+               lock_version: Any) -> dict[str, Any] | None:
+    """Take one row out of a list, keeping it so that Undo can put it back; the row."""
+    _check_lock(response, lock_version)
+    response.patient  # noqa: B018 - loaded before any change
+    rows = list(response.answers.get(group.link_id) or [])
+    if not 0 <= index < len(rows):
+        return None
+    removed = rows.pop(index)
+    answers = {**response.answers, group.link_id: rows}
+    if not rows:
+        answers.pop(group.link_id)
+    _store(response, q, answers, list(response.sections_done))
+    response.pending = {**response.pending,
+                        UNDO: {"group": group.link_id, "index": index, "row": removed}}
+    _commit(response)
+    return removed
+
+
+def undo_remove(response: QuestionnaireResponse, q: Questionnaire, lock_version: Any) -> bool:
+    """Put back the row removed last; False when there is nothing to put back."""
+    _check_lock(response, lock_version)
+    kept = (response.pending or {}).get(UNDO)
+    if not kept:
+        return False
+    response.patient  # noqa: B018 - loaded before any change
+    rows = list(response.answers.get(kept["group"]) or [])
+    rows.insert(min(kept["index"], len(rows)), kept["row"])
+    _store(response, q, {**response.answers, kept["group"]: rows},
+           list(response.sections_done))
+    response.pending = {k: v for k, v in response.pending.items() if k != UNDO}
+    _commit(response)
+    return True
+
+
+def take_back(response: QuestionnaireResponse, q: Questionnaire, alert: Alert,
+              lock_version: Any) -> None:
+    """"I ticked this by mistake": the answers that triggered ``alert`` are taken out."""
+    _check_lock(response, lock_version)
+    response.patient  # noqa: B018 - loaded before any change
+    answers = dict(response.answers)
+    for question, value in alert_triggers(q, alert, answers):
+        current = answers.get(question)
+        if isinstance(current, list):
+            answers[question] = [v for v in current if v != value] or None
+        else:
+            answers[question] = None
+    answers = {k: v for k, v in answers.items() if v is not None}
+    _store(response, q, answers, list(response.sections_done))
+    audit.record("response.alert_taken_back", patient=response.patient, alert=alert.id)
+    _commit(response)
 
 
 def submit(response: QuestionnaireResponse, q: Questionnaire, lock_version: Any) -> bool:
@@ -194,3 +309,27 @@ def progress(q: Questionnaire, response: QuestionnaireResponse) -> list[SectionS
 
 def resume_point(q: Questionnaire, response: QuestionnaireResponse) -> Section | None:
     return first_unfinished(progress(q, response))
+
+
+def resume_page(q: Questionnaire, section: Section, response: QuestionnaireResponse) -> Page:
+    """The first page of ``section`` with a question still to answer (else its first)."""
+    problems = validate_answers(q, response.answers, (section,), clinic_today())
+    return next((p for p in section.pages if any(i.link_id in problems for i in p.questions)),
+                section.pages[0])
+
+
+def upgrade_draft(response: QuestionnaireResponse, q: Questionnaire) -> None:
+    """Carry a draft begun on an earlier version of the definition over to ``q``.
+
+    linkIds never change between versions, so the answers move as they are; any that the
+    new version no longer asks are dropped, and a section counts as done only if it still
+    is (a new question, such as a gate before a list, reopens its section).
+    """
+    response.patient  # noqa: B018 - loaded before any change
+    answers = {k: v for k, v in response.answers.items() if k in q.items}
+    done = [s for s in response.sections_done if q.section(s) is not None]
+    response.questionnaire_version = q.version
+    _store(response, q, answers, done)
+    response.pending = {}
+    audit.record("response.upgrade", patient=response.patient, version=q.version)
+    _commit(response)

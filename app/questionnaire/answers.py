@@ -36,6 +36,11 @@ class AnswerError(ValueError):
     """An answer that cannot be accepted; the message is shown beside the field."""
 
 
+def waived(item: Item, answers: Mapping[str, Any]) -> bool:
+    """Whether a required answer may be left out: its "not sure" box beside it is ticked."""
+    return bool(item.required_unless) and answers.get(item.required_unless) is True
+
+
 def required_message(item: Item) -> str:
     if item.type in {"choice", "open-choice", "boolean"}:
         return "Select an answer"
@@ -233,7 +238,7 @@ def _check_rows(item: Item, rows: Any, today: date | None) -> str | None:
             return "unknown field in row"
         for child in children.values():
             if child.link_id not in row:
-                if child.required:
+                if child.required and not waived(child, row):
                     return f"{child.link_id}: {required_message(child)}"
                 continue
             problem = check_value(child, row[child.link_id], today)
@@ -267,7 +272,7 @@ def validate_answers(
             continue
         value = answers.get(item.link_id)
         if value is None:
-            if item.required or (item.is_group and item.min_rows):
+            if (item.required and not waived(item, answers)) or (item.is_group and item.min_rows):
                 problems[item.link_id] = required_message(item)
             continue
         problem = check_value(item, value, today)
@@ -302,3 +307,40 @@ def display_date(value: str) -> str:
         return f"{parts[2]} {month} {parts[0]}"
     return f"{month} {parts[0]}"
 
+
+
+_SUMMARY_PART = re.compile(r"\{([a-z0-9_]+)\}")
+
+
+def row_line(group: Item, row: Mapping[str, Any]) -> str:
+    """One row of a repeating group as a person would write it.
+
+    "Pregabalin, nerve pain, 75 mg twice a day, still taking, helped moderately": the
+    group's ``row_summary`` with each placeholder replaced by the answer's words (a
+    child's ``words`` first, else its display in lower case); a part whose answer is
+    missing is left out with its separator. Without a row summary, the answers in order.
+    """
+    children = {c.link_id: c for c in group.items}
+
+    def words(link_id: str) -> str:
+        child, value = children.get(link_id), row.get(link_id)
+        if child is None or value is None:
+            return ""
+        if isinstance(value, bool):
+            return child.word_for(str(value).lower()) or display(child, value).lower()
+        if child.options and child.word_for(str(value)):
+            return child.word_for(str(value))
+        shown = display(child, value)
+        return shown if child.type in {"string", "text", "integer", "decimal"} else shown.lower()
+
+    if not group.row_summary:
+        return ", ".join(w for w in (words(c.link_id) for c in group.items) if w)
+    parts = [p.strip() for p in group.row_summary.split(",")]
+    filled = []
+    for part in parts:
+        names = _SUMMARY_PART.findall(part)
+        values = [words(n) for n in names]
+        if names and not all(values):
+            continue
+        filled.append(_SUMMARY_PART.sub(lambda m: words(m.group(1)), part))
+    return ", ".join(filled)

@@ -29,7 +29,8 @@ ITEM_TYPES = {
 CHOICE_TYPES = {"choice", "open-choice", "multi-choice"}
 # How an item is shown when not by its type alone: a row of radio buttons, one per point
 # of a 0-10 scale; checkboxes beside a clickable figure of the body.
-WIDGETS = {None, "scale", "body_map"}
+# A single checkbox for a boolean that is only ever ticked ("I'm not sure of the year").
+WIDGETS = {None, "scale", "body_map", "checkbox"}
 OPERATORS = {"=", "!=", ">", "<", ">=", "<=", "exists"}
 THIS_YEAR = "this_year"
 PLACEHOLDER = re.compile(r"\{([a-z0-9_]+)(?::([a-z0-9_]+))?\}")
@@ -76,8 +77,18 @@ class Item:
     min_rows: int = 0
     max_rows: int | None = None
     row_label: str | None = None
+    # A repeating group's one-line summary of a row, with {linkId} placeholders.
+    row_summary: str | None = None
     items: tuple[Item, ...] = ()
     group: str | None = None
+    # Patient words for the check page ("Height"), and for a boolean or choice the words a
+    # row summary uses for each answer ({"true": "still taking", "false": "stopped"}).
+    short: str | None = None
+    words: tuple[tuple[str, str], ...] = ()
+    # A boolean item ("I'm not sure of the year") that, when ticked, waives ``required``.
+    required_unless: str | None = None
+    # The words at the two ends of a scale ("No pain", "Worst pain you can imagine").
+    ends: tuple[str, str] | None = None
     option_index: dict[str, Option] = field(default_factory=dict, compare=False, repr=False)
 
     @property
@@ -90,6 +101,14 @@ class Item:
 
     def option(self, code: str) -> Option | None:
         return self.option_index.get(code)
+
+    @property
+    def label(self) -> str:
+        """How the check page names the answer: the short label, else the question."""
+        return self.short or self.text
+
+    def word_for(self, code: str) -> str | None:
+        return dict(self.words).get(code)
 
     def upper_bound(self, this_year: int) -> float | None:
         """The maximum, with ``this_year`` resolved when asked rather than at load time."""
@@ -105,6 +124,28 @@ class SoftCheck:
 
 
 @dataclass(frozen=True, slots=True, eq=False)
+class Page:
+    """One screen of a section: a few questions on one topic, shown and saved together."""
+
+    id: str
+    title: str
+    number: int
+    section_id: str
+    items: tuple[Item, ...]
+    intro: str | None = None
+    soft_checks: tuple[SoftCheck, ...] = ()
+    questions: tuple[Item, ...] = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "questions", tuple(i for i in self.items if i.type != "display"))
+
+    @property
+    def key(self) -> str:
+        """Where what was typed on this page is kept as a draft."""
+        return f"{self.section_id}/{self.id}"
+
+
+@dataclass(frozen=True, slots=True, eq=False)
 class Section:
     id: str
     title: str
@@ -112,12 +153,29 @@ class Section:
     number: int
     intro: str | None = None
     soft_checks: tuple[SoftCheck, ...] = ()
+    # The section's pages, in order; a section declared without pages is one page.
+    pages: tuple[Page, ...] = ()
     # Items that take an answer (display items only show text); derived once, as every
     # page and every validation pass walks them.
     questions: tuple[Item, ...] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "questions", tuple(i for i in self.items if i.type != "display"))
+        if not self.pages:
+            whole = Page("all", self.title, 1, self.id, self.items, self.intro, self.soft_checks)
+            object.__setattr__(self, "pages", (whole,))
+
+    @property
+    def key(self) -> str:
+        return self.id
+
+    def page(self, number: int) -> Page | None:
+        return self.pages[number - 1] if 1 <= number <= len(self.pages) else None
+
+    def page_of(self, link_id: str) -> Page:
+        """The page a question of this section is on."""
+        return next((p for p in self.pages if any(i.link_id == link_id for i in p.items)),
+                    self.pages[0])
 
 
 @dataclass(frozen=True, slots=True)
@@ -334,6 +392,12 @@ def _item(raw: dict, section_id: str, group: str | None = None) -> Item:
     behavior = raw.get("enable_behavior", "all")
     if behavior not in {"all", "any"}:
         raise DefinitionError(f"{where}: enable_behavior must be 'all' or 'any'")
+    if widget == "checkbox" and item_type != "boolean":
+        raise DefinitionError(f"{where}: a checkbox is a boolean item")
+    if raw.get("ends") and (widget != "scale" or len(raw["ends"]) != 2):
+        raise DefinitionError(f"{where}: a scale's ends are two words, low then high")
+    if raw.get("row_summary") and item_type != "group":
+        raise DefinitionError(f"{where}: only a repeating group has a row summary")
     return Item(
         link_id=str(link_id),
         text=str(raw.get("text", "")),
@@ -354,8 +418,13 @@ def _item(raw: dict, section_id: str, group: str | None = None) -> Item:
         min_rows=int(raw.get("min_rows", 0)),
         max_rows=raw.get("max_rows"),
         row_label=raw.get("row_label"),
+        row_summary=raw.get("row_summary"),
         items=children,
         group=group,
+        short=raw.get("short"),
+        words=tuple((str(k).lower(), str(v)) for k, v in (raw.get("words") or {}).items()),
+        required_unless=raw.get("required_unless"),
+        ends=tuple(raw["ends"]) if raw.get("ends") else None,
         option_index={o.code: o for o in options},
     )
 
@@ -367,6 +436,11 @@ def _section(raw: dict, number: int, dropped: set[str]) -> Section:
     items = tuple(
         _item(i, section_id) for i in raw.get("items", ()) if i.get("linkId") not in dropped
     )
+    seen: set[str] = set()
+    for each in (e for i in items for e in (i, *i.items)):
+        if each.link_id in seen:
+            raise DefinitionError(f"item '{each.link_id}': linkId used twice")
+        seen.add(each.link_id)
     checks = tuple(
         SoftCheck(c["id"], tuple(c["ordered"]), c["message"], c["confirm_label"])
         for c in raw.get("soft_checks", ())
@@ -379,7 +453,41 @@ def _section(raw: dict, number: int, dropped: set[str]) -> Section:
         number=number,
         intro=raw.get("intro"),
         soft_checks=checks,
+        pages=_pages(raw.get("pages"), section_id, items, checks, raw.get("intro"), dropped),
     )
+
+
+def _pages(raw: Any, section_id: str, items: tuple[Item, ...], checks: tuple[SoftCheck, ...],
+           intro: str | None, dropped: set[str]) -> tuple[Page, ...]:
+    """The declared pages, each naming its items; every item of the section on exactly one."""
+    if not raw:
+        return ()
+    where = f"section '{section_id}'"
+    by_id = {i.link_id: i for i in items}
+    pages, placed = [], []
+    for number, page in enumerate(raw, start=1):
+        if not isinstance(page, dict) or not page.get("id") or not page.get("items"):
+            raise DefinitionError(f"{where}: every page needs an id and items")
+        chosen = tuple(by_id[i] for i in page["items"] if i in by_id)
+        unknown = [i for i in page["items"] if i not in by_id and i not in dropped]
+        if unknown:
+            raise DefinitionError(f"{where}: page '{page['id']}' names unknown items {unknown}")
+        if any(i.widget == "body_map" for i in chosen) and len(chosen) > 1:
+            raise DefinitionError(f"{where}: page '{page['id']}': a body map has a page of its "
+                                  "own")
+        own = {i.link_id for i in chosen}
+        pages.append(Page(
+            id=str(page["id"]), title=str(page.get("title", "")), number=number,
+            section_id=section_id, items=chosen,
+            intro=page.get("intro", intro if number == 1 else None),
+            soft_checks=tuple(c for c in checks if set(c.ordered) <= own)))
+        placed += [i.link_id for i in chosen]
+    missing = [i.link_id for i in items if i.link_id not in placed]
+    if missing or len(placed) != len(set(placed)):
+        raise DefinitionError(f"{where}: each item must be on exactly one page "
+                              f"(missing: {missing})")
+    return tuple(p for p in pages if p.items)
+
 
 
 def _instrument(raw: dict) -> Instrument:
@@ -455,6 +563,13 @@ def _check_references(q: Questionnaire) -> None:
             _check_condition(q, cond, f"item '{item.link_id}'", seen)
         seen.add(item.link_id)
         seen.update(child.link_id for child in item.items)
+    for item in q.items.values():
+        if item.required_unless:
+            siblings = (q.items[item.group].items if item.group else q.top_level_items())
+            waiver = next((i for i in siblings if i.link_id == item.required_unless), None)
+            if waiver is None or waiver.type != "boolean":
+                raise DefinitionError(f"item '{item.link_id}': required_unless must name a "
+                                      "boolean item beside it")
     for ins in q.instruments:
         for link_id in ins.items:
             if link_id not in q.items:

@@ -88,6 +88,36 @@ def triggered_alerts(
     ]
 
 
+def alert_triggers(
+    q: Questionnaire, alert: Alert, answers: Mapping[str, Any]
+) -> frozenset[tuple[str, Any]]:
+    """The answers that make ``alert`` hold, as (question, value) pairs; empty if it does not.
+
+    For a multi-answer question each chosen value counts on its own: of "weakness" and
+    "foot drop", both trigger the urgent-symptoms alert; "none of these" does not.
+    """
+    if not conditions_hold(q, alert.when, alert.enable_behavior, answers):
+        return frozenset()
+    found = set()
+    for cond in alert.when:
+        value = answers.get(cond.question)
+        for one in value if isinstance(value, list) else [value]:
+            if one is not None and condition_holds(q, cond, {cond.question: one}):
+                found.add((cond.question, one))
+    return frozenset(found)
+
+
+def new_alerts(
+    q: Questionnaire, section_id: str, before: Mapping[str, Any], after: Mapping[str, Any]
+) -> list[Alert]:
+    """The alerts a save must show: those with a triggering answer the patient just gave.
+
+    Saving a page again with the same symptom already reported shows nothing new.
+    """
+    return [a for a in triggered_alerts(q, section_id, after)
+            if alert_triggers(q, a, after) - alert_triggers(q, a, before)]
+
+
 def prune_hidden(q: Questionnaire, answers: Mapping[str, Any]) -> dict[str, Any]:
     """Answers without those to questions that no longer apply (they are never stored)."""
     enabled = enabled_link_ids(q, answers)

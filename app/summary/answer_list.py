@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from ..questionnaire.answers import display
+from ..questionnaire.answers import display, row_line
 from ..questionnaire.definition import Questionnaire, Section
 from ..questionnaire.enable_when import enabled_link_ids
 
@@ -29,15 +29,7 @@ class SectionAnswers:
 
 
 def _group_lines(item, rows: list[dict]) -> tuple[str, ...]:
-    lines = []
-    for n, row in enumerate(rows, start=1):
-        parts = [
-            f"{child.text}: {display(child, row[child.link_id])}"
-            for child in item.items
-            if row.get(child.link_id) is not None
-        ]
-        lines.append(f"{item.row_label or 'Row'} {n}. " + "; ".join(parts))
-    return tuple(lines)
+    return tuple(f"{n}. {row_line(item, row)}" for n, row in enumerate(rows, start=1))
 
 
 def answer_list(q: Questionnaire, answers: Mapping[str, Any]) -> list[SectionAnswers]:
@@ -53,9 +45,9 @@ def answer_list(q: Questionnaire, answers: Mapping[str, Any]) -> list[SectionAns
             if item.is_group:
                 lines = _group_lines(item, value or [])
                 summary = f"{len(lines)} added" if lines else "None added"
-                rows.append(AnswerRow(item.link_id, item.text, summary, bool(lines), lines))
+                rows.append(AnswerRow(item.link_id, item.label, summary, bool(lines), lines))
                 continue
             shown = display(item, value)
-            rows.append(AnswerRow(item.link_id, item.text, shown or NOT_ANSWERED, bool(shown)))
+            rows.append(AnswerRow(item.link_id, item.label, shown or NOT_ANSWERED, bool(shown)))
         result.append(SectionAnswers(section, tuple(rows)))
     return result

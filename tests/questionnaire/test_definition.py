@@ -10,7 +10,7 @@ import yaml
 from app.definitions import DEFINITIONS_DIR
 from app.questionnaire.definition import DefinitionError, parse_definition
 
-RAW = yaml.safe_load((DEFINITIONS_DIR / "scs_intake.v1.yaml").read_text())
+RAW = yaml.safe_load((DEFINITIONS_DIR / "scs_intake.v2.yaml").read_text())
 
 SPEC_LINK_IDS = {
     "about": "completed_by helper_relation sex height_cm weight_kg work_status preferred_language "
@@ -19,12 +19,13 @@ SPEC_LINK_IDS = {
             "pain_cause_other diagnoses diagnoses_other pain_descriptors pain_pattern pain_now "
             "pain_worst pain_least red_flags pain_worse_with pain_better_with",
     "function": "peg_pain peg_enjoyment peg_activity walk_distance mobility_aids sleep_affected",
-    "medicines": "medications",
+    "medicines": "medicines_taken medications",
     "treatments": "physio_tried physio_duration physio_relief psych_therapy_tried "
                   "psych_therapy_duration psych_therapy_relief psych_evaluation_done "
-                  "psych_evaluation_year procedures_had procedures spine_surgery surgeries "
-                  "other_treatments prior_neuromodulation prior_neuromodulation_kind "
-                  "prior_neuromodulation_year prior_neuromodulation_details",
+                  "psych_evaluation_year psych_evaluation_year_unsure procedures_had procedures "
+                  "spine_surgery surgeries other_treatments prior_neuromodulation "
+                  "prior_neuromodulation_kind prior_neuromodulation_year "
+                  "prior_neuromodulation_year_unsure prior_neuromodulation_details",
     "health": "blood_thinners blood_thinner_names blood_thinner_other bleeding_disorder diabetes "
               "hba1c infection_current immunosuppressed implanted_devices implanted_other "
               "mrsa_history mri_needed pregnant diathermy allergies allergy_details smoking "
@@ -40,6 +41,7 @@ SPEC_LINK_IDS = {
 
 
 def test_sections_and_link_ids_match_the_specification(q):
+    """Version 2 keeps every linkId of the specification and adds gates and "not sure"."""
     assert [s.id for s in q.sections] == list(SPEC_LINK_IDS)
     for section in q.sections:
         assert [i.link_id for i in section.questions] == SPEC_LINK_IDS[section.id].split()
@@ -47,9 +49,10 @@ def test_sections_and_link_ids_match_the_specification(q):
 
 @pytest.mark.parametrize(("group", "children", "min_rows", "max_rows"), [
     ("medications", "med_name med_kind med_dose med_current med_duration med_relief "
-                    "med_side_effects", 0, 20),
-    ("procedures", "proc_type proc_year proc_relief_percent proc_relief_duration", 1, 20),
-    ("surgeries", "surgery_type surgery_year surgery_outcome", 1, 10),
+                    "med_side_effects", 1, 20),
+    ("procedures", "proc_type proc_year proc_year_unsure proc_relief_percent "
+                   "proc_relief_duration", 1, 20),
+    ("surgeries", "surgery_type surgery_year surgery_year_unsure surgery_outcome", 1, 10),
 ])
 def test_repeating_groups_have_their_children_and_row_limits(q, group, children, min_rows,
                                                              max_rows):
@@ -65,7 +68,7 @@ def test_repeating_groups_have_their_children_and_row_limits(q, group, children,
     ("leg_pain_percent", "integer", False, (0, 100)),
     ("pain_now", "integer", True, (0, 10)),
     ("hba1c", "decimal", False, (3, 20)),
-    ("psych_evaluation_year", "integer", False, (1950, "this_year")),
+    ("psych_evaluation_year", "integer", True, (1950, "this_year")),
     ("prior_neuromodulation_year", "integer", True, (1980, "this_year")),
     ("expected_relief_percent", "integer", True, (0, 100)),
     ("pain_start_date", "date", True, (None, None)),

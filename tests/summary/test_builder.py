@@ -48,12 +48,14 @@ def test_fusion_patient_on_apixaban_with_a_pacemaker(q):
         "Work or activities include: Driving",
     ]
     assert not summary.urgent
-    assert summary.surgeries.rows == (("Fusion", "2018", "The same"),
-                                      ("Fusion", "2021", "Worse"))
-    assert summary.procedures.rows == (("Epidural steroid injection", "2020", "30%",
-                                        "1 to 4 weeks"),)
+    fusion = "Fusion: bones of the spine joined together"
+    assert summary.surgeries.rows == ((fusion, "2018", "The same"), (fusion, "2021", "Worse"))
+    assert summary.procedures.rows == ((
+        "Epidural steroid injection: steroid put near the nerves in your spine", "2020", "30%",
+        "1 to 4 weeks"),)
     assert summary.medications.rows[0] == (
-        "Tapentadol", "Opioid (strong painkiller)", "50 mg twice a day", "Yes",
+        "Tapentadol", "Opioid: a strong painkiller, like tramadol, tapentadol or morphine",
+        "50 mg twice a day", "Yes",
         "More than 1 year", "A little", "not answered")
     assert summary.bmi == "29.9 (height 172 cm, weight 88.5 kg)"
     assert summary.pain_duration == "7 years 8 months (92 months), since March 2019"
@@ -66,7 +68,7 @@ def test_header_facts(q):
     assert summary.visit_date == date(2027, 1, 5)
     assert summary.submitted_at == SUBMITTED
     assert summary.revision == 2
-    assert summary.questionnaire.endswith("(scs_intake v1)")
+    assert summary.questionnaire.endswith("(scs_intake v2)")
     assert summary.disclaimer == DISCLAIMER
     assert "Not an eligibility determination." in summary.disclaimer
 

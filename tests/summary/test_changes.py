@@ -18,8 +18,8 @@ def test_identical_answers_have_no_changes(q):
 def test_a_changed_answer_is_shown_before_and_after_in_words(q):
     after = amended(goals_text="Sleep through the night", pain_now=4)
     assert changes_between(q, FUSION_PATIENT_STORED, q, after) == [
-        Change("pain_now", "Your pain right now", ("6",), ("4",)),
-        Change("goals_text", q.item("goals_text").text,
+        Change("pain_now", "Pain now", ("6",), ("4",)),
+        Change("goals_text", q.item("goals_text").label,
                ("Walk to the temple and play with my grandchildren",),
                ("Sleep through the night",)),
     ]
@@ -47,6 +47,6 @@ def test_a_changed_row_shows_every_row_of_the_list(q):
     [change] = changes_between(q, FUSION_PATIENT_STORED, q, after)
     assert change.link_id == "medications"
     assert (len(change.before), len(change.after)) == (2, 1)
-    assert change.before[1].startswith("Medicine 2. ")
+    assert change.before[1].startswith("2. ")
     assert "Pregabalin" in change.before[1]
     assert change.after[0] == change.before[0]
