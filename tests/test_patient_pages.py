@@ -188,9 +188,10 @@ def test_questionnaire_pages_take_the_same_statements_however_many_medicines(
     person.fill_all()
     pages = ["/intake/section/medicines", "/intake/check"]
     with_two = [count_queries(app, client, url) for url in pages]
-    twelve = [("medicines_taken", "yes")] + [(f"medications-{n}-{field}", value) for n in range(12) for field, value in
-              [("med_name", f"Medicine {n}"), ("med_kind", "other"), ("med_current", "yes"),
-               ("med_duration", "gt_1_year"), ("med_relief", "a_little")]]
+    twelve = [("medicines_taken", "yes")] + [
+        (f"medications-{n}-{field}", value) for n in range(12) for field, value in
+        [("med_name", f"Medicine {n}"), ("med_kind", "other"), ("med_current", "yes"),
+         ("med_duration", "gt_1_year"), ("med_relief", "a_little")]]
     assert person.save("medicines", twelve).status_code == 302
     assert "Medicine 11" in client.get("/intake/check").get_data(as_text=True)
 

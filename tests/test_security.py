@@ -280,8 +280,8 @@ def test_a_concurrent_write_to_the_same_draft_is_a_conflict_not_a_crash(patient,
         other.execute(text("UPDATE questionnaire_responses SET lock_version = lock_version + 1"))
         other.commit()
         other.close()
+        about = q.section("about")
         with pytest.raises(services.StaleDraft):
-            about = q.section("about")
             services.save_section(response, q, about, about, {"sex"}, {"sex": "male"}, None)
 
 
