@@ -12,37 +12,43 @@ from dataclasses import dataclass, field
 from markupsafe import Markup
 
 WIDTH = 200
+HEIGHT = 430
+# Zoomed to one view, the figure is drawn this many CSS pixels wide (the width of a 360 px
+# phone's page), so a region of MIN_SIZE units is a 44 px target.
+ZOOMED_WIDTH = 330
+MIN_SIZE = 27
 
-# Shapes in the front view: (kind, x or cx, y or cy, w or rx, h or ry).
+# Shapes in the front view: (kind, x or cx, y or cy, w or rx, h or ry). Every region is at
+# least MIN_SIZE units in both directions (tested), larger than life at the hands and feet.
 _FRONT = {
-    "head": ("ellipse", 100, 34, 22, 27),
-    "neck": ("rect", 90, 60, 20, 16),
-    "shoulder_r": ("ellipse", 62, 86, 18, 12),
-    "shoulder_l": ("ellipse", 138, 86, 18, 12),
-    "chest": ("rect", 72, 80, 56, 50),
-    "abdomen": ("rect", 74, 130, 52, 44),
-    "groin": ("rect", 90, 174, 20, 24),
-    "hip_r": ("rect", 72, 174, 18, 24),
-    "hip_l": ("rect", 110, 174, 18, 24),
-    "arm_r": ("rect", 40, 98, 18, 110),
-    "arm_l": ("rect", 142, 98, 18, 110),
-    "hand_r": ("ellipse", 49, 222, 10, 14),
-    "hand_l": ("ellipse", 151, 222, 10, 14),
-    "thigh_r": ("rect", 74, 198, 24, 82),
-    "thigh_l": ("rect", 102, 198, 24, 82),
-    "knee_r": ("ellipse", 86, 291, 12, 11),
-    "knee_l": ("ellipse", 114, 291, 12, 11),
-    "lower_leg_r": ("rect", 76, 302, 20, 80),
-    "lower_leg_l": ("rect", 104, 302, 20, 80),
-    "foot_r": ("ellipse", 85, 392, 13, 8),
-    "foot_l": ("ellipse", 115, 392, 13, 8),
+    "head": ("ellipse", 100, 30, 22, 26),
+    "neck": ("rect", 86, 56, 28, 28),
+    "shoulder_r": ("ellipse", 58, 96, 16, 14),
+    "shoulder_l": ("ellipse", 142, 96, 16, 14),
+    "chest": ("rect", 72, 84, 56, 50),
+    "abdomen": ("rect", 72, 134, 56, 44),
+    "groin": ("rect", 86, 178, 28, 28),
+    "hip_r": ("rect", 58, 178, 28, 28),
+    "hip_l": ("rect", 114, 178, 28, 28),
+    "arm_r": ("rect", 30, 110, 28, 106),
+    "arm_l": ("rect", 142, 110, 28, 106),
+    "hand_r": ("ellipse", 44, 232, 15, 16),
+    "hand_l": ("ellipse", 156, 232, 15, 16),
+    "thigh_r": ("rect", 70, 206, 28, 86),
+    "thigh_l": ("rect", 102, 206, 28, 86),
+    "knee_r": ("ellipse", 84, 306, 15, 14),
+    "knee_l": ("ellipse", 116, 306, 15, 14),
+    "lower_leg_r": ("rect", 70, 320, 28, 80),
+    "lower_leg_l": ("rect", 102, 320, 28, 80),
+    "foot_r": ("ellipse", 80, 414, 16, 14),
+    "foot_l": ("ellipse", 120, 414, 16, 14),
 }
 _BACK_ONLY = {
-    "upper_back": ("rect", 72, 80, 56, 34),
-    "mid_back": ("rect", 72, 114, 56, 30),
-    "lower_back": ("rect", 74, 144, 52, 30),
-    "buttock_r": ("rect", 100, 174, 26, 26),
-    "buttock_l": ("rect", 74, 174, 26, 26),
+    "upper_back": ("rect", 72, 84, 56, 34),
+    "mid_back": ("rect", 72, 118, 56, 30),
+    "lower_back": ("rect", 72, 148, 56, 30),
+    "buttock_r": ("rect", 100, 178, 28, 28),
+    "buttock_l": ("rect", 72, 178, 28, 28),
 }
 _FRONT_ONLY = {"chest", "abdomen", "groin", "hip_l", "hip_r"}
 
@@ -52,6 +58,13 @@ class Shape:
     code: str
     kind: str
     attrs: dict[str, float]
+
+    @property
+    def size(self) -> tuple[float, float]:
+        """Width and height in the figure's units."""
+        a = self.attrs
+        return (2 * a["rx"], 2 * a["ry"]) if self.kind == "ellipse" else (a["width"],
+                                                                            a["height"])
     # Both versions of the element, made once: every questionnaire page with the figure
     # draws 42 shapes.
     _svg: tuple[Markup, Markup] = field(init=False, repr=False, compare=False)

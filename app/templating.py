@@ -64,7 +64,8 @@ def choice_inputs(item: Item, name: str, chosen: Collection[str], invalid: bool)
 
 
 def option_layout(item: Item) -> str:
-    """How a question's options sit on a phone: in a row, in two columns, or one a line.
+    """How a question's options sit on a phone: in a row, in two columns, four across with
+    the label under each (a frequency scale), or one a line.
 
     Short answers side by side save most of a page's height ("Yes No" on one line);
     long ones stay one a line, so they are easy to read and to tap.
@@ -77,7 +78,9 @@ def option_layout(item: Item) -> str:
     longest = max((len(t) for t in labels), default=0)
     if len(labels) <= 4 and longest <= 12:
         return "inline"
-    if len(labels) >= 4 and longest <= 16:
+    if len(labels) == 4 and longest <= 24:
+        return "across"
+    if len(labels) >= 4 and longest <= 24:
         return "columns"
     return ""
 

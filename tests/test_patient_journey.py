@@ -64,14 +64,14 @@ def test_the_other_side_of_each_condition_stores_no_hidden_answers(patient, pers
 
 def test_pregnancy_question_applies_only_when_sex_is_not_male(patient, person, clinic, client):
     person.fill_all()
-    assert "pregnant" not in client.get("/intake/section/health/3").get_data(as_text=True)
+    assert "pregnant" not in client.get("/intake/section/health/4").get_data(as_text=True)
 
     person.save("about", with_changes(FUSION_PATIENT_POSTS, "about", {"sex": "female"})["about"])
-    page = client.get("/intake/section/health/3").get_data(as_text=True)
+    page = client.get("/intake/section/health/4").get_data(as_text=True)
     assert 'name="pregnant"' in page
     # The health section is unfinished again until the new question is answered, and the
     # patient is taken to the page that holds it.
-    assert client.get("/intake/").headers["Location"].endswith("/intake/section/health/3")
+    assert client.get("/intake/").headers["Location"].endswith("/intake/section/health/4")
 
 
 def test_phq9_item_10_is_hidden_when_every_item_is_zero(patient, person, clinic):
@@ -111,7 +111,7 @@ def test_check_answers_lists_every_answer_with_a_change_link(patient, person, cl
     assert "Check your answers" in page
     assert "Epidural fibrosis" in page
     assert page.count(">Change<") >= 60
-    assert "/intake/section/pain/4?return_to=check:pain_now#q-pain_now" in page
+    assert "/intake/section/pain/5?return_to=check:pain_now#q-pain_now" in page
     assert "Send my answers to the clinic" in page
 
 

@@ -24,7 +24,7 @@ def test_consent_comes_first_and_says_what_a_patient_needs_to_know(clinic, perso
 def test_every_page_shows_the_progress_and_the_crisis_note(patient, client):
     page = client.get("/intake/section/health").get_data(as_text=True)
     assert "Section 6 of 9" in page
-    assert "If you are in crisis or thinking about harming yourself" in page
+    assert "In crisis, or thinking of harming yourself?" in page
 
 
 def test_add_another_row_works_without_javascript(patient, person):

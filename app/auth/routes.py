@@ -237,3 +237,11 @@ def reset_password(token: str):
             flash("Your new password is set. Log in with it now.", "success")
             return redirect(url_for("auth.login"))
     return render_template("auth/reset.html", form=form)
+
+
+@bp.post("/keepalive")
+@signed_in
+def keepalive():
+    """"Stay logged in" on the idle warning: a request, so the session counts as active."""
+    session["last_seen"] = int(time.time())
+    return "", 204

@@ -9,7 +9,7 @@ from typing import Any
 
 from ..questionnaire.answers import display
 from ..questionnaire.definition import Item, Page, Questionnaire, Section
-from ..questionnaire.enable_when import is_enabled
+from ..questionnaire.enable_when import condition_holds, is_enabled
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,10 +72,14 @@ def conditional_items(
             if not is_enabled(q, item, other_answers):
                 left_out.add(item.link_id)
             continue
+        # A condition on a question of another page is decided here, from its stored
+        # answer: the page's script cannot read it.
         rules[item.link_id] = json.dumps({
             "any": item.enable_behavior == "any",
             "when": [
                 {"q": c.question, "op": c.operator, "a": _js_answer(c.answer)}
+                if c.question in own else
+                {"q": c.question, "known": condition_holds(q, c, other_answers)}
                 for c in item.enable_when
             ],
         })

@@ -349,11 +349,20 @@ def _list_context(section_id: str, number: int, group_id: str):
 
 
 def _keep_page(response, q, part):
-    """What was typed on the page, kept before leaving it for a row's own page."""
+    """What was typed on the page, kept before leaving it for a row's own page.
+
+    Valid answers are stored; the page is kept as typed only when something on it is
+    not (yet) a valid answer, so coming back shows a note only when there is reason to.
+    """
     formdata = normalise_formdata(part, request.form, drop_blank_rows=False, inline_rows=False)
     form = section_form_class(q, part, FlaskForm, False)(formdata=formdata)
-    services.keep_page(response, q, part, form.candidate_answers(), formdata,
-                       request.form.get("lock_version"))
+    valid = form.candidate_answers()
+    typed = MultiDict([(k, v) for k, v in formdata.items(multi=True)
+                       if k in form.owned and v.strip()])
+    stored = answers_to_formdata(part, {**response.answers, **valid}, inline_rows=False)
+    as_typed = None if sorted(typed.items(multi=True)) == sorted(stored.items(multi=True)) \
+        else formdata
+    services.keep_page(response, q, part, valid, as_typed, request.form.get("lock_version"))
 
 
 @bp.route("/section/<section_id>/<int:page>/rows/<group_id>/<int:row>",

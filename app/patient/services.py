@@ -204,13 +204,16 @@ def save_section(
 
 
 def keep_page(response: QuestionnaireResponse, q: Questionnaire, part: Part,
-              valid: dict[str, Any], formdata: MultiDict, lock_version: Any) -> None:
-    """Keep a page as typed, and the answers on it that are already valid, without
-    finishing it: before opening a row of a list, or removing one, from that page."""
+              valid: dict[str, Any], formdata: MultiDict | None, lock_version: Any) -> None:
+    """Store the answers on a page that are already valid, and the page as typed if given,
+    without finishing it: before opening a row of a list, or removing one, from that page."""
     _check_lock(response, lock_version)
     response.patient  # noqa: B018 - loaded before any change
     _store(response, q, {**response.answers, **valid}, list(response.sections_done))
-    response.pending = {**response.pending, part.key: _typed(formdata)}
+    pending = {k: v for k, v in response.pending.items() if k != part.key}
+    if formdata is not None:
+        pending[part.key] = _typed(formdata)
+    response.pending = pending
     _commit(response)
 
 

@@ -65,12 +65,66 @@ def set_field(page, name: str, value: str) -> None:
 
 
 def fill_section(page, pairs) -> None:
+    """Answer the fields of ``pairs`` that stand on this page and can be seen."""
     for name, value in pairs:
-        set_field(page, name, value)
+        field = page.locator(f'[name="{name}"]').first
+        if field.count() and field.is_visible():
+            set_field(page, name, value)
 
 
 def save(page) -> None:
     page.click('.actions button[value="save"]')
+
+
+def split_rows(pairs):
+    """The plain answers of a section's posts, and its lists' rows: {group: [[pairs]]}."""
+    plain, rows = [], {}
+    for name, value in pairs:
+        match = ROW.fullmatch(name)
+        if match:
+            by_index = rows.setdefault(match["group"], {})
+            by_index.setdefault(int(match["n"]), []).append(
+                (name.split("-", 2)[2], value))
+        else:
+            plain.append((name, value))
+    return plain, {g: [r[n] for n in sorted(r)] for g, r in rows.items()}
+
+
+def answer_section(page, pairs, on_page=None) -> None:
+    """Answer one section page by page as a person would; its lists through row pages.
+
+    ``on_page(page)`` is called on each page once it is filled in, before it is saved.
+    """
+    section = re.search(r"/intake/section/([a-z_]+)", page.url).group(1)
+    plain, rows = split_rows(pairs)
+    while True:
+        fill_section(page, plain)
+        for group, group_rows in list(rows.items()):
+            add = page.locator(f"#add-{group}")
+            if not (add.count() and add.is_visible()):
+                continue
+            for row in group_rows:
+                page.click(f"#add-{group}")
+                for name, value in row:
+                    set_field(page, name, value)
+                if on_page:
+                    on_page(page)
+                page.click('.actions button[type="submit"]')
+            del rows[group]
+        if on_page:
+            on_page(page)
+        save(page)
+        if "/support" in page.url:
+            page.click("text=Continue with the questions")
+        errors = page.locator(".error-summary")
+        assert not errors.count(), (page.url, errors.all_inner_texts())
+        if f"/intake/section/{section}" not in page.url:
+            return
+
+
+def answer_all(page, posts, on_page=None) -> None:
+    for pairs in posts.values():
+        answer_section(page, pairs, on_page)
 
 
 def tab_to(page, selector: str, limit: int = 300) -> None:

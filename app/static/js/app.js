@@ -13,6 +13,7 @@
   }
 
   function holds(form, cond) {
+    if ("known" in cond) { return cond.known; }  // a question on another page
     var values = valuesOf(form, cond.q);
     var wanted = String(cond.a);
     if (cond.op === "exists") { return (values.length > 0) === Boolean(cond.a); }
@@ -50,11 +51,36 @@
     });
   }
 
+  function zoom(map, view) {
+    map.classList.toggle("zoomed", Boolean(view));
+    map.querySelectorAll("[data-view]").forEach(function (figure) {
+      figure.classList.toggle("shown", figure.getAttribute("data-view") === view);
+    });
+    map.querySelectorAll("[data-zoom]").forEach(function (button) {
+      var target = button.getAttribute("data-zoom");
+      if (target) {
+        button.setAttribute("aria-pressed", String(target === view));
+      } else {
+        button.hidden = !view;
+      }
+    });
+  }
+
   function setUpBodyMap(form) {
     form.querySelectorAll("[data-body-map]").forEach(function (map) {
       var name = map.getAttribute("data-body-map");
       if (!name) { return; }
+      map.querySelectorAll("[data-zoom]").forEach(function (button) {
+        button.addEventListener("click", function () { zoom(map, button.getAttribute("data-zoom")); });
+      });
       map.addEventListener("click", function (event) {
+        if (!map.classList.contains("zoomed")) {
+          // A tap on the small figures makes that view bigger, so that no area is too
+          // small to hit; the areas can be tapped once it is.
+          var figure = event.target.closest && event.target.closest("[data-view]");
+          if (figure) { zoom(map, figure.getAttribute("data-view")); }
+          return;
+        }
         var region = event.target.getAttribute && event.target.getAttribute("data-region");
         var box = region && document.getElementById(name + "-" + region);
         if (box) {
@@ -126,6 +152,7 @@
           return response.json().then(function (body) { return { ok: response.ok, body: body }; });
         })
         .then(function (result) {
+          if (window.scsIdleRestart) { window.scsIdleRestart(); }
           if (result.ok && result.body.saved) {
             var lock = form.querySelector('[name="lock_version"]');
             if (lock) { lock.value = result.body.lock_version; }
@@ -142,7 +169,34 @@
     }, 20000);
   }
 
+  // Two minutes before the idle log-out, ask whether the person is still there. Any
+  // request resets the server's clock, so the warning restarts after each one the page
+  // makes (a draft save, "Stay logged in").
+  var idleTimer = null;
+  function setUpIdleWarning() {
+    var body = document.body;
+    var seconds = Number(body.getAttribute("data-idle-seconds"));
+    var dialog = document.getElementById("idle-dialog");
+    if (!seconds || !dialog || !dialog.showModal) { return null; }
+    function restart() {
+      window.clearTimeout(idleTimer);
+      idleTimer = window.setTimeout(function () {
+        if (!dialog.open) { dialog.showModal(); }
+      }, Math.max(seconds - 120, 10) * 1000);
+    }
+    dialog.querySelector("[data-stay]").addEventListener("click", function () {
+      fetch(body.getAttribute("data-keepalive-url"), {
+        method: "POST", credentials: "same-origin",
+        headers: { "X-CSRFToken": body.getAttribute("data-csrf") }
+      }).then(function () { dialog.close(); restart(); })
+        .catch(function () { dialog.close(); });
+    });
+    restart();
+    return restart;
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
+    window.scsIdleRestart = setUpIdleWarning();
     document.querySelectorAll("form").forEach(function (form) {
       if (form.querySelector("[data-enable-when]")) {
         applyConditions(form);
@@ -156,7 +210,16 @@
       setUpAutosave(form);
     });
     var summary = document.querySelector("[data-focus-on-load]");
-    if (summary) { summary.focus(); }
+    if (summary) {
+      summary.focus();
+    } else if (window.location.hash) {
+      // Back on a list after saving a row: focus the row, so a screen reader reads it.
+      var target = document.getElementById(window.location.hash.slice(1));
+      if (target && target.hasAttribute("tabindex")) { target.focus(); }
+    }
+    var first = document.querySelector("form[data-focus-first] input:not([type=hidden]), " +
+                                       "form[data-focus-first] textarea");
+    if (first && !summary) { first.focus(); }
     document.querySelectorAll("[data-print]").forEach(function (button) {
       button.addEventListener("click", function () { window.print(); });
     });
