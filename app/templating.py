@@ -63,6 +63,17 @@ def choice_inputs(item: Item, name: str, chosen: Collection[str], invalid: bool)
     return Markup(markup)  # noqa: S704  # nosec B704
 
 
+def readable_reference(ref: str, revision: int | None = None) -> str:
+    """A reference a person can read out on the phone: "3214-C4FA", "3214-C4FA/2".
+
+    The first eight characters of the record's reference, in two groups of four; staff
+    search finds a patient by it.
+    """
+    short = ref[:8].upper()
+    text = f"{short[:4]}-{short[4:]}"
+    return f"{text}/{revision}" if revision and revision > 1 else text
+
+
 def option_layout(item: Item) -> str:
     """How a question's options sit on a phone: in a row, in two columns, four across with
     the label under each (a frequency scale), or one a line.
@@ -89,6 +100,7 @@ def init_app(app: Flask) -> None:
     clinic_profile.init_app(app)
     app.add_template_filter(format_date, "date")
     app.add_template_filter(format_datetime, "datetime")
+    app.add_template_filter(readable_reference, "reference")
     app.jinja_env.globals["body_views"] = VIEWS
     app.jinja_env.globals["choice_inputs"] = choice_inputs
     app.jinja_env.globals["option_layout"] = option_layout

@@ -326,10 +326,17 @@ def upgrade_draft(response: QuestionnaireResponse, q: Questionnaire) -> None:
 
     linkIds never change between versions, so the answers move as they are; any that the
     new version no longer asks are dropped, and a section counts as done only if it still
-    is (a new question, such as a gate before a list, reopens its section).
+    is (a new question reopens its section).
     """
     response.patient  # noqa: B018 - loaded before any change
     answers = {k: v for k, v in response.answers.items() if k in q.items}
+    for item in q.top_level_items():
+        # A list the patient began keeps its rows: its new gate question ("have you
+        # taken any medicines?") is answered yes for them.
+        gate = item.enable_when[0] if item.is_group and len(item.enable_when) == 1 else None
+        if (gate and answers.get(item.link_id) and gate.operator == "=" and gate.answer is True
+                and gate.question not in answers):
+            answers[gate.question] = True
     done = [s for s in response.sections_done if q.section(s) is not None]
     response.questionnaire_version = q.version
     _store(response, q, answers, done)

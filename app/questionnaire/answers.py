@@ -92,10 +92,32 @@ def _parse_text(item: Item, raw: str) -> str | None:
     return text
 
 
+_MONTHS = {name.lower(): n for n, name in enumerate(calendar.month_name) if name}
+_MONTHS.update({name.lower(): n for n, name in enumerate(calendar.month_abbr) if name})
+_MONTH_NAMED = re.compile(r"([A-Za-z]+)\.?\s*,?\s*(\d{4})")
+
+
+def example(item: Item, today: date) -> str:
+    """An example answer that fits the item's range and unit ("7.5", "40", "2021")."""
+    if item.help and (found := re.search(r"[Ff]or example,? ([0-9][0-9.]*)", item.help)):
+        return found.group(1).rstrip(".")
+    low = item.min if item.min is not None else 0
+    high = item.upper_bound(today.year)
+    high = high if high is not None else low + 10
+    middle = low + (high - low) / 2
+    if item.type == "decimal" and high - low <= 30:
+        return f"{round(middle * 2) / 2:g}"
+    return str(int(middle))
+
+
 def _parse_date(item: Item, raw: str, today: date) -> str | None:
     text = raw.strip()
     if not text:
         return None
+    named = _MONTH_NAMED.fullmatch(text)
+    if named and named.group(1).lower() in _MONTHS:
+        # "March 2019" and "Mar 2019", as people write it.
+        text = f"{_MONTHS[named.group(1).lower()]}/{named.group(2)}"
     for pattern, parts in _DATE_FORMATS:
         match = pattern.fullmatch(text)
         if match:
@@ -155,20 +177,20 @@ def parse_answer(item: Item, raw: Any, today: date | None = None) -> Any:
             raise AnswerError("Select one of the options shown")
         return raw
     if item.type == "integer":
-        text = raw.strip().replace(" ", "")
+        text = _number_text(item, raw)
         if not text:
             return None
         if not _INTEGER.fullmatch(text):
-            raise AnswerError("Enter a whole number, for example 5")
+            raise AnswerError(f"Enter a whole number, for example {example(item, today)}")
         number = int(text)
         _check_range(item, number, today)
         return number
     if item.type == "decimal":
-        text = raw.strip().replace(" ", "")
+        text = _number_text(item, raw)
         if not text:
             return None
         if not _DECIMAL.fullmatch(text):
-            raise AnswerError("Enter a number, for example 72.5")
+            raise AnswerError(f"Enter a number, for example {example(item, today)}")
         number = float(text.replace(",", "."))
         _check_range(item, number, today)
         return int(number) if number.is_integer() else number
@@ -189,6 +211,15 @@ def choices_for(item: Item) -> tuple[tuple[str, str], ...]:
     if item.widget == "scale":
         return tuple((str(n), str(n)) for n in range(int(item.min), int(item.max) + 1))
     return tuple((o.code, o.display) for o in item.options)
+
+
+def _number_text(item: Item, raw: str) -> str:
+    """A typed number without spaces, and without its unit ("40 %", "72.5kg")."""
+    text = raw.strip().replace(" ", "")
+    unit = (item.unit or "").replace(" ", "")
+    if unit and text.lower().endswith(unit.lower()):
+        text = text[: -len(unit)]
+    return text
 
 
 def to_raw(item: Item, value: Any) -> Any:

@@ -53,9 +53,6 @@ def login(page, base, identifier, password):
 
 def set_field(page, name: str, value: str) -> None:
     """Answer one field as a person with a pointer would."""
-    match = ROW.fullmatch(name)
-    if match and page.locator(f'[name="{name}"]').count() == 0:
-        page.click(f'button[value="add-{match["group"]}"]')
     field = page.locator(f'[name="{name}"]').first
     kind = field.get_attribute("type")
     if kind in ("radio", "checkbox"):
@@ -129,21 +126,11 @@ def answer_all(page, posts, on_page=None) -> None:
 
 def tab_to(page, selector: str, limit: int = 300) -> None:
     """Press Tab until ``selector`` has focus."""
-    for _ in range(limit):
-        if page.evaluate("s => !!document.activeElement && document.activeElement.matches(s)",
-                         selector):
-            return
-        page.keyboard.press("Tab")
-    raise AssertionError(f"could not reach {selector} with the Tab key")
+    tabs_to(page, selector, limit)
 
 
 def key_field(page, name: str, value: str) -> None:
     """Answer one field with the keyboard alone."""
-    match = ROW.fullmatch(name)
-    if match and page.locator(f'[name="{name}"]').count() == 0:
-        tab_to(page, f'button[value="add-{match["group"]}"]')
-        with page.expect_navigation():
-            page.keyboard.press("Enter")
     kind = page.locator(f'[name="{name}"]').first.get_attribute("type")
     if kind == "checkbox":
         tab_to(page, f'[name="{name}"][value="{value}"]')
@@ -163,12 +150,57 @@ def key_field(page, name: str, value: str) -> None:
         page.keyboard.type(value)
 
 
-def key_section(page, pairs) -> None:
-    for name, value in pairs:
-        key_field(page, name, value)
-    tab_to(page, '.actions button[value="save"]')
-    with page.expect_navigation():
-        page.keyboard.press("Enter")
+def tabs_to(page, selector: str, limit: int = 300) -> int:
+    """Press Tab until ``selector`` has focus; how many presses it took."""
+    for count in range(limit):
+        if page.evaluate("s => !!document.activeElement && document.activeElement.matches(s)",
+                         selector):
+            return count
+        page.keyboard.press("Tab")
+    raise AssertionError(f"could not reach {selector} with the Tab key")
+
+
+def key_answer_section(page, pairs, tabs_after_add=None) -> None:
+    """Answer one section page by page with the keyboard alone, its lists' rows too.
+
+    ``tabs_after_add`` collects, for each row added, the Tabs from the new row's page
+    opening to its first field.
+    """
+    section = re.search(r"/intake/section/([a-z_]+)", page.url).group(1)
+    plain, rows = split_rows(pairs)
+    while True:
+        for name, value in plain:
+            field = page.locator(f'[name="{name}"]').first
+            if field.count() and field.is_visible():
+                key_field(page, name, value)
+        for group, group_rows in list(rows.items()):
+            add = page.locator(f"#add-{group}")
+            if not (add.count() and add.is_visible()):
+                continue
+            for row in group_rows:
+                tab_to(page, f"#add-{group}")
+                with page.expect_navigation():
+                    page.keyboard.press("Enter")
+                first = row[0][0]
+                if tabs_after_add is not None:
+                    tabs_after_add.append(tabs_to(page, f'[name="{first}"]'))
+                for name, value in row:
+                    key_field(page, name, value)
+                tab_to(page, '.actions button[type="submit"]')
+                with page.expect_navigation():
+                    page.keyboard.press("Enter")
+            del rows[group]
+        tab_to(page, '.actions button[value="save"]')
+        with page.expect_navigation():
+            page.keyboard.press("Enter")
+        if "/support" in page.url:
+            tab_to(page, "main a.button")
+            with page.expect_navigation():
+                page.keyboard.press("Enter")
+        errors = page.locator(".error-summary")
+        assert not errors.count(), (page.url, errors.all_inner_texts())
+        if f"/intake/section/{section}" not in page.url:
+            return
 
 
 def start_patient(browser, app, name, email, phone, viewport=PHONE):

@@ -26,7 +26,7 @@ from playwright.sync_api import expect
 from app import ROOT
 
 from ..answers_data import FUSION_PATIENT_POSTS
-from .helpers import fill_section, save
+from .helpers import answer_all
 
 STAFF = ("doctor@clinic.example", "a-long-clinic-passphrase")
 PATIENT_PASSWORD = "quiet-river-stones"
@@ -141,11 +141,7 @@ def test_over_https_staff_invite_a_patient_who_sends_answers_and_staff_get_the_p
     patient.click('button:has-text("Continue")')
     patient.check("#agree")
     patient.click('button:has-text("Start")')
-    for section, pairs in FUSION_PATIENT_POSTS.items():
-        if section == "medicines":
-            patient.click('button[value="add-medications"]')
-        fill_section(patient, pairs)
-        save(patient)
+    answer_all(patient, FUSION_PATIENT_POSTS)
     expect(patient).to_have_url(re.compile("/intake/check"))
     patient.click("text=Send my answers to the clinic")
     expect(patient.locator("h1")).to_have_text("Your answers have been sent")

@@ -17,11 +17,13 @@ from ..answers_data import FUSION_PATIENT_POSTS, FUSION_PATIENT_STORED, with_cha
 from .conftest import DESKTOP, PHONE
 from .helpers import (
     accept,
+    answer_all,
+    answer_section,
     check_accessibility,
     fill_section,
     invite,
+    key_answer_section,
     key_field,
-    key_section,
     login,
     save,
     start_patient,
@@ -41,7 +43,29 @@ def stored_answers(app, email):
         return response.answers, response.status
 
 
+SCREEN = PHONE["height"]
+
+
+def height(page) -> int:
+    return page.evaluate("document.documentElement.scrollHeight")
+
+
+def scrolling(heights: dict[str, int]) -> float:
+    """Screens scrolled in all: on each page, how far past the first screen it goes."""
+    return sum(max(0, h - SCREEN) for h in heights.values()) / SCREEN
+
+
+def record_heights(heights: dict[str, int], folder: Path) -> None:
+    """The page heights of the journey, kept with the run's screenshots (docs/usability.md)."""
+    lines = [f"{url}\t{h}\t{h / SCREEN:.1f}" for url, h in heights.items()]
+    lines.append(f"pages\t{len(heights)}\tscrolling {scrolling(heights):.1f} screens, "
+                 f"heights {sum(heights.values()) / SCREEN:.1f} screens")
+    (folder / "page-heights.tsv").write_text("\n".join(lines) + "\n")
+
+
 def test_a_patient_on_a_phone_completes_the_questionnaire(browser, live_app, shots):
+    """At 360 × 740: every page within 2.5 screens, check answers within 8, and at most
+    45 screens of scrolling for the whole journey."""
     base = live_app.config["BASE_URL"]
     context = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True)
     page = context.new_page()
@@ -49,10 +73,12 @@ def test_a_patient_on_a_phone_completes_the_questionnaire(browser, live_app, sho
     page.goto(invite(live_app, email=email))
     check_accessibility(page)
     shots(page, "invitation")
+    heights = {"invitation": height(page)}
     accept(page, page.url, phone="+91 99999 10001")
     expect(page).to_have_url(re.compile("/intake/consent"))
     check_accessibility(page)
     shots(page, "consent")
+    heights["consent"] = height(page)
     page.check("#agree")
     page.click('button:has-text("Start")')
 
@@ -61,28 +87,19 @@ def test_a_patient_on_a_phone_completes_the_questionnaire(browser, live_app, sho
     expect(page.locator("#q-helper_relation")).to_be_hidden()
     page.check('[name="completed_by"][value="someone_else"]')
     expect(page.locator("#q-helper_relation")).to_be_visible()
-    fill_section(page, FUSION_PATIENT_POSTS["about"])
-    check_accessibility(page)
-    shots(page, "about-you")
-    save(page)
+    named = {"about": "about-you", "pain": "pain-body-map", "medicines": "medicines-rows",
+             "treatments": "treatments", "health": "health", "mood": "mood",
+             "wellbeing": "wellbeing", "goals": "goals"}
 
-    fill_section(page, FUSION_PATIENT_POSTS["pain"])
-    expect(page.locator('[data-region="foot_l"]').first).to_have_class(re.compile("selected"))
-    check_accessibility(page)
-    shots(page, "pain-body-map")
-    save(page)
-    fill_section(page, FUSION_PATIENT_POSTS["function"])
-    save(page)
+    def look(current):
+        check_accessibility(current)
+        heights[current.url.split("/intake/", 1)[1].split("#")[0]] = height(current)
+        section = re.search(r"/intake/section/([a-z_]+)", current.url).group(1)
+        if section in named and "/rows/" not in current.url:
+            shots(current, named.pop(section))
 
-    page.click('button[value="add-medications"]')
-    fill_section(page, FUSION_PATIENT_POSTS["medicines"])
-    page.click('button[value="add-medications"]')
-    expect(page.locator('[name="medications-2-med_name"]')).to_be_visible()
-    page.click('button[value="remove-medications-2"]')
-    expect(page.locator('[name="medications-2-med_name"]')).to_have_count(0)
-    check_accessibility(page)
-    shots(page, "medicines-rows")
-    save(page)
+    for section in ("about", "pain", "function", "medicines"):
+        answer_section(page, FUSION_PATIENT_POSTS[section], look)
 
     # Leave half-way, come back later.
     page.click("text=Log out")
@@ -95,18 +112,21 @@ def test_a_patient_on_a_phone_completes_the_questionnaire(browser, live_app, sho
     page.goto(base + "/intake/")
 
     for section in ("treatments", "health", "mood", "wellbeing", "goals"):
-        fill_section(page, FUSION_PATIENT_POSTS[section])
-        check_accessibility(page)
-        shots(page, section)
-        save(page)
+        answer_section(page, FUSION_PATIENT_POSTS[section], look)
 
     expect(page).to_have_url(re.compile("/intake/check"))
     check_accessibility(page)
     shots(page, "check-answers")
-    page.click('a[href*="/intake/section/goals?return_to=check#q-goals_text"]')
+    heights["check"] = height(page)
+    record_heights(heights, shots.folder)
+    over = {url: h for url, h in heights.items() if url != "check" and h > 2.5 * SCREEN}
+    assert over == {}, over
+    assert heights["check"] <= 8 * SCREEN
+    assert scrolling(heights) <= 45
+    page.click('a[href*="return_to=check:goals_text#q-goals_text"]')
     page.fill('[name="goals_text"]', "Walk to the market again")
     save(page)
-    expect(page).to_have_url(re.compile("/intake/check"))
+    expect(page).to_have_url(re.compile(r"/intake/check#a-goals_text"))
     expect(page.locator("text=Walk to the market again")).to_be_visible()
     page.click("text=Send my answers to the clinic")
     expect(page.locator("h1")).to_have_text("Your answers have been sent")
@@ -137,8 +157,8 @@ def test_the_same_journey_by_keyboard_alone(browser, live_app):
     tab_to(page, 'main button[type="submit"]')
     page.keyboard.press("Enter")
     page.wait_for_url(re.compile("/intake/section/about"))
-    sections = list(FUSION_PATIENT_POSTS.items())
-    for number, (section, pairs) in enumerate(sections):
+    tabs_after_add = []
+    for number, pairs in enumerate(FUSION_PATIENT_POSTS.values()):
         if number == 4:  # leave half-way and come back, still by keyboard
             tab_to(page, 'form[action$="/auth/logout"] button')
             with page.expect_navigation():
@@ -148,14 +168,18 @@ def test_the_same_journey_by_keyboard_alone(browser, live_app):
             with page.expect_navigation():
                 page.keyboard.press("Enter")
             page.wait_for_url(re.compile("/intake/section/treatments"))
-        key_section(page, pairs)
-        assert f"/intake/section/{section}" not in page.url or "support" in page.url, (
-            section, page.locator(".error-summary").all_inner_texts(), page.url)
+        key_answer_section(page, pairs, tabs_after_add)
+    # After Add, the new row's first field has the focus: no Tab needed to reach it.
+    assert tabs_after_add
+    assert max(tabs_after_add) <= 3, tabs_after_add
     page.wait_for_url(re.compile("/intake/check"))
-    tab_to(page, 'a[href*="return_to=check#q-goals_text"]')
+    tab_to(page, 'a[href*="return_to=check:goals_text#q-goals_text"]')
     with page.expect_navigation():
         page.keyboard.press("Enter")
-    key_section(page, [("goals_text", "Cook for my family again")])
+    key_field(page, "goals_text", "Cook for my family again")
+    tab_to(page, '.actions button[value="save"]')
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
     page.wait_for_url(re.compile("/intake/check"))
     tab_to(page, 'form[action$="/intake/submit"] button')
     page.keyboard.press("Enter")
@@ -175,9 +199,7 @@ def test_the_journey_works_with_javascript_off(browser, live_app):
     page.click('button:has-text("Start")')
     expect(page.locator("#q-helper_relation")).to_be_visible()
     expect(page.locator("#q-helper_relation .cond-hint")).to_be_visible()
-    for pairs in FUSION_PATIENT_POSTS.values():
-        fill_section(page, pairs)
-        save(page)
+    answer_all(page, FUSION_PATIENT_POSTS)
     page.click("text=Send my answers to the clinic")
     expect(page.locator("h1")).to_have_text("Your answers have been sent")
     assert stored_answers(live_app, email) == (FUSION_PATIENT_STORED, "submitted")
@@ -197,9 +219,7 @@ def test_a_clinician_reads_notes_reviews_and_downloads_the_pdf(browser, live_app
            phone="+91 99999 10004")
     patient.check("#agree")
     patient.click('button:has-text("Start")')
-    for pairs in FUSION_PATIENT_POSTS.values():
-        fill_section(patient, pairs)
-        save(patient)
+    answer_all(patient, FUSION_PATIENT_POSTS)
     patient.click("text=Send my answers to the clinic")
 
     _staff(live_app, "iyer@clinic.example")
@@ -233,7 +253,7 @@ def test_a_clinician_reads_notes_reviews_and_downloads_the_pdf(browser, live_app
     page.click("text=Kamala Pillai")
     page.click("text=Reopen for the patient")
     patient.goto(base + "/intake/check")
-    patient.click('a[href*="/intake/section/goals?return_to=check#q-goals_text"]')
+    patient.click('a[href*="return_to=check:goals_text#q-goals_text"]')
     patient.fill('[name="goals_text"]', "Sleep through the night")
     save(patient)
     patient.click("text=Send my answers to the clinic")
@@ -252,12 +272,13 @@ def test_thoughts_of_self_harm_show_crisis_resources_and_mark_the_worklist(brows
                          "+91 99999 10005", PHONE)
     posts = with_changes(FUSION_PATIENT_POSTS, "mood", {"phq9_9": "2"})
     for section in ("about", "pain", "function", "medicines", "treatments", "health"):
-        fill_section(page, posts[section])
+        answer_section(page, posts[section])
+    for _ in range(3):  # the item is on the third of the mood pages
+        fill_section(page, posts["mood"])
         save(page)
-    fill_section(page, posts["mood"])
-    save(page)
     expect(page.locator("text=Support is available now")).to_be_visible()
-    expect(page.locator("text=Tele-MANAS 14416 (1-800-891-4416)").first).to_be_visible()
+    expect(page.locator("text=You told us: More than half the days")).to_be_visible()
+    expect(page.locator('a[href="tel:14416"]').first).to_be_visible()
     expect(page.locator("text=not monitored in real time")).to_be_visible()
     check_accessibility(page)
 
@@ -291,9 +312,9 @@ def test_save_pressed_while_a_draft_is_on_its_way_is_not_taken_for_another_windo
     route, answer = kept[0]
     route.fulfill(response=answer)
 
-    expect(page).to_have_url(re.compile("/intake/section/pain"))
+    expect(page).to_have_url(re.compile("/intake/section/about/2"))
     answers, _ = stored_answers(live_app, "slow@example.org")
-    assert answers["preferred_language_other"] == "Tamil"
+    assert answers["helper_relation"] == "Daughter"
 
 
 def test_errors_are_announced_and_linked_to_their_fields(browser, live_app):
@@ -331,16 +352,34 @@ def test_focus_is_visible_and_text_resizes_to_200_percent(browser, live_app):
 def test_body_map_is_a_list_of_labelled_checkboxes_the_picture_mirrors(browser, live_app):
     page = start_patient(browser, live_app, "Map Person", "map@example.org", "+91 99999 10008",
                          PHONE)
-    fill_section(page, FUSION_PATIENT_POSTS["about"])
-    save(page)
-    expect(page.locator(".body-map")).to_have_attribute("aria-hidden", "true")
+    answer_section(page, FUSION_PATIENT_POSTS["about"])
+    expect(page.locator(".body-views")).to_have_attribute("aria-hidden", "true")
     box = page.get_by_label("Left knee")
     tab_to(page, "#pain_regions-knee_l")
     page.keyboard.press("Space")
     expect(box).to_be_checked()
-    expect(page.locator('[data-region="knee_l"]').first).to_have_class(re.compile("selected"))
-    page.locator('[data-region="knee_l"]').first.click()
+    knee = page.locator('[data-view="front"] [data-region="knee_l"]')
+    expect(knee).to_have_class(re.compile("selected"))
+    # A tap on the small figure makes it bigger first; then every area is 44 px or more.
+    knee.click()
+    expect(box).to_be_checked()
+    expect(page.locator(".body-map")).to_have_class(re.compile("zoomed"))
+    for view in ("front", "back"):
+        page.click(f'[data-zoom="{view}"]')
+        for shape in page.locator(f'[data-view="{view}"] [data-region]').all():
+            size = shape.bounding_box()
+            region = shape.get_attribute("data-region")
+            assert size["width"] >= 44, (view, region, size)
+            assert size["height"] >= 44, (view, region, size)
+    check_accessibility(page)
+    page.click('[data-zoom="front"]')
+    knee.click()
     expect(box).not_to_be_checked()
+    # The captions stand at each side of each figure.
+    figure = page.locator('[data-view="front"] svg').bounding_box()
+    left, right = page.locator('[data-view="front"] .side').all()
+    assert left.bounding_box()["x"] < figure["x"]
+    assert right.bounding_box()["x"] >= figure["x"] + figure["width"] - 1
 
 
 def test_the_accessibility_check_catches_a_real_violation(browser):
