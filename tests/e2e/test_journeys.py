@@ -424,3 +424,21 @@ def test_staff_admin_and_error_pages_pass_axe(browser, live_app):
     page.goto(base + "/clinic/invite")
     page.click('button:has-text("Create invitation")')
     check_accessibility(page)
+
+
+def test_two_minutes_before_the_idle_log_out_a_dialog_offers_to_stay(browser, live_app):
+    page = start_patient(browser, live_app, "Idle Person", "idle@example.org",
+                         "+91 99999 10010", PHONE)
+    page.clock.install()
+    page.reload()
+    dialog = page.locator("#idle-dialog")
+    expect(dialog).to_be_hidden()
+    minutes = live_app.config["PATIENT_IDLE_MINUTES"]
+    page.clock.run_for((minutes * 60 - 119) * 1000)
+    expect(dialog).to_be_visible()
+    expect(dialog.locator("button")).to_be_focused()
+    check_accessibility(page)
+    with page.expect_response("**/auth/keepalive") as kept:
+        page.click("text=Stay logged in")
+    assert kept.value.status == 204
+    expect(dialog).to_be_hidden()
