@@ -17,7 +17,7 @@ CASES = [
     ("pain", {"pain_now": "-3"}, "pain_now", "Enter a number from 0 to 10"),
     ("pain", {"pain_now": "six"}, "pain_now", "Enter a whole number, for example 5"),
     ("pain", {"leg_pain_percent": "150"}, "leg_pain_percent", "Enter a number from 0 to 100%"),
-    ("about", {"height_cm": "tall"}, "height_cm", "Enter a number, for example 72.5"),
+    ("about", {"height_cm": "tall"}, "height_cm", "Enter a number, for example 165"),
     ("about", {"weight_kg": "9999"}, "weight_kg", "Enter a number from 20 to 350 kg"),
     ("health", {"diabetes": "yes", "hba1c": "45"}, "hba1c", "Enter a number from 3 to 20%"),
     ("pain", {"pain_start_date": "01/2099"}, "pain_start_date", "The date cannot be in the future"),

@@ -53,7 +53,7 @@ def test_a_stored_date_is_shown_back_the_way_the_hint_asks_for_it(q, stored, sho
     ("pain_now", "-1", "Enter a number from 0 to 10"),
     ("pain_now", "seven", "Enter a whole number"),
     ("pain_now", "7.5", "Enter a whole number"),
-    ("height_cm", "1e3", "Enter a number, for example 72.5"),
+    ("height_cm", "1e3", "Enter a number, for example 165"),
     ("height_cm", "nan", "Enter a number"),
     ("height_cm", "251", "Enter a number from 50 to 250 cm"),
     ("leg_pain_percent", "101", "Enter a number from 0 to 100%"),
