@@ -8,7 +8,7 @@ from fhir.resources.R4B.questionnaireresponse import QuestionnaireResponse as Fh
 from pydantic import ValidationError
 from sqlalchemy import select
 
-from . import audit, definitions
+from . import audit, definitions, urgent
 from .clock import clinic_today
 from .extensions import db
 from .interop.csv_export import ExportRow, to_csv
@@ -100,7 +100,10 @@ def import_response(data: dict[str, Any]) -> Patient:
         submitted_at=parsed["authored"] if parsed["status"] == "submitted" else None,
     )
     db.session.add(response)
+    db.session.flush()
     patient.track(response)
+    raised = urgent.raise_new(response, q)
     audit.record("import.fhir", patient=patient)
     db.session.commit()
+    urgent.notify(raised)
     return patient

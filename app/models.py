@@ -116,11 +116,14 @@ class Patient(db.Model):
     )
 
     def track(self, response: QuestionnaireResponse | None) -> None:
-        """Copy the newest response's state for the worklist; called at every change."""
+        """Copy the newest response's state for the worklist; called at every change.
+
+        ``is_urgent`` is kept by ``app.urgent``: a patient is urgent while one of their
+        urgent items has not been followed up.
+        """
         if response is None:
-            self.worklist_status, self.is_urgent = "invited", False
+            self.worklist_status = "invited"
             return
-        self.is_urgent = bool(response.is_urgent)
         if response.status == "draft":
             self.worklist_status = "in_progress"
         else:
@@ -268,6 +271,33 @@ class ClinicianNote(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     author: Mapped[User] = relationship()
+
+
+class UrgentItem(db.Model):
+    """An urgent answer (thoughts of self-harm, new weakness) and what the clinic did.
+
+    Open until someone follows it up: who, when, and what was done, in their words. The
+    item and its follow-up stay in the record and the audit log.
+    """
+
+    __tablename__ = "urgent_items"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    patient_id: Mapped[int] = mapped_column(sa.ForeignKey("patients.id"), index=True)
+    response_id: Mapped[int | None] = mapped_column(sa.ForeignKey("questionnaire_responses.id"))
+    rule_id: Mapped[str] = mapped_column(sa.String(64))
+    label: Mapped[str] = mapped_column(sa.String(120))
+    text: Mapped[str] = mapped_column(sa.Text)
+    raised_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    followed_up_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    followed_up_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    action: Mapped[str | None] = mapped_column(sa.Text)
+
+    followed_up_by: Mapped[User | None] = relationship()
+
+    @property
+    def is_open(self) -> bool:
+        return self.followed_up_at is None
 
 
 class ClinicProfile(db.Model):

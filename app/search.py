@@ -1,11 +1,45 @@
-"""Finding patients by what staff type into a search box."""
+"""Finding patients by what staff type into a search box.
+
+"Nair Suresh" finds Suresh Nair (every word, in any order), "suresh@example.org" the
+email, "98450 12345" the mobile in any spelling, and "3214-C4FA" the reference read out
+on the phone. Each is a condition on the patients table, combined with OR.
+"""
 
 from __future__ import annotations
 
+import re
+
+from sqlalchemy import and_, or_
+
+from .identifiers import normalise_phone
 from .models import Patient
+
+_REFERENCE = re.compile(r"[0-9a-f]{4}-?[0-9a-f]{4}(/\d+)?")
+
+
+def _contains(column, text: str):
+    """A case-insensitive "contains" that treats % and _ literally."""
+    pattern = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return column.ilike(f"%{pattern}%", escape="\\")
 
 
 def name_contains(search: str):
-    """A case-insensitive "name contains" condition that treats % and _ literally."""
-    pattern = search.strip().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return Patient.name.ilike(f"%{pattern}%", escape="\\")
+    """Every word of ``search`` is somewhere in the name, in any order."""
+    return and_(*(_contains(Patient.name, word) for word in search.split()))
+
+
+def patient_matches(search: str):
+    """Names in any order, or the email, the phone or the reference."""
+    text = search.strip()
+    conditions = [name_contains(text)]
+    if "@" in text:
+        conditions.append(_contains(Patient.email, text.lower()))
+    digits = re.sub(r"\D", "", text)
+    if len(digits) >= 6:
+        phone = normalise_phone(text)
+        conditions.append(Patient.phone == phone if phone else
+                          _contains(Patient.phone, digits))
+    if _REFERENCE.fullmatch(text.lower()):
+        prefix = text.lower().split("/")[0].replace("-", "")
+        conditions.append(Patient.ref.startswith(prefix, autoescape=True))
+    return or_(*conditions)

@@ -12,6 +12,7 @@ from datetime import date, timedelta
 import factory
 from factory.alchemy import SQLAlchemyModelFactory
 
+from app import urgent as urgent_items
 from app.definitions import current
 from app.extensions import db
 from app.models import Consent, Patient, QuestionnaireResponse, User, utcnow
@@ -92,8 +93,12 @@ class ResponseFactory(_Factory):
 
     @factory.post_generation
     def tracked(response, create, extracted, **kwargs):
-        """Copy the response's state onto the patient, as every save does."""
+        """Copy the response's state onto the patient and raise its urgent items, as every
+        save does."""
         response.patient.track(response)
+        if response.is_urgent:
+            urgent_items.raise_new(response, current())
+            response.patient.is_urgent = True
         db.session.commit()
 
 

@@ -124,7 +124,7 @@ def test_worklist_query_count_does_not_grow_with_patients(clinic, staff, app):
         clinic.with_answers(f"Q{n}", FUSION_PATIENT_STORED)
     at_two_hundred = count_queries(app, staff, "/clinic/")
     assert at_ten == at_two_hundred
-    assert at_two_hundred <= 5
+    assert at_two_hundred <= 6
 
 
 def test_patients_without_a_visit_date_come_after_those_with_one(clinic, staff, app):
@@ -184,10 +184,9 @@ def test_summary_page_shows_what_the_specialist_reads_first(clinic, staff, app):
     assert "Takes blood thinner(s): Apixaban" in page
     assert 'href="#a-blood_thinners"' in page
     assert 'id="a-blood_thinners"' in page
-    assert "PHQ-9: 9 of 27" in page
-    assert "Mild, published band" in page
-    assert re.search(r'class="region selected"[^>]*data-region="lower_back"', page)
-    assert "<li>Lower back</li>" in page
+    assert "<dt>PHQ-9</dt><dd>9 of 27, Mild" in page
+    assert "(published band)" in page
+    assert "<dt>Distribution</dt><dd>Lower back, Left buttock" in page
     assert "Walk to the temple and play with my grandchildren" in page
     assert "Psychological evaluation, examination and imaging review are separate." in page
     assert "Developed by Drs. Robert L. Spitzer" in page
@@ -234,8 +233,8 @@ def test_a_session_moved_to_another_address_is_ended(clinic, staff):
 def test_urgent_banner_on_the_summary(clinic, staff):
     patient_id = clinic.with_answers("Urgent Patient", CRPS_PATIENT_STORED)
     page = staff.get(f"/clinic/patients/{patient_id}").get_data(as_text=True)
-    assert "Urgent: read first" in page
-    assert "PHQ-9 item 9 (thoughts of being better off dead or of self-harm)" in page
+    assert '<h2 id="urgent-title">Urgent</h2>' in page
+    assert "Thoughts of self-harm:</strong> PHQ-9 item 9 (thoughts of being better off dead" in page
 
 
 def test_pdf_opens_and_holds_the_name_and_phq9_total(clinic, staff, app):
@@ -245,7 +244,7 @@ def test_pdf_opens_and_holds_the_name_and_phq9_total(clinic, staff, app):
     assert response.mimetype == "application/pdf"
     text = pdf_text(response.data)
     assert "Ravi Kumar" in text
-    assert "PHQ-9: 9 of 27" in text
+    assert "PHQ-9: 9 of 27, Mild" in text
     assert "summary.pdf" in audit_actions(app)
 
 
@@ -292,10 +291,10 @@ def test_reopen_lets_the_patient_amend_a_new_revision_and_keeps_the_old_one(
     assert (latest.revision, latest.status) == (2, "submitted")
     assert latest.answers["goals_text"] == "Sleep through the night"
     page = staff.get(f"/clinic/patients/{submitted_patient}").get_data(as_text=True)
-    assert "Revision 2 of 2" in page
+    assert "revision 2 of 2" in page
     assert "Sleep through the night" in page
     old = staff.get(f"/clinic/patients/{submitted_patient}?revision=1").get_data(as_text=True)
-    assert "Revision 1 of 2" in old
+    assert "revision 1 of 2" in old
     assert "Walk to the temple and play with my grandchildren" in old
 
 
@@ -310,7 +309,7 @@ def test_an_amended_submission_shows_what_changed_since_the_one_before(
     worklist = staff.get("/clinic/").get_data(as_text=True)
     assert "Submitted (amended: revision 2)" in worklist
     page = staff.get(f"/clinic/patients/{submitted_patient}").get_data(as_text=True)
-    changed = page[page.index("Changed since revision 1"):page.index('id="pain-title"')]
+    changed = page[page.index("Changed since revision 1"):page.index('id="answers-title"')]
     assert changed.count("<tr>") == 2  # the header and the one changed answer
     assert "Walk to the temple and play with my grandchildren" in changed
     assert "Sleep &lt;b&gt;through&lt;/b&gt;" in changed

@@ -53,3 +53,10 @@ class RevisionForm(FlaskForm):
 
 class ButtonForm(FlaskForm):
     """A button that needs nothing but the CSRF token (give a new link)."""
+
+
+class FollowUpForm(FlaskForm):
+    action = TextAreaField("What was done", description="For example: phoned, safety-netted, "
+                           "GP informed. Saved with your name and the time.",
+                           validators=[DataRequired("Write what was done before saving"),
+                                       Length(max=2000, message="Use 2,000 characters or fewer")])

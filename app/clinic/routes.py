@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 
 from flask import (
     Blueprint,
@@ -16,18 +17,19 @@ from flask import (
 )
 from flask_login import current_user
 
-from .. import definitions, exports
+from .. import definitions, exports, urgent
 from ..access import staff_required
-from ..clock import clinic_zone
+from ..clock import clinic_today, clinic_zone
 from ..downloads import download
 from ..extensions import db
 from ..guards import page_number, parse_id
 from ..invitations import existing_patient, invite_patient, reissue_invitation
-from ..models import Patient, QuestionnaireResponse
+from ..models import Patient, QuestionnaireResponse, UrgentItem
 from ..pdf import PdfUnavailable, render_pdf
 from ..summary.builder import PatientInfo, build_summary
+from ..templating import readable_reference
 from . import services
-from .forms import ButtonForm, InvitePatientForm, NoteForm, RevisionForm
+from .forms import ButtonForm, FollowUpForm, InvitePatientForm, NoteForm, RevisionForm
 
 bp = Blueprint("clinic", __name__, url_prefix="/clinic")
 
@@ -37,10 +39,34 @@ bp = Blueprint("clinic", __name__, url_prefix="/clinic")
 def worklist():
     status = request.args.get("status") or None
     search = (request.args.get("q") or "")[:120]
+    today = clinic_today()
+    day_text = request.args.get("day") or ""
+    day = services.chosen_day(day_text, today)
     page = services.worklist(status, search, page_number(request.args.get("page")),
-                             len(definitions.current().sections))
+                             len(definitions.current().sections), day=day, today=today)
     return render_template("clinic/worklist.html", page=page, status=status, search=search,
-                           statuses=services.STATUSES)
+                           statuses=services.STATUSES, day=day, day_text=day_text,
+                           today=today, tomorrow=today + timedelta(days=1),
+                           bad_day=bool(day_text) and day is None)
+
+
+@bp.get("/briefs.pdf")
+@staff_required
+def day_briefs():
+    """One PDF with the brief (page 1) of every patient with a visit on the day."""
+    day = services.chosen_day(request.args.get("day") or "", clinic_today())
+    if day is None:
+        abort(404)
+    briefs = [(patient, response, _summary_for(patient, response))
+              for patient, response in services.day_patients(day)]
+    html = render_template("clinic/briefs_pdf.html", briefs=briefs, day=day)
+    try:
+        pdf = render_pdf(html, current_app.static_folder)
+    except PdfUnavailable as exc:
+        return render_template("clinic/pdf_unavailable.html", patient=None, response=None,
+                               reason=str(exc)), 503
+    services.record_day_briefs(day, [(p, r) for p, r, _ in briefs])
+    return download(pdf, "application/pdf", f"briefs-{day.isoformat()}.pdf")
 
 
 def _patient_or_404(patient_id: int) -> Patient:
@@ -68,7 +94,8 @@ def _summary_for(patient: Patient, response: QuestionnaireResponse):
         abort(500)
     return build_summary(
         q, response.answers, response.submitted_at,
-        patient=PatientInfo(patient.name, patient.date_of_birth, patient.visit_date),
+        patient=PatientInfo(patient.name, patient.date_of_birth, patient.visit_date,
+                            readable_reference(patient.ref), patient.phone),
         alert_times=response.alerts_shown, revision=response.revision, zone=clinic_zone(),
     )
 
@@ -85,6 +112,7 @@ def summary(patient_id: int):
         "revision_form": RevisionForm(), "latest": revisions[-1] if revisions else None,
         "button_form": ButtonForm(),
         "amendment": services.amendment(revisions, response) if response else None,
+        "urgent_items": urgent.items_for(patient), "follow_up_form": FollowUpForm(),
     }
     if response is None:
         page = render_template("clinic/not_submitted.html", **context)
@@ -190,6 +218,24 @@ def reopen(patient_id: int):
         flash(f"Reopened for the patient as revision {draft.revision}. Revision "
               f"{response.revision} stays as it was submitted.", "success")
     return redirect(url_for("clinic.summary", patient_id=patient.id))
+
+
+@bp.post("/patients/<int:patient_id>/urgent/<int:item_id>")
+@staff_required
+def follow_up(patient_id: int, item_id: int):
+    """Record that an urgent item was followed up: who, when (now) and what was done."""
+    patient = _patient_or_404(patient_id)
+    item = db.session.get(UrgentItem, item_id)
+    if item is None or item.patient_id != patient.id:
+        abort(404)
+    form = FollowUpForm()
+    if form.validate_on_submit():
+        urgent.follow_up(item, current_user, form.action.data)
+        flash(f"{item.label}: followed up.", "success")
+    else:
+        for error in form.action.errors:
+            flash(error, "error")
+    return redirect(url_for("clinic.summary", patient_id=patient.id) + f"#urgent-{item.id}")
 
 
 @bp.route("/invite", methods=["GET", "POST"])

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
-from .. import audit, definitions
+from .. import audit, definitions, urgent
 from ..extensions import db
 from ..models import (
     WORKLIST_ORDER,
@@ -18,7 +18,9 @@ from ..models import (
     User,
     utcnow,
 )
-from ..search import name_contains
+from ..questionnaire.definition import Questionnaire
+from ..questionnaire.scoring import score_instrument
+from ..search import patient_matches
 from ..summary.changes import Change, changes_between
 
 PAGE_SIZE = 50
@@ -40,6 +42,10 @@ class WorklistRow:
     submitted_at: datetime | None
     urgent: bool
     revision: int | None
+    urgent_reasons: tuple[str, ...] = ()
+    phq9: str = ""
+    peg: str = ""
+    visit_soon: bool = False  # invited or in progress, with the visit within 3 days
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,19 +56,32 @@ class WorklistPage:
     pages: int
 
 
-def worklist(status: str | None, search: str | None, page: int,
-             section_count: int) -> WorklistPage:
-    """One page of patients: urgent first, then by visit date. Three queries, whatever the size.
+SOON_DAYS = 3
+
+
+def _score(q: Questionnaire | None, answers, instrument: str) -> str:
+    if q is None or q.instrument(instrument) is None:
+        return ""
+    score = score_instrument(q, q.instrument(instrument), answers or {})
+    return "" if score.total is None else f"{score.total:g}"
+
+
+def worklist(status: str | None, search: str | None, page: int, section_count: int,
+             day: date | None = None, today: date | None = None) -> WorklistPage:
+    """One page of patients: urgent first, then by visit date. Four queries, whatever the size.
 
     Sorting and filtering use the state copied onto each patient (``Patient.track``) and
-    an index; the page's newest responses are then read in one query.
+    an index; the page's newest responses and open urgent items are then read in one
+    query each.
     """
     stmt = select(Patient.id, Patient.name, Patient.visit_date, Patient.worklist_status,
                   Patient.is_urgent)
     if status in STATUSES:
         stmt = stmt.where(Patient.worklist_status == status)
     if search and search.strip():
-        stmt = stmt.where(name_contains(search))
+        stmt = stmt.where(patient_matches(search))
+    if day is not None:
+        stmt = stmt.where(Patient.visit_date == day)
     total = db.session.scalar(select(func.count()).select_from(stmt.subquery()))
     pages = max(1, -(-total // PAGE_SIZE))
     page = min(max(page, 1), pages)
@@ -70,26 +89,72 @@ def worklist(status: str | None, search: str | None, page: int,
         stmt.order_by(*WORKLIST_ORDER)
         .limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)
     ).all()
+    ids = [p.id for p in patients]
     newest = {}
     if patients:
         qr = QuestionnaireResponse
         for row in db.session.execute(
-            select(qr.patient_id, qr.revision, qr.sections_done, qr.submitted_at)
-            .where(qr.patient_id.in_([p.id for p in patients]))
+            select(qr.patient_id, qr.revision, qr.sections_done, qr.submitted_at, qr.answers,
+                   qr.questionnaire_id, qr.questionnaire_version)
+            .where(qr.patient_id.in_(ids))
             .order_by(qr.revision)
         ):
             newest[row.patient_id] = row
+    reasons = urgent.open_by_patient(ids)
     rows = []
     for p in patients:
         latest = newest.get(p.id)
+        q = definitions.get(latest.questionnaire_id, latest.questionnaire_version) \
+            if latest else None
+        soon = (today is not None and p.visit_date is not None
+                and p.worklist_status in ("invited", "in_progress")
+                and 0 <= (p.visit_date - today).days <= SOON_DAYS)
         rows.append(WorklistRow(
             patient_id=p.id, name=p.name, visit_date=p.visit_date, status=p.worklist_status,
             percent_done=round(100 * len(latest.sections_done or []) / section_count)
             if latest else 0,
             submitted_at=latest.submitted_at if latest else None, urgent=p.is_urgent,
             revision=latest.revision if latest else None,
+            urgent_reasons=tuple(dict.fromkeys(reasons.get(p.id, ()))),
+            phq9=_score(q, latest.answers if latest else None, "phq9"),
+            peg=_score(q, latest.answers if latest else None, "peg"),
+            visit_soon=soon,
         ))
     return WorklistPage(rows, total, page, pages)
+
+
+def chosen_day(text: str, today: date) -> date | None:
+    """The visit day a worklist filter names: "today", "tomorrow" or a date (YYYY-MM-DD)."""
+    if text == "today":
+        return today
+    if text == "tomorrow":
+        return today + timedelta(days=1)
+    try:
+        return date.fromisoformat(text) if len(text) == 10 else None
+    except ValueError:
+        return None
+
+
+def record_day_briefs(day: date, read: list[tuple[Patient, QuestionnaireResponse]]) -> None:
+    """Audit the day's briefs: a read of each patient's record."""
+    for patient, response in read:
+        audit.record("summary.day_briefs", patient=patient, revision=response.revision,
+                     day=day.isoformat())
+    db.session.commit()
+
+
+def day_patients(day: date) -> list[tuple[Patient, QuestionnaireResponse]]:
+    """Patients with a visit on ``day`` and their newest submitted revision, in order."""
+    qr = QuestionnaireResponse
+    newest = (select(qr.patient_id, func.max(qr.revision).label("revision"))
+              .where(qr.status == "submitted").group_by(qr.patient_id).subquery())
+    return list(db.session.execute(
+        select(Patient, qr)
+        .join(newest, newest.c.patient_id == Patient.id)
+        .join(qr, (qr.patient_id == Patient.id) & (qr.revision == newest.c.revision))
+        .where(Patient.visit_date == day)
+        .order_by(*WORKLIST_ORDER)
+    ).tuples())
 
 
 def revisions(patient: Patient) -> list[QuestionnaireResponse]:

@@ -14,10 +14,10 @@ from sqlalchemy.orm import contains_eager
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.datastructures import MultiDict
 
-from .. import audit
+from .. import audit, urgent
 from ..clock import clinic_today
 from ..extensions import db
-from ..models import Consent, Patient, QuestionnaireResponse, User, utcnow
+from ..models import Consent, Patient, QuestionnaireResponse, UrgentItem, User, utcnow
 from ..questionnaire.answers import validate_answers
 from ..questionnaire.definition import Alert, Item, Page, Questionnaire, Section
 from ..questionnaire.enable_when import alert_triggers, new_alerts, prune_hidden
@@ -155,8 +155,9 @@ def pending_for(response: QuestionnaireResponse, part: Part) -> MultiDict | None
 
 
 def _store(response: QuestionnaireResponse, q: Questionnaire, answers: dict[str, Any],
-           done: list[str]) -> None:
-    """Set the answers, hidden ones pruned, and everything derived from them.
+           done: list[str]) -> list[UrgentItem]:
+    """Set the answers, hidden ones pruned, and everything derived from them; returns the
+    urgent items the answers newly raise (to notify once committed).
 
     ``sections_done`` is kept to the sections done now, so the worklist's "% of sections"
     agrees with the patient's own progress when an edit reopened a question elsewhere.
@@ -166,6 +167,7 @@ def _store(response: QuestionnaireResponse, q: Questionnaire, answers: dict[str,
     response.sections_done = [s.section.id for s in states if s.done]
     response.is_urgent = has_urgent(q, response.answers)
     response.patient.track(response)
+    return urgent.raise_new(response, q)
 
 
 def save_section(
@@ -191,7 +193,7 @@ def save_section(
     merged.update(part_answers)
     finishes = part is section or part is section.pages[-1]
     done = [*response.sections_done, *([section.id] if finishes else [])]
-    _store(response, q, merged, done)
+    raised = _store(response, q, merged, done)
     response.pending = {k: v for k, v in (response.pending or {}).items()
                         if k not in (part.key, UNDO)}
     alerts = new_alerts(q, section.id, before, response.answers)
@@ -200,6 +202,7 @@ def save_section(
         shown.setdefault(alert.id, utcnow().isoformat())
     response.alerts_shown = shown
     _commit(response)
+    urgent.notify(raised)
     return alerts
 
 
@@ -209,12 +212,13 @@ def keep_page(response: QuestionnaireResponse, q: Questionnaire, part: Part,
     without finishing it: before opening a row of a list, or removing one, from that page."""
     _check_lock(response, lock_version)
     response.patient  # noqa: B018 - loaded before any change
-    _store(response, q, {**response.answers, **valid}, list(response.sections_done))
+    raised = _store(response, q, {**response.answers, **valid}, list(response.sections_done))
     pending = {k: v for k, v in response.pending.items() if k != part.key}
     if formdata is not None:
         pending[part.key] = _typed(formdata)
     response.pending = pending
     _commit(response)
+    urgent.notify(raised)
 
 
 def save_row(response: QuestionnaireResponse, q: Questionnaire, group: Item, index: int,
@@ -229,9 +233,10 @@ def save_row(response: QuestionnaireResponse, q: Questionnaire, group: Item, ind
         rows[index] = row
     if group.max_rows is not None and len(rows) > group.max_rows:
         raise TooManyRows(group)
-    _store(response, q, {**response.answers, group.link_id: rows},
+    raised = _store(response, q, {**response.answers, group.link_id: rows},
            list(response.sections_done))
     _commit(response)
+    urgent.notify(raised)
 
 
 def remove_row(response: QuestionnaireResponse, q: Questionnaire, group: Item, index: int,
@@ -246,10 +251,11 @@ def remove_row(response: QuestionnaireResponse, q: Questionnaire, group: Item, i
     answers = {**response.answers, group.link_id: rows}
     if not rows:
         answers.pop(group.link_id)
-    _store(response, q, answers, list(response.sections_done))
+    raised = _store(response, q, answers, list(response.sections_done))
     response.pending = {**response.pending,
                         UNDO: {"group": group.link_id, "index": index, "row": removed}}
     _commit(response)
+    urgent.notify(raised)
     return removed
 
 
@@ -262,10 +268,11 @@ def undo_remove(response: QuestionnaireResponse, q: Questionnaire, lock_version:
     response.patient  # noqa: B018 - loaded before any change
     rows = list(response.answers.get(kept["group"]) or [])
     rows.insert(min(kept["index"], len(rows)), kept["row"])
-    _store(response, q, {**response.answers, kept["group"]: rows},
+    raised = _store(response, q, {**response.answers, kept["group"]: rows},
            list(response.sections_done))
     response.pending = {k: v for k, v in response.pending.items() if k != UNDO}
     _commit(response)
+    urgent.notify(raised)
     return True
 
 
@@ -282,9 +289,10 @@ def take_back(response: QuestionnaireResponse, q: Questionnaire, alert: Alert,
         else:
             answers[question] = None
     answers = {k: v for k, v in answers.items() if v is not None}
-    _store(response, q, answers, list(response.sections_done))
+    raised = _store(response, q, answers, list(response.sections_done))
     audit.record("response.alert_taken_back", patient=response.patient, alert=alert.id)
     _commit(response)
+    urgent.notify(raised)
 
 
 def submit(response: QuestionnaireResponse, q: Questionnaire, lock_version: Any) -> bool:
@@ -339,7 +347,8 @@ def upgrade_draft(response: QuestionnaireResponse, q: Questionnaire) -> None:
             answers[gate.question] = True
     done = [s for s in response.sections_done if q.section(s) is not None]
     response.questionnaire_version = q.version
-    _store(response, q, answers, done)
+    raised = _store(response, q, answers, done)
     response.pending = {}
     audit.record("response.upgrade", patient=response.patient, version=q.version)
     _commit(response)
+    urgent.notify(raised)

@@ -226,6 +226,57 @@ class HighlightRule:
     urgent: bool = False
     extra: tuple[tuple[str, str], ...] = ()
     rows: RowFilter | None = None
+    # A score at or above a total ("PHQ-9 15 or more"), as a condition.
+    score: tuple[str, float] | None = None
+    # The few words a worklist shows for an urgent item ("Thoughts of self-harm").
+    label: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SnapshotFact:
+    label: str
+    text: str
+    link: str
+
+
+@dataclass(frozen=True, slots=True)
+class SnapshotPart:
+    """One block of the brief: facts in words, scores, a list's rows, the patient's words."""
+
+    id: str
+    title: str
+    facts: tuple[SnapshotFact, ...] = ()
+    scores: tuple[str, ...] = ()
+    rows: tuple[RowFilter, ...] = ()
+    empty: str = "None reported"
+    quotes: tuple[SnapshotFact, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class SummaryGroup:
+    title: str
+    items: tuple[str, ...]
+    fold: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class SummarySpec:
+    """What the specialist reads: the brief, then every answer in groups (``summary:``)."""
+
+    snapshot: tuple[SnapshotPart, ...] = ()
+    groups: tuple[SummaryGroup, ...] = ()
+    labels: dict[str, str] = field(default_factory=dict, compare=False)
+    computed: dict[str, dict[str, str]] = field(default_factory=dict, compare=False)
+    sex: str | None = None
+    # A clinician's word for an option, by linkId and code ("crps": "CRPS").
+    words: dict[str, dict[str, str]] = field(default_factory=dict, compare=False)
+
+
+COMPUTED_KINDS = {
+    "since": ("item",),
+    "bmi": ("height", "weight"),
+    "oral_morphine_equivalent": ("group", "name", "dose", "current"),
+}
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -241,6 +292,7 @@ class Questionnaire:
     alerts: tuple[Alert, ...]
     highlights: tuple[HighlightRule, ...]
     items: dict[str, Item] = field(compare=False, repr=False)
+    summary: SummarySpec = field(default_factory=SummarySpec, compare=False, repr=False)
     _top_level: tuple[Item, ...] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -324,13 +376,14 @@ def parse_definition(
             if not _mentions(h, dropped)
         ),
         items=items,
+        summary=_summary(raw.get("summary") or {}, dropped),
     )
     _check_references(questionnaire)
     return questionnaire
 
 
 def _mentions(rule: dict, link_ids: set[str]) -> bool:
-    mentioned = {c["question"] for c in rule.get("when", ())}
+    mentioned = {c["question"] for c in rule.get("when", ())} | {rule.get("link")}
     return bool(mentioned & link_ids)
 
 
@@ -526,17 +579,51 @@ def _alert(raw: dict) -> Alert:
     )
 
 
+def _row_filter(rows: dict | None) -> RowFilter | None:
+    if not rows:
+        return None
+    extra = rows.get("show_extra")
+    return RowFilter(
+        group=rows["group"],
+        where=tuple(rows.get("where", {}).items()),
+        show=rows["show"],
+        show_extra=(extra["needs"], extra["text"]) if extra else None,
+    )
+
+
+def _summary(raw: dict, dropped: set[str]) -> SummarySpec:
+    def facts(entries) -> tuple[SnapshotFact, ...]:
+        return tuple(SnapshotFact(str(f["label"]), str(f["text"]), str(f["link"]))
+                     for f in entries or () if f["link"] not in dropped)
+
+    snapshot = tuple(
+        SnapshotPart(
+            id=str(part["id"]), title=str(part["title"]), facts=facts(part.get("facts")),
+            scores=tuple(part.get("scores") or ()),
+            rows=tuple(r for r in (_row_filter(part.get("rows")),
+                                   _row_filter(part.get("more_rows"))) if r),
+            empty=str(part.get("empty", "None reported")), quotes=facts(part.get("quotes")))
+        for part in raw.get("snapshot") or ())
+    groups = tuple(SummaryGroup(str(g["title"]), tuple(i for i in g["items"] if i not in dropped),
+                                bool(g.get("fold", False)))
+                   for g in raw.get("groups") or ())
+    computed = {str(name): {str(k): str(v) for k, v in spec.items()}
+                for name, spec in (raw.get("computed") or {}).items()}
+    for name, spec in computed.items():
+        needs = COMPUTED_KINDS.get(spec.get("kind"))
+        if needs is None or not set(needs) <= set(spec):
+            raise DefinitionError(f"summary: computed '{name}' needs a kind of "
+                                  f"{sorted(COMPUTED_KINDS)} and its items")
+    words = {str(link): {str(code): str(word) for code, word in codes.items()}
+             for link, codes in (raw.get("words") or {}).items() if link not in dropped}
+    return SummarySpec(snapshot, groups, {str(k): str(v) for k, v in
+                                          (raw.get("labels") or {}).items()},
+                       computed, (raw.get("identity") or {}).get("sex"), words)
+
+
 def _highlight(raw: dict) -> HighlightRule:
-    rows = raw.get("rows")
-    row_filter = None
-    if rows:
-        extra = rows.get("show_extra")
-        row_filter = RowFilter(
-            group=rows["group"],
-            where=tuple(rows.get("where", {}).items()),
-            show=rows["show"],
-            show_extra=(extra["needs"], extra["text"]) if extra else None,
-        )
+    row_filter = _row_filter(raw.get("rows"))
+    score = raw.get("score")
     return HighlightRule(
         id=raw["id"],
         text=raw["text"],
@@ -546,6 +633,8 @@ def _highlight(raw: dict) -> HighlightRule:
         urgent=bool(raw.get("urgent", False)),
         extra=tuple((e["needs"], e["text"]) for e in raw.get("extra", ())),
         rows=row_filter,
+        score=(str(score["instrument"]), float(score["min"])) if score else None,
+        label=raw.get("label"),
     )
 
 
@@ -559,6 +648,48 @@ def _check_condition(q: Questionnaire, cond: Condition, where: str, before: set[
         return
     if target.option(str(cond.answer)) is None and not isinstance(cond.answer, int):
         raise DefinitionError(f"{where}: '{cond.answer}' is not an option of '{cond.question}'")
+
+
+def _check_placeholders(q: Questionnaire, where: str, texts) -> None:
+    """Every {name} is an item, a computed value, {rows}, or {score:<instrument>}."""
+    for name, modifier in (m for t in texts for m in PLACEHOLDER.findall(t)):
+        if name == "score":
+            if q.instrument(modifier) is None:
+                raise DefinitionError(f"{where}: score of unknown instrument '{modifier}'")
+        elif modifier == "" and name not in q.items and name not in q.summary.computed \
+                and name != "rows":
+            raise DefinitionError(f"{where}: placeholder '{{{name}}}' names no item")
+
+
+def _check_summary(q: Questionnaire) -> None:
+    spec = q.summary
+    for name, computed in spec.computed.items():
+        for key, link_id in computed.items():
+            if key not in ("kind", "type") and link_id not in q.items:
+                raise DefinitionError(f"summary: computed '{name}' names unknown item "
+                                      f"'{link_id}'")
+    for part in spec.snapshot:
+        where = f"summary: snapshot '{part.id}'"
+        _check_placeholders(q, where, [f.text for f in (*part.facts, *part.quotes)])
+        for fact in (*part.facts, *part.quotes):
+            if fact.link not in q.items:
+                raise DefinitionError(f"{where}: links to unknown item '{fact.link}'")
+        for rows in part.rows:
+            if rows.group not in q.items:
+                raise DefinitionError(f"{where}: rows of unknown group '{rows.group}'")
+    for group in spec.groups:
+        unknown = [i for i in group.items if i not in q.items]
+        if unknown:
+            raise DefinitionError(f"summary: group '{group.title}' names unknown items "
+                                  f"{unknown}")
+    unknown = [i for i in spec.labels if i not in q.items]
+    if unknown:
+        raise DefinitionError(f"summary: labels for unknown items {unknown}")
+    for link_id, codes in spec.words.items():
+        item = q.items.get(link_id)
+        wrong = [c for c in codes if item is None or item.option(c) is None]
+        if wrong:
+            raise DefinitionError(f"summary: words for '{link_id}' name no option: {wrong}")
 
 
 def _check_references(q: Questionnaire) -> None:
@@ -590,10 +721,11 @@ def _check_references(q: Questionnaire) -> None:
         for cond in rule.when:
             _check_condition(q, cond, where, None)
         texts = [rule.text, *(t for _, t in rule.extra)]
-        for name, modifier in (m for t in texts for m in PLACEHOLDER.findall(t)):
-            if modifier == "" and name not in q.items and name != "rows":
-                raise DefinitionError(f"{where}: placeholder '{{{name}}}' names no item")
+        _check_placeholders(q, where, texts)
+        if rule.score and q.instrument(rule.score[0]) is None:
+            raise DefinitionError(f"{where}: score of unknown instrument '{rule.score[0]}'")
         if rule.link not in q.items:
             raise DefinitionError(f"{where}: links to unknown item '{rule.link}'")
         if rule.rows and rule.rows.group not in q.items:
             raise DefinitionError(f"{where}: rows of unknown group '{rule.rows.group}'")
+    _check_summary(q)

@@ -6,15 +6,14 @@ of the answer it came from. The rules live in the definition; nothing here judge
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime, tzinfo
+from datetime import UTC, date, datetime, tzinfo
 from typing import Any
 
-from ..questionnaire.answers import display
-from ..questionnaire.definition import PLACEHOLDER, HighlightRule, Item, Questionnaire
-from ..questionnaire.enable_when import conditions_hold, prune_hidden
+from ..questionnaire.definition import HighlightRule, Questionnaire
+from ..questionnaire.enable_when import conditions_hold
+from .facts import Facts, facts_for, fill, row_texts
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,57 +22,34 @@ class Highlight:
     text: str
     link_id: str
     urgent: bool
+    label: str | None = None
 
 
-def _shown(item: Item, value: Any) -> str:
-    """The answer in words, leaving out an exclusive "none" option."""
-    if item.is_multi and isinstance(value, list):
-        value = [v for v in value if not (item.option(v) and item.option(v).exclusive)]
-    return display(item, value) or "none"
+def _applies(facts: Facts, rule: HighlightRule) -> bool:
+    if rule.score:
+        score = facts.scores.get(rule.score[0])
+        if score is None or score.total is None or score.total < rule.score[1]:
+            return False
+    if rule.rows and not row_texts(facts, rule.rows):
+        return False
+    if not rule.when:
+        return bool(rule.rows or rule.score)
+    return conditions_hold(facts.q, rule.when, rule.enable_behavior, facts.answers)
 
 
-def _fill(
-    q: Questionnaire,
-    template: str,
-    answers: Mapping[str, Any],
-    alert_times: Mapping[str, str],
-    rows_text: str = "",
-    zone: tzinfo = UTC,
-) -> str:
-    def replace(match: re.Match) -> str:
-        name, modifier = match.group(1), match.group(2)
-        if name == "alert_time":
-            return _format_time(alert_times.get(modifier), zone)
-        if name == "rows":
-            return rows_text
-        value = answers.get(name)
-        if modifier == "code":
-            return str(value or "")
-        return _shown(q.item(name), value)
-
-    return PLACEHOLDER.sub(replace, template)
-
-
-def _format_time(iso: str | None, zone: tzinfo) -> str:
-    if not iso:
-        return "(time not recorded)"
-    moment = datetime.fromisoformat(iso).astimezone(zone)
-    return moment.strftime("%d %b %Y %H:%M %Z")
-
-
-def _matching_rows(rule: HighlightRule, answers: Mapping[str, Any]) -> list[dict]:
-    rows = answers.get(rule.rows.group) or []
-    return [r for r in rows if all(r.get(k) == v for k, v in rule.rows.where)]
-
-
-def _rows_text(q: Questionnaire, rule: HighlightRule, rows: list[dict]) -> str:
-    parts = []
-    for row in rows:
-        text = _fill(q, rule.rows.show, row, {})
-        if rule.rows.show_extra and row.get(rule.rows.show_extra[0]) is not None:
-            text += _fill(q, rule.rows.show_extra[1], row, {})
-        parts.append(text)
-    return "; ".join(parts)
+def highlights_of(facts: Facts) -> list[Highlight]:
+    """Every rule that fires, urgent ones first, otherwise in definition order."""
+    found: list[Highlight] = []
+    for rule in facts.q.highlights:
+        if not _applies(facts, rule):
+            continue
+        rows_text = "; ".join(row_texts(facts, rule.rows)) if rule.rows else ""
+        text, _ = fill(facts, rule.text, rows_text)
+        for needs, extra in rule.extra:
+            if facts.answers.get(needs) not in (None, "", []):
+                text += fill(facts, extra)[0]
+        found.append(Highlight(rule.id, text, rule.link, rule.urgent, rule.label))
+    return sorted(found, key=lambda h: not h.urgent)
 
 
 def evaluate_highlights(
@@ -81,32 +57,17 @@ def evaluate_highlights(
     answers: Mapping[str, Any],
     alert_times: Mapping[str, str] | None = None,
     zone: tzinfo = UTC,
+    as_of: date | None = None,
 ) -> list[Highlight]:
-    """Every rule that fires, urgent ones first, otherwise in definition order.
+    """The highlights of ``answers``; ``zone`` is the clock alert times are written on."""
+    as_of = as_of or datetime.now(UTC).astimezone(zone).date()
+    return highlights_of(facts_for(q, answers, as_of, alert_times, zone))
 
-    ``zone`` is the clock that the times alerts were shown at are written on.
-    """
-    answers = prune_hidden(q, answers)
-    alert_times = alert_times or {}
-    found: list[Highlight] = []
-    for rule in q.highlights:
-        rows_text = ""
-        if rule.rows:
-            rows = _matching_rows(rule, answers)
-            if not rows:
-                continue
-            rows_text = _rows_text(q, rule, rows)
-        if not conditions_hold(q, rule.when, rule.enable_behavior, answers):
-            continue
-        if not rule.when and not rule.rows:
-            continue
-        text = _fill(q, rule.text, answers, alert_times, rows_text, zone)
-        for needs, extra in rule.extra:
-            if answers.get(needs) not in (None, "", []):
-                text += _fill(q, extra, answers, alert_times, zone=zone)
-        found.append(Highlight(rule.id, text, rule.link, rule.urgent))
-    return sorted(found, key=lambda h: not h.urgent)
+
+def urgent_rules(q: Questionnaire, answers: Mapping[str, Any]) -> list[Highlight]:
+    """The urgent items these answers raise (each followed up on its own by the clinic)."""
+    return [h for h in evaluate_highlights(q, answers) if h.urgent]
 
 
 def has_urgent(q: Questionnaire, answers: Mapping[str, Any]) -> bool:
-    return any(h.urgent for h in evaluate_highlights(q, answers))
+    return bool(urgent_rules(q, answers))
