@@ -75,7 +75,7 @@ def test_urgent_patients_are_at_the_top_with_a_marker(clinic, staff):
     clinic.with_answers("Urgent Patient", CRPS_PATIENT_STORED, visit=date(2027, 6, 1))
     page = staff.get("/clinic/").get_data(as_text=True)
     assert names_in_order(page)[0] == "Urgent Patient"
-    assert page.count('class="tag tag-urgent">Urgent') == 1
+    assert page.count('class="tag tag-urgent">1 open</span> Thoughts of self-harm') == 1
 
 
 def test_worklist_filters_by_status_and_searches_by_name(clinic, staff):

@@ -154,7 +154,7 @@ def day_patients(day: date) -> list[tuple[Patient, QuestionnaireResponse]]:
         .join(qr, (qr.patient_id == Patient.id) & (qr.revision == newest.c.revision))
         .where(Patient.visit_date == day)
         .order_by(*WORKLIST_ORDER)
-    ).tuples())
+    ).all())
 
 
 def revisions(patient: Patient) -> list[QuestionnaireResponse]:

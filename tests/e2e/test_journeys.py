@@ -442,3 +442,24 @@ def test_two_minutes_before_the_idle_log_out_a_dialog_offers_to_stay(browser, li
         page.click("text=Stay logged in")
     assert kept.value.status == 204
     expect(dialog).to_be_hidden()
+
+
+def test_the_brief_is_on_the_first_screen_of_a_laptop(browser, live_app):
+    """At 1280 × 900 the identity, the urgent items, the pain, the scores and the current
+    medicines are all in view before any scrolling."""
+    from ..factories import StaffFactory, patient_with_answers
+
+    answers = {**FUSION_PATIENT_STORED, "phq9_9": "1"}
+    with live_app.app_context():
+        StaffFactory(email="brief@clinic.example")
+        patient_id = patient_with_answers(answers, name="Vikram Seth", email=None).id
+    page = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
+    login(page, live_app.config["BASE_URL"], "brief@clinic.example", "correct-horse-battery")
+    page.goto(live_app.config["BASE_URL"] + f"/clinic/patients/{patient_id}")
+    for selector in (".identity-bar", ".urgent-items", "text=NRS now / least / worst",
+                     "#score-phq9", "#score-peg", "text=Tapentadol 50 mg twice a day",
+                     "text=oral morphine equivalent"):
+        box = page.locator(selector).first.bounding_box()
+        assert box is not None, selector
+        assert box["y"] + box["height"] <= 900, (selector, box)
+    check_accessibility(page)

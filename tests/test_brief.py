@@ -1,0 +1,185 @@
+"""The specialist's brief on the page and in the PDF, urgent follow-up, and the clinic day."""
+
+from __future__ import annotations
+
+import io
+import re
+from datetime import date, timedelta
+
+import pytest
+from pypdf import PdfReader
+from sqlalchemy import select
+
+from app import clock, mail
+from app.extensions import db
+from app.models import AuditEvent, Patient, UrgentItem
+
+from .answers_data import (
+    CRPS_PATIENT_STORED,
+    FUSION_PATIENT_POSTS,
+    FUSION_PATIENT_STORED,
+    with_changes,
+)
+from .test_clinic import VERDICTS, names_in_order
+
+
+def pdf_pages(data: bytes) -> list[str]:
+    return [page.extract_text() for page in PdfReader(io.BytesIO(data)).pages]
+
+
+def test_the_pdf_is_at_most_three_pages_each_with_the_patient_s_name_and_birth_date(
+        clinic, staff):
+    patient_id = clinic.with_answers("Ravi Kumar", FUSION_PATIENT_STORED)
+    pages = pdf_pages(staff.get(f"/clinic/patients/{patient_id}/summary.pdf").data)
+    assert 1 < len(pages) <= 3
+    for number, text in enumerate(pages, start=1):
+        assert "Ravi Kumar" in text
+        assert "12 Apr 1961" in text
+        assert f"page {number} of {len(pages)}" in text
+    first = pages[0]
+    for fact in ("NRS now / least / worst", "PHQ-9: 9 of 27", "Tapentadol 50 mg twice a day",
+                 "about 40 mg oral morphine equivalent", "Anticoagulants", "BMI",
+                 "Walk to the temple"):
+        assert fact in first.replace("\n", " "), fact
+
+
+def test_the_summary_links_its_pdf_and_its_fhir_export(clinic, staff):
+    patient_id = clinic.with_answers("Ravi Kumar", FUSION_PATIENT_STORED)
+    page = staff.get(f"/clinic/patients/{patient_id}").get_data(as_text=True)
+    assert re.search(r'href="[^"]*/questionnaire-response.json[^"]*">Download FHIR \(JSON\)',
+                     page)
+    assert "Download PDF" in page
+
+
+def test_the_identity_bar_names_the_patient_their_birth_date_phone_and_reference(clinic, staff):
+    patient_id = clinic.with_answers("Ravi Kumar", FUSION_PATIENT_STORED, phone="+919845012345")
+    page = staff.get(f"/clinic/patients/{patient_id}").get_data(as_text=True)
+    ref = clinic.patient(patient_id).ref
+    bar = page[page.index('class="identity-bar"'):page.index("</header>",
+                                                              page.index('class="identity-bar"'))]
+    for fact in ("Ravi Kumar", "12 Apr 1961", "(age 6", "Male", f"{ref[:4]}-{ref[4:8]}".upper(),
+                 'href="tel:+919845012345"', "15 Jan 2027"):
+        assert fact in bar, fact
+
+
+def urgent_patient(clinic):
+    return clinic.with_answers("Asha Rao", CRPS_PATIENT_STORED)
+
+
+def test_an_urgent_item_stays_open_after_review_and_notes_until_it_is_followed_up(
+        app, clinic, staff):
+    patient_id = urgent_patient(clinic)
+    staff.post(f"/clinic/patients/{patient_id}/review", data={"revision": "1"})
+    staff.post(f"/clinic/patients/{patient_id}/notes", data={"body": "phoned, safety-netted"})
+    assert clinic.patient(patient_id).is_urgent
+    page = staff.get(f"/clinic/patients/{patient_id}").get_data(as_text=True)
+    assert '<strong class="tag tag-urgent">Open</strong>' in page
+    with app.app_context():
+        item = db.session.scalar(select(UrgentItem))
+    refused = staff.post(f"/clinic/patients/{patient_id}/urgent/{item.id}", data={"action": ""})
+    assert refused.status_code == 302
+    assert clinic.patient(patient_id).is_urgent
+    staff.post(f"/clinic/patients/{patient_id}/urgent/{item.id}",
+               data={"action": "Phoned; safety plan agreed; GP told"})
+    assert not clinic.patient(patient_id).is_urgent
+    page = staff.get(f"/clinic/patients/{patient_id}").get_data(as_text=True)
+    assert "Followed up" in page
+    assert "by Test clinician: Phoned; safety plan agreed; GP told" in page
+    with app.app_context():
+        followed = db.session.scalar(select(AuditEvent).where(
+            AuditEvent.action == "urgent.follow_up"))
+    assert followed.detail["rule"] == "self_harm"
+
+
+def test_the_worklist_says_why_a_patient_is_urgent_and_how_many_items_are_open(clinic, staff):
+    urgent_patient(clinic)
+    both = {**CRPS_PATIENT_STORED, "red_flags": ["foot_drop"]}
+    clinic.with_answers("Bina Das", both)
+    page = staff.get("/clinic/").get_data(as_text=True)
+    assert ('<span class="tag tag-urgent">2 open</span> New neurological symptoms, '
+            "Thoughts of self-harm") in page
+    assert '<span class="tag tag-urgent">1 open</span> Thoughts of self-harm' in page
+
+
+def test_a_new_urgent_answer_tells_the_responder_by_email_without_the_answer(
+        app, patient, person):
+    app.config["URGENT_RESPONDER_EMAIL"] = "duty@clinic.example"
+    posts = with_changes(FUSION_PATIENT_POSTS, "mood", {"phq9_9": "3"})
+    person.save("mood", posts["mood"])
+    with app.app_context():
+        [message] = mail.outbox()
+    body = message.get_content()
+    assert message["To"] == "duty@clinic.example"
+    assert "Thoughts of self-harm" in body
+    assert "Meena" not in body
+    assert "Nearly every day" not in body
+    assert "/clinic/patients/" in body
+    person.save("mood", posts["mood"])
+    with app.app_context():
+        assert len(mail.outbox()) == 1
+
+
+def test_the_worklist_finds_patients_however_staff_type_them(clinic, staff):
+    patient_id = clinic.with_answers("Suresh Nair", FUSION_PATIENT_STORED,
+                                     email="suresh@example.org", phone="+919845012345")
+    clinic.with_answers("Someone Else", FUSION_PATIENT_STORED)
+    ref = clinic.patient(patient_id).ref
+    for search in ("Nair Suresh", "nair", "SURESH@example.org", "98450 12345",
+                   "098450-12345", f"{ref[:4]}-{ref[4:8]}".upper(), ref[:8]):
+        page = staff.get("/clinic/", query_string={"q": search}).get_data(as_text=True)
+        assert names_in_order(page) == ["Suresh Nair"], search
+
+
+def test_the_worklist_shows_a_clinic_day_with_scores_and_who_is_not_finished(
+        app, clinic, staff, monkeypatch):
+    today = date(2027, 1, 11)
+    monkeypatch.setattr(clock, "clinic_today", lambda: today)
+    monkeypatch.setattr("app.clinic.routes.clinic_today", lambda: today)
+    clinic.with_answers("Today Done", FUSION_PATIENT_STORED, visit=today)
+    clinic.with_answers("Today Halfway", {"sex": "male"}, visit=today, submitted=False)
+    clinic.with_answers("Tomorrow Done", FUSION_PATIENT_STORED, visit=today + timedelta(days=1))
+    clinic.invite(name="Soon Invited", visit=today + timedelta(days=2))
+    clinic.invite(name="Later Invited", visit=today + timedelta(days=9))
+    page = staff.get("/clinic/?day=today").get_data(as_text=True)
+    assert names_in_order(page) == ["Today Done", "Today Halfway"]
+    assert "<td>9</td>" in page  # PHQ-9
+    assert "<td>7</td>" in page  # PEG
+    assert names_in_order(staff.get("/clinic/?day=tomorrow").get_data(as_text=True)) == [
+        "Tomorrow Done"]
+    assert names_in_order(staff.get("/clinic/?day=2027-01-20").get_data(as_text=True)) == [
+        "Later Invited"]
+    every = staff.get("/clinic/").get_data(as_text=True)
+    soon = re.findall(r'>([^<]+)</a>\s*<span class="tag tag-todo">Visit soon', every)
+    assert soon == ["Today Halfway", "Soon Invited"]
+    assert "Enter a date" in staff.get("/clinic/?day=someday").get_data(as_text=True)
+
+
+def test_the_day_s_briefs_are_one_pdf_a_page_each(app, clinic, staff):
+    day = date(2027, 1, 15)
+    for n in range(3):
+        clinic.with_answers(f"Patient {n}", FUSION_PATIENT_STORED, visit=day)
+    clinic.with_answers("Other Day", FUSION_PATIENT_STORED, visit=day + timedelta(days=1))
+    answer = staff.get(f"/clinic/briefs.pdf?day={day.isoformat()}")
+    assert answer.mimetype == "application/pdf"
+    pages = pdf_pages(answer.data)
+    assert [n for n in range(3) if any(f"Patient {n}" in p for p in pages)] == [0, 1, 2]
+    assert not any("Other Day" in p for p in pages)
+    assert all("12 Apr 1961" in p for p in pages)
+    assert len(pages) == 3
+    with app.app_context():
+        audited = db.session.scalars(select(AuditEvent.patient_ref).where(
+            AuditEvent.action == "summary.day_briefs")).all()
+        refs = set(db.session.scalars(select(Patient.ref).where(Patient.visit_date == day)))
+    assert set(audited) == refs
+    assert staff.get("/clinic/briefs.pdf?day=never").status_code == 404
+
+
+@pytest.mark.parametrize("answers", [FUSION_PATIENT_STORED, CRPS_PATIENT_STORED])
+def test_the_brief_and_the_day_s_briefs_use_no_verdict_wording(clinic, staff, answers):
+    patient_id = clinic.with_answers("Ravi Kumar", answers)
+    texts = [staff.get(f"/clinic/patients/{patient_id}").get_data(as_text=True),
+             " ".join(pdf_pages(staff.get("/clinic/briefs.pdf?day=2027-01-15").data))]
+    for text in texts:
+        text = " ".join(text.split()).replace("Not an eligibility determination.", "")
+        found = VERDICTS.search(text)
+        assert found is None, found.group(0)
