@@ -286,7 +286,8 @@ def test_thoughts_of_self_harm_show_crisis_resources_and_mark_the_worklist(brows
     staff = browser.new_context(viewport=DESKTOP).new_page()
     login(staff, base, "urgent-doc@clinic.example", STAFF_PASSWORD)
     row = staff.locator("tr", has_text="Urgent Person")
-    expect(row.locator(".tag-urgent")).to_have_text("Urgent")
+    expect(row.locator(".tag-urgent")).to_have_text("1 open")
+    expect(row).to_contain_text("Thoughts of self-harm")
 
 
 def test_save_pressed_while_a_draft_is_on_its_way_is_not_taken_for_another_window(
@@ -294,7 +295,7 @@ def test_save_pressed_while_a_draft_is_on_its_way_is_not_taken_for_another_windo
 ):
     """On a slow connection the page's 20-second draft save can still be waiting for its
     answer when the patient presses Save and continue; the save must simply go through."""
-    page = start_patient(browser, live_app, "Slow Line", "slow@example.org", "+91 99999 10009")
+    page = start_patient(browser, live_app, "Slow Line", "slow@example.org", "+91 99999 10019")
     expect(page).to_have_url(re.compile("/intake/section/about"))
     page.clock.install()
     page.reload()  # the page's timers now run on the test's clock
