@@ -56,6 +56,8 @@ class Config:
     MAIL_FROM = os.environ.get("MAIL_FROM", "no-reply@clinic.invalid")
     MAIL_BACKEND = os.environ.get("MAIL_BACKEND") or ("smtp" if MAIL_SERVER else None)
     PASSWORD_RESET_HOURS = env_int("PASSWORD_RESET_HOURS", 2)
+    # Who is emailed when a patient's answer raises an urgent item (none: worklist only).
+    URGENT_RESPONDER_EMAIL = os.environ.get("URGENT_RESPONDER_EMAIL")
 
     # Sessions: the signed cookie carries only ids; idle limits are enforced per request.
     SESSION_COOKIE_HTTPONLY = True

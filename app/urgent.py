@@ -87,7 +87,7 @@ def open_by_patient(patient_ids: list[int]) -> dict[int, list[str]]:
 
 def notify(items: list[UrgentItem]) -> None:
     """Tell the responder about newly raised items; a mail failure never undoes a save."""
-    responder = current_app.config.get("URGENT_RESPONDER_EMAIL")
+    responder = current_app.config["URGENT_RESPONDER_EMAIL"]
     if not items or not responder or not mail.can_send():
         return
     patient = db.session.get(Patient, items[0].patient_id)

@@ -35,7 +35,7 @@ sys.path.insert(0, str(ROOT))
 from sqlalchemy import event, insert  # noqa: E402
 from werkzeug.datastructures import MultiDict  # noqa: E402
 
-from app import create_app  # noqa: E402
+from app import create_app, definitions  # noqa: E402
 from app.extensions import db  # noqa: E402
 from app.models import Consent, Patient, QuestionnaireResponse, User  # noqa: E402
 from app.passwords import hash_password  # noqa: E402
@@ -52,11 +52,14 @@ SMALL = os.environ.get("BENCH_SMALL") == "1"
 PATIENTS = 200 if SMALL else 10_000
 SUBMITTED = 160 if SMALL else 8_000
 REQUESTS = 20 if SMALL else 200
-PDF_REQUESTS = 3 if SMALL else REQUESTS  # about two minutes at 0.6 s a PDF
+PDF_REQUESTS = 3 if SMALL else REQUESTS  # about a minute and a half at 0.4 s a PDF
+DAY_BRIEFS = 20  # patients with a visit on the one clinic day whose briefs are printed
+DAY_REQUESTS = 1 if SMALL else 10
 WRK_SECONDS = 2 if SMALL else 10
 STAFF = ("bench-doctor@clinic.example", "bench-doctor-password")
 PATIENT = ("bench-patient@example.org", "bench-patient-password")
 USER_AGENT = "scs-bench"
+PAIN_SCORES = "/intake/section/pain/5"  # the page with the three pain scores
 TARGETS = {"section": 0.5, "summary": 0.5, "worklist": 0.3}
 FLOORS = {"healthz": "(the app's floor)", "healthz, logged in": "(floor for any page)"}
 
@@ -64,11 +67,11 @@ FLOORS = {"healthz": "(the app's floor)", "healthz, logged in": "(floor for any 
 def seed(app) -> dict[str, int]:
     """Bulk-insert patients and responses; returns the ids the measurements use."""
     sets = [FUSION_PATIENT_STORED, CRPS_PATIENT_STORED, DIABETIC_PATIENT_STORED]
-    sections = ["about", "pain", "function", "medicines", "treatments", "health", "mood",
-                "wellbeing", "goals"]
     rng = random.Random(7)
     now = datetime.now(UTC)
     with app.app_context():
+        definition = definitions.current()
+        sections = [s.id for s in definition.sections]
         db.drop_all()
         db.create_all()
         def state(n):
@@ -81,7 +84,7 @@ def seed(app) -> dict[str, int]:
              "is_urgent": n < SUBMITTED and n % 3 == 1,
              "name": f"Patient {n:05d} {rng.choice('ABCDEFGHJKLM')}",
              "date_of_birth": date(1940 + n % 50, 1 + n % 12, 1 + n % 28),
-             "email": None, "visit_date": date.today() + timedelta(days=n % 120),
+             "email": None, "visit_date": visit_day(n),
              "created_at": now}
             for n in range(PATIENTS)
         ]
@@ -93,8 +96,8 @@ def seed(app) -> dict[str, int]:
                 continue  # invited only
             answers = sets[n % 3] if submitted else {"sex": "female"}
             responses.append({
-                "patient_id": n + 1, "questionnaire_id": "scs_intake",
-                "questionnaire_version": 1, "revision": 1,
+                "patient_id": n + 1, "questionnaire_id": definition.id,
+                "questionnaire_version": definition.version, "revision": 1,
                 "status": "submitted" if submitted else "draft", "answers": answers,
                 "pending": {}, "sections_done": sections if submitted else sections[:2],
                 "alerts_shown": {}, "is_urgent": submitted and n % 3 == 1,
@@ -115,8 +118,8 @@ def seed(app) -> dict[str, int]:
         db.session.add(Consent(patient_id=bench_patient.id, user_id=person.id,
                                text_version="bench"))
         db.session.add(QuestionnaireResponse(
-            patient_id=bench_patient.id, questionnaire_id="scs_intake",
-            questionnaire_version=1, revision=1, status="draft",
+            patient_id=bench_patient.id, questionnaire_id=definition.id,
+            questionnaire_version=definition.version, revision=1, status="draft",
             answers={k: v for k, v in FUSION_PATIENT_STORED.items()}, pending={},
             sections_done=sections, alerts_shown={}))
         db.session.commit()
@@ -128,6 +131,16 @@ def seed(app) -> dict[str, int]:
         return {"summary_patient": 1, "middle_page": max(1, PATIENTS // 50 // 2)}
 
 
+def visit_day(n: int) -> date:
+    """Visits spread over four months, and one later clinic day with ``DAY_BRIEFS`` patients."""
+    if n < DAY_BRIEFS:
+        return BRIEF_DAY
+    return date.today() + timedelta(days=n % 120)
+
+
+BRIEF_DAY = date.today() + timedelta(days=150)
+
+
 def login(client, email, password):
     response = client.post("/auth/login", data={"identifier": email, "password": password},
                            headers={"User-Agent": USER_AGENT})
@@ -135,8 +148,12 @@ def login(client, email, password):
 
 
 def pain_saves() -> list[MultiDict]:
-    """Two saves of the pain page that differ in one score: posted in turn, each writes."""
-    return [MultiDict(with_changes(FUSION_PATIENT_POSTS, "pain", {"pain_now": score})["pain"])
+    """Two saves of the pain scores page that differ in one score: posted in turn, each
+    writes."""
+    scores = ("pain_now", "pain_worst", "pain_least")
+    return [MultiDict([(k, v) for k, v in
+                       with_changes(FUSION_PATIENT_POSTS, "pain", {"pain_now": score})["pain"]
+                       if k in scores])
             for score in ("6", "7")]
 
 
@@ -149,7 +166,7 @@ def send(client, method, url, forms, n) -> None:
     assert response.status_code in (200, 302), (url, response.status_code, body[:200])
 
 
-def measure(app, client, method, url, count, data=None):
+def measure(app, client, method, url, count, data=None, warm_up=None):
     """Median and p95 in milliseconds, and SQL statements per request.
 
     ``data`` may be a list of forms, posted in turn (a save that changes something).
@@ -162,7 +179,7 @@ def measure(app, client, method, url, count, data=None):
         statements.append(1)
 
     forms = data if isinstance(data, list) else [data]
-    warm_up = max(3, count // 10)
+    warm_up = max(3, count // 10) if warm_up is None else warm_up
     for n in range(warm_up):
         send(client, method, url, forms, n)
     event.listen(engine, "before_cursor_execute", count_statement)
@@ -188,8 +205,8 @@ def in_process(app, ids) -> dict[str, dict]:
     login(patient, *PATIENT)
     pid = ids["summary_patient"]
     results = {
-        "section GET": measure(app, patient, "GET", "/intake/section/pain", REQUESTS),
-        "section POST (save)": measure(app, patient, "POST", "/intake/section/pain", REQUESTS,
+        "section GET": measure(app, patient, "GET", PAIN_SCORES, REQUESTS),
+        "section POST (save)": measure(app, patient, "POST", PAIN_SCORES, REQUESTS,
                                        data=pain_saves()),
         "check answers": measure(app, patient, "GET", "/intake/check", REQUESTS),
         "worklist page 1": measure(app, staff, "GET", "/clinic/", REQUESTS),
@@ -205,6 +222,9 @@ def in_process(app, ids) -> dict[str, dict]:
         "FHIR QuestionnaireResponse": measure(
             app, staff, "GET", f"/clinic/patients/{pid}/questionnaire-response.json", REQUESTS),
         "PDF": measure(app, staff, "GET", f"/clinic/patients/{pid}/summary.pdf", PDF_REQUESTS),
+        f"day's briefs PDF ({DAY_BRIEFS} patients)": measure(
+            app, staff, "GET", f"/clinic/briefs.pdf?day={BRIEF_DAY.isoformat()}", DAY_REQUESTS,
+            warm_up=1),
     }
     return results
 
@@ -298,7 +318,7 @@ def over_http(db_url: str, ids) -> dict | None:
             # The same with a patient's session: the signed cookie is read and the user
             # loaded to check the session, as on every page; the floor for any page.
             "healthz, logged in": wrk(base + "/healthz", patient),
-            "section": wrk(base + "/intake/section/pain", patient),
+            "section": wrk(base + PAIN_SCORES, patient),
             "summary": wrk(base + f"/clinic/patients/{ids['summary_patient']}", staff),
             "worklist": wrk(base + "/clinic/", staff),
         }

@@ -7,12 +7,15 @@ import re
 from datetime import date, timedelta
 
 import pytest
+import yaml
 from pypdf import PdfReader
 from sqlalchemy import select
 
 from app import clock, mail
 from app.extensions import db
 from app.models import AuditEvent, Patient, UrgentItem
+from app.questionnaire import DEFINITIONS_DIR
+from app.questionnaire.definition import parse_definition
 
 from .answers_data import (
     CRPS_PATIENT_STORED,
@@ -183,3 +186,36 @@ def test_the_brief_and_the_day_s_briefs_use_no_verdict_wording(clinic, staff, an
         text = " ".join(text.split()).replace("Not an eligibility determination.", "")
         found = VERDICTS.search(text)
         assert found is None, found.group(0)
+
+
+def test_a_question_added_to_the_definition_reaches_the_page_the_pdf_and_fhir(
+        app, clinic, staff, monkeypatch):
+    """No code names the new question: the summary block's "Other answers" and the generic
+    FHIR export carry it."""
+    raw = yaml.safe_load((DEFINITIONS_DIR / "scs_intake.v2.yaml").read_text())
+    goals = next(s for s in raw["sections"] if s["id"] == "goals")
+    goals["items"].append({"linkId": "favourite_walk", "text": "Where do you like to walk?",
+                           "type": "string", "max_length": 100})
+    goals["pages"][-1]["items"].append("favourite_walk")
+    changed = parse_definition(raw)
+    monkeypatch.setitem(app.extensions, "questionnaires",
+                        {**app.extensions["questionnaires"], changed.key: changed})
+    patient_id = clinic.with_answers(
+        "Ravi Kumar", {**FUSION_PATIENT_STORED, "favourite_walk": "By the <lake>"})
+
+    page = staff.get(f"/clinic/patients/{patient_id}").get_data(as_text=True)
+    assert "Where do you like to walk?" in page
+    assert "By the &lt;lake&gt;" in page
+    pdf = " ".join(pdf_pages(staff.get(f"/clinic/patients/{patient_id}/summary.pdf").data))
+    assert "By the <lake>" in " ".join(pdf.split())
+    fhir = staff.get(f"/clinic/patients/{patient_id}/questionnaire-response.json").get_json()
+    found = [item for item in _walk(fhir["item"]) if item["linkId"] == "favourite_walk"]
+    assert [i["answer"] for i in found] == [[{"valueString": "By the <lake>"}]]
+
+
+def _walk(items):
+    for item in items:
+        yield item
+        yield from _walk(item.get("item", ()))
+        for answer in item.get("answer", ()):
+            yield from _walk(answer.get("item", ()))
