@@ -45,6 +45,10 @@ class Config:
     # Phone numbers typed without a country code are read in this region (ISO 3166).
     CLINIC_REGION = os.environ.get("CLINIC_REGION", "IN")
 
+    # "About spinal cord stimulation": a folder of about-scs.v<N>.md files (default: the
+    # text in app/content). A clinic's own text goes here, without code changes.
+    INFORMATION_DIR = os.environ.get("INFORMATION_DIR")
+
     INVITATION_DAYS = env_int("INVITATION_DAYS", 14)
 
     # Email (password reset links, urgent-answer notices). SMTP when MAIL_SERVER is set.

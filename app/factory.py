@@ -11,7 +11,7 @@ from sqlalchemy.engine import Engine
 
 from config import CONFIGS, Config
 
-from . import ROOT, clinic_profile, clock, definitions, guards, logs, security
+from . import ROOT, clinic_profile, clock, definitions, guards, information, logs, security
 from .extensions import csrf, db, limiter, login_manager, migrate
 
 
@@ -38,6 +38,7 @@ def create_app(config: type[Config] | str | None = None, **overrides) -> Flask:
     register_extensions(app)
     clock.init_app(app)
     definitions.init_app(app)
+    information.init_app(app)
     security.init_app(app)
     register_blueprints(app)
     register_errorhandlers(app)

@@ -1,8 +1,9 @@
 """The front door: sends each person to the part of the app that is theirs."""
 
-from flask import Blueprint, redirect, url_for
+from flask import Blueprint, redirect, render_template, url_for
 from flask_login import current_user
 
+from . import information
 from .access import public
 from .health import readiness
 
@@ -33,3 +34,14 @@ def ready():
     checks = readiness()
     ok = all(state == "ok" for state in checks.values())
     return {"status": "ok" if ok else "unavailable", "checks": checks}, 200 if ok else 503
+
+
+@bp.get("/about-scs")
+@public
+def about_scs():
+    """The clinic's information for patients; opens without an account, prints cleanly."""
+    text = information.current()
+    patient = getattr(current_user, "patient", None) if current_user.is_authenticated else None
+    if patient is not None:
+        information.record_opened(patient, text.version)
+    return render_template("info/about.html", text=text)

@@ -256,6 +256,25 @@ class Consent(db.Model):
     user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
     text_version: Mapped[str] = mapped_column(sa.String(16))
     accepted_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # The version of "About spinal cord stimulation" the consent page linked to.
+    information_version: Mapped[int | None] = mapped_column(sa.Integer)
+
+
+class InformationView(db.Model):
+    """The first time a logged-in patient opened a version of the information text.
+
+    With the version linked at consent, it lets the brief document the patient
+    education that coverage policies expect before a trial.
+    """
+
+    __tablename__ = "information_views"
+    __table_args__ = (sa.UniqueConstraint("patient_id", "version",
+                                          name="uq_information_view_patient_version"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    patient_id: Mapped[int] = mapped_column(sa.ForeignKey("patients.id"))
+    version: Mapped[int] = mapped_column(sa.Integer)
+    opened_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 
 class ClinicianNote(db.Model):

@@ -1,6 +1,7 @@
 """A patient's rights over their data: a full copy, and erasure.
 
-Erasure removes answers, notes, consents, invitations and identity. The login row is
+Erasure removes answers, notes, urgent items, consents, the record of the information
+the patient opened, invitations and identity. The login row is
 kept, emptied, because audit events point at it; the audit log itself keeps only the
 patient's opaque reference.
 """
@@ -16,9 +17,11 @@ from .extensions import db
 from .models import (
     ClinicianNote,
     Consent,
+    InformationView,
     Invitation,
     Patient,
     QuestionnaireResponse,
+    UrgentItem,
     User,
     utcnow,
 )
@@ -54,8 +57,15 @@ def export_patient_data(patient: Patient) -> dict[str, Any]:
             for r in responses
         ],
         "consents": [
-            {"version": c.text_version, "accepted_at": c.accepted_at.isoformat()}
+            {"version": c.text_version, "accepted_at": c.accepted_at.isoformat(),
+             "information_version": c.information_version}
             for c in consents
+        ],
+        "information_opened": [
+            {"version": v.version, "opened_at": v.opened_at.isoformat()}
+            for v in db.session.scalars(select(InformationView)
+                                        .where(InformationView.patient_id == patient.id)
+                                        .order_by(InformationView.version))
         ],
     }
 
@@ -71,7 +81,8 @@ def erase_patient(patient: Patient, by: User) -> str:
     """Remove the patient's answers, notes and identity; returns the opaque reference."""
     ref = patient.ref
     audit.record("patient.erase", patient=patient, actor=by)
-    for model in (ClinicianNote, Consent, Invitation, QuestionnaireResponse):
+    for model in (ClinicianNote, UrgentItem, Consent, InformationView, Invitation,
+                  QuestionnaireResponse):
         db.session.execute(delete(model).where(model.patient_id == patient.id))
     db.session.expire(patient)
     user = patient.user

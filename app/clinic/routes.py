@@ -17,7 +17,7 @@ from flask import (
 )
 from flask_login import current_user
 
-from .. import definitions, exports, urgent
+from .. import definitions, exports, information, urgent
 from ..access import staff_required
 from ..clock import clinic_today, clinic_zone
 from ..downloads import download
@@ -57,7 +57,8 @@ def day_briefs():
     day = services.chosen_day(request.args.get("day") or "", clinic_today())
     if day is None:
         abort(404)
-    briefs = [(patient, response, _summary_for(patient, response))
+    briefs = [(patient, response, _summary_for(patient, response),
+               information.education_for(patient))
               for patient, response in services.day_patients(day)]
     html = render_template("clinic/briefs_pdf.html", briefs=briefs, day=day)
     try:
@@ -65,7 +66,7 @@ def day_briefs():
     except PdfUnavailable as exc:
         return render_template("clinic/pdf_unavailable.html", patient=None, response=None,
                                reason=str(exc)), 503
-    services.record_day_briefs(day, [(p, r) for p, r, _ in briefs])
+    services.record_day_briefs(day, [(p, r) for p, r, _, _ in briefs])
     return download(pdf, "application/pdf", f"briefs-{day.isoformat()}.pdf")
 
 
@@ -118,7 +119,7 @@ def summary(patient_id: int):
         page = render_template("clinic/not_submitted.html", **context)
     else:
         page = render_template("clinic/summary.html", summary=_summary_for(patient, response),
-                               **context)
+                               education=information.education_for(patient), **context)
     # The read is audited before the page leaves; rendering first spares re-reading the
     # rows a commit expires.
     services.record_read("summary.view", patient, response)
@@ -135,6 +136,7 @@ def summary_pdf(patient_id: int):
         abort(404)
     html = render_template("clinic/summary_pdf.html",
                            summary=_summary_for(patient, response),
+                           education=information.education_for(patient),
                            amendment=services.amendment(revisions, response))
     try:
         pdf = render_pdf(html, current_app.static_folder)

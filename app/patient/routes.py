@@ -17,7 +17,7 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 from werkzeug.datastructures import MultiDict
 
-from .. import definitions, patient_rights
+from .. import definitions, information, patient_rights
 from ..access import patient_required
 from ..clock import clinic_today, local
 from ..downloads import download
@@ -42,6 +42,8 @@ from .section_forms import (
 )
 
 bp = Blueprint("patient", __name__, url_prefix="/intake")
+# Echoed back under "What happens next", so the patient brings them to the visit.
+QUESTIONS_FOR_DOCTOR = "questions_for_doctor"
 _RETURN = re.compile(r"check(?::(?P<link_id>[a-z][a-z0-9_]*))?")
 
 
@@ -212,7 +214,7 @@ def consent():
         return redirect(url_for("patient.start"))
     already = services.has_consented(patient)
     return render_template("patient/consent.html", form=form, already=already,
-                           errors=form.agree.errors)
+                           errors=form.agree.errors, about=information.current())
 
 
 @bp.get("/section/<section_id>")
@@ -549,7 +551,8 @@ def submitted():
     if not response.is_submitted:
         return redirect(url_for("patient.start"))
     return render_template("patient/submitted.html", q=q, response=response,
-                           answers=answer_list(q, response.answers))
+                           answers=answer_list(q, response.answers),
+                           questions=response.answers.get(QUESTIONS_FOR_DOCTOR))
 
 
 @bp.get("/your-data")

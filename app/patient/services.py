@@ -14,7 +14,7 @@ from sqlalchemy.orm import contains_eager
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.datastructures import MultiDict
 
-from .. import audit, urgent
+from .. import audit, information, urgent
 from ..clock import clinic_today
 from ..extensions import db
 from ..models import Consent, Patient, QuestionnaireResponse, UrgentItem, User, utcnow
@@ -85,7 +85,8 @@ def has_consented(patient: Patient) -> bool:
 
 def record_consent(patient: Patient, user: User, q: Questionnaire) -> QuestionnaireResponse:
     """Store the consent and open the first draft, in one transaction."""
-    db.session.add(Consent(patient_id=patient.id, user_id=user.id, text_version=CONSENT_VERSION))
+    db.session.add(Consent(patient_id=patient.id, user_id=user.id, text_version=CONSENT_VERSION,
+                           information_version=information.current().version))
     response = latest_response(patient) or _new_response(patient, q, revision=1)
     patient.track(response)
     audit.record("consent.accept", patient=patient, version=CONSENT_VERSION)

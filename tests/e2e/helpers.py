@@ -70,7 +70,10 @@ def fill_section(page, pairs) -> None:
 
 
 def save(page) -> None:
-    page.click('.actions button[value="save"]')
+    """Press Save and continue, and wait for the next page: filling in a page still
+    on its way out would lose the answers on a slow machine."""
+    with page.expect_navigation():
+        page.click('.actions button[value="save"]')
 
 
 def split_rows(pairs):
@@ -106,13 +109,15 @@ def answer_section(page, pairs, on_page=None) -> None:
                     set_field(page, name, value)
                 if on_page:
                     on_page(page)
-                page.click('.actions button[type="submit"]')
+                with page.expect_navigation():
+                    page.click('.actions button[type="submit"]')
             del rows[group]
         if on_page:
             on_page(page)
         save(page)
         if "/support" in page.url:
-            page.click("text=Continue with the questions")
+            with page.expect_navigation():
+                page.click("text=Continue with the questions")
         errors = page.locator(".error-summary")
         assert not errors.count(), (page.url, errors.all_inner_texts())
         if f"/intake/section/{section}" not in page.url:
