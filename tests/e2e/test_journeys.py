@@ -131,7 +131,10 @@ def test_a_patient_on_a_phone_completes_the_questionnaire(browser, live_app, sho
     page.click("text=Send my answers to the clinic")
     expect(page.locator("h1")).to_have_text("Your answers have been sent")
     check_accessibility(page)
+    expect(page.locator("text=What happens next")).to_be_visible()
     shots(page, "confirmation")
+    page.click("text=About spinal cord stimulation")
+    expect(page.locator("h1")).to_have_text("About spinal cord stimulation")
 
     answers, status = stored_answers(live_app, email)
     expected = {**FUSION_PATIENT_STORED, "completed_by": "self_with_help",
@@ -417,7 +420,7 @@ def test_staff_admin_and_error_pages_pass_axe(browser, live_app):
     with live_app.app_context():
         patient_id = db.session.scalar(select(Patient.id).where(Patient.email == patient_email))
     for path in ("/clinic/", "/clinic/invite", f"/clinic/patients/{patient_id}",
-                 "/admin/staff", "/admin/invitations", "/admin/audit",
+                 "/admin/staff", "/admin/invitations", "/admin/audit", "/admin/clinic",
                  f"/admin/patients/{patient_id}/erase", "/no-such-page",
                  "/auth/invitation/not-a-token"):
         page.goto(base + path)
@@ -425,6 +428,23 @@ def test_staff_admin_and_error_pages_pass_axe(browser, live_app):
     page.goto(base + "/clinic/invite")
     page.click('button:has-text("Create invitation")')
     check_accessibility(page)
+
+
+def test_the_information_page_on_a_phone_without_logging_in(browser, live_app, shots):
+    """The information page passes axe at 360 px, fits the width, and prints as a text."""
+    page = browser.new_context(viewport=PHONE, is_mobile=True).new_page()
+    page.goto(live_app.config["BASE_URL"] + "/about-scs")
+    expect(page.locator("h1")).to_have_text("About spinal cord stimulation")
+    check_accessibility(page)
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    diagram = page.locator('svg[role="img"]')
+    expect(diagram).to_be_visible()
+    assert diagram.bounding_box()["width"] <= PHONE["width"]
+    shots(page, "about-scs")
+    page.emulate_media(media="print")
+    expect(page.locator("button[data-print]")).to_be_hidden()
+    expect(page.locator(".site-header nav")).to_have_count(0)
+    expect(page.locator("text=Questions? Contact the clinic")).to_be_visible()
 
 
 def test_two_minutes_before_the_idle_log_out_a_dialog_offers_to_stay(browser, live_app):
