@@ -15,8 +15,8 @@ from sqlalchemy import select
 
 from . import clinic_profile
 from .accounts import issue_staff_reset
-from .exports import FhirImportError, import_response
 from .extensions import db
+from .imports import FhirImportError, import_response
 from .invitations import existing_patient, invite_patient, reissue_invitation
 from .models import STAFF_ROLES, User
 from .staff import StaffError, create_staff
@@ -114,13 +114,21 @@ def seed_demo() -> None:
 
 @fhir.command("import")
 @click.argument("file", type=click.File("r", encoding="utf-8"))
-def fhir_import(file) -> None:
-    """Import a QuestionnaireResponse JSON file exported by this app."""
+@click.option("--patient", "patient_id", type=click.IntRange(min=1),
+              help="The clinic's patient id, for a response that names no subject.")
+def fhir_import(file, patient_id: int | None) -> None:
+    """Import a QuestionnaireResponse (or a Bundle holding one) from a JSON file."""
     try:
-        patient = import_response(json.load(file))
-    except (json.JSONDecodeError, FhirImportError) as exc:
-        raise click.ClickException(f"Cannot import {file.name}: {exc}") from None
-    click.echo(f"Imported {file.name} as patient {patient.id}")
+        done = import_response(json.load(file), patient_id)
+    except json.JSONDecodeError as exc:
+        raise click.ClickException(f"Cannot import {file.name}: not JSON ({exc})") from None
+    except FhirImportError as exc:
+        lines = "\n".join(f"  {where + ': ' if where else ''}{text}"
+                          for where, text in exc.problems)
+        raise click.ClickException(f"Cannot import {file.name}:\n{lines}") from None
+    for where, text in done.warnings:
+        click.echo(f"Warning: {where + ': ' if where else ''}{text}", err=True)
+    click.echo(f"Imported {file.name} as patient {done.patient.id}")
 
 
 @click.command("backup")

@@ -319,6 +319,34 @@ class UrgentItem(db.Model):
         return self.followed_up_at is None
 
 
+API_SCOPES = ("import", "read")
+
+
+class ApiToken(db.Model):
+    """A named credential for another system: shown once, stored as a hash, revocable.
+
+    ``scopes`` is a space-separated subset of API_SCOPES: "import" may send responses,
+    "read" may fetch the FHIR resources staff can fetch.
+    """
+
+    __tablename__ = "api_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(sa.String(120))
+    token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    scopes: Mapped[str] = mapped_column(sa.String(64))
+    created_by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    created_by: Mapped[User] = relationship()
+
+    @property
+    def scope_set(self) -> frozenset[str]:
+        return frozenset(self.scopes.split())
+
+
 class ClinicProfile(db.Model):
     """The clinic's own details, edited by an admin; one row. Patients see them everywhere."""
 

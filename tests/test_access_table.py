@@ -1,7 +1,8 @@
 """Every route is tried by every kind of visitor, from a table built from the URL map.
 
 A new route without an audience (``@public``, ``@patient_required``, ``@staff_required``,
-``@admin_required``) fails here, so access control cannot be forgotten.
+``@admin_required``, ``@system_required``, ``@staff_or_system``) fails here, so access
+control cannot be forgotten.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ def build(rule, ids):
     values = {
         "patient_id": ids["patient"], "section_id": "about", "token": "not-a-token",
         "invitation_id": 1, "user_id": ids["staff"], "change": "activate",
-        "questionnaire_id": "scs_intake", "page": 1, "group_id": "medications", "row": 0,
+        "questionnaire_id": "scs-intake", "page": 1, "group_id": "medications", "row": 0,
         "alert_id": "self_harm", "item_id": 1,
     }
     return rule.build({k: values[k] for k in rule.arguments}, append_unknown=False)[1]
@@ -43,6 +44,7 @@ EXPECTED = {
     "patient": {"patient", "other_patient"},
     "clinician": {"clinician", "admin"},
     "admin": {"admin"},
+    "system": set(),  # an API token only: no session cookie counts
 }
 
 
@@ -59,6 +61,8 @@ def test_each_visitor_reaches_only_the_routes_meant_for_them(app, visitors, role
         assert response.status_code != 500, (role, method, url)
         if role in allowed:
             assert response.status_code != 403, (role, method, url)
+        elif audience == ("system",):
+            assert response.status_code == 401, (role, method, url)
         elif role == "anonymous":
             assert response.status_code == 302, (role, method, url)
             assert "/auth/login" in response.headers["Location"]

@@ -57,8 +57,10 @@ def test_questionnaire_items_map_types_options_and_conditions():
     assert [c["linkId"] for c in items["medications"]["item"]][:2] == ["med_name", "med_kind"]
     assert items["helper_relation"]["maxLength"] == 60
     assert items["pregnant"]["enableWhen"] == [
+        {"question": "sex", "operator": "exists", "answerBoolean": True},
         {"question": "sex", "operator": "!=", "answerCoding": {"code": "male",
                                                                "display": "Male"}}]
+    assert items["pregnant"]["enableBehavior"] == "all"
     assert items["physio_duration"]["enableWhen"][0]["answerBoolean"] is True
     phq10 = items["phq9_10"]
     assert phq10["enableBehavior"] == "any"
@@ -85,10 +87,10 @@ def test_help_texts_travel_as_display_items():
 
 
 def test_questionnaire_endpoint_serves_every_version_in_use(staff):
-    response = staff.get("/fhir/Questionnaire/scs_intake?version=1")
+    response = staff.get("/fhir/Questionnaire/scs-intake?version=1")
     assert response.mimetype == "application/fhir+json"
     FhirQuestionnaire.model_validate(response.get_json())
-    assert staff.get("/fhir/Questionnaire/scs_intake?version=7").status_code == 404
+    assert staff.get("/fhir/Questionnaire/scs-intake?version=7").status_code == 404
     assert staff.get("/fhir/Questionnaire/other").status_code == 404
 
 
@@ -137,7 +139,9 @@ def test_reading_an_exported_response_gives_back_the_answers(answers):
     parsed = from_fhir_response(Q, resource_for(answers, alerts=alerts))
     assert parsed["answers"] == answers
     assert parsed["alert_times"] == alerts
-    assert (parsed["name"], parsed["birth_date"]) == ("Ravi Kumar", date(1961, 4, 12))
+    patient = parsed["contained"][0]
+    assert (patient["name"][0]["text"], patient["birthDate"]) == ("Ravi Kumar", "1961-04-12")
+    assert parsed["subject"]["reference"] == "#patient"
 
 
 def test_response_endpoint_is_audited(clinic, staff, app):

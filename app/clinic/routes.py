@@ -18,7 +18,7 @@ from flask import (
 from flask_login import current_user
 
 from .. import definitions, exports, information, urgent
-from ..access import staff_required
+from ..access import staff_or_system, staff_required
 from ..clock import clinic_today, clinic_zone
 from ..downloads import download
 from ..extensions import db
@@ -148,9 +148,10 @@ def summary_pdf(patient_id: int):
 
 
 @bp.get("/patients/<int:patient_id>/questionnaire-response.json")
-@staff_required
+@staff_or_system("read")
 def questionnaire_response(patient_id: int):
-    """FHIR R4 QuestionnaireResponse of a revision (default: newest submitted, else draft)."""
+    """FHIR R4 QuestionnaireResponse of a revision (default: newest submitted, else draft);
+    staff, or a system with a "read" token."""
     patient = _patient_or_404(patient_id)
     revisions = services.revisions(patient)
     response = _chosen_revision(revisions) or (revisions[-1] if revisions else None)

@@ -1,31 +1,103 @@
-"""FHIR R4 resources served to staff (for an EHR to fetch)."""
+"""The FHIR R4 API: the definitions as Questionnaires, and responses sent in by systems.
+
+Staff fetch with their session; another system sends an API token (``read`` to fetch,
+``import`` to send). The token views read no cookie, so they need no CSRF token.
+"""
 
 from __future__ import annotations
 
 import json
 
-from flask import Blueprint, Response, abort, request
+from flask import Blueprint, Response, abort, redirect, request, url_for
 
 from .. import definitions
-from ..access import staff_required
+from ..access import public, staff_or_system, system_required
 from ..clock import clinic_today
+from ..extensions import csrf
 from ..guards import parse_id
-from ..interop.fhir_questionnaire import to_fhir_questionnaire
+from ..imports import FhirImportError, import_response
+from ..interop.fhir_capability import capability_statement
+from ..interop.fhir_outcome import issue, outcome
+from ..interop.fhir_questionnaire import fhir_id, to_fhir_questionnaire
+from ..questionnaire.definition import Questionnaire
 
 bp = Blueprint("fhir", __name__, url_prefix="/fhir")
 FHIR_JSON = "application/fhir+json"
 
 
+def _fhir(resource: dict, status: int = 200, **headers) -> Response:
+    return Response(json.dumps(resource, indent=2, ensure_ascii=False), status=status,
+                    mimetype=FHIR_JSON, headers=headers)
+
+
+def _resource(q: Questionnaire) -> dict:
+    return to_fhir_questionnaire(q, clinic_today())
+
+
+@bp.get("/metadata")
+@public
+def metadata():
+    """What this server does, as a CapabilityStatement (it names no patient)."""
+    base = url_for("fhir.metadata", _external=True).removesuffix("/metadata")
+    return _fhir(capability_statement(base, definitions.all_definitions(), clinic_today()))
+
+
+@bp.get("/Questionnaire")
+@staff_or_system("read")
+def questionnaire_search():
+    """A searchset Bundle: ``?url=<canonical>`` (``url|version`` too), ``?version=N``."""
+    url, _, pinned = (request.args.get("url") or "").partition("|")
+    version = pinned or request.args.get("version") or ""
+    found = [q for q in definitions.all_definitions()
+             if (not url or q.url == url) and (not version or str(q.version) == version)]
+    found.sort(key=lambda q: (q.id, q.version))
+    entries = [{"fullUrl": url_for("fhir.questionnaire", questionnaire_id=fhir_id(q.id),
+                                   version=q.version, _external=True),
+                "resource": _resource(q), "search": {"mode": "match"}} for q in found]
+    return _fhir({"resourceType": "Bundle", "type": "searchset", "total": len(entries),
+                  "entry": entries})
+
+
 @bp.get("/Questionnaire/<questionnaire_id>")
-@staff_required
+@staff_or_system("read")
 def questionnaire(questionnaire_id: str):
-    """The definition as a Questionnaire; ``?version=N`` for any version still in use."""
+    """The definition as a Questionnaire (the newest version; ``?version=N`` for another)."""
+    if "_" in questionnaire_id:  # the address before ids followed FHIR's rules
+        return redirect(url_for("fhir.questionnaire", questionnaire_id=fhir_id(questionnaire_id),
+                                **request.args), 301)
     wanted = request.args.get("version")
-    found = [q for q in definitions.all_definitions() if q.id == questionnaire_id]
+    found = [q for q in definitions.all_definitions() if fhir_id(q.id) == questionnaire_id]
     if wanted:
         found = [q for q in found if q.version == parse_id(wanted)]
     if not found:
         abort(404)
-    latest = max(found, key=lambda q: q.version)
-    resource = to_fhir_questionnaire(latest, clinic_today())
-    return Response(json.dumps(resource, indent=2, ensure_ascii=False), mimetype=FHIR_JSON)
+    return _fhir(_resource(max(found, key=lambda q: q.version)))
+
+
+@bp.post("/QuestionnaireResponse")
+@csrf.exempt
+@system_required("import")
+def receive_response():
+    """Store a response sent by another system: 201, or every problem in an OperationOutcome."""
+    data = request.get_json(silent=True, force=True)
+    patient_id = None
+    if request.args.get("patient"):
+        patient_id = parse_id(request.args["patient"])
+        if patient_id is None:
+            return _fhir(outcome([issue("error", "value", "patient must be a number")]), 400)
+    if data is None:
+        return _fhir(outcome([issue("error", "structure", "The body is not JSON")]), 400)
+    try:
+        done = import_response(data, patient_id)
+    except FhirImportError as exc:
+        return _fhir(outcome(issue("error", "invalid", text, where)
+                             for where, text in exc.problems), 422)
+    location = url_for("clinic.questionnaire_response", patient_id=done.patient.id,
+                       _external=True)
+    notes = [issue("warning", "incomplete" if where is None else "value", text, where)
+             for where, text in done.warnings]
+    notes.append(issue("information", "informational",
+                       f"Stored for patient {done.patient.id} as revision "
+                       f"{done.response.revision}, "
+                       f"{'submitted' if done.response.is_submitted else 'in progress'}"))
+    return _fhir(outcome(notes), 201, Location=location)

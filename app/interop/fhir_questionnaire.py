@@ -2,10 +2,15 @@
 
 Sections become top-level groups (their linkId is the section id); items keep their
 linkIds, types, required flags, options and enableWhen. Extensions are used only where
-core FHIR has no element: option scores (ordinalValue), numeric bounds (minValue,
-maxValue), units (questionnaire-unit) and help texts (a child display item with the
-"help" item control). Instrument totals are exported as read-only items in a final
-"scores" group, so a QuestionnaireResponse can carry them.
+core FHIR has no element: option scores (ordinalValue, and R5's itemWeight), numeric
+bounds (minValue, maxValue), units (questionnaire-unit), radio buttons and check boxes
+(itemControl) and help texts (a child display item with the "help" item control).
+Instrument totals are read-only items in a final "scores" group, each with the SDC
+calculatedExpression that computes it, so a renderer fills them in as the app does.
+
+enableWhen is written with the app's meaning. FHIR's ``!=`` also holds while the
+question is unanswered; the app's means "answered, and not this". So ``!=`` is written
+as ``exists`` and ``!=`` together, with enableBehavior ``all``.
 """
 
 from __future__ import annotations
@@ -14,14 +19,20 @@ from datetime import date
 from typing import Any
 
 from ..questionnaire.definition import Condition, Item, Questionnaire, Section
+from . import fhirpath
 
 ORDINAL = "http://hl7.org/fhir/StructureDefinition/ordinalValue"
+ITEM_WEIGHT = "http://hl7.org/fhir/StructureDefinition/itemWeight"
+CALCULATED = ("http://hl7.org/fhir/uv/sdc/StructureDefinition/"
+              "sdc-questionnaire-calculatedExpression")
+CONTROLS = "http://hl7.org/fhir/questionnaire-item-control"
 MIN_VALUE = "http://hl7.org/fhir/StructureDefinition/minValue"
 MAX_VALUE = "http://hl7.org/fhir/StructureDefinition/maxValue"
 UNIT = "http://hl7.org/fhir/StructureDefinition/questionnaire-unit"
 ITEM_CONTROL = "http://hl7.org/fhir/StructureDefinition/questionnaire-itemControl"
-HELP = {"coding": [{"system": "http://hl7.org/fhir/questionnaire-item-control",
-                    "code": "help", "display": "Help-Button"}]}
+HELP = {"coding": [{"system": CONTROLS, "code": "help", "display": "Help-Button"}]}
+RADIO = {"coding": [{"system": CONTROLS, "code": "radio-button", "display": "Radio Button"}]}
+CHECK = {"coding": [{"system": CONTROLS, "code": "check-box", "display": "Check-box"}]}
 SCORES_GROUP = "scores"
 SCORE_ITEMS = {  # instrument id -> (linkId, FHIR type)
     "peg": ("peg_score", "decimal"),
@@ -29,6 +40,11 @@ SCORE_ITEMS = {  # instrument id -> (linkId, FHIR type)
     "gad7": ("gad7_total", "integer"),
     "auditc": ("auditc_total", "integer"),
 }
+
+
+def fhir_id(questionnaire_id: str) -> str:
+    """FHIR ids allow letters, digits, "-" and "."; definition ids use "_"."""
+    return questionnaire_id.replace("_", "-")
 
 
 def fhir_type(item: Item) -> str:
@@ -56,25 +72,38 @@ def _answer_value(q: Questionnaire, cond: Condition) -> dict[str, Any]:
 
 
 def _enable_when(q: Questionnaire, item: Item) -> dict[str, Any]:
-    """FHIR orders codings with neither > nor <; a score comparison becomes "= each option"."""
+    """The conditions as FHIR reads them.
+
+    FHIR orders codings with neither > nor <, so a score comparison becomes "= each
+    option that passes" (any of them); the app's "!=" becomes "exists" and "!=" (both).
+    One item cannot need both "any" and "all", and the definitions never ask it to.
+    """
+    comparisons = {">": int.__gt__, "<": int.__lt__, ">=": int.__ge__, "<=": int.__le__}
     conditions: list[dict[str, Any]] = []
+    behaviours = {item.enable_behavior} if len(item.enable_when) > 1 else set()
     for cond in item.enable_when:
         target = q.item(cond.question)
-        if cond.operator in {">", "<", ">=", "<="} and target.options:
-            compare = {">": int.__gt__, "<": int.__lt__, ">=": int.__ge__, "<=": int.__le__}
-            matches = [o for o in target.options
-                       if o.score is not None and compare[cond.operator](o.score, cond.answer)]
+        if cond.operator == "!=":
+            behaviours.add("all")
+            conditions += [{"question": cond.question, "operator": "exists",
+                            "answerBoolean": True},
+                           {"question": cond.question, "operator": "!=",
+                            **_answer_value(q, cond)}]
+        elif cond.operator in comparisons and target.options:
+            matches = [o for o in target.options if o.score is not None
+                       and comparisons[cond.operator](o.score, cond.answer)]
+            if len(matches) > 1:
+                behaviours.add("any")
             conditions += [{"question": cond.question, "operator": "=",
                             "answerCoding": coding(target, o.code)} for o in matches]
         else:
             conditions.append({"question": cond.question, "operator": cond.operator,
                                **_answer_value(q, cond)})
+    if len(behaviours) > 1:
+        raise ValueError(f"item '{item.link_id}': its conditions need both 'any' and 'all'")
     result: dict[str, Any] = {"enableWhen": conditions}
     if len(conditions) > 1:
-        expanded = len(conditions) > len(item.enable_when)
-        if expanded and item.enable_behavior == "all" and len(item.enable_when) > 1:
-            raise ValueError(f"item '{item.link_id}': cannot express 'all' with a comparison")
-        result["enableBehavior"] = "any" if expanded else item.enable_behavior
+        result["enableBehavior"] = behaviours.pop() if behaviours else item.enable_behavior
     return result
 
 
@@ -96,11 +125,15 @@ def questionnaire_item(q: Questionnaire, item: Item, this_year: int) -> dict[str
     if item.options:
         out["answerOption"] = [
             {"valueCoding": coding(item, o.code),
-             **({"extension": [{"url": ORDINAL, "valueDecimal": o.score}]}
+             **({"extension": [{"url": ORDINAL, "valueDecimal": o.score},
+                               {"url": ITEM_WEIGHT, "valueDecimal": o.score}]}
                 if o.score is not None else {})}
             for o in item.options
         ]
     extensions = []
+    if item.options and item.type in {"choice", "multi-choice"}:
+        extensions.append({"url": ITEM_CONTROL,
+                           "valueCodeableConcept": CHECK if item.is_multi else RADIO})
     if item.min is not None:
         extensions.append(_bound(item, item.min, MIN_VALUE))
     if item.max is not None:
@@ -132,7 +165,9 @@ def to_fhir_questionnaire(q: Questionnaire, today: date | None = None) -> dict[s
     sections = [section_group(q, s, this_year) for s in q.sections]
     scores = [
         {"linkId": SCORE_ITEMS[ins.id][0], "text": f"{ins.title} total",
-         "type": SCORE_ITEMS[ins.id][1], "readOnly": True}
+         "type": SCORE_ITEMS[ins.id][1], "readOnly": True,
+         "extension": [{"url": CALCULATED, "valueExpression": {
+             "language": "text/fhirpath", "expression": fhirpath.total(q, ins)}}]}
         for ins in q.instruments if ins.id in SCORE_ITEMS
     ]
     if scores:
@@ -140,7 +175,7 @@ def to_fhir_questionnaire(q: Questionnaire, today: date | None = None) -> dict[s
                          "type": "group", "readOnly": True, "item": scores})
     return {
         "resourceType": "Questionnaire",
-        "id": q.id.replace("_", "-"),
+        "id": fhir_id(q.id),
         "url": q.url,
         "version": str(q.version),
         "name": q.id.replace("_", " ").title().replace(" ", ""),

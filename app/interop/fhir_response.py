@@ -4,7 +4,7 @@ Groups nest as FHIR requires: each section is a group item; each row of a repeat
 group is its own item with the group's linkId; a multi-choice question has one answer
 per choice. Answer types follow the item types (valueBoolean, valueCoding,
 valueInteger, valueDecimal, valueDate, valueString). The patient is a contained Patient
-with name and birth date.
+with name, birth date and the record's reference as identifier.
 """
 
 from __future__ import annotations
@@ -22,8 +22,8 @@ ALERT_EXTENSION = "urn:scs-intake:fhir:alert-shown"
 RESPONSE_SYSTEM = "urn:scs-intake:response"
 
 
-class ImportError_(ValueError):
-    """A QuestionnaireResponse that cannot be read into answers; the message says why."""
+PATIENT_SYSTEM = "urn:scs-intake:patient"
+Problem = tuple[str | None, str]  # (the linkId or element it is about, what is wrong)
 
 
 def _answers_for(item: Item, value: Any) -> list[dict[str, Any]]:
@@ -59,6 +59,9 @@ def to_fhir_response(
     reference: str,
     alert_times: Mapping[str, str] | None = None,
 ) -> dict[str, Any]:
+    """The response, with the patient contained and identified by their record's reference
+    (``urn:scs-intake:patient``), so importing it back finds the same patient."""
+    patient_ref = reference.rsplit("-", 1)[0]
     answers = prune_hidden(q, answers)
     sections = []
     for section in q.sections:
@@ -83,6 +86,7 @@ def to_fhir_response(
         "status": "completed" if status == "submitted" else "in-progress",
         "authored": authored.isoformat(),
         "contained": [{"resourceType": "Patient", "id": "patient",
+                       "identifier": [{"system": PATIENT_SYSTEM, "value": patient_ref}],
                        "name": [{"text": patient_name}], "birthDate": birth_date.isoformat()}],
         "subject": {"reference": "#patient", "display": patient_name},
         "item": sections,
@@ -96,7 +100,7 @@ def to_fhir_response(
     return resource
 
 
-def _value_from(item: Item, answer: Mapping[str, Any]) -> Any:
+def _value_from(item: Item, answer: Mapping[str, Any], notes: list[Problem]) -> Any:
     if item.type == "boolean":
         return answer.get("valueBoolean")
     if item.options:
@@ -106,60 +110,78 @@ def _value_from(item: Item, answer: Mapping[str, Any]) -> Any:
     value = answer.get(key)
     if item.type == "decimal" and isinstance(value, float) and value.is_integer():
         return int(value)
+    if item.type == "date" and isinstance(value, str) and len(value) == 10:
+        # Date questions here ask for a month and year; renderers send a whole date.
+        notes.append((item.link_id, f"a full date ({value}) was sent; its month is kept"))
+        return value[:7]
     return value
 
 
-def _read_items(q: Questionnaire, items: list[dict], into: dict[str, Any]) -> None:
+def _values(item: Item, entry: Mapping[str, Any], notes: list[Problem]) -> Any:
+    values = [_value_from(item, a, notes) for a in entry.get("answer") or []]
+    return values if item.is_multi else (values[0] if values else None)
+
+
+def _read_items(q: Questionnaire, items: list[dict], into: dict[str, Any],
+                problems: list[Problem], notes: list[Problem]) -> None:
     for entry in items:
         link_id = entry.get("linkId")
         if link_id == SCORES_GROUP:
             continue
         if q.section(link_id) is not None:
-            _read_items(q, entry.get("item") or [], into)
+            _read_items(q, entry.get("item") or [], into, problems, notes)
             continue
         item = q.items.get(link_id)
         if item is None:
-            raise ImportError_(f"unknown linkId '{link_id}'")
+            if entry.get("answer") or entry.get("item"):
+                problems.append((link_id, f"unknown linkId '{link_id}'"))
+            continue  # a display item (an introduction, a help text) carries nothing
         if item.is_group:
             row: dict[str, Any] = {}
-            _read_items_into_row(q, item, entry.get("item") or [], row)
+            children = {c.link_id: c for c in item.items}
+            for child_entry in entry.get("item") or []:
+                child = children.get(child_entry.get("linkId"))
+                if child is None:
+                    problems.append((link_id, f"unknown linkId '{child_entry.get('linkId')}' "
+                                              f"in '{link_id}'"))
+                    continue
+                value = _values(child, child_entry, notes)
+                if value is not None:
+                    row[child.link_id] = value
             into.setdefault(link_id, []).append(row)
             continue
-        values = [_value_from(item, a) for a in entry.get("answer") or []]
-        into[link_id] = values if item.is_multi else (values[0] if values else None)
-
-
-def _read_items_into_row(q: Questionnaire, group: Item, items: list[dict], row: dict) -> None:
-    children = {c.link_id: c for c in group.items}
-    for entry in items:
-        child = children.get(entry.get("linkId"))
-        if child is None:
-            raise ImportError_(f"unknown linkId '{entry.get('linkId')}' in '{group.link_id}'")
-        values = [_value_from(child, a) for a in entry.get("answer") or []]
-        row[child.link_id] = values if child.is_multi else values[0]
+        into[link_id] = _values(item, entry, notes)
 
 
 def from_fhir_response(q: Questionnaire, resource: Mapping[str, Any]) -> dict[str, Any]:
-    """Answers, patient details, status and times read back from an exported resource."""
+    """Answers, status, times and the subject as sent, read from a QuestionnaireResponse.
+
+    Every linkId that cannot be read is listed in ``problems``; what was read with a
+    change (a whole date for a month) is listed in ``notes``. Who the subject is, is the
+    caller's to decide (it needs the clinic's records).
+    """
     answers: dict[str, Any] = {}
-    _read_items(q, resource.get("item") or [], answers)
-    patient = next((c for c in resource.get("contained") or []
-                    if c.get("resourceType") == "Patient"), None)
-    if patient is None:
-        raise ImportError_("the response has no contained Patient")
+    problems: list[Problem] = []
+    notes: list[Problem] = []
+    _read_items(q, resource.get("item") or [], answers, problems, notes)
     alerts = {}
     for ext in resource.get("extension") or []:
         if ext.get("url") == ALERT_EXTENSION:
             parts = {e["url"]: e for e in ext.get("extension", [])}
             alerts[parts["alert"]["valueCode"]] = parts["shown"]["valueDateTime"]
-    reference = (resource.get("identifier") or {}).get("value", "")
+    identifier = resource.get("identifier") or {}
+    reference = identifier.get("value", "") if identifier.get("system") == RESPONSE_SYSTEM else ""
     revision = reference.rsplit("-", 1)[-1]
+    authored = resource.get("authored")
     return {
         "answers": {k: v for k, v in answers.items() if v is not None},
-        "name": (patient.get("name") or [{}])[0].get("text", ""),
-        "birth_date": date.fromisoformat(patient["birthDate"]),
         "status": "submitted" if resource.get("status") == "completed" else "draft",
-        "authored": datetime.fromisoformat(resource["authored"]),
+        "authored": datetime.fromisoformat(authored) if authored else None,
         "alert_times": alerts,
-        "revision": int(revision) if revision.isascii() and revision.isdigit() else 1,
+        "revision": int(revision) if revision.isascii() and revision.isdigit() else None,
+        "subject": resource.get("subject"),
+        "contained": [c for c in resource.get("contained") or []
+                      if c.get("resourceType") == "Patient"],
+        "problems": problems,
+        "notes": notes,
     }

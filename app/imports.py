@@ -1,0 +1,200 @@
+"""Responses from other systems: a FHIR QuestionnaireResponse becomes a patient's response.
+
+Senders name the patient in different ways, and each is accepted (docs/interoperability.md):
+- ``subject.reference`` to a patient the clinic has: ``Patient/<id>``;
+- ``subject.identifier`` with system ``urn:scs-intake:patient`` and the record's reference;
+- a contained Patient (``#id``), or a Patient in the same Bundle, with name and birth
+  date (matched to the clinic's record by that identifier when it carries one);
+- no subject, with the patient's id given alongside (``--patient``, ``?patient=``).
+
+A response marked completed with required answers missing is kept as in progress, with
+a warning, rather than refused: renderers mark everything completed. Anything that does
+not fit the definition is refused with every problem listed.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from fhir.resources.R4B.questionnaireresponse import QuestionnaireResponse as FhirResponse
+from pydantic import ValidationError
+from sqlalchemy import func, select
+
+from . import audit, definitions, urgent
+from .clock import clinic_today
+from .extensions import db
+from .interop.fhir_response import PATIENT_SYSTEM, Problem, from_fhir_response
+from .models import Patient, QuestionnaireResponse, utcnow
+from .questionnaire.answers import validate_answers
+from .questionnaire.definition import Questionnaire
+from .questionnaire.progress import section_states
+from .summary.highlights import has_urgent
+
+LOCAL_PATIENT = re.compile(r"(?:.*/)?Patient/(?P<id>[0-9]{1,18})")
+
+
+class FhirImportError(ValueError):
+    """The resource cannot be imported; ``problems`` lists every reason."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = problems
+        super().__init__("; ".join(f"{where}: {text}" if where else text
+                                   for where, text in problems))
+
+
+@dataclass
+class Imported:
+    patient: Patient
+    response: QuestionnaireResponse
+    warnings: list[Problem] = field(default_factory=list)
+
+
+def _response_and_patients(data: Any) -> tuple[dict, dict[str, dict]]:
+    """The QuestionnaireResponse, and the Patients sent with it keyed by how it may refer
+    to them (``#id`` when contained; fullUrl or ``Patient/id`` in a Bundle)."""
+    if not isinstance(data, dict):
+        raise FhirImportError([(None, "send one JSON object: a QuestionnaireResponse "
+                                      "or a Bundle holding one")])
+    patients: dict[str, dict] = {}
+    if data.get("resourceType") == "Bundle":
+        resources = [(e.get("fullUrl"), e.get("resource") or {})
+                     for e in data.get("entry") or [] if isinstance(e, dict)]
+        responses = [r for _, r in resources if r.get("resourceType") == "QuestionnaireResponse"]
+        if len(responses) != 1:
+            raise FhirImportError([("Bundle", f"the Bundle holds {len(responses)} "
+                                              "QuestionnaireResponses; send one")])
+        for url, resource in resources:
+            if resource.get("resourceType") == "Patient":
+                for key in (url, f"Patient/{resource.get('id')}"):
+                    if key:
+                        patients[key] = resource
+        data = responses[0]
+    for resource in data.get("contained") or []:
+        if isinstance(resource, dict) and resource.get("resourceType") == "Patient":
+            patients[f"#{resource.get('id')}"] = resource
+    return data, patients
+
+
+def _by_reference(ref: str) -> Patient | None:
+    return db.session.scalar(select(Patient).where(Patient.ref == ref))
+
+
+def _from_resource(resource: dict) -> Patient:
+    """The clinic's record for a Patient resource: found by identifier, else a new one."""
+    for ident in resource.get("identifier") or []:
+        if ident.get("system") == PATIENT_SYSTEM and ident.get("value"):
+            found = _by_reference(ident["value"])
+            if found is not None:
+                return found
+    names = resource.get("name") or [{}]
+    name = names[0].get("text") or " ".join(
+        [*names[0].get("given", []), names[0].get("family", "")]).strip()
+    try:
+        born = date.fromisoformat(resource.get("birthDate") or "")
+    except ValueError:
+        raise FhirImportError([("Patient.birthDate", "a new patient needs a birth date "
+                                                     "(YYYY-MM-DD)")]) from None
+    if not name:
+        raise FhirImportError([("Patient.name", "a new patient needs a name")])
+    return Patient(name=name[:120], date_of_birth=born)
+
+
+def _subject(subject: dict | None, sent: dict[str, dict], patient_id: int | None) -> Patient:
+    if patient_id is not None:
+        if subject:
+            raise FhirImportError([("subject", "the response names its patient; give a "
+                                               "patient id only for a response without one")])
+        found = db.session.get(Patient, patient_id)
+        if found is None:
+            raise FhirImportError([(None, f"no patient with id {patient_id}")])
+        return found
+    if not subject:
+        if len(sent) == 1:  # the app's own exports before subject was required
+            return _from_resource(next(iter(sent.values())))
+        raise FhirImportError([("subject", "the response names no patient: send a subject, "
+                                           "or give the patient's id (--patient, ?patient=)")])
+    ref = subject.get("reference")
+    if ref:
+        if ref in sent:
+            return _from_resource(sent[ref])
+        match = LOCAL_PATIENT.fullmatch(ref)
+        found = db.session.get(Patient, int(match["id"])) if match else None
+        if found is None:
+            raise FhirImportError([("subject", f"no patient here for the reference '{ref}'")])
+        return found
+    ident = subject.get("identifier") or {}
+    if ident.get("system") != PATIENT_SYSTEM:
+        raise FhirImportError([("subject.identifier", f"use the identifier system "
+                                                      f"{PATIENT_SYSTEM}")])
+    found = _by_reference(str(ident.get("value") or ""))
+    if found is None:
+        raise FhirImportError([("subject", f"no patient here with the identifier "
+                                           f"'{ident.get('value')}'")])
+    return found
+
+
+def _definition(canonical: str) -> Questionnaire:
+    url, _, version = canonical.partition("|")
+    found = [d for d in definitions.all_definitions()
+             if d.url == url and (not version or str(d.version) == version)]
+    if not found:
+        raise FhirImportError([("questionnaire",
+                                f"no questionnaire definition for {canonical!r}")])
+    return max(found, key=lambda d: d.version)
+
+
+def import_response(data: Any, patient_id: int | None = None) -> Imported:
+    """Store the response for its patient (found or new), with its urgent items; audited."""
+    resource, sent = _response_and_patients(data)
+    kind = resource.get("resourceType")
+    if kind != "QuestionnaireResponse":
+        raise FhirImportError([(None, "not a valid FHIR R4 QuestionnaireResponse: "
+                                      f"resourceType is {kind!r}")])
+    try:
+        FhirResponse.model_validate(resource)
+    except ValidationError as exc:
+        raise FhirImportError([(".".join(str(p) for p in e["loc"]) or None,
+                                f"not valid FHIR R4: {e['msg']}") for e in exc.errors()]) from None
+    q = _definition(resource.get("questionnaire", ""))
+    parsed = from_fhir_response(q, resource)
+    answers, status = parsed["answers"], parsed["status"]
+    problems = validate_answers(q, answers, today=clinic_today())
+    missing = sorted(k for k in problems if k not in answers)
+    wrong = [(k, v) for k, v in problems.items() if k in answers]
+    if parsed["problems"] or wrong:
+        raise FhirImportError(parsed["problems"] + wrong)
+    warnings = list(parsed["notes"])
+    if status == "submitted" and missing:
+        status = "draft"
+        warnings.append((None, f"marked completed, but {len(missing)} required answers are "
+                               f"missing ({', '.join(missing)}): kept as in progress"))
+    patient = _subject(parsed["subject"], sent, patient_id)
+    if patient.id is None:
+        db.session.add(patient)
+        db.session.flush()
+        revision = parsed["revision"] or 1
+    else:
+        revision = 1 + (db.session.scalar(select(func.max(QuestionnaireResponse.revision))
+                                          .where(QuestionnaireResponse.patient_id == patient.id))
+                        or 0)
+    submitted = status == "submitted"
+    response = QuestionnaireResponse(
+        patient_id=patient.id, questionnaire_id=q.id, questionnaire_version=q.version,
+        revision=revision, status=status, answers=answers, pending={},
+        sections_done=[s.section.id for s in section_states(
+            q, answers, [s.id for s in q.sections], clinic_today()) if s.done],
+        alerts_shown=parsed["alert_times"], is_urgent=has_urgent(q, answers),
+        submitted_at=(parsed["authored"] or utcnow()) if submitted else None,
+    )
+    db.session.add(response)
+    db.session.flush()
+    patient.track(response)
+    raised = urgent.raise_new(response, q)
+    audit.record("import.fhir", patient=patient, revision=revision, status=status,
+                 warnings=len(warnings))
+    db.session.commit()
+    urgent.notify(raised)
+    return Imported(patient, response, warnings)
