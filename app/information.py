@@ -12,6 +12,7 @@ paragraph that holds only ``[diagram]`` becomes the labelled drawing of the part
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
@@ -108,15 +109,24 @@ def record_opened(patient: Patient, version: int) -> None:
         db.session.rollback()
 
 
+def education_of(patients: Iterable[Patient]) -> dict[int, Education]:
+    """What each patient was given, in two queries however many patients (a day's briefs)."""
+    ids = [p.id for p in patients]
+    consents: dict[int, Consent] = {}
+    for consent in db.session.scalars(select(Consent).where(Consent.patient_id.in_(ids))
+                                      .order_by(Consent.accepted_at)):
+        consents[consent.patient_id] = consent  # the newest wins
+    opened: dict[int, list[tuple[int, datetime]]] = {i: [] for i in ids}
+    for patient_id, version, at in db.session.execute(
+            select(InformationView.patient_id, InformationView.version, InformationView.opened_at)
+            .where(InformationView.patient_id.in_(ids)).order_by(InformationView.version)):
+        opened[patient_id].append((version, at))
+    version = current().version
+    return {i: Education(current_version=version,
+                         consent_version=consents[i].information_version if i in consents else None,
+                         consented_at=consents[i].accepted_at if i in consents else None,
+                         opened=tuple(opened[i])) for i in ids}
+
+
 def education_for(patient: Patient) -> Education:
-    consent = db.session.scalar(select(Consent).where(Consent.patient_id == patient.id)
-                                .order_by(Consent.accepted_at.desc()).limit(1))
-    opened = db.session.execute(
-        select(InformationView.version, InformationView.opened_at)
-        .where(InformationView.patient_id == patient.id).order_by(InformationView.version))
-    return Education(
-        current_version=current().version,
-        consent_version=consent.information_version if consent else None,
-        consented_at=consent.accepted_at if consent else None,
-        opened=tuple((v, at) for v, at in opened),
-    )
+    return education_of([patient])[patient.id]

@@ -11,11 +11,13 @@ from wtforms import (
     PasswordField,
     SelectChoice,
     SelectField,
+    SelectMultipleField,
     StringField,
     TelField,
     TextAreaField,
 )
 from wtforms.validators import DataRequired, Email, Length, Optional, Regexp, ValidationError
+from wtforms.widgets import CheckboxInput, ListWidget
 
 from ..identifiers import phone_problem
 from ..models import STAFF_ROLES
@@ -78,3 +80,16 @@ class ClinicProfileForm(FlaskForm):
     def validate_time_zone(self, field):
         if field.data.strip() not in available_timezones():
             raise ValidationError("Enter a time zone name such as Asia/Kolkata or Europe/London")
+
+
+class ApiTokenForm(FlaskForm):
+    name = StringField("Name of the system", description="For example: Hospital EHR, or "
+                       "LHC-Forms on the ward tablets", validators=[
+                           DataRequired("Enter a name for the system that will use it"),
+                           Length(max=120)])
+    scopes = SelectMultipleField(
+        "What it may do", choices=[
+            SelectChoice("import", "Import: send questionnaire responses"),
+            SelectChoice("read", "Read: fetch questionnaires and patients' responses")],
+        widget=ListWidget(prefix_label=False), option_widget=CheckboxInput(),
+        validators=[DataRequired("Choose at least one")])

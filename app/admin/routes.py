@@ -1,4 +1,5 @@
-"""Admin pages: staff accounts, invitations, the audit log, erasure."""
+"""Admin pages: staff accounts, clinic details, invitations, API tokens, the audit log,
+erasure."""
 
 from __future__ import annotations
 
@@ -8,15 +9,15 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user
 from sqlalchemy import func, select
 
-from .. import accounts, clinic_profile, invitations
+from .. import accounts, api_tokens, clinic_profile, invitations
 from ..access import admin_required
 from ..clock import day_bounds
 from ..extensions import db
 from ..guards import page_number, parse_id
-from ..models import AuditEvent, Invitation, Patient, User, utcnow
+from ..models import ApiToken, AuditEvent, Invitation, Patient, User, utcnow
 from ..patient_rights import erase_patient
 from ..staff import StaffError, change_role, create_staff, set_enabled
-from .forms import ClinicProfileForm, ConfirmForm, NewStaffForm, StaffChangeForm
+from .forms import ApiTokenForm, ClinicProfileForm, ConfirmForm, NewStaffForm, StaffChangeForm
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 AUDIT_PAGE_SIZE = 100
@@ -101,6 +102,31 @@ def clinic_details():
         flash("The clinic's details are saved. Patients see them from now on.", "success")
         return redirect(url_for("admin.clinic_details"))
     return render_template("admin/clinic.html", form=form)
+
+
+@bp.route("/tokens", methods=["GET", "POST"])
+@admin_required
+def tokens():
+    """API tokens for other systems; a new one is shown on this page once, never again."""
+    form = ApiTokenForm()
+    created = None
+    if form.validate_on_submit():
+        created = api_tokens.create(form.name.data, form.scopes.data, by=current_user)
+        form = ApiTokenForm(formdata=None)
+    return render_template("admin/tokens.html", form=form, created=created,
+                           tokens=api_tokens.all_tokens(), confirm=ConfirmForm())
+
+
+@bp.post("/tokens/<int:token_id>/revoke")
+@admin_required
+def revoke_token(token_id: int):
+    token = db.session.get(ApiToken, token_id)
+    if token is None:
+        abort(404)
+    if ConfirmForm().validate_on_submit():
+        api_tokens.revoke(token, current_user)
+        flash(f"The token for {token.name} no longer works.", "success")
+    return redirect(url_for("admin.tokens"))
 
 
 @bp.get("/invitations")

@@ -57,9 +57,10 @@ def day_briefs():
     day = services.chosen_day(request.args.get("day") or "", clinic_today())
     if day is None:
         abort(404)
-    briefs = [(patient, response, _summary_for(patient, response),
-               information.education_for(patient))
-              for patient, response in services.day_patients(day)]
+    visits = list(services.day_patients(day))
+    education = information.education_of(patient for patient, _ in visits)
+    briefs = [(patient, response, _summary_for(patient, response), education[patient.id])
+              for patient, response in visits]
     html = render_template("clinic/briefs_pdf.html", briefs=briefs, day=day)
     try:
         pdf = render_pdf(html, current_app.static_folder)

@@ -84,6 +84,8 @@ def _enable_when(q: Questionnaire, item: Item) -> dict[str, Any]:
     for cond in item.enable_when:
         target = q.item(cond.question)
         if cond.operator == "!=":
+            if target.is_multi:  # FHIR's "no answer equals" is not the app's "any differs"
+                raise ValueError(f"item '{item.link_id}': '!=' on a multi-answer question")
             behaviours.add("all")
             conditions += [{"question": cond.question, "operator": "exists",
                             "answerBoolean": True},

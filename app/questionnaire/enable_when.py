@@ -1,9 +1,11 @@
 """enableWhen: which questions apply, given the answers so far.
 
-Semantics follow FHIR R4: a condition on a question with no answer is false (except
-``exists``); for a multi-answer question ``=`` holds when any answer matches and ``!=``
-when any answer differs. Ordering operators compare option scores for choice items
-(the PHQ-9 code is its score). A hidden question's answer never enables another.
+A condition on a question with no answer is false (except ``exists``); for a
+multi-answer question ``=`` holds when any answer matches and ``!=`` when any answer
+differs. So ``!=`` means "answered, and not this", where FHIR R4's also holds while the
+question is unanswered; the FHIR export writes the app's meaning out in full. Ordering
+operators compare option scores for choice items (the PHQ-9 code is its score). A hidden
+question's answer never enables another.
 """
 
 from __future__ import annotations
