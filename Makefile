@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 export FLASK_APP := wsgi
 export BENCH_SMALL BENCH_DATABASE_URL PAGE
 
-.PHONY: run test lint format bench profile audit install clean
+.PHONY: run test lint format bench profile audit install clean lforms
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -28,8 +28,25 @@ run: $(VENV)/.installed
 	$(BIN)/flask seed-demo
 	$(BIN)/flask run --host 127.0.0.1 --port 5000
 
+# LHC-Forms, a FHIR questionnaire renderer, for the browser test that fills our
+# Questionnaire in it (tests/e2e/test_lforms.py). Only the package's built files are used,
+# checked against the registry's hash; without npm or the registry the test is skipped.
+LFORMS := tests/e2e/.lforms
+LFORMS_VERSION := 40.1.3
+LFORMS_SHA512 := WLruTm+BcVnafC0rSAQ3/cNqhxvclBUxyBG68aub/uha2NaK9H8ZZcEXTTuORuGzzCt0wa7fvhuieZtcDIdPzQ==
+
+lforms:
+	@if [ -f $(LFORMS)/package/dist/lforms/webcomponent/main.js ]; then :; \
+	elif ! command -v npm >/dev/null; then echo "npm not found: the LHC-Forms browser test will be skipped"; \
+	else mkdir -p $(LFORMS) && cd $(LFORMS) \
+	  && npm pack --silent lforms@$(LFORMS_VERSION) >/dev/null 2>&1 \
+	  && [ "$$($(PYTHON) -c 'import base64, hashlib, sys; print(base64.b64encode(hashlib.sha512(open(sys.argv[1], "rb").read()).digest()).decode())' lforms-$(LFORMS_VERSION).tgz)" = "$(LFORMS_SHA512)" ] \
+	  && tar xzf lforms-$(LFORMS_VERSION).tgz package/dist/lforms/webcomponent package/dist/lforms/fhir/R4 \
+	  && rm lforms-$(LFORMS_VERSION).tgz \
+	  || echo "LHC-Forms $(LFORMS_VERSION) could not be fetched: the LHC-Forms browser test will be skipped"; fi
+
 ## make test: lint, security scan, import contracts, the whole test suite, benchmark smoke run
-test: $(VENV)/.test-installed
+test: $(VENV)/.test-installed lforms
 	@$(BIN)/python -m app.pdf
 	$(BIN)/ruff check .
 	$(BIN)/bandit -q -c pyproject.toml -r app --severity-level medium
