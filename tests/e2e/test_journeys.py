@@ -421,6 +421,7 @@ def test_staff_admin_and_error_pages_pass_axe(browser, live_app):
         patient_id = db.session.scalar(select(Patient.id).where(Patient.email == patient_email))
     for path in ("/clinic/", "/clinic/invite", f"/clinic/patients/{patient_id}",
                  "/admin/staff", "/admin/invitations", "/admin/audit", "/admin/clinic",
+                 "/admin/tokens",
                  f"/admin/patients/{patient_id}/erase", "/no-such-page",
                  "/auth/invitation/not-a-token"):
         page.goto(base + path)
@@ -428,6 +429,12 @@ def test_staff_admin_and_error_pages_pass_axe(browser, live_app):
     page.goto(base + "/clinic/invite")
     page.click('button:has-text("Create invitation")')
     check_accessibility(page)
+    page.goto(base + "/admin/tokens")
+    page.fill('[name="name"]', "Hospital EHR")
+    page.check('[name="scopes"][value="read"]')
+    page.click('button:has-text("Create token")')
+    expect(page.locator("code.link-to-copy")).to_contain_text("scs_")
+    check_accessibility(page)  # the new token shown once, and the list of tokens
 
 
 def test_the_information_page_on_a_phone_without_logging_in(browser, live_app, shots):
