@@ -26,6 +26,7 @@ from sqlalchemy import func, select
 from . import audit, definitions, urgent
 from .clock import clinic_today
 from .extensions import db
+from .guards import parse_id
 from .interop.fhir_response import PATIENT_SYSTEM, Problem, from_fhir_response
 from .models import Patient, QuestionnaireResponse, utcnow
 from .questionnaire.answers import validate_answers
@@ -33,7 +34,7 @@ from .questionnaire.definition import Questionnaire
 from .questionnaire.progress import section_states
 from .summary.highlights import has_urgent
 
-LOCAL_PATIENT = re.compile(r"(?:.*/)?Patient/(?P<id>[0-9]{1,18})")
+LOCAL_PATIENT = re.compile(r"(?:.*/)?Patient/(?P<id>[0-9]{1,64})")
 
 
 class FhirImportError(ValueError):
@@ -121,7 +122,8 @@ def _subject(subject: dict | None, sent: dict[str, dict], patient_id: int | None
         if ref in sent:
             return _from_resource(sent[ref])
         match = LOCAL_PATIENT.fullmatch(ref)
-        found = db.session.get(Patient, int(match["id"])) if match else None
+        wanted = parse_id(match["id"]) if match else None
+        found = db.session.get(Patient, wanted) if wanted else None
         if found is None:
             raise FhirImportError([("subject", f"no patient here for the reference '{ref}'")])
         return found

@@ -18,6 +18,7 @@ ID_ROUTES = [
     ("post", "/clinic/patients/{id}/notes"), ("post", "/clinic/patients/{id}/review"),
     ("post", "/clinic/patients/{id}/reopen"), ("get", "/admin/patients/{id}/erase"),
     ("post", "/admin/invitations/{id}/revoke"), ("post", "/admin/staff/{id}/deactivate"),
+    ("post", "/admin/tokens/{id}/revoke"),
 ]
 
 

@@ -156,10 +156,10 @@ def test_a_reference_to_a_patient_the_clinic_has(app, client, clinic, importer):
             QuestionnaireResponse.patient_id == patient_id)).all()
         assert sorted(revisions) == [1, 2]
         assert db.session.scalar(select(db.func.count(Patient.id))) == 1
-    missing = post(client, sent(subject={"reference": "Patient/999"}, contained=None),
-                   importer)
-    assert missing.status_code == 422
-    assert "Patient/999" in missing.get_json()["issue"][0]["diagnostics"]
+    for unknown in ("Patient/999", "Patient/" + "9" * 30):
+        missing = post(client, sent(subject={"reference": unknown}, contained=None), importer)
+        assert missing.status_code == 422
+        assert unknown in missing.get_json()["issue"][0]["diagnostics"]
 
 
 def test_an_identifier_of_a_patient_the_clinic_has(app, client, clinic, importer):
