@@ -9,9 +9,7 @@ from flask import abort, g, request
 from flask_login import current_user, login_required
 
 from . import api_tokens
-from .interop.fhir_outcome import issue, outcome
-
-FHIR_JSON = "application/fhir+json"
+from .interop.fhir_outcome import FHIR_JSON, issue, outcome
 
 
 def _role_required(*roles: str) -> Callable:

@@ -17,12 +17,11 @@ from ..extensions import csrf
 from ..guards import parse_id
 from ..imports import FhirImportError, import_response
 from ..interop.fhir_capability import capability_statement
-from ..interop.fhir_outcome import issue, outcome
+from ..interop.fhir_outcome import FHIR_JSON, issue, outcome
 from ..interop.fhir_questionnaire import fhir_id, to_fhir_questionnaire
 from ..questionnaire.definition import Questionnaire
 
 bp = Blueprint("fhir", __name__, url_prefix="/fhir")
-FHIR_JSON = "application/fhir+json"
 
 
 def _fhir(resource: dict, status: int = 200, **headers) -> Response:

@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+FHIR_JSON = "application/fhir+json"
+
 
 def issue(severity: str, code: str, text: str, where: str | None = None) -> dict[str, Any]:
     """One issue; ``where`` is the linkId (or element) the problem is about."""
