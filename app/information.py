@@ -49,7 +49,6 @@ class Information:
 class Education:
     """What the record shows the patient was given: for the specialist's brief."""
 
-    current_version: int
     consent_version: int | None
     consented_at: datetime | None
     opened: tuple[tuple[int, datetime], ...]
@@ -122,11 +121,12 @@ def education_of(patients: Iterable[Patient]) -> dict[int, Education]:
             select(InformationView.patient_id, InformationView.version, InformationView.opened_at)
             .where(InformationView.patient_id.in_(ids)).order_by(InformationView.version)):
         opened[patient_id].append((version, at))
-    version = current().version
-    return {i: Education(current_version=version,
-                         consent_version=consents[i].information_version if i in consents else None,
-                         consented_at=consents[i].accepted_at if i in consents else None,
-                         opened=tuple(opened[i])) for i in ids}
+    given = {}
+    for i in ids:
+        consent = consents.get(i)
+        given[i] = Education(consent.information_version if consent else None,
+                             consent.accepted_at if consent else None, tuple(opened[i]))
+    return given
 
 
 def education_for(patient: Patient) -> Education:
