@@ -7,6 +7,13 @@ cost the PDF link only, not every page.
 WeasyPrint fetches any URL or file named in the HTML by default; a patient's text could
 otherwise make the server read a local file or call an internal address. The fetcher
 below serves files under ``app/static`` and refuses everything else.
+
+A PDF's time is nearly all WeasyPrint's layout, which grows with the number of boxes, so
+what every PDF shares is made once: the PDF stylesheet is parsed once per process, each
+thread keeps one font configuration (Pango's font map and its caches), and the ``id``
+attributes are dropped before layout. On a page they are the targets of "see answer"
+links; in the PDF nothing links to them, yet WeasyPrint gives each element with an id a
+style of its own and a named destination, which cost an eighth of a summary's PDF.
 """
 
 from __future__ import annotations
@@ -14,6 +21,7 @@ from __future__ import annotations
 import ctypes.util
 import logging
 import mimetypes
+import threading
 import warnings
 from collections.abc import Callable
 from functools import cache
@@ -22,6 +30,7 @@ from types import ModuleType
 from urllib.parse import unquote, urlsplit
 
 BASE_URL = "http://pdf.invalid/"
+STYLESHEET = "css/pdf.css"  # under the static folder; applied to every PDF
 # The libraries WeasyPrint's installation guide names for Debian, and their packages
 # (the README names the same); Pango brings HarfBuzz and Fontconfig with it.
 DEBIAN_PACKAGES = {
@@ -89,11 +98,36 @@ def static_only_fetcher(static_folder: str):
     return StaticOnlyFetcher(allowed_protocols=("http",), fail_on_errors=False)
 
 
-def render_pdf(html: str, static_folder: str) -> bytes:
-    """The PDF of ``html``; raises PdfUnavailable when WeasyPrint cannot load here."""
+@cache
+def _stylesheet(path: Path, modified: float):
+    """The parsed PDF stylesheet; a new modification time (an edit) parses it again."""
     weasyprint, _ = _weasyprint()
-    return weasyprint.HTML(string=html, base_url=BASE_URL,
-                           url_fetcher=static_only_fetcher(static_folder)).write_pdf()
+    return weasyprint.CSS(filename=str(path))
+
+
+_per_thread = threading.local()
+
+
+def _font_config():
+    """This thread's font configuration: Pango's font map is not shared across threads."""
+    if not hasattr(_per_thread, "font_config"):
+        from weasyprint.text.fonts import FontConfiguration
+
+        _per_thread.font_config = FontConfiguration()
+    return _per_thread.font_config
+
+
+def render_pdf(html: str, static_folder: str) -> bytes:
+    """The PDF of ``html`` styled by the PDF stylesheet; raises PdfUnavailable when
+    WeasyPrint cannot load here."""
+    weasyprint, _ = _weasyprint()
+    document = weasyprint.HTML(string=html, base_url=BASE_URL,
+                               url_fetcher=static_only_fetcher(static_folder))
+    for element in document.etree_element.iter():
+        element.attrib.pop("id", None)
+    stylesheet = Path(static_folder, STYLESHEET)
+    return document.write_pdf(stylesheets=[_stylesheet(stylesheet, stylesheet.stat().st_mtime)],
+                              font_config=_font_config())
 
 
 def missing_packages(find: Callable[[str], str | None] = ctypes.util.find_library) -> list[str]:

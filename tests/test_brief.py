@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import io
 import re
 from datetime import date, timedelta
@@ -19,6 +20,7 @@ from app.questionnaire.definition import parse_definition
 
 from .answers_data import (
     CRPS_PATIENT_STORED,
+    DIABETIC_PATIENT_STORED,
     FUSION_PATIENT_POSTS,
     FUSION_PATIENT_STORED,
     with_changes,
@@ -44,6 +46,28 @@ def test_the_pdf_is_at_most_three_pages_each_with_the_patient_s_name_and_birth_d
                  "about 40 mg oral morphine equivalent", "Anticoagulants", "BMI",
                  "Walk to the temple"):
         assert fact in first.replace("\n", " "), fact
+
+
+STATEMENT = re.compile(
+    r'<div class="statement" id="a-[^"]+"><dt>(.*?)</dt> <dd[^>]*>(.*?)</dd></div>')
+
+
+@pytest.mark.parametrize("answers", [FUSION_PATIENT_STORED, CRPS_PATIENT_STORED,
+                                     DIABETIC_PATIENT_STORED])
+def test_the_pdf_holds_every_answer_the_page_shows_after_the_brief(clinic, staff, answers):
+    patient_id = clinic.with_answers("Ravi Kumar", answers)
+    page = staff.get(f"/clinic/patients/{patient_id}").get_data(as_text=True)
+    statements = [(html.unescape(label), [html.unescape(line) for line in
+                                          re.split(r"</span>|<span[^>]*>", value) if line])
+                  for label, value in STATEMENT.findall(page)]
+    assert len(statements) > 60
+    pages = pdf_pages(staff.get(f"/clinic/patients/{patient_id}/summary.pdf").data)
+    assert "Every answer" not in pages[0]
+    answers_text = " ".join(" ".join(pages[1:]).split())
+    for label, lines in statements:
+        assert " ".join(f"{label} {lines[0]}".split()) in answers_text, label
+        for line in lines[1:]:
+            assert " ".join(line.split()) in answers_text, line
 
 
 def test_the_summary_links_its_pdf_and_its_fhir_export(clinic, staff):
