@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
-from flask import Flask, flash, redirect, render_template, request, url_for
+import hmac
+
+from flask import Flask, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 
 from .extensions import db
 from .guards import HiddenCharacters
+from .models import User
+from .security import keep_token_owner, session_fingerprint
+from .signals import posted_after_timeout
 
 MESSAGES = {
     400: ("Something was wrong with that request", "Please go back and try again."),
@@ -42,18 +47,48 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def csrf_error(exc):
         if request.path.startswith("/intake/section/") and not current_user.is_authenticated:
-            # The session ended (the browser was closed, or it expired) while the page was
-            # open. The page's last autosave is the draft; logging in again resumes there.
-            flash("You were logged out, so that page could not be saved. Log in to carry "
-                  "on: your last saved draft of the page is kept.", "info")
-            return redirect(url_for("auth.login", next=request.path))
+            return _page_after_logout()
         return render_error(
             400,
             "Your page had expired",
             "For your security the page expired. Go back, reload the page and try again.",
         )
 
+    def _page_after_logout():
+        """A questionnaire page sent after its session ended (timed out, or the browser
+        slept through it): what was typed is kept as the patient's draft of that page when
+        the page's keep token proves whose it is, and shown again after they log in."""
+        kept_at = None
+        user = _page_owner(request.form.get("keep_token"))
+        if user is not None:
+            kept = posted_after_timeout.send(current_app._get_current_object(), user=user,
+                                             request=request)
+            kept_at = next((path for _, path in kept if path), None)
+        if request.path.endswith("/autosave"):
+            message = ("You have been logged out. What you typed is kept: log in again to "
+                       "carry on." if kept_at else "You have been logged out. Press Save "
+                       "and continue, then log in again.")
+            return {"saved": bool(kept_at), "logged_out": True, "message": message}, 401
+        if kept_at:
+            flash("You were logged out because nothing happened for a while. What you typed "
+                  "on that page is kept: log in to carry on from it.", "info")
+        else:
+            flash("You were logged out, so that page could not be saved. Log in to carry "
+                  "on: your last saved draft of the page is kept.", "info")
+        return redirect(url_for("auth.login", next=kept_at or request.path))
+
     @app.errorhandler(500)
     def server_error(exc):
         db.session.rollback()
         return render_error(500)
+
+
+def _page_owner(token: str | None) -> User | None:
+    """The patient a page's keep token was made for, while that session is their last."""
+    found = keep_token_owner(token)
+    if found is None:
+        return None
+    user = db.session.get(User, found[0])
+    if user is None or user.role != "patient" or not user.is_enabled:
+        return None
+    return user if hmac.compare_digest(session_fingerprint(user), found[1]) else None

@@ -311,6 +311,10 @@ class UrgentItem(db.Model):
     followed_up_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     followed_up_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     action: Mapped[str | None] = mapped_column(sa.Text)
+    # Set when the patient took the answer back ("I ticked this by mistake", or changed
+    # it): the item stays, still needing a follow-up, and says so wherever it is shown.
+    withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    withdrawn_as: Mapped[str | None] = mapped_column(sa.String(16))  # "mistake" | "changed"
 
     followed_up_by: Mapped[User | None] = relationship()
 

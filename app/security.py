@@ -6,7 +6,8 @@ import hashlib
 import secrets
 from urllib.parse import urlsplit
 
-from flask import Flask, request
+from flask import Flask, current_app, request
+from itsdangerous import BadSignature, URLSafeTimedSerializer
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 CSP = (
@@ -36,6 +37,41 @@ def new_token() -> tuple[str, str]:
 
 def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
+
+
+# A page that was open when its session ended may still be saved once, as a draft, by the
+# one person the page was made for: the page carries a signed, short-lived keep token that
+# names the account and the session it was shown in. A new login (or a log-out, or a
+# password change) starts another session, so an older page can no longer use it.
+KEEP_SIGNING_SALT = "page-kept-after-logout"
+KEEP_SECONDS = 12 * 3600
+
+
+def _keep_serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.secret_key, salt=KEEP_SIGNING_SALT)
+
+
+def keep_token(user) -> str:
+    """The keep token of a page shown to ``user`` in their current session."""
+    return _keep_serializer().dumps([user.id, session_fingerprint(user)])
+
+
+def keep_token_owner(token: str | None) -> tuple[int, str] | None:
+    """(user id, session fingerprint) from a keep token still in date, else None."""
+    if not token or len(token) > 200:
+        return None
+    try:
+        found = _keep_serializer().loads(token, max_age=KEEP_SECONDS)
+    except BadSignature:
+        return None
+    if (not isinstance(found, list) or len(found) != 2 or not isinstance(found[0], int)
+            or not isinstance(found[1], str)):
+        return None
+    return found[0], found[1]
+
+
+def session_fingerprint(user) -> str:
+    return hash_token(user.session_token)[:16]
 
 
 def init_app(app: Flask) -> None:

@@ -25,6 +25,7 @@ from .answers_data import (
     FUSION_PATIENT_STORED,
     with_changes,
 )
+from .conftest import lock_of
 from .test_clinic import VERDICTS, names_in_order
 
 
@@ -116,6 +117,53 @@ def test_an_urgent_item_stays_open_after_review_and_notes_until_it_is_followed_u
         followed = db.session.scalar(select(AuditEvent).where(
             AuditEvent.action == "urgent.follow_up"))
     assert followed.detail["rule"] == "self_harm"
+
+
+def test_a_self_harm_answer_taken_back_as_a_mistake_stays_visible_everywhere(
+        app, clinic, patient, person, client, staff):
+    """"I ticked this by mistake" withdraws the answer, never the item: the page, the
+    worklist, the PDF and the day's briefs say what happened and what the answer is now."""
+    person.fill_all(with_changes(FUSION_PATIENT_POSTS, "mood", {"phq9_9": "1"}))
+    support = client.get("/intake/section/mood/support").get_data(as_text=True)
+    client.post("/intake/section/mood/support/self_harm/mistake",
+                data={"lock_version": lock_of(support)})
+    person.save("mood", with_changes(FUSION_PATIENT_POSTS, "mood", {"phq9_9": "0"})["mood"])
+    assert person.submit().status_code == 302
+    visit = clinic.patient(patient).visit_date
+    clinic.invite(name="Not Sent Yet", email="late@example.org", visit=visit)
+
+    said = "Withdrawn by the patient as a mistake on"
+    page = staff.get(f"/clinic/patients/{patient}").get_data(as_text=True)
+    assert "Open, withdrawn by the patient" in page
+    assert said in page
+    assert "(answer now: Not at all). It still needs a follow-up record." in page
+    worklist = staff.get("/clinic/").get_data(as_text=True)
+    assert "Thoughts of self-harm (withdrawn by the patient)" in worklist
+    pdf = " ".join(pdf_pages(staff.get(f"/clinic/patients/{patient}/summary.pdf").data))
+    assert "Open, withdrawn by the patient" in pdf
+    assert "answer now: Not at all" in pdf
+    briefs = " ".join(pdf_pages(staff.get(f"/clinic/briefs.pdf?day={visit.isoformat()}").data))
+    assert "Open, withdrawn by the patient" in briefs
+    assert "Not yet sent" in briefs
+    assert "Not Sent Yet" in briefs
+    with app.app_context():
+        actions = set(db.session.scalars(select(AuditEvent.action)))
+    assert {"urgent.raise", "urgent.withdrawn"} <= actions
+
+
+def test_the_pdf_and_the_day_s_briefs_say_who_followed_an_urgent_item_up(app, clinic, staff):
+    patient_id = urgent_patient(clinic)
+    with app.app_context():
+        item = db.session.scalar(select(UrgentItem))
+    staff.post(f"/clinic/patients/{patient_id}/urgent/{item.id}",
+               data={"action": "Phoned; safety plan agreed"})
+    visit = clinic.patient(patient_id).visit_date
+    for url in (f"/clinic/patients/{patient_id}/summary.pdf",
+                f"/clinic/briefs.pdf?day={visit.isoformat()}"):
+        text = " ".join(pdf_pages(staff.get(url).data))
+        assert "Followed up" in text, url
+        assert "by Test clinician: Phoned; safety plan agreed" in text, url
+        assert "Open" not in text, url
 
 
 def test_the_worklist_says_why_a_patient_is_urgent_and_how_many_items_are_open(clinic, staff):

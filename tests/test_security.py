@@ -44,6 +44,12 @@ def test_posts_without_a_csrf_token_are_refused_everywhere(tmp_path):
             # refused there), so a forged cross-site POST carries nothing they accept.
             assert response.status_code == 401, url
             continue
+        if rule.rule.endswith("/autosave"):
+            # A page's draft save with no session: the page's script is told to log in.
+            assert response.status_code == 401, url
+            assert response.json == {"saved": False, "logged_out": True, "message": (
+                "You have been logged out. Press Save and continue, then log in again.")}
+            continue
         assert response.status_code in (302, 400), url
         if response.status_code == 302:
             assert "/auth/login" in response.headers["Location"]

@@ -85,7 +85,7 @@ def enforce_idle_timeout():
     A patient's page posted after the time-out is kept as their draft first, so logging
     in again brings back what they typed.
     """
-    if not current_user.is_authenticated:
+    if not current_user.is_authenticated or request.endpoint == "auth.session_status":
         return None
     now = int(time.time())
     minutes = current_app.config[
@@ -237,6 +237,28 @@ def reset_password(token: str):
             flash("Your new password is set. Log in with it now.", "success")
             return redirect(url_for("auth.login"))
     return render_template("auth/reset.html", form=form)
+
+
+def _seconds_left(now: int) -> int:
+    """How long this session has before it ends, without counting this request."""
+    minutes = current_app.config[
+        "STAFF_IDLE_MINUTES" if current_user.is_staff else "PATIENT_IDLE_MINUTES"
+    ]
+    idle_left = minutes * 60 - (now - session.get("last_seen", now))
+    absolute_left = ABSOLUTE_SESSION_SECONDS - (now - session.get("started", now))
+    return max(0, min(idle_left, absolute_left))
+
+
+@bp.get("/session")
+@public
+def session_status():
+    """For the idle warning: is this browser still logged in, and for how long?
+
+    Asking is not activity, so the page can ask as often as it needs without keeping a
+    session alive that nobody is using.
+    """
+    left = _seconds_left(int(time.time())) if current_user.is_authenticated else 0
+    return {"active": left > 0, "seconds_left": left}
 
 
 @bp.post("/keepalive")

@@ -59,15 +59,17 @@ def day_briefs():
         abort(404)
     visits = list(services.day_patients(day))
     education = information.education_of(patient for patient, _ in visits)
-    briefs = [(patient, response, _summary_for(patient, response), education[patient.id])
-              for patient, response in visits]
-    html = render_template("clinic/briefs_pdf.html", briefs=briefs, day=day)
+    urgent_items = urgent.entries_by_patient([patient.id for patient, _ in visits])
+    briefs = [(patient, response, _summary_for(patient, response), education[patient.id],
+               urgent_items.get(patient.id, [])) for patient, response in visits]
+    html = render_template("clinic/briefs_pdf.html", briefs=briefs, day=day,
+                           not_sent=services.day_patients_not_sent(day))
     try:
         pdf = render_pdf(html, current_app.static_folder)
     except PdfUnavailable as exc:
         return render_template("clinic/pdf_unavailable.html", patient=None, response=None,
                                reason=str(exc)), 503
-    services.record_day_briefs(day, [(p, r) for p, r, _, _ in briefs])
+    services.record_day_briefs(day, [(p, r) for p, r, *_ in briefs])
     return download(pdf, "application/pdf", f"briefs-{day.isoformat()}.pdf")
 
 
@@ -114,7 +116,8 @@ def summary(patient_id: int):
         "revision_form": RevisionForm(), "latest": revisions[-1] if revisions else None,
         "button_form": ButtonForm(),
         "amendment": services.amendment(revisions, response) if response else None,
-        "urgent_items": urgent.items_for(patient), "follow_up_form": FollowUpForm(),
+        "urgent_items": urgent.entries(urgent.items_for(patient)),
+        "follow_up_form": FollowUpForm(),
     }
     if response is None:
         page = render_template("clinic/not_submitted.html", **context)
@@ -138,7 +141,8 @@ def summary_pdf(patient_id: int):
     html = render_template("clinic/summary_pdf.html",
                            summary=_summary_for(patient, response),
                            education=information.education_for(patient),
-                           amendment=services.amendment(revisions, response))
+                           amendment=services.amendment(revisions, response),
+                           urgent_items=urgent.entries(urgent.items_for(patient)))
     try:
         pdf = render_pdf(html, current_app.static_folder)
     except PdfUnavailable as exc:

@@ -157,6 +157,15 @@ def day_patients(day: date) -> list[tuple[Patient, QuestionnaireResponse]]:
     ).all())
 
 
+def day_patients_not_sent(day: date) -> list[Patient]:
+    """Patients with a visit on ``day`` who have not sent their answers, by name."""
+    sent = select(QuestionnaireResponse.id).where(
+        QuestionnaireResponse.patient_id == Patient.id,
+        QuestionnaireResponse.status == "submitted").exists()
+    return list(db.session.scalars(
+        select(Patient).where(Patient.visit_date == day, ~sent).order_by(Patient.name)))
+
+
 def revisions(patient: Patient) -> list[QuestionnaireResponse]:
     return list(db.session.scalars(
         select(QuestionnaireResponse)

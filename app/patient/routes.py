@@ -26,7 +26,7 @@ from ..questionnaire.answers import required_message, row_line
 from ..questionnaire.definition import Page, Questionnaire, Section
 from ..questionnaire.enable_when import alert_triggers, enabled_link_ids, triggered_alerts
 from ..questionnaire.progress import percent_done
-from ..security import safe_next_url
+from ..security import keep_token, safe_next_url
 from ..summary.answer_list import answer_list
 from . import services
 from .forms import ConsentForm, SubmitForm
@@ -161,6 +161,7 @@ def _render_section(q, response, section, part, form, status=200, notice=None, e
         undo=undo if undo and removed == undo["group"] else None,
         page_url=page_url,
         save_url=save_url,
+        keep_token=keep_token(current_user),
     ), status
 
 
@@ -378,8 +379,13 @@ def row(section_id: str, page: int, group_id: str, row: int):
     if row > len(rows) or (adding and group.max_rows is not None and row >= group.max_rows):
         abort(404)
     form_class = row_form_class(group, FlaskForm)
+    notice = None
     if request.method == "GET":
-        form = form_class(formdata=None if adding else row_to_formdata(group, rows[row]))
+        typed = services.pending_for(response, services.row_key(group, row))
+        if typed:
+            notice = "We kept what you typed last time. Check it, then save it."
+        stored = None if adding else row_to_formdata(group, rows[row])
+        form = form_class(formdata=typed or stored)
     else:
         form = form_class()
         if form.validate(today=clinic_today()):
@@ -399,7 +405,8 @@ def row(section_id: str, page: int, group_id: str, row: int):
               for child in group.items for e in form[child.link_id].errors]
     return render_template("patient/row.html", q=q, section=section, page=part, group=group,
                            form=form, number=row + 1, adding=adding, errors=errors,
-                           back=page_url(section, part))
+                           back=page_url(section, part), notice=notice,
+                           keep_token=keep_token(current_user))
 
 
 @bp.post("/section/<section_id>/<int:page>/rows/<group_id>/add")

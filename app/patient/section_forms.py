@@ -276,6 +276,13 @@ def row_to_formdata(group: Item, row: Mapping[str, Any]) -> MultiDict:
     return data
 
 
+def row_formdata(group: Item, formdata: MultiDict) -> MultiDict:
+    """Only a row's own fields from a posted row page (what is kept when it cannot be saved)."""
+    children = {c.link_id for c in group.items}
+    return MultiDict([(k, v) for k, v in formdata.items(multi=True)
+                      if k in children and isinstance(v, str)])
+
+
 def parse_action(formdata: Mapping[str, Any]) -> tuple[str, str | None, int | None]:
     """What the patient pressed: ("save"|"add"|"remove", group, row index)."""
     match = _ACTION.fullmatch(str(formdata.get("action") or ""))

@@ -148,15 +148,28 @@ def _typed(formdata: MultiDict) -> dict[str, list[str]]:
     return typed
 
 
-def pending_for(response: QuestionnaireResponse, part: Part) -> MultiDict | None:
-    typed = (response.pending or {}).get(part.key)
+def row_key(group: Item, index: int) -> str:
+    """Where a row's page, typed but not saved (the session ended first), is kept."""
+    return f"row:{group.link_id}:{index}"
+
+
+def save_pending_row(response: QuestionnaireResponse, group: Item, index: int,
+                     formdata: MultiDict) -> None:
+    """Keep what was typed on a row's page, exactly, until the row is saved."""
+    response.pending = {**response.pending, row_key(group, index): _typed(formdata)}
+    _commit(response)
+
+
+def pending_for(response: QuestionnaireResponse, part: Part | str) -> MultiDict | None:
+    """What was typed on a page (or under a row's key) and kept, or None."""
+    typed = (response.pending or {}).get(part if isinstance(part, str) else part.key)
     if not typed:
         return None
     return MultiDict([(k, v) for k, values in typed.items() for v in values])
 
 
 def _store(response: QuestionnaireResponse, q: Questionnaire, answers: dict[str, Any],
-           done: list[str]) -> list[UrgentItem]:
+           done: list[str], withdrawn_as: str = "changed") -> list[UrgentItem]:
     """Set the answers, hidden ones pruned, and everything derived from them; returns the
     urgent items the answers newly raise (to notify once committed).
 
@@ -168,7 +181,7 @@ def _store(response: QuestionnaireResponse, q: Questionnaire, answers: dict[str,
     response.sections_done = [s.section.id for s in states if s.done]
     response.is_urgent = has_urgent(q, response.answers)
     response.patient.track(response)
-    return urgent.raise_new(response, q)
+    return urgent.raise_new(response, q, withdrawn_as)
 
 
 def save_section(
@@ -236,6 +249,8 @@ def save_row(response: QuestionnaireResponse, q: Questionnaire, group: Item, ind
         raise TooManyRows(group)
     raised = _store(response, q, {**response.answers, group.link_id: rows},
            list(response.sections_done))
+    response.pending = {k: v for k, v in response.pending.items()
+                        if k != row_key(group, index)}
     _commit(response)
     urgent.notify(raised)
 
@@ -290,7 +305,7 @@ def take_back(response: QuestionnaireResponse, q: Questionnaire, alert: Alert,
         else:
             answers[question] = None
     answers = {k: v for k, v in answers.items() if v is not None}
-    raised = _store(response, q, answers, list(response.sections_done))
+    raised = _store(response, q, answers, list(response.sections_done), "mistake")
     audit.record("response.alert_taken_back", patient=response.patient, alert=alert.id)
     _commit(response)
     urgent.notify(raised)

@@ -454,6 +454,17 @@ def test_the_information_page_on_a_phone_without_logging_in(browser, live_app, s
     expect(page.locator("text=Questions? Contact the clinic")).to_be_visible()
 
 
+def idle_on_the_server(page, app, seconds):
+    """Make the server see the session as idle for ``seconds``, as if that long had passed:
+    the session cookie's last activity is moved back, signed as the app signs it."""
+    serializer = app.session_interface.get_signing_serializer(app)
+    context = page.context
+    cookie = next(c for c in context.cookies() if c["name"] == app.config["SESSION_COOKIE_NAME"])
+    session = serializer.loads(cookie["value"])
+    session["last_seen"] -= seconds
+    context.add_cookies([{**cookie, "value": serializer.dumps(session)}])
+
+
 def test_two_minutes_before_the_idle_log_out_a_dialog_offers_to_stay(browser, live_app):
     page = start_patient(browser, live_app, "Idle Person", "idle@example.org",
                          "+91 99999 10010", PHONE)
@@ -462,14 +473,74 @@ def test_two_minutes_before_the_idle_log_out_a_dialog_offers_to_stay(browser, li
     dialog = page.locator("#idle-dialog")
     expect(dialog).to_be_hidden()
     minutes = live_app.config["PATIENT_IDLE_MINUTES"]
+    idle_on_the_server(page, live_app, minutes * 60 - 110)
     page.clock.run_for((minutes * 60 - 119) * 1000)
     expect(dialog).to_be_visible()
-    expect(dialog.locator("button")).to_be_focused()
+    expect(dialog.locator("[data-stay]")).to_be_focused()
     check_accessibility(page)
     with page.expect_response("**/auth/keepalive") as kept:
         page.click("text=Stay logged in")
     assert kept.value.status == 204
     expect(dialog).to_be_hidden()
+
+
+def test_answers_typed_after_the_idle_log_out_are_kept_through_logging_in(browser, live_app):
+    """The sequence that lost a page: the warning shows, the session ends on the server
+    before "Stay logged in" reaches it, the patient answers the page and presses Save."""
+    page = start_patient(browser, live_app, "Timed Out", "timed-out@example.org",
+                         "+91 99999 10011", PHONE)
+    page.goto(live_app.config["BASE_URL"] + "/intake/section/goals")
+    page.clock.install()
+    page.reload()
+    minutes = live_app.config["PATIENT_IDLE_MINUTES"]
+    dialog = page.locator("#idle-dialog")
+    idle_on_the_server(page, live_app, minutes * 60 - 110)
+    page.clock.run_for((minutes * 60 - 119) * 1000)
+    expect(dialog.locator("text=Are you still there?")).to_be_visible()
+
+    idle_on_the_server(page, live_app, 120)
+    page.get_by_role("button", name="Stay logged in").click()
+    expect(dialog.locator("text=You have been logged out")).to_be_visible()
+    expect(dialog.locator("text=Are you still there?")).to_be_hidden()
+    check_accessibility(page)
+    page.keyboard.press("Escape")
+    expect(dialog).to_be_hidden()
+
+    page.fill('[name="goals_text"]', "Sit through a wedding without lying down")
+    page.fill('[name="expected_relief_percent"]', "70")
+    save(page)
+    assert "/auth/login" in page.url
+    expect(page.locator("text=What you typed on that page is kept")).to_be_visible()
+    page.fill('[name="identifier"]', "timed-out@example.org")
+    page.fill('[name="password"]', PASSWORD)
+    with page.expect_navigation():
+        page.click('button:has-text("Log in")')
+    assert page.url.endswith("/intake/section/goals")
+    expect(page.locator("text=We kept what you typed last time")).to_be_visible()
+    expect(page.locator('[name="goals_text"]')).to_have_value(
+        "Sit through a wedding without lying down")
+    expect(page.locator('[name="expected_relief_percent"]')).to_have_value("70")
+
+
+def test_a_phone_that_slept_through_the_log_out_wakes_to_say_so(browser, live_app):
+    """The warning asks the server first: a session already over is never "in 2 minutes"."""
+    page = start_patient(browser, live_app, "Slept Through", "slept@example.org",
+                         "+91 99999 10012", PHONE)
+    page.goto(live_app.config["BASE_URL"] + "/intake/section/goals")
+    page.clock.install()
+    page.reload()
+    page.fill('[name="goals_text"]', "Play with my grandson")
+    minutes = live_app.config["PATIENT_IDLE_MINUTES"]
+    idle_on_the_server(page, live_app, (minutes + 5) * 60)
+    page.clock.run_for((minutes * 60 - 119) * 1000)
+    dialog = page.locator("#idle-dialog")
+    expect(dialog.locator("text=You have been logged out")).to_be_visible()
+    expect(dialog.locator("text=in 2 minutes")).to_be_hidden()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Log in again").click()
+    login(page, live_app.config["BASE_URL"], "slept@example.org", PASSWORD)
+    page.goto(live_app.config["BASE_URL"] + "/intake/section/goals")
+    expect(page.locator('[name="goals_text"]')).to_have_value("Play with my grandson")
 
 
 def test_the_brief_is_on_the_first_screen_of_a_laptop(browser, live_app):

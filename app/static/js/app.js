@@ -152,7 +152,9 @@
           return response.json().then(function (body) { return { ok: response.ok, body: body }; });
         })
         .then(function (result) {
-          if (window.scsIdleRestart) { window.scsIdleRestart(); }
+          if (result.body.logged_out) {
+            if (window.scsSessionEnded) { window.scsSessionEnded(); }
+          } else if (window.scsIdleRestart) { window.scsIdleRestart(); }
           if (result.ok && result.body.saved) {
             var lock = form.querySelector('[name="lock_version"]');
             if (lock) { lock.value = result.body.lock_version; }
@@ -171,26 +173,75 @@
 
   // Two minutes before the idle log-out, ask whether the person is still there. Any
   // request resets the server's clock, so the warning restarts after each one the page
-  // makes (a draft save, "Stay logged in").
+  // makes (a draft save, "Stay logged in"). Before warning, the page asks the server how
+  // long is left (asking is not activity): a phone asleep for an hour wakes to "You have
+  // been logged out", never to a warning about a session that has already ended.
   var idleTimer = null;
   function setUpIdleWarning() {
     var body = document.body;
     var seconds = Number(body.getAttribute("data-idle-seconds"));
     var dialog = document.getElementById("idle-dialog");
     if (!seconds || !dialog || !dialog.showModal) { return null; }
-    function restart() {
-      window.clearTimeout(idleTimer);
-      idleTimer = window.setTimeout(function () {
-        if (!dialog.open) { dialog.showModal(); }
-      }, Math.max(seconds - 120, 10) * 1000);
+    var warning = dialog.querySelector('[data-idle-state="warning"]');
+    var ended = dialog.querySelector('[data-idle-state="ended"]');
+    var isOver = false;
+
+    function show(state) {
+      warning.hidden = state !== "warning";
+      ended.hidden = state !== "ended";
+      var prefix = state === "ended" ? "idle-ended-" : "idle-";
+      dialog.setAttribute("aria-labelledby", prefix + "title");
+      dialog.setAttribute("aria-describedby", prefix + "text");
+      if (!dialog.open) { dialog.showModal(); }
+      (state === "ended" ? ended : warning).querySelector("button").focus();
     }
-    dialog.querySelector("[data-stay]").addEventListener("click", function () {
+    function showEnded() {
+      isOver = true;
+      window.clearTimeout(idleTimer);
+      show("ended");
+    }
+    function schedule(after) {
+      window.clearTimeout(idleTimer);
+      idleTimer = window.setTimeout(check, Math.max(after, 10) * 1000);
+    }
+    function check() {
+      if (isOver) { return; }
+      fetch(body.getAttribute("data-session-url"), { credentials: "same-origin", cache: "no-store" })
+        .then(function (response) { return response.json(); })
+        .then(function (state) {
+          if (!state.active) { showEnded(); }
+          else if (state.seconds_left > 130) { schedule(state.seconds_left - 120); }
+          else { show("warning"); schedule(state.seconds_left + 1); }
+        })
+        .catch(function () { show("warning"); });
+    }
+    function restart() {
+      if (!isOver) { schedule(seconds - 120); }
+    }
+    warning.querySelector("[data-stay]").addEventListener("click", function () {
       fetch(body.getAttribute("data-keepalive-url"), {
-        method: "POST", credentials: "same-origin",
+        method: "POST", credentials: "same-origin", redirect: "manual",
         headers: { "X-CSRFToken": body.getAttribute("data-csrf") }
-      }).then(function () { dialog.close(); restart(); })
-        .catch(function () { dialog.close(); });
+      }).then(function (response) {
+        if (response.status === 204) { dialog.close(); restart(); } else { showEnded(); }
+      }).catch(check);
     });
+    ended.querySelector("[data-log-in-again]").addEventListener("click", function () {
+      // The page's answers go to the server, which keeps them as this page's draft
+      // (the page's keep token says whose they are) and asks the person to log in.
+      var keep = document.querySelector('form input[name="keep_token"]');
+      var form = keep && keep.form;
+      var button = form && form.querySelector('.actions button[type="submit"]');
+      if (button) {
+        if (form.requestSubmit) { form.requestSubmit(button); } else { button.click(); }
+      } else {
+        window.location.href = body.getAttribute("data-login-url");
+      }
+    });
+    document.addEventListener("visibilitychange", function () {
+      if (!document.hidden) { check(); }
+    });
+    window.scsSessionEnded = showEnded;
     restart();
     return restart;
   }
