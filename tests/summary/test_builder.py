@@ -142,9 +142,9 @@ def test_the_total_opioid_dose_adds_its_parts(q):
     summary = summary_of(q, {**FUSION_PATIENT_STORED, "medications": medicines})
     assert summary.opioids.total == 110
     assert facts_of(summary, "medicines")["Opioid total"] == (
-        "at least 110 mg oral morphine equivalent a day (not calculable in full): "
-        "Tapentadol SR 100 mg twice a day (80), Tramadol 50 mg three times a day (30), "
-        "Morphine when needed (not calculable)")
+        "about 110 mg oral morphine equivalent a day from 2 of 3 opioid or unknown "
+        "medicines: Tapentadol SR 100 mg twice a day (80), Tramadol 50 mg three times a day "
+        "(30); not counted: Morphine when needed (dose not clear)")
     assert any("Oral morphine equivalents: CDC" in a for a in summary.attributions)
 
 
