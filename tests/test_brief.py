@@ -71,6 +71,41 @@ def test_the_pdf_holds_every_answer_the_page_shows_after_the_brief(clinic, staff
             assert " ".join(line.split()) in answers_text, line
 
 
+def with_every_none_option(answers):
+    """``answers`` with every question that has a "None of these" option answered with it
+    (where the question applies), and the questions those hide left out."""
+    from app.definitions import DEFINITIONS_DIR
+    from app.questionnaire.definition import load_definition
+    from app.questionnaire.enable_when import prune_hidden
+
+    q = load_definition(DEFINITIONS_DIR / "scs_intake.v2.yaml")
+    chosen = dict(answers)
+    nones = {}
+    for item in q.items.values():
+        option = next((o for o in item.options or () if o.exclusive), None)
+        if option is not None and item.link_id in chosen:
+            chosen[item.link_id] = [option.code] if item.is_multi else option.code
+            nones[item.link_id] = option.display
+    return prune_hidden(q, chosen), nones
+
+
+def test_none_of_these_reads_none_in_the_brief_and_the_pdf_never_brackets(clinic, staff):
+    answers, nones = with_every_none_option(FUSION_PATIENT_STORED)
+    assert {"implanted_devices", "mental_health_history", "communication_needs",
+            "red_flags", "occupational_risks"} <= set(nones)
+    patient_id = clinic.with_answers("Ravi Kumar", answers)
+    page = html.unescape(staff.get(f"/clinic/patients/{patient_id}").get_data(as_text=True))
+    pdf = " ".join(" ".join(pdf_pages(
+        staff.get(f"/clinic/patients/{patient_id}/summary.pdf").data)).split())
+    for text in (page, pdf):
+        assert "[]" not in text
+        assert "None of these" not in text
+    statements = dict(STATEMENT.findall(page))
+    for label in ("Implanted devices", "Mental health history", "Visit needs"):
+        assert statements[f"{label}:"] == "None", label
+        assert f"{label}: None" in pdf, label
+
+
 def test_the_summary_links_its_pdf_and_its_fhir_export(clinic, staff):
     patient_id = clinic.with_answers("Ravi Kumar", FUSION_PATIENT_STORED)
     page = staff.get(f"/clinic/patients/{patient_id}").get_data(as_text=True)

@@ -100,6 +100,9 @@ def facts_for(q: Questionnaire, answers: Mapping[str, Any], as_of: date,
                  zone)
 
 
+NONE = "None"
+
+
 def clinical(q: Questionnaire, item: Item, value: Any) -> str:
     """The answer in a clinician's words: the summary's word for each option where it has
     one ("CRPS"), else the definition's short word, else the option as the patient read it."""
@@ -108,17 +111,13 @@ def clinical(q: Questionnaire, item: Item, value: Any) -> str:
     words = q.summary.words.get(item.link_id, {})
 
     def word(option) -> str:
+        if option.exclusive and option.code not in words:
+            return NONE  # "None of these", "No, I don't need help"
         return words.get(option.code) or item.word_for(option.code) or option.display
 
     chosen = value if isinstance(value, list) else [value]
-    return ", ".join(word(o) for o in item.options if o.code in chosen) or str(value)
-
-
-def shown(q: Questionnaire, item: Item, value: Any) -> str:
-    """The answer in words, leaving out an exclusive "none" option."""
-    if item.is_multi and isinstance(value, list):
-        value = [v for v in value if not (item.option(v) and item.option(v).exclusive)]
-    return clinical(q, item, value)
+    return ", ".join(word(o) for o in item.options if o.code in chosen) or (
+        "" if isinstance(value, list) else str(value))
 
 
 def format_time(iso: str | None, zone: tzinfo) -> str:
@@ -157,7 +156,7 @@ def fill(facts: Facts, template: str, rows_text: str = "",
             found += value not in (None, "", [])
             return str(value or "")
         item = facts.q.items.get(name)
-        words = shown(facts.q, item, value) if item is not None and value is not None else ""
+        words = clinical(facts.q, item, value) if item is not None and value is not None else ""
         found += bool(words)
         return words
 
