@@ -10,7 +10,7 @@ from flask import Flask, current_app
 from .questionnaire import DEFINITIONS_DIR
 from .questionnaire.definition import DefinitionError, Questionnaire, load_definition
 
-CURRENT = ("scs_intake", 2)
+CURRENT = ("scs_intake", 3)
 
 
 @cache

@@ -50,7 +50,10 @@ CASES = [
     ("medicines", {"medications-1-med_relief": "loads"}, "medications-1-med_relief-none",
      "Select one of the options shown"),
     ("medicines", {"medications-1-med_current": None}, "medications-1-med_current-yes",
-     "Select an answer"),
+     "Select yes if you still take it, or no if you stopped"),
+    ("pain", {"pain_start_date": "2018"}, "pain_start_date",
+     "If you are not sure of the month, tick ‘I'm not sure of the month’"),
+    ("about", {"height_cm": "5 feet 14 inches"}, "height_cm", "Inches go from 0 to 11"),
     ("treatments", {"prior_neuromodulation": "yes"}, "prior_neuromodulation_year",
      "Enter a number"),
 ]

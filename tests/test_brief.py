@@ -78,7 +78,7 @@ def with_every_none_option(answers):
     from app.questionnaire.definition import load_definition
     from app.questionnaire.enable_when import prune_hidden
 
-    q = load_definition(DEFINITIONS_DIR / "scs_intake.v2.yaml")
+    q = load_definition(DEFINITIONS_DIR / "scs_intake.v3.yaml")
     chosen = dict(answers)
     nones = {}
     for item in q.items.values():
@@ -299,7 +299,7 @@ def test_a_question_added_to_the_definition_reaches_the_page_the_pdf_and_fhir(
         app, clinic, staff, monkeypatch):
     """No code names the new question: the summary block's "Other answers" and the generic
     FHIR export carry it."""
-    raw = yaml.safe_load((DEFINITIONS_DIR / "scs_intake.v2.yaml").read_text())
+    raw = yaml.safe_load((DEFINITIONS_DIR / "scs_intake.v3.yaml").read_text())
     goals = next(s for s in raw["sections"] if s["id"] == "goals")
     goals["items"].append({"linkId": "favourite_walk", "text": "Where do you like to walk?",
                            "type": "string", "max_length": 100})

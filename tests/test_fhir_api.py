@@ -27,7 +27,7 @@ from app.questionnaire.scoring import score_all
 from .answers_data import CRPS_PATIENT_STORED, DIABETIC_PATIENT_STORED, FUSION_PATIENT_STORED
 from .conftest import Person
 
-Q = load_definition(DEFINITIONS_DIR / "scs_intake.v2.yaml")
+Q = load_definition(DEFINITIONS_DIR / "scs_intake.v3.yaml")
 ANSWER_SETS = [FUSION_PATIENT_STORED, CRPS_PATIENT_STORED, DIABETIC_PATIENT_STORED]
 AUTHORED = datetime(2026, 11, 20, 9, 30, tzinfo=UTC)
 URL = "/fhir/QuestionnaireResponse"
@@ -272,11 +272,11 @@ def test_metadata_is_a_capability_statement(client):
 def test_search_by_url_finds_every_version_and_each_one(staff):
     bundle = staff.get(f"/fhir/Questionnaire?url={Q.url}").get_json()
     assert bundle["type"] == "searchset"
-    assert [e["resource"]["version"] for e in bundle["entry"]] == ["1", "2"]
+    assert [e["resource"]["version"] for e in bundle["entry"]] == ["1", "2", "3"]
     one = staff.get(f"/fhir/Questionnaire?url={Q.url}|1").get_json()
     assert [e["resource"]["version"] for e in one["entry"]] == ["1"]
     assert staff.get("/fhir/Questionnaire?url=urn:nothing").get_json()["total"] == 0
-    for version in ("1", "2"):
+    for version in ("1", "2", "3"):
         fetched = staff.get(f"/fhir/Questionnaire/scs-intake?version={version}").get_json()
         assert fetched["version"] == version
 

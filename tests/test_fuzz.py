@@ -9,7 +9,7 @@ from app.definitions import DEFINITIONS_DIR
 from app.questionnaire.answers import validate_answers
 from app.questionnaire.definition import load_definition
 
-Q = load_definition(DEFINITIONS_DIR / "scs_intake.v2.yaml")
+Q = load_definition(DEFINITIONS_DIR / "scs_intake.v3.yaml")
 
 junk = st.one_of(
     st.text(max_size=40),

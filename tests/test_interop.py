@@ -21,7 +21,7 @@ from app.summary.builder import PatientInfo, build_summary
 from .answers_data import CRPS_PATIENT_STORED, DIABETIC_PATIENT_STORED, FUSION_PATIENT_STORED
 from .conftest import Clinic
 
-Q = load_definition(DEFINITIONS_DIR / "scs_intake.v2.yaml")
+Q = load_definition(DEFINITIONS_DIR / "scs_intake.v3.yaml")
 ANSWER_SETS = [FUSION_PATIENT_STORED, CRPS_PATIENT_STORED, DIABETIC_PATIENT_STORED]
 AUTHORED = datetime(2026, 11, 20, 9, 30, tzinfo=UTC)
 
@@ -44,7 +44,7 @@ def test_questionnaire_validates_and_holds_every_item():
     link_ids = {i["linkId"] for i in walk(resource["item"])}
     assert set(Q.items) <= link_ids
     assert resource["url"] == Q.url
-    assert resource["version"] == "2"
+    assert resource["version"] == str(Q.version)
     assert resource["status"] == "active"
 
 
@@ -98,7 +98,7 @@ def test_questionnaire_endpoint_serves_every_version_in_use(staff):
 def test_response_validates_for_complete_answer_sets(answers):
     resource = resource_for(answers)
     FhirResponse.model_validate(resource)
-    assert resource["questionnaire"] == f"{Q.url}|2"
+    assert resource["questionnaire"] == f"{Q.url}|{Q.version}"
     assert resource["status"] == "completed"
     assert resource["subject"] == {"reference": "#patient", "display": "Ravi Kumar"}
     assert resource["contained"][0]["birthDate"] == "1961-04-12"

@@ -56,7 +56,8 @@ class AnswerCheck:
         if not self.item.is_multi:
             raw = raw[0] if len(raw) == 1 else (raw or None)
         try:
-            field.answer = parse_answer(self.item, raw, getattr(form, "today", None))
+            field.answer = parse_answer(self.item, raw, getattr(form, "today", None),
+                                        _ticked(form, self.item.year_alone_if))
         except AnswerError as exc:
             field.answer = None
             raise StopValidation(str(exc)) from None
@@ -65,8 +66,12 @@ class AnswerCheck:
 
     def _waived(self, form: Form) -> bool:
         """A ticked "not sure" box beside the question waives its answer."""
-        other = self.item.required_unless
-        return bool(other) and other in form and form[other].raw_data == ["yes"]
+        return _ticked(form, self.item.required_unless)
+
+
+def _ticked(form: Form, box: str | None) -> bool:
+    """Whether the "not sure" box ``box`` beside a question is ticked on the form."""
+    return bool(box) and box in form and form[box].raw_data == ["yes"]
 
 
 class RowCount:
@@ -135,7 +140,7 @@ class SectionFormMixin:
             field = self[item.link_id]
             raw = field.raw_data if item.is_multi else (field.raw_data or [None])[0]
             try:
-                value = parse_answer(item, raw, self.today)
+                value = parse_answer(item, raw, self.today, _ticked(self, item.year_alone_if))
             except AnswerError:
                 continue
             if value is not None:

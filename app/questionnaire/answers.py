@@ -2,7 +2,8 @@
 
 Stored answers are JSON keyed by linkId with typed values: booleans as true/false,
 choices as the option code, multi-choice as a list of codes in the order of the
-definition, numbers as numbers, dates as ``YYYY-MM`` or ``YYYY-MM-DD``, repeating groups
+definition, numbers as numbers, dates as ``YYYY-MM`` or ``YYYY-MM-DD`` (or ``YYYY`` where the
+patient ticked "I'm not sure of the month"), repeating groups
 as a list of row objects. Parsing and checking share one function, so a value that was
 accepted from a form is exactly a value that validates when read back.
 """
@@ -22,7 +23,13 @@ BOOLEAN_CODES = {"yes": True, "no": False}
 _INTEGER = re.compile(r"[+-]?\d{1,9}")
 _DECIMAL = re.compile(r"[+-]?(\d{1,9}([.,]\d{0,6})?|[.,]\d{1,6})")
 _FORBIDDEN_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-_STORED_DATE = re.compile(r"\d{4}-\d{2}(-\d{2})?")
+_STORED_DATE = re.compile(r"\d{4}(-\d{2}(-\d{2})?)?")
+# A height in feet and inches, as people write it: 5'6", 5' 6, 5 ft 6 in, 5 feet 6 inches,
+# with the curly quotes phones type.
+_FEET_INCHES = re.compile(
+    r"(?P<feet>\d)\s*(?:'|’|‘|`|ft\.?|feet|foot)\s*"
+    r"(?:(?P<inches>\d{1,2}(?:[.,]\d)?)\s*(?:\"|”|“|''|’’|in\.?|inch(?:es)?)?)?")
+CM_PER_INCH = 2.54
 _DATE_FORMATS = (
     (re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})"), ("y", "m", "d")),
     (re.compile(r"(\d{4})-(\d{1,2})"), ("y", "m")),
@@ -41,7 +48,16 @@ def waived(item: Item, answers: Mapping[str, Any]) -> bool:
     return bool(item.required_unless) and answers.get(item.required_unless) is True
 
 
+def year_alone(item: Item, answers: Mapping[str, Any]) -> bool:
+    """Whether a date may be a year alone: "I'm not sure of the month" beside it is ticked."""
+    return bool(item.year_alone_if) and answers.get(item.year_alone_if) is True
+
+
 def required_message(item: Item) -> str:
+    """What to do when a required answer is missing, in the question's own terms when the
+    definition gives them."""
+    if item.error:
+        return item.error
     if item.type in {"choice", "open-choice", "boolean"}:
         return "Select an answer"
     if item.type == "multi-choice":
@@ -110,7 +126,12 @@ def example(item: Item, today: date) -> str:
     return str(int(middle))
 
 
-def _parse_date(item: Item, raw: str, today: date) -> str | None:
+def _month_help(item: Item) -> str:
+    return " If you are not sure of the month, tick ‘I'm not sure of the month’." \
+        if item.year_alone_if else ""
+
+
+def _parse_date(item: Item, raw: str, today: date, year_only: bool = False) -> str | None:
     text = raw.strip()
     if not text:
         return None
@@ -126,8 +147,15 @@ def _parse_date(item: Item, raw: str, today: date) -> str | None:
     else:
         raise AnswerError("Enter the month and year, for example 03/2019")
     year, month, day = found["y"], found.get("m"), found.get("d")
+    if month is None and year_only:
+        if year < 1900:
+            raise AnswerError("Enter a year after 1900")
+        if item.not_future and year > today.year:
+            raise AnswerError("The date cannot be in the future")
+        return f"{year:04d}"
     if month is None:
-        raise AnswerError("Enter the month as well as the year, for example 03/2019")
+        raise AnswerError("Enter the month as well as the year, for example 03/2019."
+                          + _month_help(item))
     if not 1 <= month <= 12:
         raise AnswerError("The month must be a number from 1 to 12")
     if year < 1900:
@@ -140,11 +168,24 @@ def _parse_date(item: Item, raw: str, today: date) -> str | None:
     return f"{year:04d}-{month:02d}" + (f"-{day:02d}" if day else "")
 
 
-def parse_answer(item: Item, raw: Any, today: date | None = None) -> Any:
+def _feet_and_inches(text: str) -> float | None:
+    """Centimetres from a height in feet and inches, or None if it is not written so."""
+    found = _FEET_INCHES.fullmatch(text.strip().lower())
+    if not found:
+        return None
+    inches = float((found["inches"] or "0").replace(",", "."))
+    if inches >= 12:
+        raise AnswerError("Inches go from 0 to 11, for example 5 feet 6 inches")
+    return round((int(found["feet"]) * 12 + inches) * CM_PER_INCH, 1)
+
+
+def parse_answer(item: Item, raw: Any, today: date | None = None,
+                 year_only: bool = False) -> Any:
     """Turn form input into a stored value; ``None`` means unanswered.
 
     ``raw`` is a string, or a list of strings for multi-choice. Raises AnswerError with
-    the message the patient sees.
+    the message the patient sees. ``year_only``: a date may be a year alone (the patient
+    ticked "I'm not sure of the month").
     """
     today = today or date.today()
     if item.type == "multi-choice":
@@ -189,13 +230,18 @@ def parse_answer(item: Item, raw: Any, today: date | None = None) -> Any:
         text = _number_text(item, raw)
         if not text:
             return None
+        in_cm = _feet_and_inches(raw) if item.feet_inches else None
+        if in_cm is not None:
+            _check_range(item, in_cm, today)
+            return int(in_cm) if in_cm.is_integer() else in_cm
         if not _DECIMAL.fullmatch(text):
-            raise AnswerError(f"Enter a number, for example {example(item, today)}")
+            also = ", or feet and inches like 5 feet 6 inches" if item.feet_inches else ""
+            raise AnswerError(f"Enter a number, for example {example(item, today)}{also}")
         number = float(text.replace(",", "."))
         _check_range(item, number, today)
         return int(number) if number.is_integer() else number
     if item.type == "date":
-        return _parse_date(item, raw, today)
+        return _parse_date(item, raw, today, year_only)
     if item.type in {"string", "text"}:
         return _parse_text(item, raw)
     raise AnswerError("This question does not take an answer")
@@ -240,7 +286,8 @@ def to_raw(item: Item, value: Any) -> Any:
     return value
 
 
-def check_value(item: Item, value: Any, today: date | None = None) -> str | None:
+def check_value(item: Item, value: Any, today: date | None = None,
+                year_only: bool = False) -> str | None:
     """Why a stored value is not a valid answer to ``item``, or None if it is."""
     if item.is_group:
         return _check_rows(item, value, today)
@@ -248,7 +295,7 @@ def check_value(item: Item, value: Any, today: date | None = None) -> str | None
     if not isinstance(raw, str | list) or isinstance(value, bool) != (item.type == "boolean"):
         return "wrong type"
     try:
-        parsed = parse_answer(item, raw, today)
+        parsed = parse_answer(item, raw, today, year_only)
     except AnswerError as exc:
         return str(exc)
     if parsed != value or type(parsed) is not type(value):
@@ -272,7 +319,7 @@ def _check_rows(item: Item, rows: Any, today: date | None) -> str | None:
                 if child.required and not waived(child, row):
                     return f"{child.link_id}: {required_message(child)}"
                 continue
-            problem = check_value(child, row[child.link_id], today)
+            problem = check_value(child, row[child.link_id], today, year_alone(child, row))
             if problem:
                 return f"{child.link_id}: {problem}"
     return None
@@ -306,7 +353,7 @@ def validate_answers(
             if (item.required and not waived(item, answers)) or (item.is_group and item.min_rows):
                 problems[item.link_id] = required_message(item)
             continue
-        problem = check_value(item, value, today)
+        problem = check_value(item, value, today, year_alone(item, answers))
         if problem:
             problems[item.link_id] = problem
     return problems
@@ -333,6 +380,8 @@ def display(item: Item, value: Any) -> str:
 
 def display_date(value: str) -> str:
     parts = [int(p) for p in value.split("-")]
+    if len(parts) == 1:
+        return f"{parts[0]} (month not sure)"
     month = calendar.month_name[parts[1]]
     if len(parts) == 3:
         return f"{parts[2]} {month} {parts[0]}"

@@ -84,6 +84,14 @@ class Item:
     words: tuple[tuple[str, str], ...] = ()
     # A boolean item ("I'm not sure of the year") that, when ticked, waives ``required``.
     required_unless: str | None = None
+    # For a date: a boolean item ("I'm not sure of the month") that, when ticked, lets the
+    # answer be a year alone.
+    year_alone_if: str | None = None
+    # For a height in cm: feet and inches are accepted too (5'6", 5 ft 6 in).
+    feet_inches: bool = False
+    # What to do when the answer is missing, in the question's terms ("Select how much it
+    # helped"); a message by the question's type when not given.
+    error: str | None = None
     # The words at the two ends of a scale ("No pain", "Worst pain you can imagine").
     ends: tuple[str, str] | None = None
     option_index: dict[str, Option] = field(default_factory=dict, compare=False, repr=False)
@@ -456,6 +464,10 @@ def _item(raw: dict, section_id: str, group: str | None = None) -> Item:
         raise DefinitionError(f"{where}: a scale's ends are two words, low then high")
     if raw.get("row_summary") and item_type != "group":
         raise DefinitionError(f"{where}: only a repeating group has a row summary")
+    if raw.get("year_alone_if") and item_type != "date":
+        raise DefinitionError(f"{where}: only a date may be a year alone")
+    if raw.get("feet_inches") and not (item_type == "decimal" and raw.get("unit") == "cm"):
+        raise DefinitionError(f"{where}: feet and inches are for a decimal in cm")
     return Item(
         link_id=str(link_id),
         text=str(raw.get("text", "")),
@@ -482,6 +494,9 @@ def _item(raw: dict, section_id: str, group: str | None = None) -> Item:
         short=raw.get("short"),
         words=tuple((str(k).lower(), str(v)) for k, v in (raw.get("words") or {}).items()),
         required_unless=raw.get("required_unless"),
+        year_alone_if=raw.get("year_alone_if"),
+        feet_inches=bool(raw.get("feet_inches", False)),
+        error=raw.get("error"),
         ends=tuple(raw["ends"]) if raw.get("ends") else None,
         option_index={o.code: o for o in options},
     )
@@ -700,12 +715,13 @@ def _check_references(q: Questionnaire) -> None:
         seen.add(item.link_id)
         seen.update(child.link_id for child in item.items)
     for item in q.items.values():
-        if item.required_unless:
-            siblings = (q.items[item.group].items if item.group else q.top_level_items())
-            waiver = next((i for i in siblings if i.link_id == item.required_unless), None)
-            if waiver is None or waiver.type != "boolean":
-                raise DefinitionError(f"item '{item.link_id}': required_unless must name a "
-                                      "boolean item beside it")
+        siblings = (q.items[item.group].items if item.group else q.top_level_items())
+        for key, other in (("required_unless", item.required_unless),
+                           ("year_alone_if", item.year_alone_if)):
+            box = next((i for i in siblings if i.link_id == other), None) if other else True
+            if box is None or (other and box.type != "boolean"):
+                raise DefinitionError(f"item '{item.link_id}': {key} must name a boolean "
+                                      "item beside it")
     for ins in q.instruments:
         for link_id in ins.items:
             if link_id not in q.items:

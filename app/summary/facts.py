@@ -33,8 +33,10 @@ class Facts:
 
 
 def months_between(start: str, end: date) -> int | None:
-    """Whole months from a ``YYYY-MM[-DD]`` answer to ``end``."""
+    """Whole months from a ``YYYY-MM[-DD]`` answer to ``end`` (None for a year alone)."""
     parts = [int(p) for p in start.split("-")]
+    if len(parts) == 1:
+        return None
     months = (end.year - parts[0]) * 12 + (end.month - parts[1])
     if len(parts) == 3 and end.day < parts[2]:
         months -= 1
@@ -74,7 +76,11 @@ def _compute(q: Questionnaire, answers: Mapping[str, Any], as_of: date):
         kind = spec["kind"]
         if kind == "since":
             start = answers.get(spec["item"])
-            if start:
+            if start and "-" not in start:  # a year alone: "about 8 years"
+                years = as_of.year - int(start)
+                about = f"about {years} year{'s' if years != 1 else ''}, " if years else ""
+                computed[name] = f"{about}since {start} (month not sure)"
+            elif start:
                 months = duration_text(months_between(start, as_of))
                 since = display(q.item(spec["item"]), start)
                 computed[name] = f"{months}, since {since}" if months else f"since {since}"

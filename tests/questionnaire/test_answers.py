@@ -113,3 +113,28 @@ def test_answers_are_shown_in_words(q, link_id, value, words):
 def test_check_value_refuses_strings_for_numbers(q):
     assert check_value(q.item("pain_now"), "6") is not None
     assert check_value(q.item("pain_now"), 6) is None
+
+
+@pytest.mark.parametrize(("raw", "cm"), [
+    ("5'6\"", 167.6), ("5' 6\"", 167.6), ("5’6”", 167.6), ("5 ft 6 in", 167.6),
+    ("5 feet 6 inches", 167.6), ("5ft6", 167.6), ("6 feet", 182.9), ("4'11", 149.9),
+    ("165", 165), ("165 cm", 165),
+])
+def test_a_height_may_be_given_in_feet_and_inches_and_is_stored_in_cm(q, raw, cm):
+    assert parse_answer(q.item("height_cm"), raw, TODAY) == cm
+
+
+def test_a_year_alone_is_an_answer_only_when_the_month_is_not_known(q):
+    item = q.item("pain_start_date")
+    with pytest.raises(AnswerError, match="tick ‘I'm not sure of the month’"):
+        parse_answer(item, "2018", TODAY)
+    assert parse_answer(item, "2018", TODAY, year_only=True) == "2018"
+    assert parse_answer(item, "03/2018", TODAY, year_only=True) == "2018-03"
+    with pytest.raises(AnswerError, match="future"):
+        parse_answer(item, "2099", TODAY, year_only=True)
+    answers = {**FUSION_PATIENT_STORED, "pain_start_date": "2018"}
+    assert validate_answers(q, answers, today=TODAY) == {
+        "pain_start_date": "Enter the month as well as the year, for example 03/2019. If you "
+                           "are not sure of the month, tick ‘I'm not sure of the month’."}
+    assert validate_answers(q, {**answers, "pain_start_month_unsure": True}, today=TODAY) == {}
+    assert display(item, "2018") == "2018 (month not sure)"

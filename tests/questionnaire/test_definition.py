@@ -10,12 +10,13 @@ import yaml
 from app.definitions import DEFINITIONS_DIR
 from app.questionnaire.definition import DefinitionError, parse_definition
 
-RAW = yaml.safe_load((DEFINITIONS_DIR / "scs_intake.v2.yaml").read_text())
+RAW = yaml.safe_load((DEFINITIONS_DIR / "scs_intake.v3.yaml").read_text())
 
 SPEC_LINK_IDS = {
     "about": "completed_by helper_relation sex height_cm weight_kg work_status preferred_language "
              "preferred_language_other communication_needs occupational_risks",
-    "pain": "pain_regions main_pain_area leg_pain_percent pain_start_date pain_cause "
+    "pain": "pain_regions main_pain_area leg_pain_percent pain_start_date "
+            "pain_start_month_unsure pain_cause "
             "pain_cause_other diagnoses diagnoses_other pain_descriptors pain_pattern pain_now "
             "pain_worst pain_least red_flags pain_worse_with pain_better_with",
     "function": "peg_pain peg_enjoyment peg_activity walk_distance mobility_aids sleep_affected",
@@ -41,14 +42,15 @@ SPEC_LINK_IDS = {
 
 
 def test_sections_and_link_ids_match_the_specification(q):
-    """Version 2 keeps every linkId of the specification and adds gates and "not sure"."""
+    """The current version keeps every linkId of the specification and adds gates and
+    "not sure" boxes."""
     assert [s.id for s in q.sections] == list(SPEC_LINK_IDS)
     for section in q.sections:
         assert [i.link_id for i in section.questions] == SPEC_LINK_IDS[section.id].split()
 
 
 @pytest.mark.parametrize(("group", "children", "min_rows", "max_rows"), [
-    ("medications", "med_name med_kind med_dose med_current med_duration med_relief "
+    ("medications", "med_name med_kind med_current med_dose med_duration med_relief "
                     "med_side_effects", 1, 20),
     ("procedures", "proc_type proc_year proc_year_unsure proc_relief_percent "
                    "proc_relief_duration", 1, 20),

@@ -21,7 +21,7 @@ from ..answers_data import (
     FUSION_PATIENT_STORED,
 )
 
-RAW = yaml.safe_load((DEFINITIONS_DIR / "scs_intake.v2.yaml").read_text())
+RAW = yaml.safe_load((DEFINITIONS_DIR / "scs_intake.v3.yaml").read_text())
 SUBMITTED = datetime(2026, 11, 20, 9, 30, tzinfo=UTC)
 PATIENT = PatientInfo("Ravi Kumar", date(1961, 4, 12), date(2027, 1, 5))
 
@@ -92,7 +92,7 @@ def test_the_identity_comes_from_the_clinic_s_record(q):
     who = summary.identity
     assert (who.name, who.age, who.sex, who.reference, who.phone, who.visit_date) == (
         "Ravi Kumar", 65, "Male", "3214-C4FA", "+919845012345", date(2027, 1, 5))
-    assert summary.questionnaire.endswith("(scs_intake v2)")
+    assert summary.questionnaire.endswith("(scs_intake v3)")
     assert summary.disclaimer == DISCLAIMER
 
 
@@ -277,3 +277,10 @@ def test_pain_duration_in_whole_months(start, end, months):
 ])
 def test_duration_text(months, text):
     assert duration_text(months) == text
+
+
+def test_a_pain_start_year_without_its_month_gives_an_approximate_duration(q):
+    answers = {**FUSION_PATIENT_STORED, "pain_start_date": "2018",
+               "pain_start_month_unsure": True}
+    pain = facts_of(summary_of(q, answers), "pain")
+    assert pain["Duration"] == "about 8 years, since 2018 (month not sure)"
