@@ -74,6 +74,11 @@ def readable_reference(ref: str, revision: int | None = None) -> str:
     return f"{text}/{revision}" if revision and revision > 1 else text
 
 
+def with_article(noun: str) -> str:
+    """"a medicine", "an operation": the indefinite article a row's name takes."""
+    return f"{'an' if noun[:1].lower() in 'aeiou' else 'a'} {noun}"
+
+
 def option_layout(item: Item) -> str:
     """How a question's options sit on a phone: in a row, in two columns, four across with
     the label under each (a frequency scale), or one a line.
@@ -101,6 +106,7 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(format_date, "date")
     app.add_template_filter(format_datetime, "datetime")
     app.add_template_filter(readable_reference, "reference")
+    app.add_template_filter(with_article, "with_article")
     app.jinja_env.globals["body_views"] = VIEWS
     app.jinja_env.globals["choice_inputs"] = choice_inputs
     app.jinja_env.globals["option_layout"] = option_layout

@@ -109,6 +109,17 @@ def test_invitation_sets_up_the_patient_and_logs_them_in(clinic, person, client)
     assert person.login("meena@example.org", PATIENT_PASSWORD).status_code == 302
 
 
+def test_an_error_message_says_what_to_do_once_without_its_label_before_it(clinic, client):
+    _, token = clinic.invite()
+    page = client.post(f"/auth/invitation/{token}", data={
+        "dob_day": "12", "dob_month": "4", "dob_year": "1961", "password": "",
+        "confirm": ""}).get_data(as_text=True)
+    start = page.index('class="error-summary"')
+    summary = page[start:page.index("</ul>", start)]
+    assert ">Create a password</a>" in summary
+    assert "Create a password: Create a password" not in page
+
+
 def test_an_invitation_works_only_once(clinic, person, client):
     _, token = clinic.invite()
     person.accept(token)

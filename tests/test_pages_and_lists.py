@@ -181,11 +181,16 @@ def test_ticked_by_mistake_takes_the_answer_out_and_goes_back_to_it(patient, per
     support = page_of(client, first.headers["Location"])
     answer = client.post("/intake/section/pain/support/urgent_symptoms/mistake",
                          data={"lock_version": lock_of(support)})
-    assert answer.headers["Location"].endswith("/intake/section/pain/6#q-red_flags")
+    assert answer.headers["Location"].endswith(
+        "/intake/section/pain/6?taken_back=red_flags#taken-back")
     stored = clinic.response(patient)
     assert "red_flags" not in stored.answers
     assert not stored.is_urgent
-    assert "Please answer the question again" in page_of(client, answer.headers["Location"])
+    page = page_of(client, answer.headers["Location"])
+    # The confirmation opens the page, just above the question to answer again.
+    confirmation = page.index('id="taken-back"')
+    assert "Please answer the question again" in page[confirmation:confirmation + 200]
+    assert confirmation < page.index('id="q-red_flags"') < confirmation + 400
 
 
 def test_change_goes_to_the_exact_page_and_back_to_the_same_answer(patient, person, client):

@@ -46,7 +46,7 @@ def test_remove_a_row_renumbers_the_rest(patient, person, clinic):
 
 def test_no_medicines_is_an_answer_not_an_empty_page(patient, person, clinic):
     page = person.save("medicines", []).get_data(as_text=True)
-    assert "Select an answer" in page
+    assert "Select yes or no" in page
     assert person.save("medicines", [("medicines_taken", "no")]).status_code == 302
     assert "medicines" in clinic.response(patient).sections_done
     assert clinic.response(patient).answers["medicines_taken"] is False
@@ -56,6 +56,24 @@ def test_the_injections_list_appears_once_procedures_had_is_yes(patient, client)
     page = client.get("/intake/section/treatments/2").get_data(as_text=True)
     assert 'id="q-procedures" data-enable-when' in page
     assert "Add a treatment" in page
+
+
+def test_an_operation_takes_an(patient, client):
+    page = client.get("/intake/section/treatments/3").get_data(as_text=True)
+    assert "Add an operation" in page
+    assert "Add a operation" not in page
+    row = client.get("/intake/section/treatments/3/rows/surgeries/0").get_data(as_text=True)
+    assert "<h1>Add an operation</h1>" in row
+
+
+def test_the_error_summary_names_the_question_as_the_patient_read_it(patient, person):
+    page = person.client.post("/intake/section/medicines/1/rows/medications/0", data={
+        "med_name": "Ultracet", "med_kind": "dont_know", "med_current": "yes",
+        "med_duration": "gt_1_year"}).get_data(as_text=True)
+    start = page.index('class="error-summary"')
+    summary = page[start:page.index("</ul>", start)]
+    assert "Select how much it helped" in summary
+    assert "How much did it help?" in summary
 
 
 def test_autosave_keeps_what_is_typed_and_returns_the_new_lock(patient, client, clinic):
@@ -132,7 +150,12 @@ def test_pain_scores_out_of_order_are_confirmed_then_accepted(patient, person, c
     first = person.save("pain", posts["pain"])
     assert first.status_code == 200
     text = first.get_data(as_text=True)
-    assert "Your least pain (8), pain now (3) and worst pain (9) are not in that order" in text
+    said = "Your least pain (8), pain now (3) and worst pain (9) are not in that order"
+    start = text.index('class="error-summary"')
+    summary = text[start:text.index("</ul>", start)]
+    assert said in summary
+    assert "{pain_least}" not in text
+    assert said in text[text.index('id="check-pain_order"'):]
     # The question stands next to the scales it is about, not at the foot of the page.
     assert text.index('id="check-pain_order"') < text.index('id="q-red_flags"')
     confirmed = person.save("pain", posts["pain"], confirm_pain_order="y")

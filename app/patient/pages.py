@@ -14,7 +14,8 @@ from ..questionnaire.enable_when import condition_holds, is_enabled
 
 @dataclass(frozen=True, slots=True)
 class PageError:
-    """One line of the error summary: the message, and which question it is about."""
+    """One line of the error summary: the message, and the question it is about, as the
+    patient read it ("How much did it help?"), so the summary says what to do where."""
 
     anchor: str
     text: str
@@ -32,22 +33,23 @@ def field_anchor(item: Item, name: str) -> str:
 
 def page_errors(form, part: Page | Section, extra: list[PageError] = ()) -> list[PageError]:
     """Errors in the order the questions appear, each linking to its field."""
-    found = [PageError(f"confirm_{c.id}", c.message) for c in part.soft_checks
-             if form[f"confirm_{c.id}"].errors]
+    # The check's own message with the numbers typed in it, as shown beside it.
+    found = [PageError(f"confirm_{c.id}", form[f"confirm_{c.id}"].errors[0])
+             for c in part.soft_checks if form[f"confirm_{c.id}"].errors]
     found += list(extra)
     for item in form._items():
         field = form[item.link_id]
         if not item.is_group:
-            found += [PageError(field_anchor(item, item.link_id), e, item.label)
+            found += [PageError(field_anchor(item, item.link_id), e, item.text)
                       for e in field.errors]
             continue
         own = [e for e in field.errors if isinstance(e, str)]
-        found += [PageError(item.link_id, e, item.label) for e in own]
+        found += [PageError(item.link_id, e, item.text) for e in own]
         for n, entry in enumerate(field.entries):
             for child in item.items:
                 sub = entry.form[child.link_id]
                 name = f"{item.link_id}-{n}-{child.link_id}"
-                label = f"{item.row_label} {n + 1}, {child.label.lower()}"
+                label = f"{item.row_label} {n + 1}: {child.text}"
                 found += [PageError(field_anchor(child, name), e, label) for e in sub.errors]
     return found
 

@@ -159,6 +159,7 @@ def _render_section(q, response, section, part, form, status=200, notice=None, e
         notice=notice,
         lists=_lists(response, part) if not form.inline_rows else [],
         undo=undo if undo and removed == undo["group"] else None,
+        taken_back=request.args.get("taken_back"),
         page_url=page_url,
         save_url=save_url,
         keep_token=keep_token(current_user),
@@ -401,7 +402,7 @@ def row(section_id: str, page: int, group_id: str, row: int):
             flash(f"{group.row_label} {row + 1} is saved.", "success")
             return redirect(page_url(section, part) + f"#row-{group.link_id}-{row}")
     form.lock_version.data = str(response.lock_version)
-    errors = [PageError(field_anchor(child, child.link_id), e, child.label)
+    errors = [PageError(field_anchor(child, child.link_id), e, child.text)
               for child in group.items for e in form[child.link_id].errors]
     return render_template("patient/row.html", q=q, section=section, page=part, group=group,
                            form=form, number=row + 1, adding=adding, errors=errors,
@@ -497,9 +498,10 @@ def support_mistake(section_id: str, alert_id: str):
         services.take_back(response, q, alert, form.lock_version.data)
     except services.StaleDraft:
         flash("Your answers changed in another window. Please look again.", "error")
-    else:
-        flash("We have taken that answer out. Please answer the question again.", "success")
-    return redirect(page_url(section, section.page_of(question)) + f"#q-{question}")
+        return redirect(page_url(section, section.page_of(question)) + f"#q-{question}")
+    # The confirmation stands just above the question, where the page opens.
+    return redirect(page_url(section, section.page_of(question), taken_back=question)
+                    + "#taken-back")
 
 
 @bp.get("/saved")

@@ -58,6 +58,10 @@ def required_message(item: Item) -> str:
     definition gives them."""
     if item.error:
         return item.error
+    if item.type == "boolean" and item.widget != "checkbox":
+        return "Select yes or no"
+    if item.widget == "scale":
+        return f"Choose a number from {_fmt(item.min)} to {_fmt(item.max)}"
     if item.type in {"choice", "open-choice", "boolean"}:
         return "Select an answer"
     if item.type == "multi-choice":
