@@ -14,8 +14,8 @@ from markupsafe import Markup
 WIDTH = 200
 HEIGHT = 430
 # Zoomed to one view, the figure is drawn this many CSS pixels wide (the width of a 360 px
-# phone's page), so a region of MIN_SIZE units is a 44 px target.
-ZOOMED_WIDTH = 330
+# phone's page, less its margins), so a region of MIN_SIZE units is a 44 px target.
+ZOOMED_WIDTH = 328
 MIN_SIZE = 27
 
 # Shapes in the front view: (kind, x or cx, y or cy, w or rx, h or ry). Every region is at

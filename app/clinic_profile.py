@@ -119,7 +119,8 @@ def phone_links(numbers: str | None) -> Markup:
 def email_link(address: str | None) -> Markup:
     if not address:
         return Markup("")
-    return Markup('<a href="mailto:{}">{}</a>').format(address.strip(), escape(address.strip()))
+    return Markup('<a class="mailto" href="mailto:{}">{}</a>').format(
+        address.strip(), escape(address.strip()))
 
 
 def init_app(app: Flask) -> None:

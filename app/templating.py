@@ -92,10 +92,10 @@ def option_layout(item: Item) -> str:
         return "body-map-list"
     labels = [text for _, text in choices_for(item)]
     longest = max((len(t) for t in labels), default=0)
+    if len(labels) == 4 and longest <= 24:
+        return "across"  # a scale of four ("Not at all" … "A lot") on one row
     if len(labels) <= 4 and longest <= 12:
         return "inline"
-    if len(labels) == 4 and longest <= 24:
-        return "across"
     if len(labels) >= 4 and longest <= 24:
         return "columns"
     return ""

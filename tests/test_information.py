@@ -66,7 +66,7 @@ def test_anyone_can_read_it_without_logging_in_with_the_clinic_s_contacts(client
     assert "<h1 id=\"information-title\">About spinal cord stimulation</h1>" in text
     assert "version 1" in text
     assert '<a class="tel" href="tel:+918040001234">+91 80 4000 1234</a>' in text
-    assert '<a href="mailto:care@shanti.example">care@shanti.example</a>' in text
+    assert '<a class="mailto" href="mailto:care@shanti.example">care@shanti.example</a>' in text
     assert "Mon–Sat 10:00–14:00" in text
     for fact in ("epidural space", "under the skin of your belly or your buttock",
                  "complex regional pain syndrome", "poor blood flow", "First comes a <strong>trial",

@@ -42,6 +42,8 @@ def answer_list(q: Questionnaire, answers: Mapping[str, Any]) -> list[SectionAns
             if item.link_id not in enabled:
                 continue
             value = answers.get(item.link_id)
+            if item.widget == "checkbox" and value is not True:
+                continue  # an unticked "I'm not sure of the year" says nothing
             if item.is_group:
                 lines = _group_lines(item, value or [])
                 summary = f"{len(lines)} added" if lines else "None added"

@@ -198,7 +198,9 @@ def _statement(q: Questionnaire, item: Item, value: Any) -> Statement:
 def _groups(q: Questionnaire, answers: Mapping[str, Any]) -> tuple[AnswerGroup, ...]:
     """Every question that applies, in the definition's groups; the rest under "Other"."""
     enabled = enabled_link_ids(q, answers)
-    applying = [i for i in q.top_level_items() if i.link_id in enabled]
+    # An unticked "not sure" box says nothing: it is left out, as on the check page.
+    applying = [i for i in q.top_level_items() if i.link_id in enabled
+                and not (i.widget == "checkbox" and answers.get(i.link_id) is not True)]
     by_id = {i.link_id: i for i in applying}
     placed: set[str] = set()
     groups = []

@@ -27,6 +27,55 @@ def check_accessibility(page) -> None:
     page.set_viewport_size(original)
 
 
+# Every control a finger taps, with its label when a label belongs to it (tapping a radio
+# button's words chooses it, so the button and its words are one target).
+_SMALL_TARGETS = """() => {
+  const small = [];
+  const hidden = el => el.closest('.visually-hidden, dialog:not([open]), [hidden]');
+  document.querySelectorAll('a[href], button, input:not([type=hidden]), select, textarea, '
+                            + 'summary, .zoomed .shown [data-region]').forEach(el => {
+    const r = el.getBoundingClientRect();
+    if (hidden(el) || r.width === 0 || r.height === 0 || r.right <= 0 || r.bottom <= 0) return;
+    let box = {left: r.left, top: r.top, right: r.right, bottom: r.bottom};
+    const label = el.id && document.querySelector('label[for="' + el.id + '"]');
+    if (label && (el.type === 'radio' || el.type === 'checkbox')) {
+      const l = label.getBoundingClientRect();
+      box = {left: Math.min(box.left, l.left), top: Math.min(box.top, l.top),
+             right: Math.max(box.right, l.right), bottom: Math.max(box.bottom, l.bottom)};
+    }
+    const width = box.right - box.left, height = box.bottom - box.top;
+    if (width < 43.5 || height < 43.5) {
+      small.push((el.innerText || el.value || el.name || el.tagName).trim().slice(0, 30)
+                 + ' ' + Math.round(width) + 'x' + Math.round(height));
+    }
+  });
+  return small;
+}"""
+
+
+_TOO_WIDE = """() => Array.from(document.querySelectorAll('body *'))
+  .filter(el => el.getBoundingClientRect().right > 360.5)
+  .slice(-3).map(el => el.tagName + '.' + el.className + ' '
+                 + Math.round(el.getBoundingClientRect().right) + ' '
+                 + (el.innerText || '').slice(0, 40))"""
+
+
+def small_targets(page) -> list[str]:
+    """The controls on the page smaller than 44 × 44 CSS pixels, with their sizes."""
+    return page.evaluate(_SMALL_TARGETS)
+
+
+def scrolls_sideways(page) -> bool:
+    return page.evaluate("document.documentElement.scrollWidth") > page.viewport_size["width"]
+
+
+def check_phone_page(page) -> None:
+    """A patient page at 360 px: no sideways scrolling, every target 44 × 44 or more."""
+    assert not scrolls_sideways(page), (page.url, page.evaluate(_TOO_WIDE))
+    small = small_targets(page)
+    assert small == [], (page.url, small)
+
+
 def invite(app, name="Sunita Devi", email="sunita@example.org", dob=date(1958, 6, 3)):
     with app.app_context():
         _, url = invite_patient(name, dob, email, date(2027, 2, 1))

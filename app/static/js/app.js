@@ -40,6 +40,13 @@
     });
   }
 
+  function areaName(name, region) {
+    var label = document.querySelector('label[for="' + name + "-" + region + '"]');
+    return label ? label.textContent.trim() : region;
+  }
+
+  // The picture mirrors the checkboxes; the line under it names what is chosen, so a
+  // zoomed figure taller than the screen never hides the answer.
   function syncBodyMap(form) {
     form.querySelectorAll("[data-body-map]").forEach(function (map) {
       var name = map.getAttribute("data-body-map");
@@ -48,7 +55,20 @@
         var box = document.getElementById(name + "-" + shape.getAttribute("data-region"));
         shape.classList.toggle("selected", Boolean(box && box.checked));
       });
+      var chosen = [];
+      document.querySelectorAll('input[name="' + name + '"]:checked').forEach(function (box) {
+        chosen.push(areaName(name, box.value));
+      });
+      var line = map.querySelector("[data-chosen]");
+      if (line) {
+        line.textContent = chosen.length ? "Chosen: " + chosen.join(", ") + "." : "Nothing chosen yet.";
+      }
     });
+  }
+
+  function say(map, text) {
+    var said = map.querySelector("[data-said]");
+    if (said) { said.textContent = text; }
   }
 
   function zoom(map, view) {
@@ -85,8 +105,23 @@
         var box = region && document.getElementById(name + "-" + region);
         if (box) {
           box.checked = !box.checked;
+          say(map, areaName(name, region) + (box.checked ? ": chosen." : ": not chosen."));
           box.dispatchEvent(new Event("change", { bubbles: true }));
         }
+      });
+      // A checkbox of the list in focus shows its area on the figure, and names it.
+      document.querySelectorAll('input[name="' + name + '"]').forEach(function (box) {
+        box.addEventListener("focus", function () {
+          map.querySelectorAll('[data-region="' + box.value + '"]').forEach(function (shape) {
+            shape.classList.add("focused");
+          });
+          say(map, areaName(name, box.value) + (box.checked ? ": chosen." : ": not chosen."));
+        });
+        box.addEventListener("blur", function () {
+          map.querySelectorAll(".focused").forEach(function (shape) {
+            shape.classList.remove("focused");
+          });
+        });
       });
     });
   }
