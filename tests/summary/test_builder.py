@@ -52,6 +52,7 @@ def test_the_brief_gives_the_pain_in_a_clinician_s_words(q):
         "Leg share": "60% of the pain in the legs",
         "Descriptors": "Burning, Electric or shooting; There all the time, with flare-ups",
         "NRS now / least / worst": "6 / 4 / 9 (past week)",
+        "Walking": "100–500 m; aids: stick",
     }
 
 
