@@ -216,7 +216,8 @@ def consent():
         return redirect(url_for("patient.start"))
     already = services.has_consented(patient)
     return render_template("patient/consent.html", form=form, already=already,
-                           errors=form.agree.errors, about=information.current())
+                           errors=form.agree.errors, about=information.current(),
+                           q=definitions.current())
 
 
 @bp.get("/section/<section_id>")

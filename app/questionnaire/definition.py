@@ -301,6 +301,8 @@ class Questionnaire:
     highlights: tuple[HighlightRule, ...]
     items: dict[str, Item] = field(compare=False, repr=False)
     summary: SummarySpec = field(default_factory=SummarySpec, compare=False, repr=False)
+    # How long most people take, in minutes (low, high), as the consent page promises.
+    minutes: tuple[int, int] | None = None
     _top_level: tuple[Item, ...] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -385,9 +387,19 @@ def parse_definition(
         ),
         items=items,
         summary=_summary(raw.get("summary") or {}, dropped),
+        minutes=_minutes(raw.get("minutes")),
     )
     _check_references(questionnaire)
     return questionnaire
+
+
+def _minutes(raw: Any) -> tuple[int, int] | None:
+    if raw is None:
+        return None
+    if (not isinstance(raw, list) or len(raw) != 2 or not all(isinstance(n, int) for n in raw)
+            or not 0 < raw[0] <= raw[1]):
+        raise DefinitionError("minutes must be [low, high], two whole numbers of minutes")
+    return raw[0], raw[1]
 
 
 def _mentions(rule: dict, link_ids: set[str]) -> bool:

@@ -9,8 +9,10 @@ from pathlib import Path
 from playwright.sync_api import expect
 from sqlalchemy import select
 
+from app import definitions
 from app.extensions import db
 from app.models import Patient, QuestionnaireResponse
+from app.questionnaire.progress import pages_to_answer
 from app.staff import create_staff
 
 from ..answers_data import FUSION_PATIENT_POSTS, FUSION_PATIENT_STORED, with_changes
@@ -124,6 +126,10 @@ def test_a_patient_on_a_phone_completes_the_questionnaire(browser, live_app, sho
     shots(page, "check-answers")
     heights["check"] = height(page)
     record_heights(heights, shots.folder)
+    # The consent's time promise counts these pages (tests/questionnaire/test_time.py).
+    with live_app.app_context():
+        counted = pages_to_answer(definitions.current(), FUSION_PATIENT_STORED)
+    assert len([url for url in heights if url.startswith("section/")]) == counted
     over = {url: h for url, h in heights.items() if url != "check" and h > 2.5 * SCREEN}
     assert over == {}, over
     # 87 answers, each with a 44 px "Change" target: the one page allowed past 8 screens.
