@@ -146,6 +146,12 @@ def test_a_patient_on_a_phone_completes_the_questionnaire(browser, live_app, sho
     check_phone_page(page)
     expect(page.locator("text=What happens next")).to_be_visible()
     shots(page, "confirmation")
+    # The copy of the answers is folded on the page and opened to print.
+    assert height(page) <= 2.5 * SCREEN
+    copy = page.locator("details.answers-copy")
+    assert copy.get_attribute("open") is None
+    page.pdf()
+    assert copy.get_attribute("open") is not None
     page.click("text=About spinal cord stimulation")
     expect(page.locator("h1")).to_have_text("About spinal cord stimulation")
 

@@ -309,5 +309,11 @@
     document.querySelectorAll("[data-print]").forEach(function (button) {
       button.addEventListener("click", function () { window.print(); });
     });
+    // A folded copy of the answers prints in full, whichever way printing starts.
+    window.addEventListener("beforeprint", function () {
+      document.querySelectorAll("details[data-open-to-print]").forEach(function (details) {
+        details.open = true;
+      });
+    });
   });
 })();
