@@ -83,6 +83,8 @@ class Config:
     LOGIN_LIMIT = os.environ.get("LOGIN_LIMIT", "10 per minute")
     INVITATION_LIMIT = os.environ.get("INVITATION_LIMIT", "30 per hour")
     RESET_LIMIT = os.environ.get("RESET_LIMIT", "5 per hour")
+    # Wrong API tokens from one client before it is answered 429 (a small burst).
+    TOKEN_FAILURE_LIMIT = os.environ.get("TOKEN_FAILURE_LIMIT", "10 per minute")
     LOCKOUT_FAILURES = env_int("LOCKOUT_FAILURES", 5)
     LOCKOUT_MINUTES = env_int("LOCKOUT_MINUTES", 15)
 

@@ -43,6 +43,7 @@ def _token_answer(scope: str):
     """None when the request's token may use ``scope``; else the FHIR answer to send."""
     token = api_tokens.from_request()
     if token is None:
+        api_tokens.record_failure()
         body = outcome([issue("error", "login", "Send a valid API token: "
                                                  "Authorization: Bearer <token>")])
         return body, 401, {"WWW-Authenticate": "Bearer", "Content-Type": FHIR_JSON}
@@ -56,15 +57,17 @@ def _token_answer(scope: str):
 
 def system_required(scope: str) -> Callable:
     """Another system, with an API token that has ``scope``. A session cookie never
-    counts, which is why these views need no CSRF token."""
+    counts, which is why these views need no CSRF token. Wrong tokens are limited per
+    client (``api_tokens.failure_limit``)."""
     def decorator(view: Callable) -> Callable:
         @wraps(view)
         def wrapped(*args, **kwargs):
             refused = _token_answer(scope)
             return refused if refused else view(*args, **kwargs)
 
-        wrapped.audience = ("system",)
-        return wrapped
+        limited = api_tokens.failure_limit(wrapped)
+        limited.audience = ("system",)
+        return limited
 
     return decorator
 
@@ -81,7 +84,8 @@ def staff_or_system(scope: str) -> Callable:
             refused = _token_answer(scope)
             return refused if refused else view(*args, **kwargs)
 
-        wrapped.audience = ("clinician", "admin", "system")
-        return wrapped
+        limited = api_tokens.failure_limit(wrapped)
+        limited.audience = ("clinician", "admin", "system")
+        return limited
 
     return decorator

@@ -36,9 +36,17 @@ def render_error(code: int, title: str | None = None, message: str | None = None
 
 def init_app(app: Flask) -> None:
     for code in MESSAGES:
-        if code in (500,):
+        if code in (429, 500):
             continue
         app.register_error_handler(code, lambda exc, code=code: render_error(code))
+
+    @app.errorhandler(429)
+    def too_many(exc):
+        # A limit that answers in its own words (the FHIR API's OperationOutcome with
+        # Retry-After) carries its response; the pages get the plain page.
+        if getattr(exc, "response", None) is not None:
+            return exc.response
+        return render_error(429)
 
     @app.errorhandler(HiddenCharacters)
     def hidden_characters(exc):

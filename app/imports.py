@@ -19,7 +19,9 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from fhir.resources.R4B.patient import Patient as FhirPatient
 from fhir.resources.R4B.questionnaireresponse import QuestionnaireResponse as FhirResponse
+from flask import current_app, has_request_context, url_for
 from pydantic import ValidationError
 from sqlalchemy import func, select
 
@@ -34,7 +36,9 @@ from .questionnaire.definition import Questionnaire
 from .questionnaire.progress import section_states
 from .summary.highlights import has_urgent
 
-LOCAL_PATIENT = re.compile(r"(?:.*/)?Patient/(?P<id>[0-9]{1,64})")
+LOCAL_PATIENT = re.compile(r"Patient/(?P<id>[0-9]{1,64})")
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+MAX_REVISION = 10_000
 
 
 class FhirImportError(ValueError):
@@ -53,27 +57,91 @@ class Imported:
     warnings: list[Problem] = field(default_factory=list)
 
 
+def _control_characters(node: Any, where: str = "") -> list[Problem]:
+    """Every string holding a control character (a NUL, an escape), by its place in the
+    resource: none can be stored, as none can be typed into the app's own forms."""
+    found: list[Problem] = []
+    stack = [(node, where)]
+    while stack:
+        value, path = stack.pop()
+        if isinstance(value, str):
+            if CONTROL_CHARACTERS.search(value):
+                found.append((path or None, "holds a control character (such as a NUL); "
+                                            "remove it and send again"))
+        elif isinstance(value, dict):
+            for key, inner in value.items():
+                if isinstance(key, str) and CONTROL_CHARACTERS.search(key):
+                    found.append((path or None, "a key holds a control character"))
+                stack.append((inner, f"{path}.{key}" if path else str(key)))
+        elif isinstance(value, list):
+            stack.extend((inner, f"{path}[{n}]") for n, inner in enumerate(value))
+    return sorted(found, key=lambda p: p[0] or "")
+
+
+def _fhir_problems(model, resource: dict, where: str) -> list[Problem]:
+    """Why ``resource`` is not valid FHIR R4 (the ``model``'s rules), by element."""
+    try:
+        model.model_validate(resource)
+    except ValidationError as exc:
+        return [(".".join([where, *(str(p) for p in e["loc"])]).strip("."),
+                 f"not valid FHIR R4: {e['msg']}") for e in exc.errors()]
+    except (RecursionError, ValueError, TypeError) as exc:
+        return [(where or None, f"not valid FHIR R4: {exc}")]
+    return []
+
+
+def _bundle_resources(bundle: dict) -> list[tuple[str | None, dict]]:
+    """The Bundle's entries as (fullUrl, resource), or every shape problem by its index."""
+    entries = bundle.get("entry")
+    if not isinstance(entries, list):
+        raise FhirImportError([("Bundle.entry", "a Bundle's entry is a list of entries")])
+    found, problems = [], []
+    for n, entry in enumerate(entries):
+        where = f"Bundle.entry[{n}]"
+        if not isinstance(entry, dict):
+            problems.append((where, "each entry is an object"))
+            continue
+        resource, url = entry.get("resource"), entry.get("fullUrl")
+        if not isinstance(resource, dict):
+            problems.append((f"{where}.resource", "each entry holds a resource (an object)"))
+        elif not isinstance(resource.get("resourceType"), str):
+            problems.append((f"{where}.resource.resourceType", "each resource names its "
+                                                                "resourceType"))
+        elif url is not None and not isinstance(url, str):
+            problems.append((f"{where}.fullUrl", "a fullUrl is a string"))
+        elif resource["resourceType"] == "Patient":
+            problems += _fhir_problems(FhirPatient, resource, f"{where}.resource")
+            found.append((url, resource))
+        else:
+            found.append((url, resource))
+    if problems:
+        raise FhirImportError(problems)
+    return found
+
+
 def _response_and_patients(data: Any) -> tuple[dict, dict[str, dict]]:
     """The QuestionnaireResponse, and the Patients sent with it keyed by how it may refer
     to them (``#id`` when contained; fullUrl or ``Patient/id`` in a Bundle)."""
     if not isinstance(data, dict):
         raise FhirImportError([(None, "send one JSON object: a QuestionnaireResponse "
                                       "or a Bundle holding one")])
+    if problems := _control_characters(data):
+        raise FhirImportError(problems)
     patients: dict[str, dict] = {}
     if data.get("resourceType") == "Bundle":
-        resources = [(e.get("fullUrl"), e.get("resource") or {})
-                     for e in data.get("entry") or [] if isinstance(e, dict)]
-        responses = [r for _, r in resources if r.get("resourceType") == "QuestionnaireResponse"]
+        resources = _bundle_resources(data)
+        responses = [r for _, r in resources if r["resourceType"] == "QuestionnaireResponse"]
         if len(responses) != 1:
             raise FhirImportError([("Bundle", f"the Bundle holds {len(responses)} "
                                               "QuestionnaireResponses; send one")])
         for url, resource in resources:
-            if resource.get("resourceType") == "Patient":
+            if resource["resourceType"] == "Patient":
                 for key in (url, f"Patient/{resource.get('id')}"):
                     if key:
                         patients[key] = resource
         data = responses[0]
-    for resource in data.get("contained") or []:
+    contained = data.get("contained")
+    for resource in contained if isinstance(contained, list) else []:
         if isinstance(resource, dict) and resource.get("resourceType") == "Patient":
             patients[f"#{resource.get('id')}"] = resource
     return data, patients
@@ -83,24 +151,63 @@ def _by_reference(ref: str) -> Patient | None:
     return db.session.scalar(select(Patient).where(Patient.ref == ref))
 
 
+def _strings(value: Any) -> list[str]:
+    return [v for v in value if isinstance(v, str)] if isinstance(value, list) else []
+
+
+def _name_of(resource: dict) -> str:
+    """A Patient's first name as one line: its text, else its given names and family."""
+    names = resource.get("name")
+    first = names[0] if isinstance(names, list) and names and isinstance(names[0], dict) else {}
+    text = first.get("text")
+    if isinstance(text, str) and text.strip():
+        return " ".join(text.split())
+    family = first.get("family") if isinstance(first.get("family"), str) else ""
+    return " ".join([*_strings(first.get("given")), family]).strip()
+
+
 def _from_resource(resource: dict) -> Patient:
     """The clinic's record for a Patient resource: found by identifier, else a new one."""
-    for ident in resource.get("identifier") or []:
-        if ident.get("system") == PATIENT_SYSTEM and ident.get("value"):
+    identifiers = resource.get("identifier")
+    for ident in identifiers if isinstance(identifiers, list) else []:
+        if (isinstance(ident, dict) and ident.get("system") == PATIENT_SYSTEM
+                and isinstance(ident.get("value"), str) and ident["value"]):
             found = _by_reference(ident["value"])
             if found is not None:
                 return found
-    names = resource.get("name") or [{}]
-    name = names[0].get("text") or " ".join(
-        [*names[0].get("given", []), names[0].get("family", "")]).strip()
+    name = _name_of(resource)
+    born_text = resource.get("birthDate")
     try:
-        born = date.fromisoformat(resource.get("birthDate") or "")
+        born = date.fromisoformat(born_text if isinstance(born_text, str) else "")
     except ValueError:
         raise FhirImportError([("Patient.birthDate", "a new patient needs a birth date "
                                                      "(YYYY-MM-DD)")]) from None
     if not name:
         raise FhirImportError([("Patient.name", "a new patient needs a name")])
     return Patient(name=name[:120], date_of_birth=born)
+
+
+def fhir_base() -> str:
+    """This server's FHIR base, as the sender reached it (through a trusted proxy too), or
+    as configured (``BASE_URL``) outside a request."""
+    if has_request_context():
+        return url_for("fhir.metadata", _external=True).removesuffix("/metadata")
+    return current_app.config["BASE_URL"].rstrip("/") + "/fhir"
+
+
+def _local_id(ref: str) -> int | None:
+    """The patient id of a reference to this server: ``Patient/<id>``, or the same with
+    this server's base before it. Any other server's patient is not ours."""
+    base = fhir_base().lower()
+    relative = ref[len(base) + 1:] if ref.lower().startswith(base + "/") else ref
+    if "://" in relative or relative.startswith(("urn:", "/")):
+        raise FhirImportError([("subject.reference", (
+            f"'{ref}' is a patient on another server. Send Patient/<id> (or "
+            f"{fhir_base()}/Patient/<id>) for a patient of this clinic, the identifier "
+            f"{PATIENT_SYSTEM}|<reference>, or the Patient itself, contained or in the "
+            "Bundle"))])
+    match = LOCAL_PATIENT.fullmatch(relative)
+    return parse_id(match["id"]) if match else None
 
 
 def _subject(subject: dict | None, sent: dict[str, dict], patient_id: int | None) -> Patient:
@@ -121,8 +228,7 @@ def _subject(subject: dict | None, sent: dict[str, dict], patient_id: int | None
     if ref:
         if ref in sent:
             return _from_resource(sent[ref])
-        match = LOCAL_PATIENT.fullmatch(ref)
-        wanted = parse_id(match["id"]) if match else None
+        wanted = _local_id(ref)
         found = db.session.get(Patient, wanted) if wanted else None
         if found is None:
             raise FhirImportError([("subject", f"no patient here for the reference '{ref}'")])
@@ -155,11 +261,8 @@ def import_response(data: Any, patient_id: int | None = None) -> Imported:
     if kind != "QuestionnaireResponse":
         raise FhirImportError([(None, "not a valid FHIR R4 QuestionnaireResponse: "
                                       f"resourceType is {kind!r}")])
-    try:
-        FhirResponse.model_validate(resource)
-    except ValidationError as exc:
-        raise FhirImportError([(".".join(str(p) for p in e["loc"]) or None,
-                                f"not valid FHIR R4: {e['msg']}") for e in exc.errors()]) from None
+    if problems := _fhir_problems(FhirResponse, resource, ""):
+        raise FhirImportError(problems)
     q = _definition(resource.get("questionnaire", ""))
     parsed = from_fhir_response(q, resource)
     answers, status = parsed["answers"], parsed["status"]
@@ -177,7 +280,7 @@ def import_response(data: Any, patient_id: int | None = None) -> Imported:
     if patient.id is None:
         db.session.add(patient)
         db.session.flush()
-        revision = parsed["revision"] or 1
+        revision = parsed["revision"] if 0 < (parsed["revision"] or 0) <= MAX_REVISION else 1
     else:
         revision = 1 + (db.session.scalar(select(func.max(QuestionnaireResponse.revision))
                                           .where(QuestionnaireResponse.patient_id == patient.id))

@@ -2,8 +2,9 @@
 
 A request's line holds its method, the route's pattern (``/auth/invitation/<token>``,
 never the path, which can hold a token, nor the query, which can hold a name), the status,
-the time taken and the user's id. Errors go to stderr with their stack trace. The level
-is ``LOG_LEVEL`` (INFO by default).
+the time taken and the user's id. Any other line that carries a path (the development
+server's access log, Flask's "Exception on <path>") has its tokens masked. Errors go to
+stderr with their stack trace. The level is ``LOG_LEVEL`` (INFO by default).
 
 The request id comes from the proxy's ``X-Request-ID`` when it looks like one, so a line
 here can be matched with the proxy's; otherwise it is made here. Responses carry it back.
@@ -23,6 +24,34 @@ FORMAT = "%(asctime)s %(levelname)s [%(request_id)s] %(name)s: %(message)s"
 _REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{8,64}")
 
 log = logging.getLogger("app.requests")
+
+
+# Secrets that can reach a log line in a path or a query: invitation and reset links, API
+# tokens sent in a query string (refused, but still written by an access log).
+_SECRETS = (
+    (re.compile(r"([?&](?:access_token|token|api_key|apikey)=)[^&\s#\]\"']+", re.I), r"\1***"),
+    (re.compile(r"(/auth/(?:invitation|reset)/)[^/?\s#\]\"']+"), r"\1***"),
+    (re.compile(r"(Bearer\s+)\S+", re.I), r"\1***"),
+    (re.compile(r"scs_[A-Za-z0-9_-]{16,}"), "scs_***"),
+)
+
+
+def mask_secrets(text: str) -> str:
+    for pattern, replacement in _SECRETS:
+        text = pattern.sub(replacement, text)
+    return text
+
+
+class SecretMask(logging.Filter):
+    """Masks tokens in a record's message, whoever wrote it (the development server's
+    access log, Flask's "Exception on <path>", the app's own lines)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        masked = mask_secrets(message)
+        if masked != message:
+            record.msg, record.args = masked, ()
+        return True
 
 
 class RequestIdFilter(logging.Filter):
@@ -50,7 +79,11 @@ def init_app(app: Flask) -> None:
         handler.scs_intake = True
         handler.setFormatter(logging.Formatter(FORMAT))
         handler.addFilter(RequestIdFilter())
+        handler.addFilter(SecretMask())
         logger.addHandler(handler)
+    werkzeug_logger = logging.getLogger("werkzeug")
+    if not any(isinstance(f, SecretMask) for f in werkzeug_logger.filters):
+        werkzeug_logger.addFilter(SecretMask())
 
     @app.before_request
     def start_request() -> None:

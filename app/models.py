@@ -351,6 +351,21 @@ class ApiToken(db.Model):
         return frozenset(self.scopes.split())
 
 
+class TokenFailure(db.Model):
+    """Wrong API tokens sent by one client address on one day, counted: the aggregate
+    audit of token guessing. The tokens sent are never stored."""
+
+    __tablename__ = "token_failures"
+    __table_args__ = (sa.UniqueConstraint("client", "day"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    client: Mapped[str] = mapped_column(sa.String(64))
+    day: Mapped[date] = mapped_column(sa.Date)
+    count: Mapped[int] = mapped_column(sa.Integer, default=1)
+    first_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    last_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
 class ClinicProfile(db.Model):
     """The clinic's own details, edited by an admin; one row. Patients see them everywhere."""
 

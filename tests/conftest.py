@@ -257,6 +257,28 @@ def submitted_patient(clinic, person):
     return patient_id
 
 
+@pytest.fixture
+def admin(app, clinic):
+    """A third browser, logged in as an admin."""
+    person = Person(app.test_client())
+    assert person.login(clinic.staff("admin")).status_code == 302
+    return person.client
+
+
+def make_token(admin, name="Ward tablets", scopes=("import",)) -> str:
+    """An API token made on the admin's page, as an admin copies it from there."""
+    page = admin.post("/admin/tokens", data={"name": name, "scopes": list(scopes)})
+    text = page.get_data(as_text=True)
+    start = text.index('<code class="link-to-copy">') + len('<code class="link-to-copy">')
+    return text[start:text.index("</code>", start)]
+
+
+@pytest.fixture
+def importer(admin):
+    """The Authorization header of a system with an import token."""
+    return {"Authorization": f"Bearer {make_token(admin)}"}
+
+
 ROLES = ["anonymous", "patient", "other_patient", "clinician", "admin"]
 
 

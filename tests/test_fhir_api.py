@@ -25,7 +25,7 @@ from app.questionnaire.enable_when import enabled_link_ids, prune_hidden
 from app.questionnaire.scoring import score_all
 
 from .answers_data import CRPS_PATIENT_STORED, DIABETIC_PATIENT_STORED, FUSION_PATIENT_STORED
-from .conftest import Person
+from .conftest import make_token
 
 Q = load_definition(DEFINITIONS_DIR / "scs_intake.v3.yaml")
 ANSWER_SETS = [FUSION_PATIENT_STORED, CRPS_PATIENT_STORED, DIABETIC_PATIENT_STORED]
@@ -46,25 +46,6 @@ def sent(answers=FUSION_PATIENT_STORED, **changes):
                                 reference="feedc0de-1")
     resource.update(changes)
     return {k: v for k, v in resource.items() if v is not None}
-
-
-@pytest.fixture
-def admin(app, clinic):
-    person = Person(app.test_client())
-    assert person.login(clinic.staff("admin")).status_code == 302
-    return person.client
-
-
-def make_token(admin, name="Ward tablets", scopes=("import",)) -> str:
-    page = admin.post("/admin/tokens", data={"name": name, "scopes": list(scopes)})
-    text = page.get_data(as_text=True)
-    start = text.index('<code class="link-to-copy">') + len('<code class="link-to-copy">')
-    return text[start:text.index("</code>", start)]
-
-
-@pytest.fixture
-def importer(admin):
-    return {"Authorization": f"Bearer {make_token(admin)}"}
 
 
 def post(client, resource, headers, query=""):

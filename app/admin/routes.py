@@ -114,7 +114,8 @@ def tokens():
         created = api_tokens.create(form.name.data, form.scopes.data, by=current_user)
         form = ApiTokenForm(formdata=None)
     return render_template("admin/tokens.html", form=form, created=created,
-                           tokens=api_tokens.all_tokens(), confirm=ConfirmForm())
+                           tokens=api_tokens.all_tokens(), confirm=ConfirmForm(),
+                           failures=api_tokens.failures())
 
 
 @bp.post("/tokens/<int:token_id>/revoke")

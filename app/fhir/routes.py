@@ -73,19 +73,51 @@ def questionnaire(questionnaire_id: str):
     return _fhir(_resource(max(found, key=lambda q: q.version)))
 
 
+# Deeper than any resource this server reads (a response nests about ten levels).
+MAX_DEPTH = 64
+
+
+def _depth(node) -> int:
+    deepest, stack = 0, [(node, 1)]
+    while stack:
+        value, depth = stack.pop()
+        deepest = max(deepest, depth)
+        if depth > MAX_DEPTH:
+            break
+        if isinstance(value, dict):
+            stack.extend((inner, depth + 1) for inner in value.values())
+        elif isinstance(value, list):
+            stack.extend((inner, depth + 1) for inner in value)
+    return deepest
+
+
+def json_body():
+    """The request's JSON and None, or None and why it cannot be read: not JSON, or nested
+    deeper than any FHIR resource this server reads (which would exhaust the parser)."""
+    try:
+        data = json.loads(request.get_data(cache=False))
+    except RecursionError:
+        return None, f"The body is nested too deeply: at most {MAX_DEPTH} levels"
+    except ValueError:
+        return None, "The body is not JSON"
+    if _depth(data) > MAX_DEPTH:
+        return None, f"The body is nested too deeply: at most {MAX_DEPTH} levels"
+    return data, None
+
+
 @bp.post("/QuestionnaireResponse")
 @csrf.exempt
 @system_required("import")
 def receive_response():
     """Store a response sent by another system: 201, or every problem in an OperationOutcome."""
-    data = request.get_json(silent=True, force=True)
+    data, problem = json_body()
     patient_id = None
     if request.args.get("patient"):
         patient_id = parse_id(request.args["patient"])
         if patient_id is None:
             return _fhir(outcome([issue("error", "value", "patient must be a number")]), 400)
-    if data is None:
-        return _fhir(outcome([issue("error", "structure", "The body is not JSON")]), 400)
+    if problem:
+        return _fhir(outcome([issue("error", "structure", problem)]), 400)
     try:
         done = import_response(data, patient_id)
     except FhirImportError as exc:

@@ -10,7 +10,7 @@ with name, birth date and the record's reference as identifier.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from ..questionnaire.definition import Item, Questionnaire
@@ -153,6 +153,19 @@ def _read_items(q: Questionnaire, items: list[dict], into: dict[str, Any],
         into[link_id] = _values(item, entry, notes)
 
 
+def fhir_datetime(text: str | None) -> datetime | None:
+    """A FHIR dateTime as a moment: a year, a month or a day alone is its first moment,
+    in UTC ("2020" is 1 January 2020); a time carries its own zone."""
+    if not text:
+        return None
+    parts = text.split("-") if "T" not in text else None
+    if parts and len(parts) <= 3 and all(p.isdigit() for p in parts):
+        numbers = [int(p) for p in parts] + [1] * (3 - len(parts))
+        return datetime(*numbers, tzinfo=UTC)
+    found = datetime.fromisoformat(text)
+    return found if found.tzinfo else found.replace(tzinfo=UTC)
+
+
 def from_fhir_response(q: Questionnaire, resource: Mapping[str, Any]) -> dict[str, Any]:
     """Answers, status, times and the subject as sent, read from a QuestionnaireResponse.
 
@@ -165,18 +178,24 @@ def from_fhir_response(q: Questionnaire, resource: Mapping[str, Any]) -> dict[st
     notes: list[Problem] = []
     _read_items(q, resource.get("item") or [], answers, problems, notes)
     alerts = {}
-    for ext in resource.get("extension") or []:
-        if ext.get("url") == ALERT_EXTENSION:
-            parts = {e["url"]: e for e in ext.get("extension", [])}
-            alerts[parts["alert"]["valueCode"]] = parts["shown"]["valueDateTime"]
+    for n, ext in enumerate(resource.get("extension") or []):
+        if ext.get("url") != ALERT_EXTENSION:
+            continue
+        parts = {e.get("url"): e for e in ext.get("extension") or []}
+        alert = (parts.get("alert") or {}).get("valueCode")
+        shown = (parts.get("shown") or {}).get("valueDateTime")
+        if not alert or not shown:
+            problems.append((f"extension[{n}]", "an alert-shown extension needs both parts: "
+                                                "alert (valueCode) and shown (valueDateTime)"))
+            continue
+        alerts[alert] = shown
     identifier = resource.get("identifier") or {}
     reference = identifier.get("value", "") if identifier.get("system") == RESPONSE_SYSTEM else ""
     revision = reference.rsplit("-", 1)[-1]
-    authored = resource.get("authored")
     return {
         "answers": {k: v for k, v in answers.items() if v is not None},
         "status": "submitted" if resource.get("status") == "completed" else "draft",
-        "authored": datetime.fromisoformat(authored) if authored else None,
+        "authored": fhir_datetime(resource.get("authored")),
         "alert_times": alerts,
         "revision": int(revision) if revision.isascii() and revision.isdigit() else None,
         "subject": resource.get("subject"),
