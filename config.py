@@ -63,6 +63,13 @@ class Config:
     # Who is emailed when a patient's answer raises an urgent item (none: worklist only).
     URGENT_RESPONDER_EMAIL = os.environ.get("URGENT_RESPONDER_EMAIL")
 
+    # Work outside the request (app/jobs.py): "rq" (Redis, run by `flask worker`),
+    # "memory" (tests) or "sync" (runs at once: development, no worker to start).
+    JOB_QUEUE = os.environ.get("JOB_QUEUE", "sync")
+    REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
+    JOB_RETRIES = env_int("JOB_RETRIES", 3)
+    JOB_RETRY_SECONDS = os.environ.get("JOB_RETRY_SECONDS", "30,120,600")
+
     # Sessions: the signed cookie carries only ids; idle limits are enforced per request.
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
@@ -123,6 +130,7 @@ class TestingConfig(Config):
 
 
 class ProductionConfig(Config):
+    JOB_QUEUE = os.environ.get("JOB_QUEUE", "rq")
     SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", True)
     HSTS = True
     # Patients must always have a number to call (see clinic_profile.require_phone).

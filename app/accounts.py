@@ -13,7 +13,7 @@ from datetime import timedelta
 from flask import current_app
 from sqlalchemy import select
 
-from . import audit, clinic_profile, mail
+from . import audit, clinic_profile, jobs, mail
 from .extensions import db
 from .identifiers import normalise_email
 from .models import PasswordReset, User, utcnow
@@ -80,27 +80,36 @@ def issue_staff_reset(user: User, by: User | None) -> str:
 
 
 def request_reset_by_email(email: str) -> bool:
-    """Email a reset link if an active account uses ``email``; False if mail cannot be sent.
+    """Queue a reset email for ``email``; False if mail cannot be sent at all.
 
-    The page's answer is the same either way, so it does not say who has an account.
+    The request does the same work whoever's address it is (no account is looked up
+    here): the job looks the account up and sends the link only if an active account uses
+    the address. The page's answer and its time are the same either way, so neither says
+    who has an account, nor who is a patient of this clinic.
     """
     if not mail.can_send():
         return False
-    address = normalise_email(email)
-    user = db.session.scalar(select(User).where(User.email == address)) if address else None
-    known = user is not None and user.is_enabled
-    url = _new_reset(user, None) if known else None
-    audit.record("password.reset_request",
-                 target=f"user {user.id}" if known else "unknown or inactive account")
+    audit.record("password.reset_request")
     db.session.commit()
-    if url:
-        hours = current_app.config["PASSWORD_RESET_HOURS"]
-        clinic = clinic_profile.current().name
-        mail.send(user.email, f"Set a new password for {clinic}", (
-            f"Someone (we hope you) asked to set a new password for your {clinic} account.\n\n"
-            f"Open this link within {hours} hours to choose a new password:\n{url}\n\n"
-            "If you did not ask for this, ignore this email: your password stays as it is.\n"))
+    jobs.enqueue("password_reset_email", address=normalise_email(email) or "")
     return True
+
+
+@jobs.job("password_reset_email")
+def send_reset_email(address: str) -> None:
+    """The job behind "Forgot your password?": a link for an active account, else nothing."""
+    user = db.session.scalar(select(User).where(User.email == address)) if address else None
+    if user is None or not user.is_enabled:
+        return
+    url = _new_reset(user, None)
+    audit.record("password.reset_sent", target=f"user {user.id}")
+    db.session.commit()
+    hours = current_app.config["PASSWORD_RESET_HOURS"]
+    clinic = clinic_profile.current().name
+    mail.send(user.email, f"Set a new password for {clinic}", (
+        f"Someone (we hope you) asked to set a new password for your {clinic} account.\n\n"
+        f"Open this link within {hours} hours to choose a new password:\n{url}\n\n"
+        "If you did not ask for this, ignore this email: your password stays as it is.\n"))
 
 
 def find_reset(token: str) -> PasswordReset | None:

@@ -1,4 +1,4 @@
-"""Operator commands: ``flask users``, ``flask invite``, ``flask seed-demo``."""
+"""Operator commands: ``flask users``, ``flask invite``, ``flask seed-demo``, ``flask worker``."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from flask import Flask, current_app
 from flask.cli import AppGroup, with_appcontext
 from sqlalchemy import select
 
-from . import clinic_profile
+from . import clinic_profile, jobs
 from .accounts import issue_staff_reset
 from .extensions import db
 from .imports import FhirImportError, import_response
@@ -155,9 +155,23 @@ def backup(destination: str | None) -> None:
     click.echo(f"Backed up to {destination}")
 
 
+@click.command("worker")
+@click.option("--burst", is_flag=True, help="Run the jobs waiting, then exit.")
+@with_appcontext
+def worker(burst: bool) -> None:
+    """Run the job queue's worker (mail now): until stopped, or with --burst until the
+    queue is empty."""
+    result = jobs.work(burst)
+    if result is not None:
+        done, failed = result
+        click.echo(f"{done} jobs done, {failed} failed")
+
+
 def init_app(app: Flask) -> None:
     app.cli.add_command(users)
     app.cli.add_command(invite)
     app.cli.add_command(seed_demo)
     app.cli.add_command(backup)
     app.cli.add_command(fhir)
+    app.cli.add_command(worker)
+

@@ -28,11 +28,14 @@ def _redis(url: str) -> None:
 
 
 def readiness() -> dict[str, str]:
-    """"ok" or "unavailable" for the database, and for Redis when rate limits are kept there."""
+    """"ok" or "unavailable" for the database, for Redis when rate limits are kept there,
+    and for the job queue's Redis when jobs wait in one."""
     checks = {"database": _database}
     url = current_app.config.get("RATELIMIT_STORAGE_URI", "")
     if url.startswith(("redis://", "rediss://")):
         checks["redis"] = lambda: _redis(url)
+    if current_app.config.get("JOB_QUEUE") == "rq":
+        checks["job queue"] = lambda: _redis(current_app.config["REDIS_URL"])
     results = {}
     for name, check in checks.items():
         try:

@@ -16,7 +16,7 @@ from flask import (
 )
 from flask_login import current_user, login_user, logout_user
 
-from .. import accounts, invitations, mail
+from .. import accounts, invitations, jobs, mail
 from ..access import public, signed_in
 from ..extensions import limiter
 from ..identifiers import normalise_email, normalise_identifier
@@ -209,7 +209,7 @@ def forgot_password():
     if form.validate_on_submit():
         try:
             sent = accounts.request_reset_by_email(form.email.data)
-        except mail.MailError:
+        except (mail.MailError, jobs.JobError):
             sent = False
     return render_template("auth/forgot.html", form=form, sent=sent,
                            can_send=mail.can_send())
