@@ -152,7 +152,8 @@ def login_problem(invitation: Invitation, phone: str | None) -> str | None:
 
 
 def accept_invitation(invitation: Invitation, password: str, phone: str | None) -> User:
-    """Create (or reset) the patient's login and use up the invitation."""
+    """Create (or reset) the patient's login, end every other session of it, and use up
+    the invitation."""
     patient = invitation.patient
     user = patient.user
     if user is None:
@@ -163,6 +164,9 @@ def accept_invitation(invitation: Invitation, password: str, phone: str | None) 
     user.phone = normalise_phone(phone) or patient.phone
     patient.phone = user.phone
     user.password_hash = hash_password(password)
+    # A new link is how a patient who lost their phone gets back in: whoever holds the
+    # old sessions is logged out, as a password change or a reset does.
+    user.session_token = new_token()[1]
     invitation.used_at = utcnow()
     audit.record("invitation.accept", patient=patient, actor=user)
     db.session.commit()

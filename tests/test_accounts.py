@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 
 from app import mail
 from app.extensions import db
-from app.models import AuditEvent, Patient
+from app.models import AuditEvent, Invitation, Patient
 
 from .answers_data import FUSION_PATIENT_STORED
 from .conftest import PATIENT_PASSWORD, STAFF_PASSWORD, Person
@@ -118,6 +118,40 @@ def test_a_forgotten_patient_gets_a_new_link_for_the_same_record(app, clinic, st
     assert person.login("lata@example.org", NEW).status_code == 302
     assert person.client.get("/intake/").headers["Location"].endswith("/intake/submitted")
     assert "invitation.reissue" in actions(app)
+
+
+def test_accepting_a_new_link_ends_the_patient_s_other_sessions(app, clinic, staff, person):
+    """The documented way back in for a patient who lost their phone: whoever holds the old
+    phone's session is logged out, as after a password change."""
+    patient_id = clinic.with_answers("Lata Shah", FUSION_PATIENT_STORED, login=True,
+                                     email="lata@example.org", dob=date(1958, 7, 30))
+    lost_phone = app.test_client()
+    assert Person(lost_phone).login("lata@example.org", PATIENT_PASSWORD).status_code == 302
+    assert lost_phone.get("/intake/submitted").status_code == 200
+    path = link_in(staff.post(f"/clinic/patients/{patient_id}/new-link").get_data(
+        as_text=True))
+    new_phone = person.client
+    assert new_phone.post(path, data={"dob_day": "30", "dob_month": "7", "dob_year": "1958",
+                                      "password": NEW, "confirm": NEW}).status_code == 302
+    assert new_phone.get("/intake/submitted").status_code == 200
+    assert "/auth/login" in lost_phone.get("/intake/submitted").headers["Location"]
+
+
+def test_an_invitation_says_nothing_about_a_number_until_the_date_of_birth_is_right(
+        app, clinic, client):
+    clinic.consented(name="Has Phone", email="has@example.org", phone="+919845011111")
+    _, token = clinic.invite(name="New Person", email="new@example.org")
+    wrong = client.post(f"/auth/invitation/{token}", data={
+        "dob_day": "1", "dob_month": "1", "dob_year": "1950", "phone": "+91 98450 11111",
+        "password": NEW, "confirm": NEW}).get_data(as_text=True)
+    assert "does not match the clinic" in wrong
+    assert "already used by another account" not in wrong
+    right = client.post(f"/auth/invitation/{token}", data={
+        "dob_day": "12", "dob_month": "4", "dob_year": "1961", "phone": "+91 98450 11111",
+        "password": NEW, "confirm": NEW}).get_data(as_text=True)
+    assert "already used by another account" in right
+    with app.app_context():
+        assert db.session.scalar(select(Invitation.failed_checks)) == 2
 
 
 @pytest.mark.parametrize("password", ["meena@example.org", "MEENA@example.org-2026",

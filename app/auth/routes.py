@@ -160,15 +160,18 @@ def accept_invitation(token: str):
         form.phone.data = invitation.patient.phone
     if form.validate_on_submit():
         born = form.date_of_birth()
-        problem = invitations.login_problem(invitation, form.phone.data)
-        if problem:
-            form.phone.errors = [*form.phone.errors, problem]
-        elif born is not None:
-            if invitations.check_date_of_birth(invitation, born):
+        # The date of birth first, counted against the link's tries: only the person the
+        # link is for learns whether a number is taken, not someone trying numbers.
+        if born is not None and invitations.check_date_of_birth(invitation, born):
+            problem = invitations.login_problem(invitation, form.phone.data)
+            if problem:
+                form.phone.errors = [*form.phone.errors, problem]
+            else:
                 user = invitations.accept_invitation(invitation, form.password.data,
                                                      form.phone.data)
                 _start_session(user)
                 return redirect(url_for("patient.start"))
+        elif born is not None:
             form.dob_day.errors = [
                 "This date of birth does not match the clinic's record. Check it and try again."
             ]
