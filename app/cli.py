@@ -119,8 +119,9 @@ def seed_demo() -> None:
 def fhir_import(file, patient_id: int | None) -> None:
     """Import a QuestionnaireResponse (or a Bundle holding one) from a JSON file."""
     try:
-        done = import_response(json.load(file), patient_id)
-    except json.JSONDecodeError as exc:
+        done = import_response(json.load(file), patient_id, origin="flask fhir import",
+                               file=file.name)
+    except (json.JSONDecodeError, RecursionError) as exc:
         raise click.ClickException(f"Cannot import {file.name}: not JSON ({exc})") from None
     except FhirImportError as exc:
         lines = "\n".join(f"  {where + ': ' if where else ''}{text}"
@@ -128,7 +129,8 @@ def fhir_import(file, patient_id: int | None) -> None:
         raise click.ClickException(f"Cannot import {file.name}:\n{lines}") from None
     for where, text in done.warnings:
         click.echo(f"Warning: {where + ': ' if where else ''}{text}", err=True)
-    click.echo(f"Imported {file.name} as patient {done.patient.id}")
+    held = " (held for staff to accept)" if done.response.is_held else ""
+    click.echo(f"Imported {file.name} as patient {done.patient.id}{held}")
 
 
 @click.command("backup")

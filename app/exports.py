@@ -37,6 +37,7 @@ def export_cohort(search: str | None, reviewed_only: bool, identifiers: bool, by
         select(Patient, QuestionnaireResponse)
         .join(QuestionnaireResponse, QuestionnaireResponse.patient_id == Patient.id)
         .where(QuestionnaireResponse.status == "submitted",
+               QuestionnaireResponse.hold.is_(None),
                QuestionnaireResponse.questionnaire_id == q.id,
                QuestionnaireResponse.questionnaire_version == q.version)
         .order_by(Patient.id, QuestionnaireResponse.revision)

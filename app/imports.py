@@ -7,6 +7,10 @@ Senders name the patient in different ways, and each is accepted (docs/interoper
   date (matched to the clinic's record by that identifier when it carries one);
 - no subject, with the patient's id given alongside (``--patient``, ``?patient=``).
 
+A reference is this clinic's only when it is relative or starts with this server's own
+FHIR base: another server's ``Patient/1`` is not our patient 1. A response for a patient
+the clinic already has is held for staff, never shown to the patient until accepted.
+
 A response marked completed with required answers missing is kept as in progress, with
 a warning, rather than refused: renderers mark everything completed. Anything that does
 not fit the definition is refused with every problem listed.
@@ -30,7 +34,7 @@ from .clock import clinic_today
 from .extensions import db
 from .guards import parse_id
 from .interop.fhir_response import PATIENT_SYSTEM, Problem, from_fhir_response
-from .models import Patient, QuestionnaireResponse, utcnow
+from .models import Patient, QuestionnaireResponse, User, utcnow
 from .questionnaire.answers import validate_answers
 from .questionnaire.definition import Questionnaire
 from .questionnaire.progress import section_states
@@ -210,7 +214,11 @@ def _local_id(ref: str) -> int | None:
     return parse_id(match["id"]) if match else None
 
 
-def _subject(subject: dict | None, sent: dict[str, dict], patient_id: int | None) -> Patient:
+def _subject(subject: dict | None, sent: dict[str, dict],
+             patient_id: int | None) -> tuple[Patient, dict | None]:
+    """The clinic's patient the response is about, and the Patient resource sent with it
+    (contained, or in the Bundle) when there is one, to check the identity against."""
+    alone = next(iter(sent.values())) if len(sent) == 1 else None
     if patient_id is not None:
         if subject:
             raise FhirImportError([("subject", "the response names its patient; give a "
@@ -218,21 +226,21 @@ def _subject(subject: dict | None, sent: dict[str, dict], patient_id: int | None
         found = db.session.get(Patient, patient_id)
         if found is None:
             raise FhirImportError([(None, f"no patient with id {patient_id}")])
-        return found
+        return found, alone
     if not subject:
-        if len(sent) == 1:  # the app's own exports before subject was required
-            return _from_resource(next(iter(sent.values())))
+        if alone is not None:  # the app's own exports before subject was required
+            return _from_resource(alone), alone
         raise FhirImportError([("subject", "the response names no patient: send a subject, "
                                            "or give the patient's id (--patient, ?patient=)")])
     ref = subject.get("reference")
     if ref:
         if ref in sent:
-            return _from_resource(sent[ref])
+            return _from_resource(sent[ref]), sent[ref]
         wanted = _local_id(ref)
         found = db.session.get(Patient, wanted) if wanted else None
         if found is None:
             raise FhirImportError([("subject", f"no patient here for the reference '{ref}'")])
-        return found
+        return found, alone
     ident = subject.get("identifier") or {}
     if ident.get("system") != PATIENT_SYSTEM:
         raise FhirImportError([("subject.identifier", f"use the identifier system "
@@ -241,7 +249,25 @@ def _subject(subject: dict | None, sent: dict[str, dict], patient_id: int | None
     if found is None:
         raise FhirImportError([("subject", f"no patient here with the identifier "
                                            f"'{ident.get('value')}'")])
-    return found
+    return found, alone
+
+
+def _same_name(one: str, other: str) -> bool:
+    """Names compared as people write them: case, spaces and dots aside."""
+    def plain(text: str) -> str:
+        return " ".join(re.sub(r"[.,]", " ", text).casefold().split())
+    return plain(one) == plain(other)
+
+
+def identity_check(patient: Patient, resource: dict | None) -> str:
+    """Whether the Patient sent with an import is the clinic's patient: "matched" (name and
+    date of birth both agree), "not matched", or "not sent" (nothing to compare)."""
+    if resource is None:
+        return "not sent"
+    born = resource.get("birthDate")
+    same_birth = isinstance(born, str) and born == patient.date_of_birth.isoformat()
+    return "matched" if same_birth and _same_name(_name_of(resource), patient.name) \
+        else "not matched"
 
 
 def _definition(canonical: str) -> Questionnaire:
@@ -254,8 +280,16 @@ def _definition(canonical: str) -> Questionnaire:
     return max(found, key=lambda d: d.version)
 
 
-def import_response(data: Any, patient_id: int | None = None) -> Imported:
-    """Store the response for its patient (found or new), with its urgent items; audited."""
+def import_response(data: Any, patient_id: int | None = None,
+                    origin: str = "FHIR import", **source: Any) -> Imported:
+    """Store the response for its patient; audited with ``origin`` and ``source`` (the
+    token and its owner, say).
+
+    A new patient's response is theirs at once. A response for a patient the clinic
+    already has is held: a separate revision that changes nothing the patient sees, nor
+    their draft, until staff accept it (``accept_import``), with the name and date of birth
+    sent checked against the record.
+    """
     resource, sent = _response_and_patients(data)
     kind = resource.get("resourceType")
     if kind != "QuestionnaireResponse":
@@ -263,7 +297,7 @@ def import_response(data: Any, patient_id: int | None = None) -> Imported:
                                       f"resourceType is {kind!r}")])
     if problems := _fhir_problems(FhirResponse, resource, ""):
         raise FhirImportError(problems)
-    q = _definition(resource.get("questionnaire", ""))
+    q = _definition(resource.get("questionnaire") or "")
     parsed = from_fhir_response(q, resource)
     answers, status = parsed["answers"], parsed["status"]
     problems = validate_answers(q, answers, today=clinic_today())
@@ -276,8 +310,9 @@ def import_response(data: Any, patient_id: int | None = None) -> Imported:
         status = "draft"
         warnings.append((None, f"marked completed, but {len(missing)} required answers are "
                                f"missing ({', '.join(missing)}): kept as in progress"))
-    patient = _subject(parsed["subject"], sent, patient_id)
-    if patient.id is None:
+    patient, sent_patient = _subject(parsed["subject"], sent, patient_id)
+    existing = patient.id is not None
+    if not existing:
         db.session.add(patient)
         db.session.flush()
         revision = parsed["revision"] if 0 < (parsed["revision"] or 0) <= MAX_REVISION else 1
@@ -293,13 +328,61 @@ def import_response(data: Any, patient_id: int | None = None) -> Imported:
             q, answers, [s.id for s in q.sections], clinic_today()) if s.done],
         alerts_shown=parsed["alert_times"], is_urgent=has_urgent(q, answers),
         submitted_at=(parsed["authored"] or utcnow()) if submitted else None,
+        origin=origin[:160], hold="held" if existing else None,
+        identity_check=identity_check(patient, sent_patient) if existing else None,
     )
     db.session.add(response)
     db.session.flush()
-    patient.track(response)
-    raised = urgent.raise_new(response, q)
+    raised = []
+    if existing:
+        warnings.append((None, f"patient {patient.id} already has a record: held as revision "
+                               f"{revision} until the clinic's staff accept it (name and date "
+                               f"of birth {response.identity_check})"))
+    else:
+        patient.track(response)
+        raised = urgent.raise_new(response, q)
     audit.record("import.fhir", patient=patient, revision=revision, status=status,
-                 warnings=len(warnings))
+                 warnings=len(warnings), held=existing, origin=origin, **source)
     db.session.commit()
     urgent.notify(raised)
     return Imported(patient, response, warnings)
+
+
+class ImportNotAccepted(ValueError):
+    """An import cannot be accepted as asked (the identity does not match, no override)."""
+
+
+def accept_import(response: QuestionnaireResponse, by: User, override: str = "") -> None:
+    """Make a held import the patient's newest revision; one transaction, audited.
+
+    The name and date of birth sent must match the record, or a member of staff says why
+    they are sure it is the same person (``override``, kept in the audit log).
+    """
+    if not response.is_held:
+        return
+    if response.identity_check != "matched" and not override.strip():
+        raise ImportNotAccepted("The name and date of birth sent do not match this patient's "
+                                "record: say how you know it is the same person, or reject it")
+    q = definitions.get(response.questionnaire_id, response.questionnaire_version)
+    response.hold = None
+    db.session.flush()
+    newest = db.session.scalar(select(func.max(QuestionnaireResponse.revision)).where(
+        QuestionnaireResponse.patient_id == response.patient_id,
+        QuestionnaireResponse.hold.is_(None)))
+    if newest == response.revision:
+        response.patient.track(response)
+    raised = urgent.raise_new(response, q) if q else []
+    audit.record("import.accept", actor=by, patient=response.patient,
+                 revision=response.revision, identity=response.identity_check,
+                 override=override.strip()[:500] or None)
+    db.session.commit()
+    urgent.notify(raised)
+
+
+def reject_import(response: QuestionnaireResponse, by: User) -> None:
+    """Set a held import aside: it stays on record, and never reaches the patient."""
+    if response.is_held:
+        response.hold = "rejected"
+        audit.record("import.reject", actor=by, patient=response.patient,
+                     revision=response.revision)
+        db.session.commit()

@@ -231,6 +231,14 @@ class QuestionnaireResponse(db.Model):
     submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     reviewed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     reviewed_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    # Where the answers came from: None when the patient typed them here; else the
+    # system that sent them ("FHIR API, token <name>", "flask fhir import").
+    origin: Mapped[str | None] = mapped_column(sa.String(160))
+    # An import into an existing patient waits ("held") until staff accept it, or stays
+    # aside ("rejected"): until then the patient's draft and pages are as they were.
+    hold: Mapped[str | None] = mapped_column(sa.String(16))
+    # Whether the name and date of birth sent with an import match the clinic's record.
+    identity_check: Mapped[str | None] = mapped_column(sa.String(16))
 
     patient: Mapped[Patient] = relationship()
     reviewed_by: Mapped[User | None] = relationship()
@@ -244,6 +252,10 @@ class QuestionnaireResponse(db.Model):
     @property
     def is_submitted(self) -> bool:
         return self.status == "submitted"
+
+    @property
+    def is_held(self) -> bool:
+        return self.hold == "held"
 
 
 class Consent(db.Model):

@@ -30,8 +30,10 @@ from .security import new_token
 
 def export_patient_data(patient: Patient) -> dict[str, Any]:
     """Everything the clinic holds that the patient gave or that identifies them."""
+    # An import still waiting for staff may be someone else's answers: not shown yet.
     responses = db.session.scalars(
-        select(QuestionnaireResponse).where(QuestionnaireResponse.patient_id == patient.id)
+        select(QuestionnaireResponse).where(QuestionnaireResponse.patient_id == patient.id,
+                                            QuestionnaireResponse.hold.is_(None))
         .order_by(QuestionnaireResponse.revision)
     )
     consents = db.session.scalars(select(Consent).where(Consent.patient_id == patient.id))

@@ -27,7 +27,7 @@ def build(rule, ids):
         "patient_id": ids["patient"], "section_id": "about", "token": "not-a-token",
         "invitation_id": 1, "user_id": ids["staff"], "change": "activate",
         "questionnaire_id": "scs-intake", "page": 1, "group_id": "medications", "row": 0,
-        "alert_id": "self_harm", "item_id": 1, "token_id": 1,
+        "alert_id": "self_harm", "item_id": 1, "token_id": 1, "revision": 2,
     }
     return rule.build({k: values[k] for k in rule.arguments}, append_unknown=False)[1]
 

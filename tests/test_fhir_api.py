@@ -183,7 +183,7 @@ def test_flask_fhir_import_takes_the_patient_s_id(runner, clinic, tmp_path):
     assert "--patient" in refused.output
     done = runner.invoke(args=["fhir", "import", str(path), "--patient", str(patient_id)])
     assert done.exit_code == 0, done.output
-    assert done.output.strip().endswith(f"patient {patient_id}")
+    assert done.output.strip().endswith(f"patient {patient_id} (held for staff to accept)")
 
 
 def test_completed_with_required_answers_missing_is_kept_in_progress(app, client, importer,

@@ -7,6 +7,7 @@ from __future__ import annotations
 import io
 import json
 import logging
+from datetime import date
 
 import pytest
 from sqlalchemy import func, select, text
@@ -189,3 +190,85 @@ def test_the_development_server_s_access_log_masks_tokens(app):
     app_logger = logging.getLogger("app")
     assert all(any(isinstance(f, SecretMask) for f in h.filters) for h in app_logger.handlers
                if getattr(h, "scs_intake", False))
+
+
+# Imports into a patient the clinic has: held until staff accept them
+
+def test_an_import_never_changes_what_a_patient_with_a_draft_sees(
+        app, client, clinic, importer, patient, person):
+    person.save("goals", [("goals_text", "My own words, not sent yet")])
+    answer = post(client, sent(subject=None, contained=None), importer, f"?patient={patient}")
+    assert answer.status_code == 201
+    assert "held as revision 2" in answer.get_data(as_text=True)
+    me = person.client
+    assert "/intake/section/" in me.get("/intake/").headers["Location"]
+    assert "My own words, not sent yet" in me.get("/intake/section/goals").get_data(
+        as_text=True)
+    assert me.get("/intake/submitted").headers["Location"].endswith("/intake/")
+    assert "Tapentadol" not in me.get("/intake/your-data.json").get_data(as_text=True)
+
+
+def test_an_import_never_replaces_a_patient_s_submitted_answers_until_accepted(
+        app, client, clinic, importer, submitted_patient, person, staff):
+    other = {**FUSION_PATIENT_STORED, "goals_text": "Someone else's goal"}
+    resource = sent(other, subject=None, contained=None)
+    assert post(client, resource, importer, f"?patient={submitted_patient}").status_code == 201
+    mine = person.client.get("/intake/submitted").get_data(as_text=True)
+    assert "Someone else" not in mine
+    worklist = staff.get("/clinic/").get_data(as_text=True)
+    assert "Imported answers to accept" in worklist
+    page = staff.get(f"/clinic/patients/{submitted_patient}").get_data(as_text=True)
+    assert "Answers sent by another system are waiting" in page
+    assert "FHIR API, token Ward tablets" in page
+    assert "<strong>not sent</strong>" in page
+    assert "Someone else" not in page  # the summary shows the patient's own revision
+
+    refused = staff.post(f"/clinic/patients/{submitted_patient}/imports/2/accept", data={})
+    assert "do not match this patient" in staff.get(refused.headers["Location"]).get_data(
+        as_text=True)
+    assert "Someone else" not in person.client.get("/intake/submitted").get_data(as_text=True)
+    staff.post(f"/clinic/patients/{submitted_patient}/imports/2/accept",
+               data={"override": "Phoned the patient: the ward tablet was theirs"})
+    assert "Someone else" in person.client.get("/intake/submitted").get_data(as_text=True)
+    with app.app_context():
+        accepted = db.session.scalar(select(AuditEvent).where(
+            AuditEvent.action == "import.accept"))
+        imported = db.session.scalar(select(AuditEvent).where(
+            AuditEvent.action == "import.fhir"))
+    assert accepted.detail["override"] == "Phoned the patient: the ward tablet was theirs"
+    assert imported.detail["origin"] == "FHIR API, token Ward tablets"
+    assert imported.detail["token"] >= 1
+    assert imported.detail["token_owner"] >= 1
+
+
+def test_an_import_whose_name_and_birth_date_match_is_accepted_without_an_override(
+        app, client, clinic, importer, staff):
+    patient_id = clinic.with_answers("Ravi Kumar", FUSION_PATIENT_STORED,
+                                     dob=date(1961, 4, 12))
+    ref = clinic.patient(patient_id).ref
+    resource = sent()
+    resource["contained"][0]["identifier"] = [{"system": "urn:scs-intake:patient",
+                                                "value": ref}]
+    resource["contained"][0]["name"] = [{"text": "ravi  kumar"}]
+    assert post(client, resource, importer).status_code == 201
+    page = staff.get(f"/clinic/patients/{patient_id}").get_data(as_text=True)
+    assert "<strong>matched</strong>" in page
+    staff.post(f"/clinic/patients/{patient_id}/imports/2/accept", data={})
+    with app.app_context():
+        held = db.session.scalar(select(QuestionnaireResponse.hold).where(
+            QuestionnaireResponse.revision == 2))
+    assert held is None
+
+
+def test_an_import_set_aside_stays_on_record_and_never_reaches_the_patient(
+        app, client, clinic, importer, submitted_patient, person, staff):
+    other = {**FUSION_PATIENT_STORED, "goals_text": "Someone else's goal"}
+    post(client, sent(other, subject=None, contained=None), importer,
+         f"?patient={submitted_patient}")
+    staff.post(f"/clinic/patients/{submitted_patient}/imports/2/reject")
+    assert "Answers sent by another system" not in staff.get(
+        f"/clinic/patients/{submitted_patient}").get_data(as_text=True)
+    assert "Someone else" not in person.client.get("/intake/submitted").get_data(as_text=True)
+    with app.app_context():
+        assert db.session.scalar(select(QuestionnaireResponse.hold).where(
+            QuestionnaireResponse.revision == 2)) == "rejected"

@@ -46,13 +46,14 @@ def redis_url(tmp_path_factory):
     if _listening(6379):
         yield "redis://127.0.0.1:6379/0"
         return
-    if shutil.which("redis-server") is None:
+    binary = shutil.which("redis-server")
+    if binary is None:
         pytest.skip("no Redis on 127.0.0.1:6379 and no redis-server to start one")
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     folder = tmp_path_factory.mktemp("redis")
-    server = subprocess.Popen(["redis-server", "--port", str(port), "--bind", "127.0.0.1",
+    server = subprocess.Popen([binary, "--port", str(port), "--bind", "127.0.0.1",
                                "--save", "", "--appendonly", "no", "--dir", str(folder)],
                               stdout=subprocess.DEVNULL)
     for _ in range(50):

@@ -35,7 +35,7 @@ def test_posts_without_a_csrf_token_are_refused_everywhere(tmp_path):
     posts = [r for r in app.url_map.iter_rules() if "POST" in r.methods]
     assert len(posts) > 10
     for rule in posts:
-        url = rule.build({k: 1 if "id" in k or k in ("page", "row") else "about"
+        url = rule.build({k: 1 if "id" in k or k in ("page", "row", "revision") else "about"
                           if k == "section_id" else "activate" if k == "change" else "x"
                           for k in rule.arguments})[1]
         response = client.post(url, data={"identifier": "a@b.c", "password": "x"})

@@ -60,3 +60,12 @@ class FollowUpForm(FlaskForm):
                            "GP informed. Saved with your name and the time.",
                            validators=[DataRequired("Write what was done before saving"),
                                        Length(max=2000, message="Use 2,000 characters or fewer")])
+
+
+class AcceptImportForm(FlaskForm):
+    """Accept answers another system sent; ``override`` says why, when the name and date
+    of birth sent do not match the record."""
+
+    override = TextAreaField("If the name or date of birth sent do not match: how do you know "
+                             "it is this patient?",
+                             validators=[Length(max=500, message="Use 500 characters or fewer")])

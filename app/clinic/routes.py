@@ -17,7 +17,7 @@ from flask import (
 )
 from flask_login import current_user
 
-from .. import definitions, exports, information, urgent
+from .. import definitions, exports, imports, information, urgent
 from ..access import staff_or_system, staff_required
 from ..clock import clinic_today, clinic_zone
 from ..downloads import download
@@ -29,7 +29,14 @@ from ..pdf import PdfUnavailable, render_pdf
 from ..summary.builder import PatientInfo, build_summary
 from ..templating import readable_reference
 from . import services
-from .forms import ButtonForm, FollowUpForm, InvitePatientForm, NoteForm, RevisionForm
+from .forms import (
+    AcceptImportForm,
+    ButtonForm,
+    FollowUpForm,
+    InvitePatientForm,
+    NoteForm,
+    RevisionForm,
+)
 
 bp = Blueprint("clinic", __name__, url_prefix="/clinic")
 
@@ -80,12 +87,14 @@ def _patient_or_404(patient_id: int) -> Patient:
     return patient
 
 
-def _chosen_revision(revisions: list[QuestionnaireResponse]) -> QuestionnaireResponse | None:
-    """The revision asked for, else the newest submitted one."""
+def _chosen_revision(revisions: list[QuestionnaireResponse],
+                     held: list[QuestionnaireResponse] = ()) -> QuestionnaireResponse | None:
+    """The revision asked for (an import waiting for staff too), else the newest
+    submitted one."""
     wanted = request.args.get("revision")
     if wanted:
         number = parse_id(wanted)
-        found = next((r for r in revisions if r.revision == number), None)
+        found = next((r for r in [*revisions, *held] if r.revision == number), None)
         if found is None or not found.is_submitted:
             abort(404)
         return found
@@ -109,9 +118,11 @@ def _summary_for(patient: Patient, response: QuestionnaireResponse):
 def summary(patient_id: int):
     patient = _patient_or_404(patient_id)
     revisions = services.revisions(patient)
-    response = _chosen_revision(revisions)
+    held = services.held_imports(patient)
+    response = _chosen_revision(revisions, held)
     context = {
-        "patient": patient, "revisions": revisions, "response": response,
+        "patient": patient, "revisions": revisions, "response": response, "held": held,
+        "accept_form": AcceptImportForm(),
         "notes": services.notes_for(patient), "note_form": NoteForm(),
         "revision_form": RevisionForm(), "latest": revisions[-1] if revisions else None,
         "button_form": ButtonForm(),
@@ -177,6 +188,42 @@ def export_csv():
                                  free_text=request.args.get("free_text") == "1")
     name = "scs-intake-cohort" + ("" if identifiers else "-deidentified") + ".csv"
     return download(body, "text/csv", name)
+
+
+@bp.post("/patients/<int:patient_id>/imports/<int:revision>/accept")
+@staff_required
+def accept_import(patient_id: int, revision: int):
+    """Make an imported response the patient's: its identity matched, or staff say why."""
+    patient = _patient_or_404(patient_id)
+    response = _held_or_404(patient, revision)
+    form = AcceptImportForm()
+    if form.validate_on_submit():
+        try:
+            imports.accept_import(response, current_user, form.override.data or "")
+        except imports.ImportNotAccepted as exc:
+            flash(str(exc), "error")
+        else:
+            flash(f"Revision {revision} is accepted: it is now the patient's answers.",
+                  "success")
+    return redirect(url_for("clinic.summary", patient_id=patient.id))
+
+
+@bp.post("/patients/<int:patient_id>/imports/<int:revision>/reject")
+@staff_required
+def reject_import(patient_id: int, revision: int):
+    patient = _patient_or_404(patient_id)
+    response = _held_or_404(patient, revision)
+    if ButtonForm().validate_on_submit():
+        imports.reject_import(response, current_user)
+        flash(f"Revision {revision} is set aside; the patient never sees it.", "info")
+    return redirect(url_for("clinic.summary", patient_id=patient.id))
+
+
+def _held_or_404(patient: Patient, revision: int) -> QuestionnaireResponse:
+    found = next((r for r in services.held_imports(patient) if r.revision == revision), None)
+    if found is None:
+        abort(404)
+    return found
 
 
 @bp.post("/patients/<int:patient_id>/notes")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import joinedload
 
 from .. import audit, definitions, urgent
@@ -46,6 +46,7 @@ class WorklistRow:
     phq9: str = ""
     peg: str = ""
     visit_soon: bool = False  # invited or in progress, with the visit within 3 days
+    import_waiting: bool = False  # another system sent answers that staff must accept
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,16 +91,19 @@ def worklist(status: str | None, search: str | None, page: int, section_count: i
         .limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)
     ).all()
     ids = [p.id for p in patients]
-    newest = {}
+    newest, waiting = {}, set()
     if patients:
         qr = QuestionnaireResponse
         for row in db.session.execute(
             select(qr.patient_id, qr.revision, qr.sections_done, qr.submitted_at, qr.answers,
-                   qr.questionnaire_id, qr.questionnaire_version)
-            .where(qr.patient_id.in_(ids))
+                   qr.questionnaire_id, qr.questionnaire_version, qr.hold)
+            .where(qr.patient_id.in_(ids), or_(qr.hold.is_(None), qr.hold == "held"))
             .order_by(qr.revision)
         ):
-            newest[row.patient_id] = row
+            if row.hold is None:
+                newest[row.patient_id] = row
+            else:
+                waiting.add(row.patient_id)
     reasons = urgent.open_by_patient(ids)
     rows = []
     for p in patients:
@@ -118,7 +122,7 @@ def worklist(status: str | None, search: str | None, page: int, section_count: i
             urgent_reasons=tuple(dict.fromkeys(reasons.get(p.id, ()))),
             phq9=_score(q, latest.answers if latest else None, "phq9"),
             peg=_score(q, latest.answers if latest else None, "peg"),
-            visit_soon=soon,
+            visit_soon=soon, import_waiting=p.id in waiting,
         ))
     return WorklistPage(rows, total, page, pages)
 
@@ -147,7 +151,8 @@ def day_patients(day: date) -> list[tuple[Patient, QuestionnaireResponse]]:
     """Patients with a visit on ``day`` and their newest submitted revision, in order."""
     qr = QuestionnaireResponse
     newest = (select(qr.patient_id, func.max(qr.revision).label("revision"))
-              .where(qr.status == "submitted").group_by(qr.patient_id).subquery())
+              .where(qr.status == "submitted", qr.hold.is_(None))
+              .group_by(qr.patient_id).subquery())
     return list(db.session.execute(
         select(Patient, qr)
         .join(newest, newest.c.patient_id == Patient.id)
@@ -161,15 +166,28 @@ def day_patients_not_sent(day: date) -> list[Patient]:
     """Patients with a visit on ``day`` who have not sent their answers, by name."""
     sent = select(QuestionnaireResponse.id).where(
         QuestionnaireResponse.patient_id == Patient.id,
-        QuestionnaireResponse.status == "submitted").exists()
+        QuestionnaireResponse.status == "submitted",
+        QuestionnaireResponse.hold.is_(None)).exists()
     return list(db.session.scalars(
         select(Patient).where(Patient.visit_date == day, ~sent).order_by(Patient.name)))
 
 
 def revisions(patient: Patient) -> list[QuestionnaireResponse]:
+    """The patient's revisions, oldest first; imports waiting for staff left out."""
     return list(db.session.scalars(
         select(QuestionnaireResponse)
-        .where(QuestionnaireResponse.patient_id == patient.id)
+        .where(QuestionnaireResponse.patient_id == patient.id,
+               QuestionnaireResponse.hold.is_(None))
+        .order_by(QuestionnaireResponse.revision)
+    ))
+
+
+def held_imports(patient: Patient) -> list[QuestionnaireResponse]:
+    """Responses sent by another system for this patient, waiting for staff to accept."""
+    return list(db.session.scalars(
+        select(QuestionnaireResponse)
+        .where(QuestionnaireResponse.patient_id == patient.id,
+               QuestionnaireResponse.hold == "held")
         .order_by(QuestionnaireResponse.revision)
     ))
 

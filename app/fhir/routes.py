@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 
-from flask import Blueprint, Response, abort, redirect, request, url_for
+from flask import Blueprint, Response, abort, g, redirect, request, url_for
 
 from .. import definitions
 from ..access import public, staff_or_system, system_required
@@ -118,8 +118,10 @@ def receive_response():
             return _fhir(outcome([issue("error", "value", "patient must be a number")]), 400)
     if problem:
         return _fhir(outcome([issue("error", "structure", problem)]), 400)
+    token = g.api_token
     try:
-        done = import_response(data, patient_id)
+        done = import_response(data, patient_id, origin=f"FHIR API, token {token.name}",
+                               token=token.id, token_owner=token.created_by_id)
     except FhirImportError as exc:
         return _fhir(outcome(issue("error", "invalid", text, where)
                              for where, text in exc.problems), 422)

@@ -190,7 +190,9 @@ def from_fhir_response(q: Questionnaire, resource: Mapping[str, Any]) -> dict[st
             continue
         alerts[alert] = shown
     identifier = resource.get("identifier") or {}
-    reference = identifier.get("value", "") if identifier.get("system") == RESPONSE_SYSTEM else ""
+    value = identifier.get("value")
+    reference = value if identifier.get("system") == RESPONSE_SYSTEM and isinstance(
+        value, str) else ""
     revision = reference.rsplit("-", 1)[-1]
     return {
         "answers": {k: v for k, v in answers.items() if v is not None},

@@ -52,9 +52,11 @@ class NotReady(Exception):
 
 
 def latest_response(patient: Patient) -> QuestionnaireResponse | None:
+    """The patient's newest revision (an import waiting for staff is not theirs yet)."""
     return db.session.scalar(
         select(QuestionnaireResponse)
-        .where(QuestionnaireResponse.patient_id == patient.id)
+        .where(QuestionnaireResponse.patient_id == patient.id,
+               QuestionnaireResponse.hold.is_(None))
         .order_by(QuestionnaireResponse.revision.desc())
         .limit(1)
     )
@@ -69,7 +71,7 @@ def consented_response(user: User) -> QuestionnaireResponse | None:
     return db.session.scalar(
         select(QuestionnaireResponse)
         .join(QuestionnaireResponse.patient)
-        .where(Patient.user_id == user.id, consented)
+        .where(Patient.user_id == user.id, consented, QuestionnaireResponse.hold.is_(None))
         .options(contains_eager(QuestionnaireResponse.patient))
         .order_by(QuestionnaireResponse.revision.desc())
         .limit(1)
