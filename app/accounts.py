@@ -13,11 +13,11 @@ from datetime import timedelta
 from flask import current_app
 from sqlalchemy import select
 
-from . import audit, clinic_profile, jobs, mail
+from . import audit, clinic_profile, jobs, lockout, mail
 from .extensions import db
 from .identifiers import normalise_email
 from .models import PasswordReset, User, utcnow
-from .passwords import hash_password, password_problem, verify_password
+from .passwords import hash_password, password_problem, spend_a_check, verify_password
 from .security import hash_token, new_token
 
 
@@ -40,9 +40,22 @@ def _set_password(user: User, password: str) -> None:
 
 
 def change_password(user: User, current: str, new: str) -> None:
-    """The logged-in person's own change; the current password is required."""
+    """The logged-in person's own change; the current password is required.
+
+    A wrong current password counts as a wrong password at login (``app/lockout.py``):
+    someone at an unattended session cannot guess it without limit.
+    """
+    client = lockout.client_address()
+    if lockout.client_locked(user, client) or not lockout.reserve_a_try(user):
+        spend_a_check(current)
+        raise AccountError("Too many wrong tries: wait a few minutes, then try again",
+                           field="current")
     if not verify_password(user.password_hash, current):
+        lockout.record_failure(user, client)
+        audit.record("password.change_failure", actor=user)
+        db.session.commit()
         raise AccountError("Your current password is not right", field="current")
+    lockout.succeeded(user, client)
     _set_password(user, new)
     audit.record("password.change", actor=user)
     db.session.commit()

@@ -363,6 +363,21 @@ class ApiToken(db.Model):
         return frozenset(self.scopes.split())
 
 
+class LoginFailure(db.Model):
+    """Wrong passwords for one account from one client address: after LOCKOUT_FAILURES
+    that client waits LOCKOUT_MINUTES for that account; other clients do not."""
+
+    __tablename__ = "login_failures"
+    __table_args__ = (sa.UniqueConstraint("user_id", "client"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), index=True)
+    client: Mapped[str] = mapped_column(sa.String(64))
+    count: Mapped[int] = mapped_column(sa.Integer, default=0)
+    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    last_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
 class TokenFailure(db.Model):
     """Wrong API tokens sent by one client address on one day, counted: the aggregate
     audit of token guessing. The tokens sent are never stored."""

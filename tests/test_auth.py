@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
+from sqlalchemy import select
 
 from app.extensions import db
 from app.invitations import find_invitation
@@ -34,11 +35,67 @@ def test_unknown_user_and_wrong_password_get_the_same_message(clinic, person, id
     assert WRONG in page
 
 
-def test_repeated_failures_lock_the_account_for_a_while(clinic, person):
+def test_repeated_failures_lock_that_client_out_of_the_account_for_a_while(clinic, person):
     email = clinic.staff("clinician")
     for _ in range(5):
         person.login(email, "wrong-password-123")
     assert WRONG in person.login(email).get_data(as_text=True)
+
+
+def test_someone_else_s_wrong_passwords_never_lock_the_owner_out(app, clinic):
+    """Five wrong passwords from one address lock that address out, not the owner on
+    their own phone."""
+    email = clinic.staff("admin")
+    attacker = app.test_client()
+    for _ in range(8):
+        attacker.post("/auth/login", data={"identifier": email, "password": "guess-guess"},
+                      environ_base={"REMOTE_ADDR": "203.0.113.66"})
+    owner = app.test_client()
+    answer = owner.post("/auth/login", data={"identifier": email, "password": STAFF_PASSWORD},
+                        environ_base={"REMOTE_ADDR": "198.51.100.20"})
+    assert answer.status_code == 302
+    locked_out = attacker.post("/auth/login", data={"identifier": email,
+                                                    "password": STAFF_PASSWORD},
+                               environ_base={"REMOTE_ADDR": "203.0.113.66"})
+    assert WRONG in locked_out.get_data(as_text=True)
+
+
+def test_many_addresses_guessing_slow_the_account_to_a_try_a_minute(app, clinic, monkeypatch):
+    from app import lockout
+
+    email = clinic.staff("clinician")
+    for n in range(app.config["ACCOUNT_SLOW_AFTER"]):
+        app.test_client().post("/auth/login", data={"identifier": email, "password": "nope-1"},
+                               environ_base={"REMOTE_ADDR": f"10.1.0.{n}"})
+    owner = app.test_client()
+    slowed = owner.post("/auth/login", data={"identifier": email, "password": STAFF_PASSWORD},
+                        environ_base={"REMOTE_ADDR": "198.51.100.20"})
+    assert slowed.status_code == 200
+    later = lockout.utcnow() + timedelta(seconds=app.config["ACCOUNT_SLOW_SECONDS"] + 1)
+    monkeypatch.setattr(lockout, "utcnow", lambda: later)
+    answer = owner.post("/auth/login", data={"identifier": email, "password": STAFF_PASSWORD},
+                        environ_base={"REMOTE_ADDR": "198.51.100.20"})
+    assert answer.status_code == 302
+
+
+def test_guesses_of_the_current_password_count_as_wrong_logins(app, clinic, person):
+    email = clinic.staff("clinician")
+    person.login(email)
+    for _ in range(5):
+        page = person.client.post("/auth/password", data={
+            "current": "not-my-password", "password": "a-new-long-password",
+            "confirm": "a-new-long-password"}).get_data(as_text=True)
+    assert "current password is not right" in page
+    refused = person.client.post("/auth/password", data={
+        "current": STAFF_PASSWORD, "password": "a-new-long-password",
+        "confirm": "a-new-long-password"}).get_data(as_text=True)
+    assert "Too many wrong tries" in refused
+    with app.app_context():
+        from app.models import LoginFailure, User
+
+        user = db.session.scalar(select(User).where(User.email == email))
+        assert user.failed_logins >= 5
+        assert db.session.scalar(select(LoginFailure.count)) == 5
 
 
 def test_passwords_are_stored_as_argon2_hashes(clinic, app):

@@ -1,22 +1,17 @@
-"""Checking credentials, with lock-out after repeated failures.
+"""Checking credentials at login (the limits themselves are in ``app/lockout.py``).
 
-A try is paid for before the password is checked: one UPDATE adds it to the account's
-count unless the count has reached the limit, and is committed at once. Parallel wrong
-tries therefore cost at most ``LOCKOUT_FAILURES`` password checks, however many arrive
-together. Every path (unknown, locked, disabled, wrong, right) does one argon2
+Every path (unknown, slowed, locked, disabled, wrong, right) does one argon2
 computation, so the time taken does not tell which accounts exist.
 """
 
 from __future__ import annotations
 
-from datetime import timedelta
-
-from flask import current_app
-from sqlalchemy import and_, case, or_, select, update
+from sqlalchemy import select
 
 from .. import audit
 from ..extensions import db
 from ..identifiers import normalise_identifier
+from ..lockout import client_address, client_locked, record_failure, reserve_a_try, succeeded
 from ..models import User, utcnow
 from ..passwords import spend_a_check, verify_password
 from ..security import new_token
@@ -31,49 +26,35 @@ def find_user(identifier: str) -> User | None:
     return db.session.scalar(select(User).where(column == key))
 
 
-def _reserve_a_try(user: User) -> bool:
-    """Count one try against ``user`` unless they are locked out; True if it was counted.
-
-    A lock that has run out starts the count again.
-    """
-    now = utcnow()
-    limit = current_app.config["LOCKOUT_FAILURES"]
-    lock_over = and_(User.locked_until.is_not(None), User.locked_until <= now)
-    counted = db.session.execute(
-        update(User)
-        .where(User.id == user.id, or_(User.failed_logins < limit, lock_over))
-        .values(failed_logins=case((lock_over, 1), else_=User.failed_logins + 1),
-                locked_until=case((lock_over, None), else_=User.locked_until))
-        .execution_options(synchronize_session=False)
-    ).rowcount
-    db.session.commit()
-    db.session.refresh(user)
-    return counted == 1
-
-
 def authenticate(identifier: str, password: str) -> User | None:
     """The user if the password is right and the account may log in, else None.
 
-    Unknown account, wrong password, locked or disabled account all look the same to
-    the person trying, and take as long, so the page cannot tell who has an account.
+    Unknown account, wrong password, a locked client, a slowed or disabled account all
+    look the same to the person trying, and take as long.
     """
     user = find_user(identifier)
-    counted = user is not None and _reserve_a_try(user)
+    client = client_address()
+    if user is None:
+        spend_a_check(password)
+        audit.record("login.failure", target="unknown account")
+        db.session.commit()
+        return None
+    if client_locked(user, client):
+        spend_a_check(password)
+        audit.record("login.failure", actor=user, locked=True, client_locked=True)
+        db.session.commit()
+        return None
+    counted = reserve_a_try(user)
     right = verify_password(user.password_hash, password) if counted else spend_a_check(password)
     accepted = right and user.is_enabled
-    config = current_app.config
-    if user is None:
-        audit.record("login.failure", target="unknown account")
-    elif accepted:
-        user.failed_logins = 0
-        user.locked_until = None
+    if accepted:
+        succeeded(user, client)
         user.last_login_at = utcnow()
         user.session_token = new_token()[1]
         audit.record("login.success", actor=user)
     else:
-        if counted and user.failed_logins >= config["LOCKOUT_FAILURES"]:
-            user.locked_until = utcnow() + timedelta(minutes=config["LOCKOUT_MINUTES"])
-        audit.record("login.failure", actor=user, locked=not counted)
+        locked = record_failure(user, client) if counted else False
+        audit.record("login.failure", actor=user, locked=not counted, client_locked=locked)
     db.session.commit()
     return user if accepted else None
 
