@@ -50,15 +50,17 @@ def change_password(user: User, current: str, new: str) -> None:
         spend_a_check(current)
         raise AccountError("Too many wrong tries: wait a few minutes, then try again",
                            field="current")
-    if not verify_password(user.password_hash, current):
+    right = verify_password(user.password_hash, current)
+    if right:
+        lockout.succeeded(user, client)
+        _set_password(user, new)
+        audit.record("password.change", actor=user)
+    else:
         lockout.record_failure(user, client)
         audit.record("password.change_failure", actor=user)
-        db.session.commit()
-        raise AccountError("Your current password is not right", field="current")
-    lockout.succeeded(user, client)
-    _set_password(user, new)
-    audit.record("password.change", actor=user)
     db.session.commit()
+    if not right:
+        raise AccountError("Your current password is not right", field="current")
 
 
 def reset_url(token: str) -> str:

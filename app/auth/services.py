@@ -34,27 +34,26 @@ def authenticate(identifier: str, password: str) -> User | None:
     """
     user = find_user(identifier)
     client = client_address()
+    accepted = False
     if user is None:
         spend_a_check(password)
         audit.record("login.failure", target="unknown account")
-        db.session.commit()
-        return None
-    if client_locked(user, client):
+    elif client_locked(user, client):
         spend_a_check(password)
         audit.record("login.failure", actor=user, locked=True, client_locked=True)
-        db.session.commit()
-        return None
-    counted = reserve_a_try(user)
-    right = verify_password(user.password_hash, password) if counted else spend_a_check(password)
-    accepted = right and user.is_enabled
-    if accepted:
-        succeeded(user, client)
-        user.last_login_at = utcnow()
-        user.session_token = new_token()[1]
-        audit.record("login.success", actor=user)
     else:
-        locked = record_failure(user, client) if counted else False
-        audit.record("login.failure", actor=user, locked=not counted, client_locked=locked)
+        counted = reserve_a_try(user)
+        right = (verify_password(user.password_hash, password) if counted
+                 else spend_a_check(password))
+        accepted = right and user.is_enabled
+        if accepted:
+            succeeded(user, client)
+            user.last_login_at = utcnow()
+            user.session_token = new_token()[1]
+            audit.record("login.success", actor=user)
+        else:
+            locked = record_failure(user, client) if counted else False
+            audit.record("login.failure", actor=user, locked=not counted, client_locked=locked)
     db.session.commit()
     return user if accepted else None
 
