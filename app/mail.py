@@ -38,7 +38,8 @@ def send(to: str, subject: str, body: str) -> None:
     message = EmailMessage()
     message["From"] = config["MAIL_FROM"]
     message["To"] = to
-    message["Subject"] = subject
+    # A subject is one line: a line break in it (from a name, say) would start a header.
+    message["Subject"] = " ".join(subject.split())
     message.set_content(body)
     kind = backend()
     if kind == "memory":

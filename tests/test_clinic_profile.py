@@ -45,6 +45,10 @@ def test_an_admin_edits_the_clinic_s_details_and_the_change_is_audited(app, admi
     ("time_zone", "Mars/Olympus", "Enter a time zone name"),
     ("crisis_numbers", "dial 14416 now", "Use digits"),
     ("name", "", "Enter the name of the clinic"),
+    ("name", "Shanti\r\nBcc: all@example.org", "Use one line"),
+    ("opening_hours", "Mon\nTue", "Use one line"),
+    ("crisis_line", "Tele\tMANAS", "Use one line"),
+    ("email", "care@shanti.example\r\n", "Use one line"),
 ])
 def test_bad_details_are_explained_beside_the_field(admin, field, value, message):
     page = admin.post("/admin/clinic", data={**DETAILS, field: value}).get_data(as_text=True)
@@ -101,3 +105,24 @@ def test_the_profile_s_time_zone_sets_the_clock_of_every_page(admin, clinic, sta
     page = staff.get(f"/clinic/patients/{patient_id}").get_data(as_text=True)
     assert " GMT" in page
     assert " IST" not in page
+
+
+def test_a_line_break_in_a_stored_clinic_name_never_breaks_the_email(app, clinic):
+    """Saved before the form refused it (or by hand in the database): the subject is
+    still one line, and the known address gets its email like any other."""
+    from app import mail
+    from app.models import ClinicProfile
+
+    email = clinic.staff("clinician")
+    with app.app_context():
+        from app import clinic_profile
+        profile = db.session.scalar(select(ClinicProfile)) or clinic_profile.current()
+        profile.name = "Shanti\r\nBcc: all@example.org"
+        db.session.merge(profile)
+        db.session.commit()
+    answer = app.test_client().post("/auth/forgot", data={"email": email})
+    assert answer.status_code == 200
+    with app.app_context():
+        [message] = mail.outbox()
+    assert message["Subject"] == "Set a new password for Shanti Bcc: all@example.org"
+    assert message["Bcc"] is None

@@ -241,6 +241,16 @@ def test_the_id_and_the_address_agree_and_the_old_address_redirects(staff):
     assert old.headers["Location"].endswith("/fhir/Questionnaire/scs-intake?version=1")
 
 
+@pytest.mark.parametrize("query", ["questionnaire_id=x", "_method=POST", "_scheme=javascript",
+                                   "_anchor=evil", "_external=0&version=2", "version=x"])
+def test_the_old_address_carries_only_the_version_over(staff, query):
+    old = staff.get(f"/fhir/Questionnaire/scs_intake?{query}")
+    assert old.status_code == 301
+    assert old.headers["Location"].startswith("/fhir/Questionnaire/scs-intake")
+    for leaked in ("javascript", "#", "_method", "questionnaire_id"):
+        assert leaked not in old.headers["Location"]
+
+
 def test_metadata_is_a_capability_statement(client):
     response = client.get("/fhir/metadata")
     assert response.mimetype == "application/fhir+json"

@@ -62,8 +62,11 @@ def questionnaire_search():
 def questionnaire(questionnaire_id: str):
     """The definition as a Questionnaire (the newest version; ``?version=N`` for another)."""
     if "_" in questionnaire_id:  # the address before ids followed FHIR's rules
+        # Only the parameter this route reads is carried over: url_for treats others
+        # (_scheme, _anchor, _method, questionnaire_id) as its own.
+        version = parse_id(request.args.get("version"))
         return redirect(url_for("fhir.questionnaire", questionnaire_id=fhir_id(questionnaire_id),
-                                **request.args), 301)
+                                **({"version": version} if version else {})), 301)
     wanted = request.args.get("version")
     found = [q for q in definitions.all_definitions() if fhir_id(q.id) == questionnaire_id]
     if wanted:
