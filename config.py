@@ -28,7 +28,9 @@ class Config:
     SECRET_KEY = os.environ.get("SECRET_KEY", DEV_SECRET_KEY)
     # None means "a SQLite file in the instance folder", resolved in create_app.
     SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL")
-    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    # hide_parameters: a database error's log line never holds the values it tried to store
+    # (a name, a date of birth, answers).
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True, "hide_parameters": True}
 
     BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:5000")
     # The clinic's details seed its profile, which an admin then edits (Admin → Clinic).
@@ -105,8 +107,11 @@ class Config:
 
     LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
 
-    # How many proxies in front of the app to believe about the client (X-Forwarded-*).
+    # How many proxies in front of the app to believe about the client (X-Forwarded-*),
+    # and the addresses they connect from: forwarded headers from any other address are
+    # ignored and logged (someone reached the app directly, claiming another address).
     TRUSTED_PROXIES = env_int("TRUSTED_PROXIES", 0)
+    TRUSTED_PROXY_ADDRESSES = os.environ.get("TRUSTED_PROXY_ADDRESSES", "127.0.0.1,::1")
 
     SEND_SECURITY_HEADERS = True
     HSTS = False

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask import g, has_request_context
 from sqlalchemy import select
 
 from . import audit, definitions
@@ -13,6 +14,12 @@ from .interop.csv_export import ExportRow, to_csv
 from .interop.fhir_response import to_fhir_response
 from .models import Patient, QuestionnaireResponse, User
 from .search import name_contains
+
+
+def _by_token() -> dict[str, Any]:
+    """Who asked, when a system did: the API token and the admin who made it."""
+    token = g.get("api_token") if has_request_context() else None
+    return {"token": token.id, "token_owner": token.created_by_id} if token else {}
 
 
 def export_response(patient: Patient, response: QuestionnaireResponse) -> dict[str, Any]:
@@ -24,7 +31,8 @@ def export_response(patient: Patient, response: QuestionnaireResponse) -> dict[s
         patient_name=patient.name, birth_date=patient.date_of_birth,
         reference=f"{patient.ref}-{response.revision}", alert_times=response.alerts_shown,
     )
-    audit.record("export.fhir", patient=patient, revision=response.revision)
+    audit.record("export.fhir", patient=patient, revision=response.revision,
+                 draft=not response.is_submitted, **_by_token())
     db.session.commit()
     return resource
 
@@ -51,7 +59,8 @@ def export_cohort(search: str | None, reviewed_only: bool, identifiers: bool, by
                   r.submitted_at, r.answers)
         for p, r in db.session.execute(stmt)
     ]
+    # Whose records left, by their reference: what a breach report would need.
     audit.record("export.csv", actor=by, rows=len(rows), identifiers=identifiers,
-                 free_text=free_text)
+                 free_text=free_text, patients=sorted({row.reference[:8] for row in rows}))
     db.session.commit()
     return to_csv(q, rows, identifiers, free_text)

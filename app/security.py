@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import hashlib
+import ipaddress
+import logging
 import secrets
 from urllib.parse import urlsplit
 
 from flask import Flask, current_app, request
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from werkzeug.middleware.proxy_fix import ProxyFix
+
+log = logging.getLogger(__name__)
 
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -74,13 +78,52 @@ def session_fingerprint(user) -> str:
     return hash_token(user.session_token)[:16]
 
 
+_FORWARDED = ("HTTP_X_FORWARDED_FOR", "HTTP_X_FORWARDED_PROTO", "HTTP_X_FORWARDED_HOST",
+              "HTTP_X_FORWARDED_PORT", "HTTP_X_FORWARDED_PREFIX")
+
+
+class TrustedProxyFix:
+    """ProxyFix, for requests that come from the proxies' own addresses only.
+
+    ``TRUSTED_PROXIES=1`` believes the last X-Forwarded-For; if the app can also be reached
+    directly, a client could send that header and choose its own address (and so dodge
+    the per-address limits). Headers from any other address are ignored, and each such
+    request is logged with the address it really came from.
+    """
+
+    def __init__(self, app, proxies: int, addresses: str):
+        self.direct = app
+        self.fixed = ProxyFix(app, x_for=proxies, x_proto=proxies, x_host=proxies,
+                              x_port=proxies)
+        self.networks = [ipaddress.ip_network(a.strip(), strict=False)
+                         for a in addresses.split(",") if a.strip()]
+
+    def trusted(self, address: str) -> bool:
+        try:
+            peer = ipaddress.ip_address(address)
+        except ValueError:
+            return False
+        return any(peer in network for network in self.networks)
+
+    def __call__(self, environ, start_response):
+        peer = environ.get("REMOTE_ADDR", "")
+        if self.trusted(peer):
+            return self.fixed(environ, start_response)
+        if any(environ.get(name) for name in _FORWARDED):
+            log.warning("forwarded headers from %s, which is not a trusted proxy, were "
+                        "ignored (TRUSTED_PROXY_ADDRESSES)", peer[:64])
+        return self.direct(environ, start_response)
+
+
 def init_app(app: Flask) -> None:
     proxies = int(app.config.get("TRUSTED_PROXIES") or 0)
     if proxies:
         # Behind N proxies, the client's address, scheme and host are what the
         # nearest N put in X-Forwarded-*; with none trusted, those headers are ignored.
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies,
-                                x_host=proxies, x_port=proxies)
+        addresses = app.config["TRUSTED_PROXY_ADDRESSES"]
+        app.wsgi_app = TrustedProxyFix(app.wsgi_app, proxies, addresses)
+        log.warning("TRUSTED_PROXIES=%s: X-Forwarded-* headers are believed only from %s; "
+                    "from any other address they are ignored and logged", proxies, addresses)
 
     @app.after_request
     def add_security_headers(response):

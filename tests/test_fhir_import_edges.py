@@ -272,3 +272,69 @@ def test_an_import_set_aside_stays_on_record_and_never_reaches_the_patient(
     with app.app_context():
         assert db.session.scalar(select(QuestionnaireResponse.hold).where(
             QuestionnaireResponse.revision == 2)) == "rejected"
+
+
+# What leaves, and who asked: drafts only on purpose, exports name their patients
+
+def test_a_draft_leaves_by_fhir_only_when_asked_for_and_that_is_audited(
+        app, clinic, staff, admin):
+    patient_id = clinic.with_answers("Draft Person", {"sex": "male"}, submitted=False)
+    url = f"/clinic/patients/{patient_id}/questionnaire-response.json"
+    assert staff.get(url).status_code == 404
+    reader = {"Authorization": f"Bearer {make_token(admin, scopes=('read',))}"}
+    client = app.test_client()
+    assert client.get(url, headers=reader).status_code == 404
+    asked = client.get(url + "?include=draft", headers=reader)
+    assert asked.status_code == 200
+    assert asked.get_json()["status"] == "in-progress"
+    with app.app_context():
+        [event] = db.session.scalars(select(AuditEvent).where(
+            AuditEvent.action == "export.fhir")).all()
+    assert event.detail["draft"] is True
+    assert event.detail["token"] >= 1
+    assert event.detail["token_owner"] >= 1
+
+
+def test_a_csv_export_names_whose_records_left(app, clinic, staff):
+    first = clinic.with_answers("Asha Rao", FUSION_PATIENT_STORED)
+    second = clinic.with_answers("Ravi Kumar", FUSION_PATIENT_STORED)
+    staff.get("/clinic/export.csv?identifiers=1")
+    with app.app_context():
+        event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "export.csv"))
+    refs = sorted(clinic.patient(p).ref[:8] for p in (first, second))
+    assert event.detail["patients"] == refs
+
+
+def test_worklist_searches_and_the_invite_page_s_duplicate_check_are_audited(
+        app, clinic, staff):
+    clinic.with_answers("Lata Shah", FUSION_PATIENT_STORED, dob=date(1958, 7, 30))
+    staff.get("/clinic/?q=lata")
+    staff.post("/clinic/invite", data={"name": "Lata Shah", "date_of_birth": "1958-07-30",
+                                       "email": "lata@example.org"})
+    with app.app_context():
+        search = db.session.scalar(select(AuditEvent).where(
+            AuditEvent.action == "worklist.search"))
+        shown = db.session.scalar(select(AuditEvent).where(
+            AuditEvent.action == "invite.duplicate_shown"))
+    assert search.detail == {"query": "lata", "found": 1}
+    assert shown is not None
+    assert shown.patient_ref is not None
+
+
+def test_a_database_error_never_carries_the_values_it_tried_to_store(app, clinic):
+    """A failed INSERT's message (which ends up in the error log) holds no value."""
+    from sqlalchemy.exc import IntegrityError
+
+    from app.models import User
+
+    clinic.staff("clinician", email="dup@clinic.example")
+    with app.app_context():
+        db.session.add(User(role="clinician", name="Secret Name", email="dup@clinic.example",
+                            session_token="x"))
+        with pytest.raises(IntegrityError) as caught:
+            db.session.flush()
+        db.session.rollback()
+    message = str(caught.value)
+    assert "Secret Name" not in message
+    assert "dup@clinic.example" not in message
+    assert "hide_parameters" in message

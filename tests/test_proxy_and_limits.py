@@ -6,6 +6,7 @@ a test client that sends what nginx sends: ``X-Forwarded-For``, ``-Proto`` and `
 
 from __future__ import annotations
 
+import logging
 import re
 import threading
 from datetime import date
@@ -107,6 +108,36 @@ def test_without_a_trusted_proxy_forwarded_headers_are_ignored(production_app):
     with app.app_context():
         event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "login.success"))
     assert event.ip == "127.0.0.1"
+
+
+def test_forwarded_headers_from_an_address_that_is_not_the_proxy_are_ignored_and_logged(
+        production_app, caplog):
+    """TRUSTED_PROXIES=1 and the app reached directly: the client cannot choose its address
+    by sending X-Forwarded-For, and the attempt is logged with its real address."""
+    caplog.set_level(logging.WARNING, logger="app.security")
+    app = production_app()
+    assert any("believed only from 127.0.0.1,::1" in r.getMessage() for r in caplog.records)
+    with app.app_context():
+        StaffFactory()
+    client = app.test_client()
+    direct = {"REMOTE_ADDR": "203.0.113.77"}
+    page = client.get("/auth/login", base_url=SITE, environ_base=direct).get_data(as_text=True)
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+    answers = [client.post("/auth/login", base_url=SITE, environ_base=direct,
+                           headers={"X-Forwarded-For": f"198.51.100.{n}",
+                                    "Referer": SITE + "/auth/login"},
+                           data={"identifier": "clinician@clinic.example",
+                                 "password": "wrong-one-x", "csrf_token": token}).status_code
+               for n in range(12)]
+    # One address, so the per-address limit (10 a minute) holds, whatever the header said.
+    assert answers[-1] == 429
+    with app.app_context():
+        addresses = set(db.session.scalars(select(AuditEvent.ip).where(
+            AuditEvent.action == "login.failure")))
+    assert addresses == {"203.0.113.77"}
+    logged = [r.getMessage() for r in caplog.records if "not a trusted proxy" in r.getMessage()]
+    assert logged
+    assert all("203.0.113.77" in line for line in logged)
 
 
 def test_one_client_s_bad_logins_never_block_other_people(production_app):

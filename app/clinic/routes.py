@@ -51,6 +51,8 @@ def worklist():
     day = services.chosen_day(day_text, today)
     page = services.worklist(status, search, page_number(request.args.get("page")),
                              len(definitions.current().sections), day=day, today=today)
+    if search.strip():
+        services.record_search(search, page.total)
     return render_template("clinic/worklist.html", page=page, status=status, search=search,
                            statuses=services.STATUSES, day=day, day_text=day_text,
                            today=today, tomorrow=today + timedelta(days=1),
@@ -166,11 +168,20 @@ def summary_pdf(patient_id: int):
 @bp.get("/patients/<int:patient_id>/questionnaire-response.json")
 @staff_or_system("read")
 def questionnaire_response(patient_id: int):
-    """FHIR R4 QuestionnaireResponse of a revision (default: newest submitted, else draft);
-    staff, or a system with a "read" token."""
+    """FHIR R4 QuestionnaireResponse of a submitted revision (the newest by default); staff,
+    or a system with a "read" token.
+
+    A draft leaves only when asked for by name (``?include=draft``), and that is audited as
+    a draft export: the patient is told the clinic reads their answers once sent.
+    """
     patient = _patient_or_404(patient_id)
     revisions = services.revisions(patient)
-    response = _chosen_revision(revisions) or (revisions[-1] if revisions else None)
+    if request.args.get("include") == "draft":
+        wanted = parse_id(request.args.get("revision"))
+        response = next((r for r in revisions if r.revision == wanted), None) \
+            if request.args.get("revision") else (revisions[-1] if revisions else None)
+    else:
+        response = _chosen_revision(revisions)
     if response is None:
         abort(404)
     resource = exports.export_response(patient, response)
@@ -302,6 +313,7 @@ def invite():
     if form.validate_on_submit():
         known = existing_patient(form.name.data, form.date_of_birth.data, form.email.data)
     if known is not None:
+        services.record_duplicate_shown(known)
         form.email.errors = [*form.email.errors, (
             f"{known.name}, born {known.date_of_birth:%d %b %Y}, already has a record. To "
             "send them a new link (for a forgotten password, say), open their page and "

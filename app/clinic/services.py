@@ -222,6 +222,18 @@ def notes_for(patient: Patient) -> list[ClinicianNote]:
     ))
 
 
+def record_search(query: str, found: int) -> None:
+    """Audit a worklist search: what was looked for (a name, a phone) and how many matched."""
+    audit.record("worklist.search", query=query.strip()[:120], found=found)
+    db.session.commit()
+
+
+def record_duplicate_shown(patient: Patient) -> None:
+    """Audit that the invite page showed an existing patient's name and date of birth."""
+    audit.record("invite.duplicate_shown", patient=patient)
+    db.session.commit()
+
+
 def record_read(action: str, patient: Patient, response: QuestionnaireResponse | None) -> None:
     """Audit a staff read of a patient's record (the summary page, its PDF)."""
     audit.record(action, patient=patient, revision=response.revision if response else None)
