@@ -45,13 +45,16 @@ lforms:
 	  && rm lforms-$(LFORMS_VERSION).tgz \
 	  || echo "LHC-Forms $(LFORMS_VERSION) could not be fetched: the LHC-Forms browser test will be skipped"; fi
 
-## make test: lint, security scan, import contracts, the whole test suite, benchmark smoke run
+## make test: lint, security scan, import contracts, the whole test suite (its logs then
+## searched for dates of birth, tokens and answers), benchmark smoke run
 test: $(VENV)/.test-installed lforms
 	@$(BIN)/python -m app.pdf
 	$(BIN)/ruff check .
 	$(BIN)/bandit -q -c pyproject.toml -r app --severity-level medium
 	$(BIN)/lint-imports --no-cache
-	$(BIN)/pytest
+	rm -rf build/test-logs
+	TEST_LOG_DIR=build/test-logs $(BIN)/pytest
+	$(BIN)/python tools/check_logs.py build/test-logs
 	BENCH_SMALL=1 $(BIN)/python bench/run.py
 	BENCH_SMALL=1 $(BIN)/python bench/profile.py section > /dev/null
 

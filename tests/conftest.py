@@ -10,6 +10,7 @@ where the HTTP path (accepting an invitation, filling in pages) is what a test i
 
 from __future__ import annotations
 
+import logging
 import os
 import re
 from datetime import date
@@ -31,6 +32,26 @@ __all__ = ["DOB", "PATIENT_PASSWORD", "STAFF_PASSWORD"]
 
 DATABASES = ["sqlite"] + (["postgresql"] if os.environ.get("TEST_DATABASE_URL") else [])
 WORKER = os.environ.get("PYTEST_XDIST_WORKER", "main")
+
+
+def _keep_the_logs() -> None:
+    """With TEST_LOG_DIR set (``make test`` sets it), every line the app, the development
+    server and the job queue log during the run is written there, one file per test
+    process, for ``tools/check_logs.py`` to search for what must never be logged."""
+    folder = os.environ.get("TEST_LOG_DIR")
+    if not folder:
+        return
+    os.makedirs(folder, exist_ok=True)
+    handler = logging.FileHandler(os.path.join(folder, f"{WORKER}.log"), encoding="utf-8")
+    handler.setFormatter(logging.Formatter("%(name)s %(levelname)s %(message)s"))
+    for name in ("app", "werkzeug", "rq", "sqlalchemy", "flask_limiter"):
+        logger = logging.getLogger(name)
+        logger.addHandler(handler)
+        if logger.level == logging.NOTSET or logger.level > logging.INFO:
+            logger.setLevel(logging.INFO if name != "sqlalchemy" else logging.WARNING)
+
+
+_keep_the_logs()
 
 
 def postgres_database(purpose: str) -> str:

@@ -31,4 +31,4 @@ def test_the_consent_s_promise_is_the_median_estimate_rounded_to_five_minutes(q)
 
 def test_the_consent_page_states_the_promise(patient, client):
     page = client.get("/intake/consent").get_data(as_text=True)
-    assert "Most people take 25 to 30 minutes, and a minute more for each medicine" in page
+    assert "Most people take 25 to 30 minutes, a minute more for each medicine" in page
