@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import io
 import logging
 import re
@@ -126,3 +127,26 @@ def test_logs_of_a_whole_journey_hold_no_personal_data(caplog, clinic, person, s
         "a wrong password",
     ):
         assert secret not in logged
+
+
+def test_the_log_check_finds_a_birth_date_a_token_and_an_answer(tmp_path, capsys):
+    spec = importlib.util.spec_from_file_location("check_logs", ROOT / "tools" / "check_logs.py")
+    check_logs = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(check_logs)
+
+    (tmp_path / "gw0.log").write_text(
+        "app.requests INFO GET /auth/login 200 3.1ms user=-\n"
+        "werkzeug INFO 127.0.0.1 - - \"GET /auth/invitation/*** HTTP/1.1\" 200 -\n")
+    assert check_logs.main(str(tmp_path)) == 0
+    answer = FUSION_PATIENT_STORED["goals_text"]
+    (tmp_path / "gw1.log").write_text(
+        "app ERROR born 1961-04-12\n"
+        "werkzeug INFO \"GET /auth/reset/Zx8Lq0abcdefghijklmnop HTTP/1.1\"\n"
+        f"app WARNING {answer}\n"
+        "werkzeug INFO \"GET /fhir/metadata?access_token=scs_abc HTTP/1.1\"\n"
+        "app INFO Bearer scs_QmFkIHRva2VuIGhlcmUgYW5kIG1vcmU\n")
+    assert check_logs.main(str(tmp_path)) == 1
+    said = capsys.readouterr().out
+    for what in ("a date of birth", "an invitation or reset link", "an answer",
+                 "a token in a query", "an API token"):
+        assert f": {what}: " in said, what

@@ -53,8 +53,10 @@ def main(folder: str) -> int:
     answers = free_text_answers()
     problems = []
     files = sorted(Path(folder).glob("*.log"))
+    lines = 0
     for path in files:
         for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            lines += 1
             for what, pattern in NEVER.items():
                 if pattern.search(line):
                     problems.append((path.name, number, what, line))
@@ -63,7 +65,6 @@ def main(folder: str) -> int:
                     problems.append((path.name, number, "an answer", line))
     for name, number, what, line in problems[:50]:
         print(f"{name}:{number}: {what}: {line[:160]}")
-    lines = sum(1 for path in files for _ in path.open(encoding="utf-8"))
     print(f"{len(files)} log files, {lines} lines: "
           f"{len(problems) or 'no'} line{'s' if len(problems) != 1 else ''} with what must "
           "never be logged")
