@@ -81,9 +81,12 @@ def init_app(app: Flask) -> None:
         handler.addFilter(RequestIdFilter())
         handler.addFilter(SecretMask())
         logger.addHandler(handler)
-    werkzeug_logger = logging.getLogger("werkzeug")
-    if not any(isinstance(f, SecretMask) for f in werkzeug_logger.filters):
-        werkzeug_logger.addFilter(SecretMask())
+    # On the loggers themselves too, so every handler (the error tracker's, the test
+    # run's) gets the masked line: Flask logs "Exception on <path>" on "app" itself.
+    for name in ("app", "werkzeug"):
+        masked = logging.getLogger(name)
+        if not any(isinstance(f, SecretMask) for f in masked.filters):
+            masked.addFilter(SecretMask())
 
     @app.before_request
     def start_request() -> None:

@@ -150,3 +150,22 @@ def test_the_log_check_finds_a_birth_date_a_token_and_an_answer(tmp_path, capsys
     for what in ("a date of birth", "an invitation or reset link", "an answer",
                  "a token in a query", "an API token"):
         assert f": {what}: " in said, what
+
+
+def test_a_server_error_on_an_invitation_page_logs_its_path_without_the_token(
+        tmp_path, caplog, monkeypatch):
+    from app import create_app, invitations
+
+    app = create_app("testing", SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'e.db'}",
+                     PROPAGATE_EXCEPTIONS=False)
+
+    def broken(token):
+        raise RuntimeError("the database went away")
+
+    monkeypatch.setattr(invitations, "find_invitation", broken)
+    caplog.set_level(logging.ERROR, logger="app")
+    token = "Zx8Lq0-live_invitation_token_abcdefghij"
+    assert app.test_client().get(f"/auth/invitation/{token}").status_code == 500
+    logged = "\n".join(r.getMessage() for r in caplog.records)
+    assert "Exception on /auth/invitation/*** [GET]" in logged
+    assert token not in logged
