@@ -33,6 +33,8 @@ _SECRETS = (
     (re.compile(r"(/auth/(?:invitation|reset)/)[^/?\s#\]\"']+"), r"\1***"),
     (re.compile(r"(Bearer\s+)\S+", re.I), r"\1***"),
     (re.compile(r"scs_[A-Za-z0-9_-]{16,}"), "scs_***"),
+    # PostgreSQL names the value that broke a constraint: "Key (email)=(a@b.c) exists".
+    (re.compile(r"(Key \([^)]*\))=\(.*?\)( already exists| is not present)"), r"\1=(***)\2"),
 )
 
 
@@ -51,6 +53,9 @@ class SecretMask(logging.Filter):
         masked = mask_secrets(message)
         if masked != message:
             record.msg, record.args = masked, ()
+        if record.exc_info and not record.exc_text:
+            # The trace is formatted here, masked, and kept: handlers use it as it is.
+            record.exc_text = mask_secrets(logging.Formatter().formatException(record.exc_info))
         return True
 
 
