@@ -23,7 +23,7 @@ install: $(VENV)/.installed
 
 ## make run: migrate the SQLite database, seed a demo clinic, serve on http://127.0.0.1:5000
 run: $(VENV)/.installed
-	@$(BIN)/python -m app.pdf
+	@$(BIN)/python -m app.platform.pdf
 	$(BIN)/flask db upgrade
 	$(BIN)/flask seed-demo
 	$(BIN)/flask run --host 127.0.0.1 --port 5000
@@ -48,7 +48,7 @@ lforms:
 ## make test: lint, security scan, import contracts, the whole test suite (its logs then
 ## searched for dates of birth, tokens and answers), benchmark smoke run
 test: $(VENV)/.test-installed lforms
-	@$(BIN)/python -m app.pdf
+	@$(BIN)/python -m app.platform.pdf
 	$(BIN)/ruff check .
 	$(BIN)/bandit -q -c pyproject.toml -r app --severity-level medium
 	$(BIN)/lint-imports --no-cache

@@ -65,7 +65,7 @@ class Config:
     # Who is emailed when a patient's answer raises an urgent item (none: worklist only).
     URGENT_RESPONDER_EMAIL = os.environ.get("URGENT_RESPONDER_EMAIL")
 
-    # Work outside the request (app/jobs.py): "rq" (Redis, run by `flask worker`),
+    # Work outside the request (app/platform/jobs.py): "rq" (Redis, run by `flask worker`),
     # "memory" (tests) or "sync" (runs at once: development, no worker to start).
     JOB_QUEUE = os.environ.get("JOB_QUEUE", "sync")
     REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
@@ -94,7 +94,7 @@ class Config:
     RESET_LIMIT = os.environ.get("RESET_LIMIT", "5 per hour")
     # Wrong API tokens from one client before it is answered 429 (a small burst).
     TOKEN_FAILURE_LIMIT = os.environ.get("TOKEN_FAILURE_LIMIT", "10 per minute")
-    # Wrong passwords from one client before it waits for that account (app/lockout.py),
+    # Wrong passwords from one client before it waits for that account (app/records/lockout.py),
     # and wrong passwords from anywhere before the account takes one try a minute.
     LOCKOUT_FAILURES = env_int("LOCKOUT_FAILURES", 5)
     LOCKOUT_MINUTES = env_int("LOCKOUT_MINUTES", 15)

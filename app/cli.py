@@ -13,13 +13,14 @@ from flask import Flask, current_app
 from flask.cli import AppGroup, with_appcontext
 from sqlalchemy import select
 
-from . import clinic_profile, jobs
-from .accounts import issue_staff_reset
-from .extensions import db
-from .imports import FhirImportError, import_response
-from .invitations import existing_patient, invite_patient, reissue_invitation
-from .models import STAFF_ROLES, User
-from .staff import StaffError, create_staff
+from .platform import jobs
+from .platform.extensions import db
+from .records import clinic_profile
+from .records.accounts import issue_staff_reset
+from .records.imports import FhirImportError, import_response
+from .records.invitations import existing_patient, invite_patient, reissue_invitation
+from .records.models import STAFF_ROLES, User
+from .records.staff import StaffError, create_staff
 
 
 def _iso_date(ctx, param, value):

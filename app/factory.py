@@ -11,8 +11,11 @@ from sqlalchemy.engine import Engine
 
 from config import CONFIGS, Config
 
-from . import ROOT, clinic_profile, clock, definitions, guards, information, logs, security
-from .extensions import csrf, db, limiter, login_manager, migrate
+from . import ROOT
+from .platform import logs, security
+from .platform.extensions import csrf, db, limiter, login_manager, migrate
+from .records import clinic_profile, clock, definitions, information
+from .web import guards
 
 
 def create_app(config: type[Config] | str | None = None, **overrides) -> Flask:
@@ -70,8 +73,8 @@ def _sqlite_pragmas(dbapi_connection, connection_record):
 
 
 def register_extensions(app: Flask) -> None:
-    from . import auth  # noqa: F401 - registers the user loader
-    from .models import include_in_autogenerate
+    from .records.models import include_in_autogenerate
+    from .web import auth  # noqa: F401 - registers the user loader
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), compare_type=True,
@@ -82,12 +85,12 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    from .admin.routes import bp as admin_bp
-    from .auth.routes import bp as auth_bp
-    from .clinic.routes import bp as clinic_bp
-    from .fhir.routes import bp as fhir_bp
-    from .main import bp as main_bp
-    from .patient.routes import bp as patient_bp
+    from .web.admin.routes import bp as admin_bp
+    from .web.auth.routes import bp as auth_bp
+    from .web.clinic.routes import bp as clinic_bp
+    from .web.fhir.routes import bp as fhir_bp
+    from .web.main import bp as main_bp
+    from .web.patient.routes import bp as patient_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(auth_bp)
@@ -98,7 +101,7 @@ def register_blueprints(app: Flask) -> None:
 
 
 def register_errorhandlers(app: Flask) -> None:
-    from .errors import init_app
+    from .web.errors import init_app
 
     init_app(app)
 
@@ -110,6 +113,6 @@ def register_commands(app: Flask) -> None:
 
 
 def register_template_helpers(app: Flask) -> None:
-    from .templating import init_app
+    from .web.templating import init_app
 
     init_app(app)

@@ -35,11 +35,12 @@ sys.path.insert(0, str(ROOT))
 from sqlalchemy import event, insert  # noqa: E402
 from werkzeug.datastructures import MultiDict  # noqa: E402
 
-from app import create_app, definitions  # noqa: E402
-from app.extensions import db  # noqa: E402
-from app.models import Consent, Patient, QuestionnaireResponse, User  # noqa: E402
-from app.passwords import hash_password  # noqa: E402
-from app.security import new_token  # noqa: E402
+from app import create_app  # noqa: E402
+from app.platform.extensions import db  # noqa: E402
+from app.platform.passwords import hash_password  # noqa: E402
+from app.platform.security import new_token  # noqa: E402
+from app.records import definitions  # noqa: E402
+from app.records.models import Consent, Patient, QuestionnaireResponse, User  # noqa: E402
 from tests.answers_data import (  # noqa: E402
     CRPS_PATIENT_STORED,
     DIABETIC_PATIENT_STORED,

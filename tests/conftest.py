@@ -20,13 +20,12 @@ from sqlalchemy import create_engine, event, make_url, select, text
 from werkzeug.datastructures import MultiDict
 
 from app import create_app
-from app.extensions import db, limiter
-from app.invitations import invite_patient
-from app.models import Patient, QuestionnaireResponse, User
-
-from . import factories
-from .answers_data import FUSION_PATIENT_POSTS, FUSION_PATIENT_STORED
-from .factories import DOB, PATIENT_PASSWORD, STAFF_PASSWORD
+from app.platform.extensions import db, limiter
+from app.records.invitations import invite_patient
+from app.records.models import Patient, QuestionnaireResponse, User
+from tests import factories
+from tests.answers_data import FUSION_PATIENT_POSTS, FUSION_PATIENT_STORED
+from tests.factories import DOB, PATIENT_PASSWORD, STAFF_PASSWORD
 
 __all__ = ["DOB", "PATIENT_PASSWORD", "STAFF_PASSWORD"]
 

@@ -12,14 +12,14 @@ from datetime import date, timedelta
 import factory
 from factory.alchemy import SQLAlchemyModelFactory
 
-from app import urgent as urgent_items
-from app.definitions import current
-from app.extensions import db
-from app.models import Consent, Patient, QuestionnaireResponse, User, utcnow
-from app.passwords import hash_password
-from app.patient.services import CONSENT_VERSION
-from app.security import new_token
-from app.summary.highlights import has_urgent
+from app.engine.summary.highlights import has_urgent
+from app.platform.extensions import db
+from app.platform.passwords import hash_password
+from app.platform.security import new_token
+from app.records import urgent as urgent_items
+from app.records.definitions import current
+from app.records.models import Consent, Patient, QuestionnaireResponse, User, utcnow
+from app.web.patient.services import CONSENT_VERSION
 
 STAFF_PASSWORD = "correct-horse-battery"
 PATIENT_PASSWORD = "my-garden-has-roses"

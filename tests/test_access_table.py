@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from .conftest import PATIENT_PASSWORD, ROLES, Person
+from tests.conftest import PATIENT_PASSWORD, ROLES, Person
 
 SKIP = {"static", "auth.logout"}
 

@@ -8,12 +8,11 @@ from datetime import date
 import pytest
 from sqlalchemy import func, select
 
-from app import mail
-from app.extensions import db
-from app.models import AuditEvent, Invitation, Patient
-
-from .answers_data import FUSION_PATIENT_STORED
-from .conftest import PATIENT_PASSWORD, STAFF_PASSWORD, Person
+from app.platform import mail
+from app.platform.extensions import db
+from app.records.models import AuditEvent, Invitation, Patient
+from tests.answers_data import FUSION_PATIENT_STORED
+from tests.conftest import PATIENT_PASSWORD, STAFF_PASSWORD, Person
 
 NEW = "a-brand-new-passphrase"
 
@@ -57,7 +56,7 @@ def test_an_admin_gives_a_staff_member_a_one_time_reset_link(app, clinic, person
     doctor = clinic.staff()
     person.login(clinic.staff("admin"))
     with app.app_context():
-        from app.models import User
+        from app.records.models import User
         doctor_id = db.session.scalar(select(User.id).where(User.email == doctor))
     page = person.client.post(f"/admin/staff/{doctor_id}/reset-link").get_data(as_text=True)
     path = re.search(r"http://localhost(/auth/reset/[\w-]+)", page).group(1)

@@ -7,12 +7,11 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import select
 
-from app.extensions import db
-from app.invitations import find_invitation
-from app.models import utcnow
-from app.security import safe_next_url
-
-from .conftest import PATIENT_PASSWORD, STAFF_PASSWORD, Person
+from app.platform.extensions import db
+from app.platform.security import safe_next_url
+from app.records.invitations import find_invitation
+from app.records.models import utcnow
+from tests.conftest import PATIENT_PASSWORD, STAFF_PASSWORD, Person
 
 WRONG = "The email address, mobile number or password is not right"
 
@@ -61,7 +60,7 @@ def test_someone_else_s_wrong_passwords_never_lock_the_owner_out(app, clinic):
 
 
 def test_many_addresses_guessing_slow_the_account_to_a_try_a_minute(app, clinic, monkeypatch):
-    from app import lockout
+    from app.records import lockout
 
     email = clinic.staff("clinician")
     for n in range(app.config["ACCOUNT_SLOW_AFTER"]):
@@ -91,7 +90,7 @@ def test_guesses_of_the_current_password_count_as_wrong_logins(app, clinic, pers
         "confirm": "a-new-long-password"}).get_data(as_text=True)
     assert "Too many wrong tries" in refused
     with app.app_context():
-        from app.models import LoginFailure, User
+        from app.records.models import LoginFailure, User
 
         user = db.session.scalar(select(User).where(User.email == email))
         assert user.failed_logins >= 5
@@ -103,7 +102,7 @@ def test_passwords_are_stored_as_argon2_hashes(clinic, app):
     with app.app_context():
         from sqlalchemy import select
 
-        from app.models import User
+        from app.records.models import User
         user = db.session.scalar(select(User))
         assert user.password_hash.startswith("$argon2id$")
         assert STAFF_PASSWORD not in user.password_hash

@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from .answers_data import FUSION_PATIENT_POSTS, FUSION_PATIENT_STORED, with_changes
+from tests.answers_data import FUSION_PATIENT_POSTS, FUSION_PATIENT_STORED, with_changes
 
 TEN_KB = "x" * 10 * 1024
 

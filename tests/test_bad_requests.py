@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 from werkzeug.datastructures import MultiDict
 
-from .answers_data import FUSION_PATIENT_STORED
+from tests.answers_data import FUSION_PATIENT_STORED
 
 HUGE = "9" * 20
 ID_ROUTES = [

@@ -12,21 +12,21 @@ import yaml
 from pypdf import PdfReader
 from sqlalchemy import select
 
-from app import clock, mail
-from app.extensions import db
-from app.models import AuditEvent, Patient, UrgentItem
-from app.questionnaire import DEFINITIONS_DIR
-from app.questionnaire.definition import parse_definition
-
-from .answers_data import (
+from app.engine.questionnaire import DEFINITIONS_DIR
+from app.engine.questionnaire.definition import parse_definition
+from app.platform import mail
+from app.platform.extensions import db
+from app.records import clock
+from app.records.models import AuditEvent, Patient, UrgentItem
+from tests.answers_data import (
     CRPS_PATIENT_STORED,
     DIABETIC_PATIENT_STORED,
     FUSION_PATIENT_POSTS,
     FUSION_PATIENT_STORED,
     with_changes,
 )
-from .conftest import lock_of
-from .test_clinic import VERDICTS, names_in_order
+from tests.conftest import lock_of
+from tests.test_clinic import VERDICTS, names_in_order
 
 
 def pdf_pages(data: bytes) -> list[str]:
@@ -74,9 +74,9 @@ def test_the_pdf_holds_every_answer_the_page_shows_after_the_brief(clinic, staff
 def with_every_none_option(answers):
     """``answers`` with every question that has a "None of these" option answered with it
     (where the question applies), and the questions those hide left out."""
-    from app.definitions import DEFINITIONS_DIR
-    from app.questionnaire.definition import load_definition
-    from app.questionnaire.enable_when import prune_hidden
+    from app.engine.questionnaire.definition import load_definition
+    from app.engine.questionnaire.enable_when import prune_hidden
+    from app.records.definitions import DEFINITIONS_DIR
 
     q = load_definition(DEFINITIONS_DIR / "scs_intake.v3.yaml")
     chosen = dict(answers)
@@ -244,7 +244,7 @@ def test_the_worklist_shows_a_clinic_day_with_scores_and_who_is_not_finished(
         app, clinic, staff, monkeypatch):
     today = date(2027, 1, 11)
     monkeypatch.setattr(clock, "clinic_today", lambda: today)
-    monkeypatch.setattr("app.clinic.routes.clinic_today", lambda: today)
+    monkeypatch.setattr("app.web.clinic.routes.clinic_today", lambda: today)
     clinic.with_answers("Today Done", FUSION_PATIENT_STORED, visit=today)
     clinic.with_answers("Today Halfway", {"sex": "male"}, visit=today, submitted=False)
     clinic.with_answers("Tomorrow Done", FUSION_PATIENT_STORED, visit=today + timedelta(days=1))

@@ -10,18 +10,17 @@ import pytest
 from pypdf import PdfReader
 from sqlalchemy import insert, select
 
-from app.extensions import db
-from app.models import AuditEvent, ClinicianNote, Patient, User
-from app.search import name_contains
-
-from .answers_data import (
+from app.platform.extensions import db
+from app.records.models import AuditEvent, ClinicianNote, Patient, User
+from app.records.search import name_contains
+from tests.answers_data import (
     CRPS_PATIENT_STORED,
     DIABETIC_PATIENT_STORED,
     FUSION_PATIENT_POSTS,
     FUSION_PATIENT_STORED,
     with_changes,
 )
-from .conftest import count_queries, statements_of
+from tests.conftest import count_queries, statements_of
 
 VERDICTS = re.compile(
     r"\b(eligible|ineligible|eligibility|candidate|candidacy|recommended|approved|"

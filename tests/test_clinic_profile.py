@@ -6,12 +6,11 @@ import pytest
 from sqlalchemy import select
 
 from app import create_app
-from app.extensions import db
-from app.models import AuditEvent
-
-from .answers_data import FUSION_PATIENT_POSTS, FUSION_PATIENT_STORED, with_changes
-from .conftest import Person
-from .test_clinic import pdf_text
+from app.platform.extensions import db
+from app.records.models import AuditEvent
+from tests.answers_data import FUSION_PATIENT_POSTS, FUSION_PATIENT_STORED, with_changes
+from tests.conftest import Person
+from tests.test_clinic import pdf_text
 
 DETAILS = {
     "name": "Shanti Pain Clinic", "phone": "+91 80 4000 1234", "email": "care@shanti.example",
@@ -92,7 +91,7 @@ def test_the_profile_s_phone_is_enough_to_start_in_production(monkeypatch, tmp_p
     testing = create_app("testing", SQLALCHEMY_DATABASE_URI=url)
     with testing.app_context():
         db.create_all()
-        from app import clinic_profile
+        from app.records import clinic_profile
         from tests.factories import StaffFactory
         clinic_profile.save(DETAILS, StaffFactory(role="admin"))
     create_app("production", SQLALCHEMY_DATABASE_URI=url, CLINIC_PHONE="")
@@ -110,12 +109,12 @@ def test_the_profile_s_time_zone_sets_the_clock_of_every_page(admin, clinic, sta
 def test_a_line_break_in_a_stored_clinic_name_never_breaks_the_email(app, clinic):
     """Saved before the form refused it (or by hand in the database): the subject is
     still one line, and the known address gets its email like any other."""
-    from app import mail
-    from app.models import ClinicProfile
+    from app.platform import mail
+    from app.records.models import ClinicProfile
 
     email = clinic.staff("clinician")
     with app.app_context():
-        from app import clinic_profile
+        from app.records import clinic_profile
         profile = db.session.scalar(select(ClinicProfile)) or clinic_profile.current()
         profile.name = "Shanti\r\nBcc: all@example.org"
         db.session.merge(profile)

@@ -8,13 +8,13 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import update
 
-from app import clock, create_app
-from app.extensions import db
-from app.models import AuditEvent, QuestionnaireResponse
-from app.templating import format_date, format_datetime
-
-from .answers_data import FUSION_PATIENT_POSTS, with_changes
-from .conftest import Person, lock_of
+from app import create_app
+from app.platform.extensions import db
+from app.records import clock
+from app.records.models import AuditEvent, QuestionnaireResponse
+from app.web.templating import format_date, format_datetime
+from tests.answers_data import FUSION_PATIENT_POSTS, with_changes
+from tests.conftest import Person, lock_of
 
 # 20:00 UTC on 19 November is 01:30 on 20 November in India.
 SENT = datetime(2026, 11, 19, 20, 0, tzinfo=UTC)

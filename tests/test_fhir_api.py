@@ -15,17 +15,16 @@ from fhir.resources.R4B.questionnaire import Questionnaire as FhirQuestionnaire
 from fhirpathpy import compile as compile_fhirpath
 from sqlalchemy import select
 
-from app.definitions import DEFINITIONS_DIR
-from app.extensions import db
-from app.interop.fhir_questionnaire import CALCULATED, ITEM_WEIGHT, to_fhir_questionnaire
-from app.interop.fhir_response import to_fhir_response
-from app.models import ApiToken, AuditEvent, Patient, QuestionnaireResponse
-from app.questionnaire.definition import load_definition
-from app.questionnaire.enable_when import enabled_link_ids, prune_hidden
-from app.questionnaire.scoring import score_all
-
-from .answers_data import CRPS_PATIENT_STORED, DIABETIC_PATIENT_STORED, FUSION_PATIENT_STORED
-from .conftest import make_token
+from app.engine.interop.fhir_questionnaire import CALCULATED, ITEM_WEIGHT, to_fhir_questionnaire
+from app.engine.interop.fhir_response import to_fhir_response
+from app.engine.questionnaire.definition import load_definition
+from app.engine.questionnaire.enable_when import enabled_link_ids, prune_hidden
+from app.engine.questionnaire.scoring import score_all
+from app.platform.extensions import db
+from app.records.definitions import DEFINITIONS_DIR
+from app.records.models import ApiToken, AuditEvent, Patient, QuestionnaireResponse
+from tests.answers_data import CRPS_PATIENT_STORED, DIABETIC_PATIENT_STORED, FUSION_PATIENT_STORED
+from tests.conftest import make_token
 
 Q = load_definition(DEFINITIONS_DIR / "scs_intake.v3.yaml")
 ANSWER_SETS = [FUSION_PATIENT_STORED, CRPS_PATIENT_STORED, DIABETIC_PATIENT_STORED]

@@ -13,13 +13,12 @@ import pytest
 from sqlalchemy import func, select, text
 
 from app import create_app
-from app.extensions import db
-from app.logs import SecretMask
-from app.models import AuditEvent, Patient, QuestionnaireResponse, TokenFailure
-
-from .answers_data import FUSION_PATIENT_STORED
-from .conftest import make_token
-from .test_fhir_api import URL, post, sent
+from app.platform.extensions import db
+from app.platform.logs import SecretMask
+from app.records.models import AuditEvent, Patient, QuestionnaireResponse, TokenFailure
+from tests.answers_data import FUSION_PATIENT_STORED
+from tests.conftest import make_token
+from tests.test_fhir_api import URL, post, sent
 
 
 def diagnostics(answer) -> list[tuple[list[str] | None, str]]:
@@ -121,11 +120,11 @@ def limited_app(tmp_path):
 
 
 def test_wrong_tokens_are_limited_per_client_and_counted_without_the_token(limited_app):
-    from .conftest import Person
+    from tests.conftest import Person
 
     admin_client = limited_app.test_client()
     with limited_app.app_context():
-        from .factories import StaffFactory
+        from tests.factories import StaffFactory
         StaffFactory(role="admin", email="admin@clinic.example")
     Person(admin_client).login("admin@clinic.example")
     valid = {"Authorization": f"Bearer {make_token(admin_client)}"}
@@ -326,7 +325,7 @@ def test_a_database_error_never_carries_the_values_it_tried_to_store(app, clinic
     hidden, and PostgreSQL's own "Key (email)=(…) already exists" is masked."""
     from sqlalchemy.exc import IntegrityError
 
-    from app.models import User
+    from app.records.models import User
 
     clinic.staff("clinician", email="dup@clinic.example")
     caplog.set_level(logging.ERROR, logger="app")

@@ -5,9 +5,9 @@ from __future__ import annotations
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from app.definitions import DEFINITIONS_DIR
-from app.questionnaire.answers import validate_answers
-from app.questionnaire.definition import load_definition
+from app.engine.questionnaire.answers import validate_answers
+from app.engine.questionnaire.definition import load_definition
+from app.records.definitions import DEFINITIONS_DIR
 
 Q = load_definition(DEFINITIONS_DIR / "scs_intake.v3.yaml")
 

@@ -18,13 +18,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from app.definitions import DEFINITIONS_DIR
-from app.interop.fhir_response import to_fhir_response
-from app.questionnaire.definition import load_definition
-
-from .answers_data import FUSION_PATIENT_STORED
-from .conftest import make_token
-from .test_fhir_api import URL
+from app.engine.interop.fhir_response import to_fhir_response
+from app.engine.questionnaire.definition import load_definition
+from app.records.definitions import DEFINITIONS_DIR
+from tests.answers_data import FUSION_PATIENT_STORED
+from tests.conftest import make_token
+from tests.test_fhir_api import URL
 
 Q = load_definition(DEFINITIONS_DIR / "scs_intake.v3.yaml")
 VALID = to_fhir_response(Q, FUSION_PATIENT_STORED, status="submitted",

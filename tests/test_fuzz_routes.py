@@ -14,8 +14,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from .conftest import ROLES
-from .test_access_table import routes
+from tests.conftest import ROLES
+from tests.test_access_table import routes
 
 SKIP = {"static", "auth.logout", "clinic.summary_pdf"}
 ODD = st.one_of(

@@ -7,7 +7,7 @@ import socket
 import pytest
 
 from app import create_app
-from app.extensions import db
+from app.platform.extensions import db
 
 
 def test_healthz_is_alive_and_readyz_checks_the_database(client):

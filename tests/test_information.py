@@ -9,14 +9,13 @@ import pytest
 import textstat
 from sqlalchemy import select
 
-from app.extensions import db
-from app.information import CONTENT_DIR, InformationError, load_versions, render
-from app.models import Consent, InformationView, Patient, UrgentItem
-
-from .answers_data import FUSION_PATIENT_STORED
-from .conftest import Person
-from .test_clinic import pdf_text
-from .test_clinic_profile import DETAILS
+from app.platform.extensions import db
+from app.records.information import CONTENT_DIR, InformationError, load_versions, render
+from app.records.models import Consent, InformationView, Patient, UrgentItem
+from tests.answers_data import FUSION_PATIENT_STORED
+from tests.conftest import Person
+from tests.test_clinic import pdf_text
+from tests.test_clinic_profile import DETAILS
 
 BLOCKS = {"p", "li", "h1", "h2", "h3", "figcaption", "dt", "dd", "blockquote"}
 

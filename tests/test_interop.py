@@ -12,14 +12,13 @@ import pytest
 from fhir.resources.R4B.questionnaire import Questionnaire as FhirQuestionnaire
 from fhir.resources.R4B.questionnaireresponse import QuestionnaireResponse as FhirResponse
 
-from app.definitions import DEFINITIONS_DIR
-from app.interop.fhir_questionnaire import to_fhir_questionnaire
-from app.interop.fhir_response import from_fhir_response, to_fhir_response
-from app.questionnaire.definition import load_definition
-from app.summary.builder import PatientInfo, build_summary
-
-from .answers_data import CRPS_PATIENT_STORED, DIABETIC_PATIENT_STORED, FUSION_PATIENT_STORED
-from .conftest import Clinic
+from app.engine.interop.fhir_questionnaire import to_fhir_questionnaire
+from app.engine.interop.fhir_response import from_fhir_response, to_fhir_response
+from app.engine.questionnaire.definition import load_definition
+from app.engine.summary.builder import PatientInfo, build_summary
+from app.records.definitions import DEFINITIONS_DIR
+from tests.answers_data import CRPS_PATIENT_STORED, DIABETIC_PATIENT_STORED, FUSION_PATIENT_STORED
+from tests.conftest import Clinic
 
 Q = load_definition(DEFINITIONS_DIR / "scs_intake.v3.yaml")
 ANSWER_SETS = [FUSION_PATIENT_STORED, CRPS_PATIENT_STORED, DIABETIC_PATIENT_STORED]
@@ -152,8 +151,8 @@ def test_response_endpoint_is_audited(clinic, staff, app):
     with app.app_context():
         from sqlalchemy import select
 
-        from app.extensions import db
-        from app.models import AuditEvent
+        from app.platform.extensions import db
+        from app.records.models import AuditEvent
         assert db.session.scalar(select(AuditEvent.action).where(
             AuditEvent.action == "export.fhir")) == "export.fhir"
 
@@ -169,7 +168,7 @@ def test_round_trip_through_flask_fhir_import_gives_the_same_summary(
     path.write_bytes(exported)
 
     from app import create_app
-    from app.extensions import db
+    from app.platform.extensions import db
     fresh = create_app("testing", SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'empty.db'}")
     with fresh.app_context():
         db.create_all()
@@ -276,7 +275,7 @@ def test_the_deidentified_csv_has_no_exact_dates_reference_or_free_text(clinic, 
 
 
 def test_one_patient_s_revisions_share_a_study_id_within_one_file():
-    from app.interop.csv_export import ExportRow, age_band, to_csv
+    from app.engine.interop.csv_export import ExportRow, age_band, to_csv
 
     rows = [ExportRow("ref-a", "A", date(1960, 5, 1), None, None, None, n,
                       datetime(2026, 11, 20, tzinfo=UTC), {"sex": "male"}) for n in (1, 2)]

@@ -16,10 +16,10 @@ import uuid
 
 import pytest
 
-from app import create_app, jobs, mail
-from app.extensions import db
-
-from .factories import StaffFactory
+from app import create_app
+from app.platform import jobs, mail
+from app.platform.extensions import db
+from tests.factories import StaffFactory
 
 CALLS: list[str] = []
 

@@ -12,12 +12,11 @@ import sys
 from sqlalchemy import select
 
 from app import ROOT
-from app.extensions import db
-from app.logs import FORMAT, RequestIdFilter
-from app.models import User
-
-from .answers_data import FUSION_PATIENT_STORED
-from .conftest import PATIENT_PASSWORD, STAFF_PASSWORD
+from app.platform.extensions import db
+from app.platform.logs import FORMAT, RequestIdFilter
+from app.records.models import User
+from tests.answers_data import FUSION_PATIENT_STORED
+from tests.conftest import PATIENT_PASSWORD, STAFF_PASSWORD
 
 
 def request_lines(caplog) -> list[str]:
@@ -154,7 +153,8 @@ def test_the_log_check_finds_a_birth_date_a_token_and_an_answer(tmp_path, capsys
 
 def test_a_server_error_on_an_invitation_page_logs_its_path_without_the_token(
         tmp_path, caplog, monkeypatch):
-    from app import create_app, invitations
+    from app import create_app
+    from app.records import invitations
 
     app = create_app("testing", SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'e.db'}",
                      PROPAGATE_EXCEPTIONS=False)

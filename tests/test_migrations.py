@@ -10,10 +10,9 @@ from flask_migrate import downgrade, upgrade
 from sqlalchemy import create_engine, inspect, text
 
 from app import ROOT, create_app
-from app.extensions import db
-from app.models import EXPRESSION_INDEXES, include_in_autogenerate
-
-from .conftest import DATABASES, database_url
+from app.platform.extensions import db
+from app.records.models import EXPRESSION_INDEXES, include_in_autogenerate
+from tests.conftest import DATABASES, database_url
 
 
 @pytest.fixture(params=DATABASES)

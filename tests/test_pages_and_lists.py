@@ -7,11 +7,10 @@ import re
 import pytest
 from sqlalchemy import select
 
-from app.extensions import db
-from app.models import QuestionnaireResponse
-
-from .answers_data import FUSION_PATIENT_POSTS, FUSION_PATIENT_STORED, with_changes
-from .conftest import lock_of
+from app.platform.extensions import db
+from app.records.models import QuestionnaireResponse
+from tests.answers_data import FUSION_PATIENT_POSTS, FUSION_PATIENT_STORED, with_changes
+from tests.conftest import lock_of
 
 
 def page_of(client, url) -> str:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .answers_data import FUSION_PATIENT_POSTS, FUSION_PATIENT_STORED, with_changes
+from tests.answers_data import FUSION_PATIENT_POSTS, FUSION_PATIENT_STORED, with_changes
 
 
 def test_whole_questionnaire_is_stored_exactly_as_answered(patient, person, clinic):

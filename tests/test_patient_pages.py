@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 
-from .answers_data import FUSION_PATIENT_POSTS, with_changes
-from .conftest import count_queries, lock_of
+from tests.answers_data import FUSION_PATIENT_POSTS, with_changes
+from tests.conftest import count_queries, lock_of
 
 
 def test_consent_comes_first_and_says_what_a_patient_needs_to_know(clinic, person, client):

@@ -6,7 +6,7 @@ import gc
 
 import pytest
 
-from app import pdf
+from app.platform import pdf
 
 
 def test_the_garbage_collector_runs_again_after_a_pdf_even_one_that_fails(app, monkeypatch):

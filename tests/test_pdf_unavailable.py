@@ -14,7 +14,7 @@ import textwrap
 import pytest
 
 from app import ROOT
-from app.pdf import missing_packages
+from app.platform.pdf import missing_packages
 
 # cffi refuses HarfBuzz-Subset, as on a machine without libharfbuzz-subset0.
 REFUSE_SUBSET = '''
@@ -52,7 +52,7 @@ SCRIPT = '''
 import json, sys, tempfile, warnings
 warnings.filterwarnings("error", module=r"app(\\.|$)")
 from app import create_app
-from app.extensions import db
+from app.platform.extensions import db
 from tests.answers_data import FUSION_PATIENT_STORED
 from tests.factories import STAFF_PASSWORD, StaffFactory, patient_with_answers
 

@@ -14,12 +14,12 @@ from datetime import date
 import pytest
 from sqlalchemy import func, select
 
-from app import create_app, passwords
-from app.extensions import db
-from app.invitations import invite_patient
-from app.models import AuditEvent, Invitation, User
-
-from .factories import STAFF_PASSWORD, StaffFactory
+from app import create_app
+from app.platform import passwords
+from app.platform.extensions import db
+from app.records.invitations import invite_patient
+from app.records.models import AuditEvent, Invitation, User
+from tests.factories import STAFF_PASSWORD, StaffFactory
 
 SITE = "https://clinic.example"
 
@@ -114,7 +114,7 @@ def test_forwarded_headers_from_an_address_that_is_not_the_proxy_are_ignored_and
         production_app, caplog):
     """TRUSTED_PROXIES=1 and the app reached directly: the client cannot choose its address
     by sending X-Forwarded-For, and the attempt is logged with its real address."""
-    caplog.set_level(logging.WARNING, logger="app.security")
+    caplog.set_level(logging.WARNING, logger="app.platform.security")
     app = production_app()
     assert any("believed only from 127.0.0.1,::1" in r.getMessage() for r in caplog.records)
     with app.app_context():

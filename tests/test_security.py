@@ -13,12 +13,11 @@ from pypdf import PdfReader
 from sqlalchemy import select, text
 
 from app import create_app
-from app.extensions import db
-from app.models import AuditEvent, Patient, QuestionnaireResponse, User
+from app.platform.extensions import db
+from app.records.models import AuditEvent, Patient, QuestionnaireResponse, User
 from config import ProductionConfig
-
-from .answers_data import FUSION_PATIENT_POSTS, FUSION_PATIENT_STORED, with_changes
-from .conftest import PATIENT_PASSWORD, Person
+from tests.answers_data import FUSION_PATIENT_POSTS, FUSION_PATIENT_STORED, with_changes
+from tests.conftest import PATIENT_PASSWORD, Person
 
 
 def csrf_app(tmp_path, **overrides):
@@ -60,7 +59,7 @@ def test_a_logged_in_autosave_without_a_token_is_refused(tmp_path):
     with app.app_context():
         from datetime import date
 
-        from app.invitations import invite_patient
+        from app.records.invitations import invite_patient
         _, url = invite_patient("A B", date(1960, 1, 1), "ab@example.org", None)
     client = app.test_client()
     page = client.get(url.removeprefix("http://localhost")).get_data(as_text=True)
@@ -194,7 +193,7 @@ def test_an_admin_cannot_lock_themselves_out(app, clinic):
 def test_audit_rows_cannot_be_changed(app, clinic):
     clinic.staff()
     with app.app_context():
-        from app import audit
+        from app.records import audit
         audit.record("test.event", target="t")
         db.session.commit()
         event = db.session.scalar(select(AuditEvent))
@@ -281,8 +280,8 @@ def test_a_page_posted_after_the_session_ended_sends_the_patient_to_log_in(tmp_p
 
 
 def test_a_concurrent_write_to_the_same_draft_is_a_conflict_not_a_crash(patient, app, clinic):
-    from app import definitions
-    from app.patient import services
+    from app.records import definitions
+    from app.web.patient import services
 
     with app.app_context():
         response = db.session.scalar(select(QuestionnaireResponse))
@@ -324,7 +323,7 @@ SQL = "Robert'); DROP TABLE patients;-- \" OR 1=1 %_"
 
 
 def test_every_free_text_answer_is_escaped_in_the_summary_and_the_pdf(clinic, staff, app):
-    from app import definitions
+    from app.records import definitions
 
     with app.app_context():
         q = definitions.current()
@@ -363,7 +362,7 @@ def test_sql_metacharacters_in_every_text_field_are_stored_verbatim(patient, per
 
 
 def test_the_pdf_renderer_fetches_nothing_outside_the_static_folder(app):
-    from app.pdf import static_only_fetcher
+    from app.platform.pdf import static_only_fetcher
 
     fetcher = static_only_fetcher(app.static_folder)
     for url in ("file:///etc/passwd", "http://127.0.0.1/", "http://pdf.invalid/etc/passwd",
@@ -374,7 +373,7 @@ def test_the_pdf_renderer_fetches_nothing_outside_the_static_folder(app):
 
 
 def test_an_injected_image_cannot_pull_a_local_file_into_the_pdf(app):
-    from app.pdf import render_pdf
+    from app.platform.pdf import render_pdf
 
     pdf = render_pdf('<p>Before</p><img src="file:///etc/passwd"><iframe src="/etc/passwd">'
                      '</iframe><link rel="stylesheet" href="http://127.0.0.1:9/x.css">',

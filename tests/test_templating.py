@@ -2,8 +2,8 @@
 
 from html.parser import HTMLParser
 
-from app.questionnaire.definition import Item, Option
-from app.templating import choice_inputs
+from app.engine.questionnaire.definition import Item, Option
+from app.web.templating import choice_inputs
 
 TREATMENTS = Item(
     link_id="tried", text="Treatments tried", type="multi-choice", section_id="treatments",

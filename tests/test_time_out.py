@@ -13,10 +13,9 @@ import re
 import pytest
 
 from app import create_app
-from app.extensions import db
-
-from . import factories
-from .conftest import PATIENT_PASSWORD
+from app.platform.extensions import db
+from tests import factories
+from tests.conftest import PATIENT_PASSWORD
 
 CSRF = re.compile(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"')
 KEEP = re.compile(r'name="keep_token" value="([^"]+)"')

@@ -38,6 +38,6 @@ def test_each_service_function_commits_once_at_most():
 
 def test_the_check_sees_the_commits_there_are():
     found = {(path, f.name) for path, f in functions() if commits_in(f)}
-    assert ("app/auth/services.py", "authenticate") in found
-    assert ("app/clinic/services.py", "record_read") in found
+    assert ("app/web/auth/services.py", "authenticate") in found
+    assert ("app/web/clinic/services.py", "record_read") in found
     assert len(found) > 15

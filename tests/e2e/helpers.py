@@ -7,9 +7,8 @@ from datetime import date
 
 from axe_playwright_python.sync_playwright import Axe
 
-from app.invitations import invite_patient
-
-from .conftest import DESKTOP, PHONE
+from app.records.invitations import invite_patient
+from tests.e2e.conftest import DESKTOP, PHONE
 
 ROW = re.compile(r"(?P<group>[a-z_]+)-(?P<n>\d+)-[a-z_]+")
 AXE = Axe()

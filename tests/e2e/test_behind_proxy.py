@@ -24,9 +24,8 @@ import pytest
 from playwright.sync_api import expect
 
 from app import ROOT
-
-from ..answers_data import FUSION_PATIENT_POSTS
-from .helpers import answer_all
+from tests.answers_data import FUSION_PATIENT_POSTS
+from tests.e2e.helpers import answer_all
 
 STAFF = ("doctor@clinic.example", "a-long-clinic-passphrase")
 PATIENT_PASSWORD = "quiet-river-stones"

@@ -9,15 +9,14 @@ from pathlib import Path
 from playwright.sync_api import expect
 from sqlalchemy import select
 
-from app import definitions
-from app.extensions import db
-from app.models import Patient, QuestionnaireResponse
-from app.questionnaire.progress import pages_to_answer
-from app.staff import create_staff
-
-from ..answers_data import FUSION_PATIENT_POSTS, FUSION_PATIENT_STORED, with_changes
-from .conftest import DESKTOP, PHONE
-from .helpers import (
+from app.engine.questionnaire.progress import pages_to_answer
+from app.platform.extensions import db
+from app.records import definitions
+from app.records.models import Patient, QuestionnaireResponse
+from app.records.staff import create_staff
+from tests.answers_data import FUSION_PATIENT_POSTS, FUSION_PATIENT_STORED, with_changes
+from tests.e2e.conftest import DESKTOP, PHONE
+from tests.e2e.helpers import (
     accept,
     answer_all,
     answer_section,
@@ -429,7 +428,7 @@ def test_body_map_is_a_list_of_labelled_checkboxes_the_picture_mirrors(browser, 
 
 
 def test_the_accessibility_check_catches_a_real_violation(browser):
-    from .helpers import AXE, WCAG
+    from tests.e2e.helpers import AXE, WCAG
 
     page = browser.new_page()
     page.set_content('<html lang="en"><body><main><img src="x.png">'
@@ -609,7 +608,7 @@ def test_the_brief_is_on_the_first_screen_of_a_laptop(browser, live_app):
     """At 1366 × 768 and 1280 × 800, before any scrolling: the identity, the urgent items,
     the scores, the pain and walking, the current medicines with their opioid total, the
     procedures one a line, the spine MRI, the trial and help with the device."""
-    from ..factories import StaffFactory, patient_with_answers
+    from tests.factories import StaffFactory, patient_with_answers
 
     answers = {**FUSION_PATIENT_STORED, "phq9_9": "1"}
     with live_app.app_context():

@@ -17,15 +17,14 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from app import api_tokens, definitions
-from app.extensions import db
-from app.interop.fhir_response import SCORES_GROUP, to_fhir_response
-from app.models import Patient, QuestionnaireResponse, User
-from app.staff import create_staff
-from app.summary.builder import build_summary
-
-from ..answers_data import FUSION_PATIENT_STORED
-from .helpers import invite
+from app.engine.interop.fhir_response import SCORES_GROUP, to_fhir_response
+from app.engine.summary.builder import build_summary
+from app.platform.extensions import db
+from app.records import api_tokens, definitions
+from app.records.models import Patient, QuestionnaireResponse, User
+from app.records.staff import create_staff
+from tests.answers_data import FUSION_PATIENT_STORED
+from tests.e2e.helpers import invite
 
 LFORMS = Path(__file__).parent / ".lforms" / "package" / "dist" / "lforms"
 HOST = "http://lforms.test/"

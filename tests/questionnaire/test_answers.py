@@ -7,7 +7,7 @@ from datetime import date
 
 import pytest
 
-from app.questionnaire.answers import (
+from app.engine.questionnaire.answers import (
     AnswerError,
     check_value,
     display,
@@ -15,8 +15,7 @@ from app.questionnaire.answers import (
     to_raw,
     validate_answers,
 )
-
-from ..answers_data import FUSION_PATIENT_STORED
+from tests.answers_data import FUSION_PATIENT_STORED
 
 TODAY = date(2026, 11, 25)
 

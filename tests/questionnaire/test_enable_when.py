@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from app.questionnaire.enable_when import enabled_link_ids, prune_hidden
+from app.engine.questionnaire.enable_when import enabled_link_ids, prune_hidden
 
 
 @pytest.mark.parametrize(("answers", "link_id", "shown"), [

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from app.questionnaire.scoring import score_all, score_instrument
+from app.engine.questionnaire.scoring import score_all, score_instrument
 
 
 def adding_up(prefix: str, items: int, total: int) -> dict:

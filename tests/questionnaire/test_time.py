@@ -6,9 +6,8 @@ from __future__ import annotations
 
 import statistics
 
-from app.questionnaire.progress import minutes_to_answer, pages_to_answer
-
-from ..answers_data import CRPS_PATIENT_STORED, DIABETIC_PATIENT_STORED, FUSION_PATIENT_STORED
+from app.engine.questionnaire.progress import minutes_to_answer, pages_to_answer
+from tests.answers_data import CRPS_PATIENT_STORED, DIABETIC_PATIENT_STORED, FUSION_PATIENT_STORED
 
 ANSWER_SETS = (FUSION_PATIENT_STORED, CRPS_PATIENT_STORED, DIABETIC_PATIENT_STORED)
 

@@ -1,1 +1,1 @@
-from ..questionnaire.conftest import q  # noqa: F401 - the shipped definition
+from tests.questionnaire.conftest import q  # noqa: F401 - the shipped definition

@@ -9,13 +9,12 @@ from zoneinfo import ZoneInfo
 import pytest
 import yaml
 
-from app.questionnaire import DEFINITIONS_DIR
-from app.questionnaire.answers import validate_answers
-from app.questionnaire.definition import parse_definition
-from app.summary.builder import DISCLAIMER, PatientInfo, build_summary
-from app.summary.facts import duration_text, months_between
-
-from ..answers_data import (
+from app.engine.questionnaire import DEFINITIONS_DIR
+from app.engine.questionnaire.answers import validate_answers
+from app.engine.questionnaire.definition import parse_definition
+from app.engine.summary.builder import DISCLAIMER, PatientInfo, build_summary
+from app.engine.summary.facts import duration_text, months_between
+from tests.answers_data import (
     CRPS_PATIENT_STORED,
     DIABETIC_PATIENT_STORED,
     FUSION_PATIENT_STORED,

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from app.summary.changes import NOT_ASKED, Change, changes_between
-
-from ..answers_data import FUSION_PATIENT_STORED
+from app.engine.summary.changes import NOT_ASKED, Change, changes_between
+from tests.answers_data import FUSION_PATIENT_STORED
 
 
 def amended(**changes):

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from app.summary.opioids import (
+from app.engine.summary.opioids import (
     FACTORS,
     NO_FACTOR,
     brands,

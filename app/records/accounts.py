@@ -1,0 +1,149 @@
+"""Passwords that can be changed and recovered: by the person, by an admin, by email.
+
+Each function is one transaction and writes its audit event. A reset link is a random
+token shown or sent once; only its hash is stored, it works once, and it stops working
+after ``PASSWORD_RESET_HOURS``. Setting a password by any route ends every other session
+of the account (the session token is rotated).
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from flask import current_app
+from sqlalchemy import select
+
+from ..platform import jobs, mail
+from ..platform.extensions import db
+from ..platform.passwords import hash_password, password_problem, spend_a_check, verify_password
+from ..platform.security import hash_token, new_token
+from . import audit, clinic_profile, lockout
+from .identifiers import normalise_email
+from .models import PasswordReset, User, utcnow
+
+
+class AccountError(ValueError):
+    """A password change that cannot be made; the message is shown beside ``field``."""
+
+    def __init__(self, message: str, field: str = "password"):
+        super().__init__(message)
+        self.field = field
+
+
+def _set_password(user: User, password: str) -> None:
+    problem = password_problem(password, email=user.email, phone=user.phone)
+    if problem:
+        raise AccountError(problem)
+    user.password_hash = hash_password(password)
+    user.session_token = new_token()[1]
+    user.failed_logins = 0
+    user.locked_until = None
+
+
+def change_password(user: User, current: str, new: str) -> None:
+    """The logged-in person's own change; the current password is required.
+
+    A wrong current password counts as a wrong password at login (``app/records/lockout.py``):
+    someone at an unattended session cannot guess it without limit.
+    """
+    client = lockout.client_address()
+    if lockout.client_locked(user, client) or not lockout.reserve_a_try(user):
+        spend_a_check(current)
+        raise AccountError("Too many wrong tries: wait a few minutes, then try again",
+                           field="current")
+    right = verify_password(user.password_hash, current)
+    if right:
+        lockout.succeeded(user, client)
+        _set_password(user, new)
+        audit.record("password.change", actor=user)
+    else:
+        lockout.record_failure(user, client)
+        audit.record("password.change_failure", actor=user)
+    db.session.commit()
+    if not right:
+        raise AccountError("Your current password is not right", field="current")
+
+
+def reset_url(token: str) -> str:
+    return f"{current_app.config['BASE_URL'].rstrip('/')}/auth/reset/{token}"
+
+
+def _new_reset(user: User, by: User | None) -> str:
+    """A fresh reset link for ``user``; earlier unused ones stop working."""
+    now = utcnow()
+    for old in db.session.scalars(select(PasswordReset).where(
+            PasswordReset.user_id == user.id, PasswordReset.used_at.is_(None))):
+        old.used_at = now
+    token, token_hash = new_token()
+    hours = current_app.config["PASSWORD_RESET_HOURS"]
+    db.session.add(PasswordReset(user_id=user.id, token_hash=token_hash,
+                                 expires_at=now + timedelta(hours=hours),
+                                 created_by_id=by.id if by else None))
+    return reset_url(token)
+
+
+def issue_staff_reset(user: User, by: User | None) -> str:
+    """An admin's one-time link for a staff member who cannot log in; shown to the admin.
+
+    ``by`` is None when the operator asks for it on the command line.
+    """
+    if not user.is_staff:
+        raise AccountError("Patients get a new invitation link from the clinic instead")
+    url = _new_reset(user, by)
+    audit.record("password.reset_issue", actor=by, target=f"user {user.id}")
+    db.session.commit()
+    return url
+
+
+def request_reset_by_email(email: str) -> bool:
+    """Queue a reset email for ``email``; False if mail cannot be sent at all.
+
+    The request does the same work whoever's address it is (no account is looked up
+    here): the job looks the account up and sends the link only if an active account uses
+    the address. The page's answer and its time are the same either way, so neither says
+    who has an account, nor who is a patient of this clinic.
+    """
+    if not mail.can_send():
+        return False
+    audit.record("password.reset_request")
+    db.session.commit()
+    jobs.enqueue("password_reset_email", address=normalise_email(email) or "")
+    return True
+
+
+@jobs.job("password_reset_email")
+def send_reset_email(address: str) -> None:
+    """The job behind "Forgot your password?": a link for an active account, else nothing."""
+    user = db.session.scalar(select(User).where(User.email == address)) if address else None
+    if user is None or not user.is_enabled:
+        return
+    url = _new_reset(user, None)
+    audit.record("password.reset_sent", target=f"user {user.id}")
+    db.session.commit()
+    hours = current_app.config["PASSWORD_RESET_HOURS"]
+    clinic = clinic_profile.current().name
+    mail.send(user.email, f"Set a new password for {clinic}", (
+        f"Someone (we hope you) asked to set a new password for your {clinic} account.\n\n"
+        f"Open this link within {hours} hours to choose a new password:\n{url}\n\n"
+        "If you did not ask for this, ignore this email: your password stays as it is.\n"))
+
+
+def find_reset(token: str) -> PasswordReset | None:
+    """The usable reset a link's token names, or None."""
+    if not token or len(token) > 100:
+        return None
+    reset = db.session.scalar(select(PasswordReset).where(
+        PasswordReset.token_hash == hash_token(token)))
+    return reset if reset is not None and reset.usable(utcnow()) else None
+
+
+def reset_password(reset: PasswordReset, new: str) -> User:
+    """Set the new password through a reset link, which is then used up."""
+    user = reset.user
+    if not user.is_enabled:
+        raise AccountError("This account is deactivated. Please ask an admin")
+    _set_password(user, new)
+    reset.used_at = utcnow()
+    audit.record("password.reset", actor=user, by_admin=reset.created_by_id is not None)
+    db.session.commit()
+    return user

@@ -1,0 +1,61 @@
+"""What people log in with, written one way: emails in lower case, phones in E.164.
+
+"+91 98450-12345", "098450 12345" and "9845012345" are one phone, so the account they
+name, its lock-out and its rate limit are one too. A number without a country code is
+read in the clinic's region (``CLINIC_REGION``, ISO 3166 alpha-2).
+"""
+
+from __future__ import annotations
+
+import re
+
+import phonenumbers
+from flask import current_app
+
+
+def normalise_email(email: str | None) -> str | None:
+    email = (email or "").strip().lower()
+    return email or None
+
+
+def normalise_phone(phone: str | None, region: str | None = None) -> str | None:
+    """``phone`` in E.164 ("+919845012345"), or None if it cannot be a phone number."""
+    text = (phone or "").strip()
+    if not text or len(text) > 40:
+        return None
+    region = region or current_app.config["CLINIC_REGION"]
+    try:
+        number = phonenumbers.parse(text, region)
+    except phonenumbers.NumberParseException:
+        return None
+    if not phonenumbers.is_possible_number(number):
+        return None
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def phone_problem(phone: str | None) -> str | None:
+    """Why ``phone`` cannot be used as a mobile number, in words for the form; None if it can."""
+    if phone and phone.strip() and normalise_phone(phone) is None:
+        return ("Enter a mobile number, for example 98450 12345, or with the country code, "
+                "for example +44 7700 900123")
+    return None
+
+
+def normalise_identifier(identifier: str | None) -> str:
+    """The account an email address or phone number names, written one way ("" if neither)."""
+    text = (identifier or "").strip()
+    if "@" in text:
+        return normalise_email(text) or ""
+    return normalise_phone(text) or ""
+
+
+MAX_ID = 2**31 - 1  # PostgreSQL's integer, the type of every id column
+ID_DIGITS = re.compile(r"[0-9]{1,10}")
+
+
+def parse_id(text: str | None) -> int | None:
+    """An id typed into a form or query, or None when it cannot be one."""
+    text = (text or "").strip()
+    if not ID_DIGITS.fullmatch(text) or int(text) > MAX_ID:
+        return None
+    return int(text)

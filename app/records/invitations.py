@@ -1,0 +1,173 @@
+"""Inviting patients: the record, the single-use link, and accepting it."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from flask import current_app
+from sqlalchemy import func, select, update
+
+from ..platform.extensions import db
+from ..platform.passwords import hash_password
+from ..platform.security import hash_token, new_token
+from . import audit
+from .identifiers import normalise_email, normalise_phone
+from .models import Invitation, Patient, User, utcnow
+
+MAX_DOB_ATTEMPTS = 5
+
+
+def invitation_url(token: str) -> str:
+    return f"{current_app.config['BASE_URL'].rstrip('/')}/auth/invitation/{token}"
+
+
+def invite_patient(
+    name: str,
+    date_of_birth: date,
+    email: str | None,
+    visit_date: date | None,
+    phone: str | None = None,
+    invited_by: User | None = None,
+) -> tuple[Patient, str]:
+    """Create the patient's record and an invitation; returns the patient and the link."""
+    patient = Patient(
+        name=name.strip(),
+        date_of_birth=date_of_birth,
+        email=normalise_email(email),
+        phone=normalise_phone(phone),
+        visit_date=visit_date,
+        created_by_id=invited_by.id if invited_by else None,
+    )
+    db.session.add(patient)
+    db.session.flush()
+    url = issue_invitation(patient, invited_by)
+    audit.record("patient.invite", patient=patient, actor=invited_by)
+    db.session.commit()
+    return patient, url
+
+
+def issue_invitation(patient: Patient, invited_by: User | None = None) -> str:
+    """A fresh link for ``patient``; earlier unused links stop working."""
+    now = utcnow()
+    for old in patient.invitations:
+        if old.state(now) == "usable":
+            old.revoked_at = now
+    token, token_hash = new_token()
+    days = current_app.config["INVITATION_DAYS"]
+    patient.invitations.append(
+        Invitation(
+            token_hash=token_hash,
+            expires_at=now + timedelta(days=days),
+            created_by_id=invited_by.id if invited_by else None,
+        )
+    )
+    return invitation_url(token)
+
+
+def reissue_invitation(patient: Patient, by: User | None) -> str:
+    """A new link for a patient the clinic already has (a forgotten password, a lost link).
+
+    The same record is kept, with its answers; accepting the link sets a new password.
+    """
+    url = issue_invitation(patient, by)
+    audit.record("invitation.reissue", patient=patient, actor=by)
+    db.session.commit()
+    return url
+
+
+def existing_patient(name: str, date_of_birth: date, email: str | None) -> Patient | None:
+    """A record that is probably this person already: the same email, or name and birth date."""
+    email = normalise_email(email)
+    same_person = (Patient.date_of_birth == date_of_birth) & (
+        func.lower(Patient.name) == " ".join(name.split()).lower())
+    condition = same_person | (Patient.email == email) if email else same_person
+    return db.session.scalar(select(Patient).where(condition).order_by(Patient.id).limit(1))
+
+
+def find_invitation(token: str) -> Invitation | None:
+    if not token or len(token) > 100:
+        return None
+    return db.session.scalar(select(Invitation).where(Invitation.token_hash == hash_token(token)))
+
+
+def revoke_invitation(invitation: Invitation, by: User) -> None:
+    if invitation.state(utcnow()) == "usable":
+        invitation.revoked_at = utcnow()
+        audit.record("invitation.revoke", patient=invitation.patient, actor=by)
+        db.session.commit()
+
+
+def _reserve_a_check(invitation: Invitation) -> bool:
+    """Count one date-of-birth try against a usable link; False once the limit is reached.
+
+    Counted in one UPDATE and committed before the date is compared, so parallel tries
+    cannot compare more than MAX_DOB_ATTEMPTS dates between them.
+    """
+    counted = db.session.execute(
+        update(Invitation)
+        .where(Invitation.id == invitation.id, Invitation.failed_checks < MAX_DOB_ATTEMPTS,
+               Invitation.revoked_at.is_(None), Invitation.used_at.is_(None))
+        .values(failed_checks=Invitation.failed_checks + 1)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    db.session.commit()
+    db.session.refresh(invitation)
+    return counted == 1
+
+
+def check_date_of_birth(invitation: Invitation, given: date) -> bool:
+    """Compare the date of birth; the fifth try that does not match revokes the link."""
+    if not _reserve_a_check(invitation):
+        return False
+    if given == invitation.patient.date_of_birth:
+        return True
+    if invitation.failed_checks >= MAX_DOB_ATTEMPTS:
+        invitation.revoked_at = utcnow()
+    audit.record("invitation.dob_mismatch", patient=invitation.patient)
+    db.session.commit()
+    return False
+
+
+def _taken(column, value, user: User | None) -> bool:
+    if not value:
+        return False
+    owner = db.session.scalar(select(User.id).where(column == value))
+    return owner is not None and (user is None or owner != user.id)
+
+
+def login_problem(invitation: Invitation, phone: str | None) -> str | None:
+    """Why the patient cannot log in with these details, if they cannot.
+
+    Families often share an email address or a phone; each login needs its own.
+    """
+    patient, user = invitation.patient, invitation.patient.user
+    phone = normalise_phone(phone)
+    if _taken(User.phone, phone, user):
+        return ("This mobile number is already used by another account. "
+                "Enter a different number, or leave it empty.")
+    if _taken(User.email, patient.email, user) and not phone:
+        return ("Your email address is already used by another account, so enter a mobile "
+                "number to log in with.")
+    return None
+
+
+def accept_invitation(invitation: Invitation, password: str, phone: str | None) -> User:
+    """Create (or reset) the patient's login, end every other session of it, and use up
+    the invitation."""
+    patient = invitation.patient
+    user = patient.user
+    if user is None:
+        user = User(role="patient", name=patient.name, session_token=new_token()[1])
+        db.session.add(user)
+        patient.user = user
+    user.email = None if _taken(User.email, patient.email, user) else patient.email
+    user.phone = normalise_phone(phone) or patient.phone
+    patient.phone = user.phone
+    user.password_hash = hash_password(password)
+    # A new link is how a patient who lost their phone gets back in: whoever holds the
+    # old sessions is logged out, as a password change or a reset does.
+    user.session_token = new_token()[1]
+    invitation.used_at = utcnow()
+    audit.record("invitation.accept", patient=patient, actor=user)
+    db.session.commit()
+    return user

@@ -1,0 +1,431 @@
+"""Database models. Answers are JSON keyed by linkId; everything else is relational.
+
+Timestamps are stored and returned as aware UTC datetimes on every database, so SQLite
+and PostgreSQL behave the same.
+"""
+
+from __future__ import annotations
+
+import secrets
+from datetime import UTC, date, datetime
+from typing import Any
+
+import sqlalchemy as sa
+from flask_login import UserMixin
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..platform.extensions import db
+
+ROLES = ("patient", "clinician", "admin")
+STAFF_ROLES = ("clinician", "admin")
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class UTCDateTime(sa.types.TypeDecorator):
+    """A timezone-aware UTC datetime on every backend (SQLite drops the zone)."""
+
+    impl = sa.DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetimes are not stored; use utcnow()")
+        return value.astimezone(UTC)
+
+    def process_result_value(self, value, dialect):
+        if value is not None and value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value
+
+
+class User(UserMixin, db.Model):
+    """Anyone who logs in: staff with a role, or a patient linked to a Patient record."""
+
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str | None] = mapped_column(sa.String(254), unique=True)
+    phone: Mapped[str | None] = mapped_column(sa.String(20), unique=True)
+    name: Mapped[str] = mapped_column(sa.String(120))
+    role: Mapped[str] = mapped_column(sa.String(16))
+    password_hash: Mapped[str | None] = mapped_column(sa.String(255))
+    is_enabled: Mapped[bool] = mapped_column(default=True)
+    session_token: Mapped[str] = mapped_column(sa.String(64))
+    failed_logins: Mapped[int] = mapped_column(default=0)
+    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    patient: Mapped[Patient | None] = relationship(
+        back_populates="user", foreign_keys="Patient.user_id"
+    )
+
+    __table_args__ = (sa.CheckConstraint(f"role IN {ROLES}", name="role"),)
+
+    def get_id(self) -> str:
+        # The token is part of the id, so rotating it ends every other session.
+        return f"{self.id}:{self.session_token}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.is_enabled
+
+    @property
+    def is_staff(self) -> bool:
+        return self.role in STAFF_ROLES
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == "admin"
+
+
+class Patient(db.Model):
+    """The clinic's record of a person invited to fill in the questionnaire."""
+
+    __tablename__ = "patients"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # Opaque id for the audit log, which must outlive an erased patient's identity.
+    ref: Mapped[str] = mapped_column(
+        sa.String(32), unique=True, default=lambda: secrets.token_hex(8)
+    )
+    user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"), unique=True)
+    name: Mapped[str] = mapped_column(sa.String(120))
+    date_of_birth: Mapped[date] = mapped_column(sa.Date)
+    email: Mapped[str | None] = mapped_column(sa.String(254))
+    phone: Mapped[str | None] = mapped_column(sa.String(20))
+    visit_date: Mapped[date | None] = mapped_column(sa.Date, index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    erasure_requested_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Copies of the newest response's state, so the worklist sorts and filters on one
+    # indexed table (see track()).
+    worklist_status: Mapped[str] = mapped_column(
+        sa.String(16), default="invited", server_default="invited"
+    )
+    is_urgent: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+
+    user: Mapped[User | None] = relationship(back_populates="patient", foreign_keys=[user_id])
+    invitations: Mapped[list[Invitation]] = relationship(
+        back_populates="patient", order_by="Invitation.created_at", cascade="all, delete-orphan"
+    )
+
+    def track(self, response: QuestionnaireResponse | None) -> None:
+        """Copy the newest response's state for the worklist; called at every change.
+
+        ``is_urgent`` is kept by ``app.urgent``: a patient is urgent while one of their
+        urgent items has not been followed up.
+        """
+        if response is None:
+            self.worklist_status = "invited"
+            return
+        if response.status == "draft":
+            self.worklist_status = "in_progress"
+        else:
+            self.worklist_status = "submitted" if response.reviewed_at is None else "reviewed"
+
+
+# The worklist's order: urgent first, then by visit date (none last), name and id. The two
+# indexes hold it whole, with the filtered columns, so a page at any offset, with or
+# without a status filter, is read from an index alone instead of sorting the table.
+WORKLIST_ORDER = (
+    Patient.is_urgent.desc(),
+    Patient.visit_date.is_(None),
+    Patient.visit_date,
+    Patient.name,
+    Patient.id,
+)
+sa.Index("ix_patients_worklist_order", *WORKLIST_ORDER, Patient.worklist_status)
+sa.Index("ix_patients_worklist_status", Patient.worklist_status, *WORKLIST_ORDER)
+# Staff search names by "contains" (ILIKE '%...%'), which a b-tree cannot serve; on
+# PostgreSQL a trigram index (pg_trgm) does. SQLite keeps a plain index and scans.
+sa.Index("ix_patients_name", Patient.name, postgresql_using="gin",
+         postgresql_ops={"name": "gin_trgm_ops"})
+sa.event.listen(db.metadata, "before_create",
+                sa.DDL("CREATE EXTENSION IF NOT EXISTS pg_trgm").execute_if(dialect="postgresql"))
+EXPRESSION_INDEXES = frozenset({"ix_patients_worklist_order", "ix_patients_worklist_status"})
+
+
+def include_in_autogenerate(obj, name, type_, reflected, compare_to) -> bool:
+    """Alembic cannot read expression indexes back from SQLite: they are migrated by hand."""
+    return not (type_ == "index" and name in EXPRESSION_INDEXES)
+
+
+class Invitation(db.Model):
+    """A single-use link to set up a patient's account. Only the token's hash is kept."""
+
+    __tablename__ = "invitations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    patient_id: Mapped[int] = mapped_column(sa.ForeignKey("patients.id"), index=True)
+    token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    failed_checks: Mapped[int] = mapped_column(default=0)
+
+    patient: Mapped[Patient] = relationship(back_populates="invitations")
+
+    def state(self, now: datetime) -> str:
+        """One of "usable", "used", "revoked", "expired"."""
+        if self.revoked_at:
+            return "revoked"
+        if self.used_at:
+            return "used"
+        if self.expires_at <= now:
+            return "expired"
+        return "usable"
+
+
+class PasswordReset(db.Model):
+    """A single-use link to set a new password. Only the token's hash is kept."""
+
+    __tablename__ = "password_resets"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), index=True)
+    token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # The admin who issued it; None when the person asked for it by email.
+    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+
+    user: Mapped[User] = relationship(foreign_keys=[user_id])
+
+    def usable(self, now: datetime) -> bool:
+        return self.used_at is None and self.expires_at > now
+
+
+class QuestionnaireResponse(db.Model):
+    """One revision of a patient's answers.
+
+    ``revision`` counts amendments (a reopened submission starts revision n+1 and the
+    earlier one stays as it was). ``lock_version`` is the optimistic lock: every save
+    increments it, and a save made from an out-of-date page is refused.
+    """
+
+    __tablename__ = "questionnaire_responses"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    patient_id: Mapped[int] = mapped_column(sa.ForeignKey("patients.id"), index=True)
+    questionnaire_id: Mapped[str] = mapped_column(sa.String(64))
+    questionnaire_version: Mapped[int]
+    revision: Mapped[int] = mapped_column(default=1)
+    status: Mapped[str] = mapped_column(sa.String(16), default="draft", index=True)
+    answers: Mapped[dict[str, Any]] = mapped_column(sa.JSON, default=dict)
+    pending: Mapped[dict[str, Any]] = mapped_column(sa.JSON, default=dict)
+    sections_done: Mapped[list[str]] = mapped_column(sa.JSON, default=list)
+    alerts_shown: Mapped[dict[str, str]] = mapped_column(sa.JSON, default=dict)
+    is_urgent: Mapped[bool] = mapped_column(default=False, index=True)
+    lock_version: Mapped[int] = mapped_column(default=1)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+    submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    reviewed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    reviewed_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    # Where the answers came from: None when the patient typed them here; else the
+    # system that sent them ("FHIR API, token <name>", "flask fhir import").
+    origin: Mapped[str | None] = mapped_column(sa.String(160))
+    # An import into an existing patient waits ("held") until staff accept it, or stays
+    # aside ("rejected"): until then the patient's draft and pages are as they were.
+    hold: Mapped[str | None] = mapped_column(sa.String(16))
+    # Whether the name and date of birth sent with an import match the clinic's record.
+    identity_check: Mapped[str | None] = mapped_column(sa.String(16))
+
+    patient: Mapped[Patient] = relationship()
+    reviewed_by: Mapped[User | None] = relationship()
+
+    __mapper_args__ = {"version_id_col": lock_version}
+    __table_args__ = (
+        sa.UniqueConstraint("patient_id", "revision", name="uq_response_patient_revision"),
+        sa.CheckConstraint("status IN ('draft', 'submitted')", name="status"),
+    )
+
+    @property
+    def is_submitted(self) -> bool:
+        return self.status == "submitted"
+
+    @property
+    def is_held(self) -> bool:
+        return self.hold == "held"
+
+
+class Consent(db.Model):
+    """The patient's agreement to the consent text of a given version, with its time."""
+
+    __tablename__ = "consents"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    patient_id: Mapped[int] = mapped_column(sa.ForeignKey("patients.id"), index=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
+    text_version: Mapped[str] = mapped_column(sa.String(16))
+    accepted_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # The version of "About spinal cord stimulation" the consent page linked to.
+    information_version: Mapped[int | None] = mapped_column(sa.Integer)
+
+
+class InformationView(db.Model):
+    """The first time a logged-in patient opened a version of the information text.
+
+    With the version linked at consent, it lets the brief document the patient
+    education that coverage policies expect before a trial.
+    """
+
+    __tablename__ = "information_views"
+    __table_args__ = (sa.UniqueConstraint("patient_id", "version",
+                                          name="uq_information_view_patient_version"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    patient_id: Mapped[int] = mapped_column(sa.ForeignKey("patients.id"))
+    version: Mapped[int] = mapped_column(sa.Integer)
+    opened_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class ClinicianNote(db.Model):
+    """A clinician's note about a patient, kept apart from what the patient answered."""
+
+    __tablename__ = "clinician_notes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    patient_id: Mapped[int] = mapped_column(sa.ForeignKey("patients.id"), index=True)
+    response_id: Mapped[int | None] = mapped_column(sa.ForeignKey("questionnaire_responses.id"))
+    author_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
+    body: Mapped[str] = mapped_column(sa.Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    author: Mapped[User] = relationship()
+
+
+class UrgentItem(db.Model):
+    """An urgent answer (thoughts of self-harm, new weakness) and what the clinic did.
+
+    Open until someone follows it up: who, when, and what was done, in their words. The
+    item and its follow-up stay in the record and the audit log.
+    """
+
+    __tablename__ = "urgent_items"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    patient_id: Mapped[int] = mapped_column(sa.ForeignKey("patients.id"), index=True)
+    response_id: Mapped[int | None] = mapped_column(sa.ForeignKey("questionnaire_responses.id"))
+    rule_id: Mapped[str] = mapped_column(sa.String(64))
+    label: Mapped[str] = mapped_column(sa.String(120))
+    text: Mapped[str] = mapped_column(sa.Text)
+    raised_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    followed_up_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    followed_up_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    action: Mapped[str | None] = mapped_column(sa.Text)
+    # Set when the patient took the answer back ("I ticked this by mistake", or changed
+    # it): the item stays, still needing a follow-up, and says so wherever it is shown.
+    withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    withdrawn_as: Mapped[str | None] = mapped_column(sa.String(16))  # "mistake" | "changed"
+
+    followed_up_by: Mapped[User | None] = relationship()
+
+    @property
+    def is_open(self) -> bool:
+        return self.followed_up_at is None
+
+
+API_SCOPES = ("import", "read")
+
+
+class ApiToken(db.Model):
+    """A named credential for another system: shown once, stored as a hash, revocable.
+
+    ``scopes`` is a space-separated subset of API_SCOPES: "import" may send responses,
+    "read" may fetch the FHIR resources staff can fetch.
+    """
+
+    __tablename__ = "api_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(sa.String(120))
+    token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    scopes: Mapped[str] = mapped_column(sa.String(64))
+    created_by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    created_by: Mapped[User] = relationship()
+
+    @property
+    def scope_set(self) -> frozenset[str]:
+        return frozenset(self.scopes.split())
+
+
+class LoginFailure(db.Model):
+    """Wrong passwords for one account from one client address: after LOCKOUT_FAILURES
+    that client waits LOCKOUT_MINUTES for that account; other clients do not."""
+
+    __tablename__ = "login_failures"
+    __table_args__ = (sa.UniqueConstraint("user_id", "client"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), index=True)
+    client: Mapped[str] = mapped_column(sa.String(64))
+    count: Mapped[int] = mapped_column(sa.Integer, default=0)
+    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    last_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class TokenFailure(db.Model):
+    """Wrong API tokens sent by one client address on one day, counted: the aggregate
+    audit of token guessing. The tokens sent are never stored."""
+
+    __tablename__ = "token_failures"
+    __table_args__ = (sa.UniqueConstraint("client", "day"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    client: Mapped[str] = mapped_column(sa.String(64))
+    day: Mapped[date] = mapped_column(sa.Date)
+    count: Mapped[int] = mapped_column(sa.Integer, default=1)
+    first_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    last_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class ClinicProfile(db.Model):
+    """The clinic's own details, edited by an admin; one row. Patients see them everywhere."""
+
+    __tablename__ = "clinic_profile"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(sa.String(120))
+    phone: Mapped[str] = mapped_column(sa.String(40), default="")
+    email: Mapped[str] = mapped_column(sa.String(254), default="")
+    address: Mapped[str] = mapped_column(sa.String(500), default="")
+    opening_hours: Mapped[str] = mapped_column(sa.String(200), default="")
+    crisis_line: Mapped[str] = mapped_column(sa.String(120), default="")
+    crisis_numbers: Mapped[str] = mapped_column(sa.String(120), default="")
+    emergency_number: Mapped[str] = mapped_column(sa.String(20), default="")
+    time_zone: Mapped[str] = mapped_column(sa.String(64))
+    updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), onupdate=utcnow)
+    updated_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+
+
+class AuditEvent(db.Model):
+    """Who did what to which patient's record, when and from where. Append-only."""
+
+    __tablename__ = "audit_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
+    actor_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"), index=True)
+    actor_role: Mapped[str | None] = mapped_column(sa.String(16))
+    action: Mapped[str] = mapped_column(sa.String(64), index=True)
+    patient_ref: Mapped[str | None] = mapped_column(sa.String(64), index=True)
+    target: Mapped[str | None] = mapped_column(sa.String(200))
+    ip: Mapped[str | None] = mapped_column(sa.String(64))
+    detail: Mapped[dict[str, Any]] = mapped_column(sa.JSON, default=dict)
+
+    actor: Mapped[User | None] = relationship()
+

@@ -1,0 +1,212 @@
+"""Admin pages: staff accounts, clinic details, invitations, API tokens, the audit log,
+erasure."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import func, select
+
+from ...platform.extensions import db
+from ...records import accounts, api_tokens, clinic_profile, invitations
+from ...records.clock import day_bounds
+from ...records.identifiers import parse_id
+from ...records.models import ApiToken, AuditEvent, Invitation, Patient, User, utcnow
+from ...records.patient_rights import erase_patient
+from ...records.staff import StaffError, change_role, create_staff, set_enabled
+from ..access import admin_required
+from ..guards import page_number
+from .forms import ApiTokenForm, ClinicProfileForm, ConfirmForm, NewStaffForm, StaffChangeForm
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+AUDIT_PAGE_SIZE = 100
+
+
+def _user_or_404(user_id: str | None) -> User:
+    ident = parse_id(user_id)
+    user = db.session.get(User, ident) if ident else None
+    if user is None or not user.is_staff:
+        abort(404)
+    return user
+
+
+def _staff_page(form: NewStaffForm | None = None, reset: tuple[User, str] | None = None):
+    people = db.session.scalars(
+        select(User).where(User.role != "patient").order_by(User.name)).all()
+    return render_template("admin/staff.html", people=people, form=form or NewStaffForm(),
+                           change_form=StaffChangeForm(), confirm=ConfirmForm(), reset=reset)
+
+
+@bp.route("/staff", methods=["GET", "POST"])
+@admin_required
+def staff():
+    form = NewStaffForm()
+    if form.validate_on_submit():
+        try:
+            create_staff(form.email.data, form.password.data, form.name.data, form.role.data,
+                         by=current_user)
+            flash(f"Account created for {form.email.data}.", "success")
+            return redirect(url_for("admin.staff"))
+        except StaffError as exc:
+            field = form.password if exc.field == "password" else form.email
+            field.errors.append(str(exc))
+    return _staff_page(form)
+
+
+@bp.post("/staff/<int:user_id>/reset-link")
+@admin_required
+def staff_reset_link(user_id: int):
+    """A one-time link to set a new password, shown here once for the admin to pass on."""
+    person = _user_or_404(str(user_id))
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    return _staff_page(reset=(person, accounts.issue_staff_reset(person, current_user)))
+
+
+@bp.post("/staff/role")
+@admin_required
+def staff_role():
+    form = StaffChangeForm()
+    if form.validate_on_submit():
+        try:
+            change_role(_user_or_404(form.user_id.data), form.role.data, current_user)
+            flash("Role changed.", "success")
+        except StaffError as exc:
+            flash(str(exc), "error")
+    return redirect(url_for("admin.staff"))
+
+
+@bp.post("/staff/<int:user_id>/<any(activate, deactivate):change>")
+@admin_required
+def staff_enabled(user_id: int, change: str):
+    if ConfirmForm().validate_on_submit():
+        try:
+            set_enabled(_user_or_404(str(user_id)), change == "activate", current_user)
+            flash("Account activated." if change == "activate" else
+                  "Account deactivated: they can no longer log in.", "success")
+        except StaffError as exc:
+            flash(str(exc), "error")
+    return redirect(url_for("admin.staff"))
+
+
+@bp.route("/clinic", methods=["GET", "POST"])
+@admin_required
+def clinic_details():
+    """The clinic's name, phone, email, address, hours, crisis line and time zone."""
+    profile = clinic_profile.current()
+    form = ClinicProfileForm(obj=profile)
+    if form.validate_on_submit():
+        clinic_profile.save({name: form[name].data for name in clinic_profile.FIELDS},
+                            current_user)
+        flash("The clinic's details are saved. Patients see them from now on.", "success")
+        return redirect(url_for("admin.clinic_details"))
+    return render_template("admin/clinic.html", form=form)
+
+
+@bp.route("/tokens", methods=["GET", "POST"])
+@admin_required
+def tokens():
+    """API tokens for other systems; a new one is shown on this page once, never again."""
+    form = ApiTokenForm()
+    created = None
+    if form.validate_on_submit():
+        created = api_tokens.create(form.name.data, form.scopes.data, by=current_user)
+        form = ApiTokenForm(formdata=None)
+    return render_template("admin/tokens.html", form=form, created=created,
+                           tokens=api_tokens.all_tokens(), confirm=ConfirmForm(),
+                           failures=api_tokens.failures())
+
+
+@bp.post("/tokens/<int:token_id>/revoke")
+@admin_required
+def revoke_token(token_id: int):
+    token = db.session.get(ApiToken, token_id)
+    if token is None:
+        abort(404)
+    if ConfirmForm().validate_on_submit():
+        api_tokens.revoke(token, current_user)
+        flash(f"The token for {token.name} no longer works.", "success")
+    return redirect(url_for("admin.tokens"))
+
+
+@bp.get("/invitations")
+@admin_required
+def invitation_list():
+    now = utcnow()
+    rows = db.session.execute(
+        select(Invitation, Patient.name).join(Patient)
+        .where(Invitation.used_at.is_(None), Invitation.revoked_at.is_(None),
+               Invitation.expires_at > now)
+        .order_by(Invitation.expires_at)
+    ).all()
+    requests = db.session.scalars(
+        select(Patient).where(Patient.erasure_requested_at.is_not(None))
+        .order_by(Patient.erasure_requested_at)).all()
+    return render_template("admin/invitations.html", rows=rows, confirm=ConfirmForm(),
+                           erasure_requests=requests)
+
+
+@bp.post("/invitations/<int:invitation_id>/revoke")
+@admin_required
+def revoke_invitation(invitation_id: int):
+    invitation = db.session.get(Invitation, invitation_id)
+    if invitation is None:
+        abort(404)
+    if ConfirmForm().validate_on_submit():
+        invitations.revoke_invitation(invitation, current_user)
+        flash(f"The link for {invitation.patient.name} no longer works.", "success")
+    return redirect(url_for("admin.invitation_list"))
+
+
+@bp.route("/patients/<int:patient_id>/erase", methods=["GET", "POST"])
+@admin_required
+def erase(patient_id: int):
+    patient = db.session.get(Patient, patient_id)
+    if patient is None:
+        abort(404)
+    form = ConfirmForm()
+    if form.validate_on_submit() and request.form.get("confirm_name") == patient.name:
+        ref = erase_patient(patient, current_user)
+        flash(f"The patient's answers, notes and identity are erased (reference {ref}).",
+              "success")
+        return redirect(url_for("admin.invitation_list"))
+    mismatch = request.method == "POST"
+    return render_template("admin/erase.html", patient=patient, form=form, mismatch=mismatch)
+
+
+def _day(text: str | None, end: bool = False) -> datetime | None:
+    """The start (or end) of a day typed into the filter, a day on the clinic's clock."""
+    try:
+        day = datetime.fromisoformat(text or "").date()
+    except ValueError:
+        return None
+    return day_bounds(day)[1 if end else 0]
+
+
+@bp.get("/audit")
+@admin_required
+def audit_log():
+    args = request.args
+    stmt = select(AuditEvent).outerjoin(User, AuditEvent.actor_id == User.id)
+    if args.get("action"):
+        stmt = stmt.where(AuditEvent.action == args["action"])
+    if args.get("actor"):
+        stmt = stmt.where(User.email.ilike(f"%{args['actor'].strip()[:254]}%"))
+    if args.get("patient"):
+        stmt = stmt.where(AuditEvent.patient_ref == args["patient"].strip().lower()[:32])
+    if start := _day(args.get("from")):
+        stmt = stmt.where(AuditEvent.at >= start)
+    if end := _day(args.get("to"), end=True):
+        stmt = stmt.where(AuditEvent.at <= end)
+    total = db.session.scalar(select(func.count()).select_from(stmt.subquery()))
+    page = min(page_number(args.get("page")), max(1, -(-total // AUDIT_PAGE_SIZE)))
+    events = db.session.scalars(
+        stmt.order_by(AuditEvent.id.desc()).limit(AUDIT_PAGE_SIZE)
+        .offset((page - 1) * AUDIT_PAGE_SIZE)
+    ).all()
+    actions = db.session.scalars(select(AuditEvent.action).distinct().order_by(
+        AuditEvent.action)).all()
+    return render_template("admin/audit.html", events=events, total=total, page=page,
+                           actions=actions, args=args, page_size=AUDIT_PAGE_SIZE)

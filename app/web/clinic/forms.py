@@ -1,0 +1,71 @@
+"""Forms used by clinic staff."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask_wtf import FlaskForm
+from wtforms import DateField, EmailField, HiddenField, StringField, TelField, TextAreaField
+from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
+
+from ...records.clock import clinic_today
+from ...records.identifiers import phone_problem
+
+
+class InvitePatientForm(FlaskForm):
+    name = StringField("Full name", validators=[DataRequired("Enter the patient's name"),
+                                                Length(max=120)])
+    date_of_birth = DateField("Date of birth", validators=[
+        DataRequired("Enter the date of birth as a real date")])
+    email = EmailField("Email address", validators=[
+        DataRequired("Enter an email address"), Email("Enter a real email address"),
+        Length(max=254)])
+    phone = TelField("Mobile number (optional)", validators=[Optional(), Length(max=20)])
+    visit_date = DateField("Planned visit date (optional)", validators=[Optional()])
+
+    def validate_date_of_birth(self, field):
+        if field.data and not date(1900, 1, 1) <= field.data <= clinic_today():
+            raise ValidationError("The date of birth must be in the past")
+
+    def validate_phone(self, field):
+        if problem := phone_problem(field.data):
+            raise ValidationError(problem)
+
+    def validate_visit_date(self, field):
+        # A past date is most often a mistyped year, and would put the patient at the top
+        # of the worklist as if their visit were due.
+        if field.data and field.data < clinic_today():
+            raise ValidationError("The visit date has passed. Enter the planned date, or "
+                                  "leave it empty")
+
+
+class NoteForm(FlaskForm):
+    body = TextAreaField("Add a clinician note", validators=[
+        DataRequired("Write the note before saving it"),
+        Length(max=5000, message="Use 5,000 characters or fewer")])
+
+
+class RevisionForm(FlaskForm):
+    """A button acting on one revision (mark reviewed, reopen)."""
+
+    revision = HiddenField(validators=[DataRequired()])
+
+
+class ButtonForm(FlaskForm):
+    """A button that needs nothing but the CSRF token (give a new link)."""
+
+
+class FollowUpForm(FlaskForm):
+    action = TextAreaField("What was done", description="For example: phoned, safety-netted, "
+                           "GP informed. Saved with your name and the time.",
+                           validators=[DataRequired("Write what was done before saving"),
+                                       Length(max=2000, message="Use 2,000 characters or fewer")])
+
+
+class AcceptImportForm(FlaskForm):
+    """Accept answers another system sent; ``override`` says why, when the name and date
+    of birth sent do not match the record."""
+
+    override = TextAreaField("If the name or date of birth sent do not match: how do you know "
+                             "it is this patient?",
+                             validators=[Length(max=500, message="Use 500 characters or fewer")])

@@ -1,0 +1,340 @@
+"""Clinic pages for clinicians and admins: worklist, summary, notes, print and PDF."""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_login import current_user
+
+from ...engine.summary.builder import PatientInfo, build_summary
+from ...platform.extensions import db
+from ...platform.pdf import PdfUnavailable, render_pdf
+from ...records import definitions, exports, imports, information, urgent
+from ...records.clock import clinic_today, clinic_zone
+from ...records.identifiers import parse_id
+from ...records.invitations import existing_patient, invite_patient, reissue_invitation
+from ...records.models import Patient, QuestionnaireResponse, UrgentItem
+from ..access import staff_or_system, staff_required
+from ..downloads import download
+from ..guards import page_number
+from ..templating import readable_reference
+from . import services
+from .forms import (
+    AcceptImportForm,
+    ButtonForm,
+    FollowUpForm,
+    InvitePatientForm,
+    NoteForm,
+    RevisionForm,
+)
+
+bp = Blueprint("clinic", __name__, url_prefix="/clinic")
+
+
+@bp.get("/")
+@staff_required
+def worklist():
+    status = request.args.get("status") or None
+    search = (request.args.get("q") or "")[:120]
+    today = clinic_today()
+    day_text = request.args.get("day") or ""
+    day = services.chosen_day(day_text, today)
+    page = services.worklist(status, search, page_number(request.args.get("page")),
+                             len(definitions.current().sections), day=day, today=today)
+    if search.strip():
+        services.record_search(search, page.total)
+    return render_template("clinic/worklist.html", page=page, status=status, search=search,
+                           statuses=services.STATUSES, day=day, day_text=day_text,
+                           today=today, tomorrow=today + timedelta(days=1),
+                           bad_day=bool(day_text) and day is None)
+
+
+@bp.get("/briefs.pdf")
+@staff_required
+def day_briefs():
+    """One PDF with the brief (page 1) of every patient with a visit on the day."""
+    day = services.chosen_day(request.args.get("day") or "", clinic_today())
+    if day is None:
+        abort(404)
+    visits = list(services.day_patients(day))
+    education = information.education_of(patient for patient, _ in visits)
+    urgent_items = urgent.entries_by_patient([patient.id for patient, _ in visits])
+    briefs = [(patient, response, _summary_for(patient, response), education[patient.id],
+               urgent_items.get(patient.id, [])) for patient, response in visits]
+    html = render_template("clinic/briefs_pdf.html", briefs=briefs, day=day,
+                           not_sent=services.day_patients_not_sent(day))
+    try:
+        pdf = render_pdf(html, current_app.static_folder)
+    except PdfUnavailable as exc:
+        return render_template("clinic/pdf_unavailable.html", patient=None, response=None,
+                               reason=str(exc)), 503
+    services.record_day_briefs(day, [(p, r) for p, r, *_ in briefs])
+    return download(pdf, "application/pdf", f"briefs-{day.isoformat()}.pdf")
+
+
+def _patient_or_404(patient_id: int) -> Patient:
+    patient = db.session.get(Patient, patient_id)
+    if patient is None:
+        abort(404)
+    return patient
+
+
+def _chosen_revision(revisions: list[QuestionnaireResponse],
+                     held: list[QuestionnaireResponse] = ()) -> QuestionnaireResponse | None:
+    """The revision asked for (an import waiting for staff too), else the newest
+    submitted one."""
+    wanted = request.args.get("revision")
+    if wanted:
+        number = parse_id(wanted)
+        found = next((r for r in [*revisions, *held] if r.revision == number), None)
+        if found is None or not found.is_submitted:
+            abort(404)
+        return found
+    return next((r for r in reversed(revisions) if r.is_submitted), None)
+
+
+def _summary_for(patient: Patient, response: QuestionnaireResponse):
+    q = definitions.get(response.questionnaire_id, response.questionnaire_version)
+    if q is None:
+        abort(500)
+    return build_summary(
+        q, response.answers, response.submitted_at,
+        patient=PatientInfo(patient.name, patient.date_of_birth, patient.visit_date,
+                            readable_reference(patient.ref), patient.phone),
+        alert_times=response.alerts_shown, revision=response.revision, zone=clinic_zone(),
+    )
+
+
+@bp.get("/patients/<int:patient_id>")
+@staff_required
+def summary(patient_id: int):
+    patient = _patient_or_404(patient_id)
+    revisions = services.revisions(patient)
+    held = services.held_imports(patient)
+    response = _chosen_revision(revisions, held)
+    context = {
+        "patient": patient, "revisions": revisions, "response": response, "held": held,
+        "accept_form": AcceptImportForm(),
+        "notes": services.notes_for(patient), "note_form": NoteForm(),
+        "revision_form": RevisionForm(), "latest": revisions[-1] if revisions else None,
+        "button_form": ButtonForm(),
+        "amendment": services.amendment(revisions, response) if response else None,
+        "urgent_items": urgent.entries(urgent.items_for(patient)),
+        "follow_up_form": FollowUpForm(),
+    }
+    if response is None:
+        page = render_template("clinic/not_submitted.html", **context)
+    else:
+        page = render_template("clinic/summary.html", summary=_summary_for(patient, response),
+                               education=information.education_for(patient), **context)
+    # The read is audited before the page leaves; rendering first spares re-reading the
+    # rows a commit expires.
+    services.record_read("summary.view", patient, response)
+    return page
+
+
+@bp.get("/patients/<int:patient_id>/summary.pdf")
+@staff_required
+def summary_pdf(patient_id: int):
+    patient = _patient_or_404(patient_id)
+    revisions = services.revisions(patient)
+    response = _chosen_revision(revisions)
+    if response is None:
+        abort(404)
+    html = render_template("clinic/summary_pdf.html",
+                           summary=_summary_for(patient, response),
+                           education=information.education_for(patient),
+                           amendment=services.amendment(revisions, response),
+                           urgent_items=urgent.entries(urgent.items_for(patient)))
+    try:
+        pdf = render_pdf(html, current_app.static_folder)
+    except PdfUnavailable as exc:
+        return render_template("clinic/pdf_unavailable.html", patient=patient,
+                               response=response, reason=str(exc)), 503
+    services.record_read("summary.pdf", patient, response)
+    return download(pdf, "application/pdf", f"scs-summary-{patient.ref}-r{response.revision}.pdf")
+
+
+@bp.get("/patients/<int:patient_id>/questionnaire-response.json")
+@staff_or_system("read")
+def questionnaire_response(patient_id: int):
+    """FHIR R4 QuestionnaireResponse of a submitted revision (the newest by default); staff,
+    or a system with a "read" token.
+
+    A draft leaves only when asked for by name (``?include=draft``), and that is audited as
+    a draft export: the patient is told the clinic reads their answers once sent.
+    """
+    patient = _patient_or_404(patient_id)
+    revisions = services.revisions(patient)
+    if request.args.get("include") == "draft":
+        wanted = parse_id(request.args.get("revision"))
+        response = next((r for r in revisions if r.revision == wanted), None) \
+            if request.args.get("revision") else (revisions[-1] if revisions else None)
+    else:
+        response = _chosen_revision(revisions)
+    if response is None:
+        abort(404)
+    resource = exports.export_response(patient, response)
+    return download(json.dumps(resource, indent=2, ensure_ascii=False), "application/fhir+json",
+                    f"questionnaire-response-{patient.ref}-r{response.revision}.json")
+
+
+@bp.get("/export.csv")
+@staff_required
+def export_csv():
+    """Submitted responses of the cohort; direct identifiers only when asked for."""
+    identifiers = request.args.get("identifiers") == "1"
+    body = exports.export_cohort(request.args.get("q"), request.args.get("status") == "reviewed",
+                                 identifiers, current_user,
+                                 free_text=request.args.get("free_text") == "1")
+    name = "scs-intake-cohort" + ("" if identifiers else "-deidentified") + ".csv"
+    return download(body, "text/csv", name)
+
+
+@bp.post("/patients/<int:patient_id>/imports/<int:revision>/accept")
+@staff_required
+def accept_import(patient_id: int, revision: int):
+    """Make an imported response the patient's: its identity matched, or staff say why."""
+    patient = _patient_or_404(patient_id)
+    response = _held_or_404(patient, revision)
+    form = AcceptImportForm()
+    if form.validate_on_submit():
+        try:
+            imports.accept_import(response, current_user, form.override.data or "")
+        except imports.ImportNotAccepted as exc:
+            flash(str(exc), "error")
+        else:
+            flash(f"Revision {revision} is accepted: it is now the patient's answers.",
+                  "success")
+    return redirect(url_for("clinic.summary", patient_id=patient.id))
+
+
+@bp.post("/patients/<int:patient_id>/imports/<int:revision>/reject")
+@staff_required
+def reject_import(patient_id: int, revision: int):
+    patient = _patient_or_404(patient_id)
+    response = _held_or_404(patient, revision)
+    if ButtonForm().validate_on_submit():
+        imports.reject_import(response, current_user)
+        flash(f"Revision {revision} is set aside; the patient never sees it.", "info")
+    return redirect(url_for("clinic.summary", patient_id=patient.id))
+
+
+def _held_or_404(patient: Patient, revision: int) -> QuestionnaireResponse:
+    found = next((r for r in services.held_imports(patient) if r.revision == revision), None)
+    if found is None:
+        abort(404)
+    return found
+
+
+@bp.post("/patients/<int:patient_id>/notes")
+@staff_required
+def add_note(patient_id: int):
+    patient = _patient_or_404(patient_id)
+    form = NoteForm()
+    if form.validate_on_submit():
+        revisions = services.revisions(patient)
+        services.add_note(patient, revisions[-1] if revisions else None, current_user,
+                          form.body.data)
+        flash("Note saved.", "success")
+    else:
+        for error in form.body.errors:
+            flash(error, "error")
+    return redirect(url_for("clinic.summary", patient_id=patient.id) + "#notes")
+
+
+def _revision_from_form(patient: Patient) -> QuestionnaireResponse:
+    form = RevisionForm()
+    number = parse_id(form.revision.data) if form.validate_on_submit() else None
+    if number is None:
+        abort(400)
+    found = next((r for r in services.revisions(patient) if r.revision == number), None)
+    if found is None:
+        abort(404)
+    return found
+
+
+@bp.post("/patients/<int:patient_id>/review")
+@staff_required
+def mark_reviewed(patient_id: int):
+    patient = _patient_or_404(patient_id)
+    response = _revision_from_form(patient)
+    if services.mark_reviewed(response, current_user):
+        flash(f"Revision {response.revision} is marked as reviewed.", "success")
+    return redirect(url_for("clinic.summary", patient_id=patient.id))
+
+
+@bp.post("/patients/<int:patient_id>/reopen")
+@staff_required
+def reopen(patient_id: int):
+    patient = _patient_or_404(patient_id)
+    response = _revision_from_form(patient)
+    draft = services.reopen(response, current_user)
+    if draft is not None:
+        flash(f"Reopened for the patient as revision {draft.revision}. Revision "
+              f"{response.revision} stays as it was submitted.", "success")
+    return redirect(url_for("clinic.summary", patient_id=patient.id))
+
+
+@bp.post("/patients/<int:patient_id>/urgent/<int:item_id>")
+@staff_required
+def follow_up(patient_id: int, item_id: int):
+    """Record that an urgent item was followed up: who, when (now) and what was done."""
+    patient = _patient_or_404(patient_id)
+    item = db.session.get(UrgentItem, item_id)
+    if item is None or item.patient_id != patient.id:
+        abort(404)
+    form = FollowUpForm()
+    if form.validate_on_submit():
+        urgent.follow_up(item, current_user, form.action.data)
+        flash(f"{item.label}: followed up.", "success")
+    else:
+        for error in form.action.errors:
+            flash(error, "error")
+    return redirect(url_for("clinic.summary", patient_id=patient.id) + f"#urgent-{item.id}")
+
+
+@bp.route("/invite", methods=["GET", "POST"])
+@staff_required
+def invite():
+    form = InvitePatientForm()
+    link = None
+    known = None
+    if form.validate_on_submit():
+        known = existing_patient(form.name.data, form.date_of_birth.data, form.email.data)
+    if known is not None:
+        services.record_duplicate_shown(known)
+        form.email.errors = [*form.email.errors, (
+            f"{known.name}, born {known.date_of_birth:%d %b %Y}, already has a record. To "
+            "send them a new link (for a forgotten password, say), open their page and "
+            "press Give a new link.")]
+    elif form.validate_on_submit():
+        patient, link = invite_patient(
+            form.name.data, form.date_of_birth.data, form.email.data,
+            form.visit_date.data, form.phone.data, invited_by=current_user,
+        )
+        flash(f"{patient.name} is invited. Send them the link below.", "success")
+        form = InvitePatientForm(formdata=None)
+    return render_template("clinic/invite.html", form=form, link=link, known=known)
+
+
+@bp.post("/patients/<int:patient_id>/new-link")
+@staff_required
+def new_link(patient_id: int):
+    """A new invitation link for the same record: answers kept, a new password set."""
+    patient = _patient_or_404(patient_id)
+    if not ButtonForm().validate_on_submit():
+        abort(400)
+    link = reissue_invitation(patient, current_user)
+    return render_template("clinic/new_link.html", patient=patient, link=link)

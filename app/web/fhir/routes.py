@@ -1,0 +1,139 @@
+"""The FHIR R4 API: the definitions as Questionnaires, and responses sent in by systems.
+
+Staff fetch with their session; another system sends an API token (``read`` to fetch,
+``import`` to send). The token views read no cookie, so they need no CSRF token.
+"""
+
+from __future__ import annotations
+
+import json
+
+from flask import Blueprint, Response, abort, g, redirect, request, url_for
+
+from ...engine.interop.fhir_capability import capability_statement
+from ...engine.interop.fhir_outcome import FHIR_JSON, issue, outcome
+from ...engine.interop.fhir_questionnaire import fhir_id, to_fhir_questionnaire
+from ...engine.questionnaire.definition import Questionnaire
+from ...platform.extensions import csrf
+from ...records import definitions
+from ...records.clock import clinic_today
+from ...records.identifiers import parse_id
+from ...records.imports import FhirImportError, import_response
+from ..access import public, staff_or_system, system_required
+
+bp = Blueprint("fhir", __name__, url_prefix="/fhir")
+
+
+def _fhir(resource: dict, status: int = 200, **headers) -> Response:
+    return Response(json.dumps(resource, indent=2, ensure_ascii=False), status=status,
+                    mimetype=FHIR_JSON, headers=headers)
+
+
+def _resource(q: Questionnaire) -> dict:
+    return to_fhir_questionnaire(q, clinic_today())
+
+
+@bp.get("/metadata")
+@public
+def metadata():
+    """What this server does, as a CapabilityStatement (it names no patient)."""
+    base = url_for("fhir.metadata", _external=True).removesuffix("/metadata")
+    return _fhir(capability_statement(base, definitions.all_definitions(), clinic_today()))
+
+
+@bp.get("/Questionnaire")
+@staff_or_system("read")
+def questionnaire_search():
+    """A searchset Bundle: ``?url=<canonical>`` (``url|version`` too), ``?version=N``."""
+    url, _, pinned = (request.args.get("url") or "").partition("|")
+    version = pinned or request.args.get("version") or ""
+    found = [q for q in definitions.all_definitions()
+             if (not url or q.url == url) and (not version or str(q.version) == version)]
+    found.sort(key=lambda q: (q.id, q.version))
+    entries = [{"fullUrl": url_for("fhir.questionnaire", questionnaire_id=fhir_id(q.id),
+                                   version=q.version, _external=True),
+                "resource": _resource(q), "search": {"mode": "match"}} for q in found]
+    return _fhir({"resourceType": "Bundle", "type": "searchset", "total": len(entries),
+                  "entry": entries})
+
+
+@bp.get("/Questionnaire/<questionnaire_id>")
+@staff_or_system("read")
+def questionnaire(questionnaire_id: str):
+    """The definition as a Questionnaire (the newest version; ``?version=N`` for another)."""
+    if "_" in questionnaire_id:  # the address before ids followed FHIR's rules
+        # Only the parameter this route reads is carried over: url_for treats others
+        # (_scheme, _anchor, _method, questionnaire_id) as its own.
+        version = parse_id(request.args.get("version"))
+        return redirect(url_for("fhir.questionnaire", questionnaire_id=fhir_id(questionnaire_id),
+                                **({"version": version} if version else {})), 301)
+    wanted = request.args.get("version")
+    found = [q for q in definitions.all_definitions() if fhir_id(q.id) == questionnaire_id]
+    if wanted:
+        found = [q for q in found if q.version == parse_id(wanted)]
+    if not found:
+        abort(404)
+    return _fhir(_resource(max(found, key=lambda q: q.version)))
+
+
+# Deeper than any resource this server reads (a response nests about ten levels).
+MAX_DEPTH = 64
+
+
+def _depth(node) -> int:
+    deepest, stack = 0, [(node, 1)]
+    while stack:
+        value, depth = stack.pop()
+        deepest = max(deepest, depth)
+        if depth > MAX_DEPTH:
+            break
+        if isinstance(value, dict):
+            stack.extend((inner, depth + 1) for inner in value.values())
+        elif isinstance(value, list):
+            stack.extend((inner, depth + 1) for inner in value)
+    return deepest
+
+
+def json_body():
+    """The request's JSON and None, or None and why it cannot be read: not JSON, or nested
+    deeper than any FHIR resource this server reads (which would exhaust the parser)."""
+    try:
+        data = json.loads(request.get_data(cache=False))
+    except RecursionError:
+        return None, f"The body is nested too deeply: at most {MAX_DEPTH} levels"
+    except ValueError:
+        return None, "The body is not JSON"
+    if _depth(data) > MAX_DEPTH:
+        return None, f"The body is nested too deeply: at most {MAX_DEPTH} levels"
+    return data, None
+
+
+@bp.post("/QuestionnaireResponse")
+@csrf.exempt
+@system_required("import")
+def receive_response():
+    """Store a response sent by another system: 201, or every problem in an OperationOutcome."""
+    data, problem = json_body()
+    patient_id = None
+    if request.args.get("patient"):
+        patient_id = parse_id(request.args["patient"])
+        if patient_id is None:
+            return _fhir(outcome([issue("error", "value", "patient must be a number")]), 400)
+    if problem:
+        return _fhir(outcome([issue("error", "structure", problem)]), 400)
+    token = g.api_token
+    try:
+        done = import_response(data, patient_id, origin=f"FHIR API, token {token.name}",
+                               token=token.id, token_owner=token.created_by_id)
+    except FhirImportError as exc:
+        return _fhir(outcome(issue("error", "invalid", text, where)
+                             for where, text in exc.problems), 422)
+    location = url_for("clinic.questionnaire_response", patient_id=done.patient.id,
+                       _external=True)
+    notes = [issue("warning", "incomplete" if where is None else "value", text, where)
+             for where, text in done.warnings]
+    notes.append(issue("information", "informational",
+                       f"Stored for patient {done.patient.id} as revision "
+                       f"{done.response.revision}, "
+                       f"{'submitted' if done.response.is_submitted else 'in progress'}"))
+    return _fhir(outcome(notes), 201, Location=location)

@@ -1,0 +1,591 @@
+"""The patient's pages: consent, the questionnaire page by page, check answers, submit, copy.
+
+A section is shown a page at a time (``/intake/section/<id>/<page>``). A list within a page
+(medicines, procedures, operations) shows one line per row, and each row is added or
+changed on a page of its own. ``POST /intake/section/<id>`` saves a whole section at once,
+its lists' rows included (``medications-0-med_name``…), for scripts and tests.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import re
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from werkzeug.datastructures import MultiDict
+
+from ...engine.questionnaire.answers import required_message, row_line
+from ...engine.questionnaire.definition import Page, Questionnaire, Section
+from ...engine.questionnaire.enable_when import alert_triggers, enabled_link_ids, triggered_alerts
+from ...engine.questionnaire.progress import percent_done
+from ...engine.summary.answer_list import answer_list
+from ...platform.security import keep_token, safe_next_url
+from ...records import definitions, information, patient_rights
+from ...records.clock import clinic_today, local
+from ...records.models import QuestionnaireResponse
+from ..access import patient_required
+from ..downloads import download
+from . import services
+from .forms import ConsentForm, SubmitForm
+from .pages import PageError, conditional_items, field_anchor, page_errors
+from .section_forms import (
+    answers_to_formdata,
+    normalise_formdata,
+    parse_action,
+    row_form_class,
+    row_to_formdata,
+    rows_over_limit,
+    section_form_class,
+)
+
+bp = Blueprint("patient", __name__, url_prefix="/intake")
+# Echoed back under "What happens next", so the patient brings them to the visit.
+QUESTIONS_FOR_DOCTOR = "questions_for_doctor"
+_RETURN = re.compile(r"check(?::(?P<link_id>[a-z][a-z0-9_]*))?")
+
+
+def _patient():
+    patient = current_user.patient
+    if patient is None:
+        abort(403)
+    return patient
+
+
+def _draft() -> tuple[QuestionnaireResponse, Questionnaire] | None:
+    """The patient's current response and its definition, or None before consent.
+
+    A draft begun on an earlier version of the definition carries over to the current one.
+    """
+    response = services.consented_response(current_user)
+    if response is None:
+        _patient()  # an account with no patient record gets a 403, not the consent page
+        return None
+    current = definitions.current()
+    if (not response.is_submitted and response.questionnaire_id == current.id
+            and response.questionnaire_version < current.version):
+        services.upgrade_draft(response, current)
+    q = definitions.get(response.questionnaire_id, response.questionnaire_version)
+    if q is None:
+        abort(500)
+    return response, q
+
+
+def _section_or_404(q: Questionnaire, section_id: str) -> Section:
+    section = q.section(section_id)
+    if section is None:
+        abort(404)
+    return section
+
+
+def _page_or_404(section: Section, number: int) -> Page:
+    page = section.page(number)
+    if page is None:
+        abort(404)
+    return page
+
+
+def page_url(section: Section, page: Page | Section, **args) -> str:
+    """Where a page is shown; a section's first page is the section's own address."""
+    if page is section or page.number == 1:
+        return url_for("patient.section", section_id=section.id, **args)
+    return url_for("patient.section_page", section_id=section.id, page=page.number, **args)
+
+
+def save_url(section: Section, page: Page | Section) -> str:
+    """Where a page's form is sent (a whole section has its own address)."""
+    if page is section:
+        return url_for("patient.save_section", section_id=section.id)
+    return url_for("patient.save_page", section_id=section.id, page=page.number)
+
+
+def _return_to(value: str | None) -> str | None:
+    """The check page (and the answer on it) to come back to after a Change, if any."""
+    match = _RETURN.fullmatch(value or "")
+    if not match:
+        return None
+    anchor = f"#a-{match['link_id']}" if match["link_id"] else ""
+    return url_for("patient.check") + anchor
+
+
+def _next_url(q: Questionnaire, section: Section, part: Page | Section,
+              return_to: str | None) -> str:
+    back = _return_to(return_to)
+    if back:
+        return back
+    if part is not section and part is not section.pages[-1]:
+        return page_url(section, section.pages[part.number])
+    if section.number == len(q.sections):
+        return url_for("patient.check")
+    following = q.sections[section.number]
+    return page_url(following, following.pages[0])
+
+
+def _lists(response: QuestionnaireResponse, part: Page | Section):
+    """The lists on a page, each as (group, [(index, line)]), for the one-line-per-row view."""
+    return [(item, [(n, row_line(item, row))
+                    for n, row in enumerate(response.answers.get(item.link_id) or [])])
+            for item in part.questions if item.is_group]
+
+
+def _render_section(q, response, section, part, form, status=200, notice=None, errors=None):
+    form.prepare_for_display()
+    form.lock_version.data = str(response.lock_version)
+    own = {i.link_id for i in part.questions}
+    others = {k: v for k, v in response.answers.items() if k not in own}
+    left_out, rules, hints = conditional_items(q, part, others)
+    states = services.progress(q, response)
+    attributions = list(dict.fromkeys(
+        ins.attribution for ins in q.instruments if own & set(ins.items)
+    ))
+    undo = (response.pending or {}).get(services.UNDO)
+    removed = request.args.get("removed")
+    return render_template(
+        "patient/section.html",
+        attributions=attributions,
+        q=q,
+        section=section,
+        page=part,
+        form=form,
+        errors=errors if errors is not None else (
+            page_errors(form, part) if request.method == "POST" else []),
+        left_out=left_out,
+        rules=rules,
+        hints=hints,
+        states=states,
+        percent=percent_done(states),
+        notice=notice,
+        lists=_lists(response, part) if not form.inline_rows else [],
+        undo=undo if undo and removed == undo["group"] else None,
+        taken_back=request.args.get("taken_back"),
+        page_url=page_url,
+        save_url=save_url,
+        keep_token=keep_token(current_user),
+    ), status
+
+
+def _form_for(q, response, part, inline_rows, formdata):
+    return section_form_class(q, part, FlaskForm, inline_rows)(formdata=formdata)
+
+
+def _show(section_id: str, number: int | None):
+    found = _draft()
+    if found is None:
+        return redirect(url_for("patient.consent"))
+    response, q = found
+    if response.is_submitted:
+        return redirect(url_for("patient.submitted"))
+    section = _section_or_404(q, section_id)
+    part = _page_or_404(section, number or 1)
+    # What was typed on this page; else what was typed when the whole section was sent.
+    typed = services.pending_for(response, part) or services.pending_for(response, section)
+    formdata = typed or answers_to_formdata(part, response.answers, inline_rows=False)
+    if _return_to(request.args.get("return_to")):
+        formdata = MultiDict(formdata)
+        formdata.setlist("return_to", [request.args["return_to"]])
+    form = _form_for(q, response, part, False, formdata)
+    notice = ("We kept what you typed last time. Check it, then press Save and continue."
+              if typed else None)
+    return _render_section(q, response, section, part, form, notice=notice)
+
+
+@bp.get("/")
+@patient_required
+def start():
+    found = _draft()
+    if found is None:
+        return redirect(url_for("patient.consent"))
+    response, q = found
+    if response.is_submitted:
+        return redirect(url_for("patient.submitted"))
+    section = services.resume_point(q, response)
+    if section is None:
+        return redirect(url_for("patient.check"))
+    return redirect(page_url(section, services.resume_page(q, section, response)))
+
+
+@bp.route("/consent", methods=["GET", "POST"])
+@patient_required
+def consent():
+    patient = _patient()
+    form = ConsentForm()
+    if form.validate_on_submit():
+        services.record_consent(patient, current_user, definitions.current())
+        return redirect(url_for("patient.start"))
+    already = services.has_consented(patient)
+    return render_template("patient/consent.html", form=form, already=already,
+                           errors=form.agree.errors, about=information.current(),
+                           q=definitions.current())
+
+
+@bp.get("/section/<section_id>")
+@patient_required
+def section(section_id: str):
+    return _show(section_id, None)
+
+
+@bp.get("/section/<section_id>/<int:page>")
+@patient_required
+def section_page(section_id: str, page: int):
+    return _show(section_id, page)
+
+
+def _list_errors(q, response, part, form) -> list[PageError]:
+    """A list that applies but has fewer rows than it needs ("add at least one procedure")."""
+    merged = {**response.answers, **form.candidate_answers()}
+    enabled = enabled_link_ids(q, merged)
+    return [PageError(f"add-{item.link_id}", required_message(item), item.label)
+            for item in part.questions
+            if item.is_group and item.link_id in enabled
+            and len(response.answers.get(item.link_id) or []) < item.min_rows]
+
+
+def _save(section_id: str, number: int | None):
+    found = _draft()
+    if found is None:
+        return redirect(url_for("patient.consent"))
+    response, q = found
+    if response.is_submitted:
+        flash("Your answers have already been sent to the clinic.", "info")
+        return redirect(url_for("patient.submitted"))
+    section = _section_or_404(q, section_id)
+    part = section if number is None else _page_or_404(section, number)
+    inline_rows = number is None
+    verb, _, _ = parse_action(request.form)
+    later = request.form.get("action") == "save-later"
+    formdata = normalise_formdata(part, request.form, inline_rows=inline_rows)
+    form = _form_for(q, response, part, inline_rows, formdata)
+    lock = request.form.get("lock_version")
+    try:
+        if verb != "save":
+            services.save_pending(response, part, formdata, lock)
+            return _render_section(q, response, section, part, form)
+        valid = form.validate(context=response.answers, today=clinic_today())
+        missing_rows = [] if inline_rows else _list_errors(q, response, part, form)
+        if not valid or missing_rows:
+            services.save_pending(response, part, formdata, lock)
+            if later:
+                return redirect(url_for("patient.saved"))
+            return _render_section(q, response, section, part, form,
+                                   errors=page_errors(form, part, missing_rows))
+        alerts = services.save_section(response, q, section, part, form.owned,
+                                       form.answers(), lock)
+    except services.StaleDraft:
+        services.save_pending(response, part, formdata, None)
+        notice = ("Your answers were changed in another window or on another device after "
+                  "you opened this page. What you typed here is shown below. Check it and "
+                  "press Save and continue to keep it.")
+        form.validate(context=response.answers, today=clinic_today())
+        return _render_section(q, response, section, part, form, status=409, notice=notice)
+    next_url = url_for("patient.saved") if later else _next_url(q, section, part,
+                                                                 form.return_to.data)
+    if alerts:
+        return redirect(url_for("patient.support", section_id=section.id, next=next_url))
+    return redirect(next_url)
+
+
+@bp.post("/section/<section_id>")
+@patient_required
+def save_section(section_id: str):
+    return _save(section_id, None)
+
+
+@bp.post("/section/<section_id>/<int:page>")
+@patient_required
+def save_page(section_id: str, page: int):
+    return _save(section_id, page)
+
+
+def _autosave(section_id: str, number: int | None):
+    """Keep what is typed so far (called every so often by the page's script)."""
+    found = _draft()
+    if found is None:
+        return {"saved": False, "message": "Please reload the page."}, 409
+    response, q = found
+    section = _section_or_404(q, section_id)
+    part = section if number is None else _page_or_404(section, number)
+    if response.is_submitted:
+        return {"saved": False, "message": "Your answers have already been sent."}, 409
+    formdata = normalise_formdata(part, request.form, drop_blank_rows=False,
+                                  inline_rows=number is None)
+    if group := rows_over_limit(part, formdata):
+        return {"saved": False, "message": f"You can add up to {group.max_rows} of these. "
+                "Remove one, then press Save."}, 400
+    try:
+        services.save_pending(response, part, formdata, request.form.get("lock_version"))
+    except services.StaleDraft:
+        return {
+            "saved": False,
+            "message": "These answers were changed in another window. Press Save to keep "
+                       "what you typed here.",
+        }, 409
+    return {"saved": True, "lock_version": response.lock_version,
+            "saved_at": local(response.updated_at).strftime("%H:%M")}
+
+
+@bp.post("/section/<section_id>/autosave")
+@patient_required
+def autosave(section_id: str):
+    return _autosave(section_id, None)
+
+
+@bp.post("/section/<section_id>/<int:page>/autosave")
+@patient_required
+def autosave_page(section_id: str, page: int):
+    return _autosave(section_id, page)
+
+
+def _list_context(section_id: str, number: int, group_id: str):
+    """The draft, the page and the list (a repeating group) on it, or a 404."""
+    found = _draft()
+    if found is None:
+        abort(409)
+    response, q = found
+    if response.is_submitted:
+        abort(409)
+    section = _section_or_404(q, section_id)
+    part = _page_or_404(section, number)
+    group = next((i for i in part.questions if i.is_group and i.link_id == group_id), None)
+    if group is None:
+        abort(404)
+    return response, q, section, part, group
+
+
+def _keep_page(response, q, part):
+    """What was typed on the page, kept before leaving it for a row's own page.
+
+    Valid answers are stored; the page is kept as typed only when something on it is
+    not (yet) a valid answer, so coming back shows a note only when there is reason to.
+    """
+    formdata = normalise_formdata(part, request.form, drop_blank_rows=False, inline_rows=False)
+    form = section_form_class(q, part, FlaskForm, False)(formdata=formdata)
+    valid = form.candidate_answers()
+    typed = MultiDict([(k, v) for k, v in formdata.items(multi=True)
+                       if k in form.owned and v.strip()])
+    stored = answers_to_formdata(part, {**response.answers, **valid}, inline_rows=False)
+    as_typed = None if sorted(typed.items(multi=True)) == sorted(stored.items(multi=True)) \
+        else formdata
+    services.keep_page(response, q, part, valid, as_typed, request.form.get("lock_version"))
+
+
+@bp.route("/section/<section_id>/<int:page>/rows/<group_id>/<int:row>",
+          methods=["GET", "POST"])
+@patient_required
+def row(section_id: str, page: int, group_id: str, row: int):
+    """One row of a list (a medicine, a procedure) on a page of its own."""
+    response, q, section, part, group = _list_context(section_id, page, group_id)
+    rows = response.answers.get(group.link_id) or []
+    adding = row == len(rows)
+    if row > len(rows) or (adding and group.max_rows is not None and row >= group.max_rows):
+        abort(404)
+    form_class = row_form_class(group, FlaskForm)
+    notice = None
+    if request.method == "GET":
+        typed = services.pending_for(response, services.row_key(group, row))
+        if typed:
+            notice = "We kept what you typed last time. Check it, then save it."
+        stored = None if adding else row_to_formdata(group, rows[row])
+        form = form_class(formdata=typed or stored)
+    else:
+        form = form_class()
+        if form.validate(today=clinic_today()):
+            try:
+                services.save_row(response, q, group, row, form.answers(),
+                                  form.lock_version.data)
+            except services.StaleDraft:
+                flash("Your answers changed in another window. Check this one again.", "error")
+                return redirect(request.path)
+            except services.TooManyRows:
+                flash(f"You can add up to {group.max_rows} of these.", "error")
+                return redirect(page_url(section, part))
+            flash(f"{group.row_label} {row + 1} is saved.", "success")
+            return redirect(page_url(section, part) + f"#row-{group.link_id}-{row}")
+    form.lock_version.data = str(response.lock_version)
+    errors = [PageError(field_anchor(child, child.link_id), e, child.text)
+              for child in group.items for e in form[child.link_id].errors]
+    return render_template("patient/row.html", q=q, section=section, page=part, group=group,
+                           form=form, number=row + 1, adding=adding, errors=errors,
+                           back=page_url(section, part), notice=notice,
+                           keep_token=keep_token(current_user))
+
+
+@bp.post("/section/<section_id>/<int:page>/rows/<group_id>/add")
+@patient_required
+def add_row(section_id: str, page: int, group_id: str):
+    response, q, section, part, group = _list_context(section_id, page, group_id)
+    with contextlib.suppress(services.StaleDraft):  # the page kept elsewhere wins
+        _keep_page(response, q, part)
+    count = len(response.answers.get(group.link_id) or [])
+    return redirect(url_for("patient.row", section_id=section.id, page=part.number,
+                            group_id=group.link_id, row=count))
+
+
+@bp.post("/section/<section_id>/<int:page>/rows/<group_id>/<int:row>/remove")
+@patient_required
+def remove_row(section_id: str, page: int, group_id: str, row: int):
+    response, q, section, part, group = _list_context(section_id, page, group_id)
+    try:
+        _keep_page(response, q, part)
+        services.remove_row(response, q, group, row, None)
+    except services.StaleDraft:
+        flash("Your answers changed in another window. Please look again.", "error")
+    return redirect(page_url(section, part, removed=group.link_id) + f"#list-{group.link_id}")
+
+
+@bp.post("/section/<section_id>/<int:page>/rows/undo")
+@patient_required
+def undo_remove(section_id: str, page: int):
+    found = _draft()
+    if found is None:
+        return redirect(url_for("patient.consent"))
+    response, q = found
+    section = _section_or_404(q, section_id)
+    part = _page_or_404(section, page)
+    try:
+        if services.undo_remove(response, q, request.form.get("lock_version")):
+            flash("It is back in the list.", "success")
+    except services.StaleDraft:
+        flash("Your answers changed in another window. Please look again.", "error")
+    return redirect(page_url(section, part))
+
+
+def _triggers(q: Questionnaire, alert, answers) -> list[str]:
+    """The answers that led to an alert, in words ("Weakness in a leg or arm")."""
+    words = []
+    for question, value in sorted(alert_triggers(q, alert, answers), key=str):
+        item = q.item(question)
+        option = item.option(str(value)) if item.options else None
+        words.append(option.display if option else str(value))
+    return words
+
+
+@bp.get("/section/<section_id>/support")
+@patient_required
+def support(section_id: str):
+    found = _draft()
+    if found is None:
+        return redirect(url_for("patient.consent"))
+    response, q = found
+    alerts = triggered_alerts(q, section_id, response.answers)
+    fallback = url_for("patient.start")
+    if not alerts:
+        return redirect(fallback)
+    next_url = safe_next_url(request.args.get("next"), fallback)
+    if not next_url.startswith("/intake/"):
+        next_url = fallback
+    shown = [(alert, _triggers(q, alert, response.answers)) for alert in alerts]
+    return render_template("patient/support.html", alerts=shown, next_url=next_url,
+                           section_id=section_id, form=SubmitForm(
+                               lock_version=str(response.lock_version)))
+
+
+@bp.post("/section/<section_id>/support/<alert_id>/mistake")
+@patient_required
+def support_mistake(section_id: str, alert_id: str):
+    """"I ticked this by mistake": take the answer out and go back to the question."""
+    found = _draft()
+    if found is None:
+        return redirect(url_for("patient.consent"))
+    response, q = found
+    alert = next((a for a in q.alerts if a.id == alert_id and a.section == section_id), None)
+    form = SubmitForm()
+    if alert is None or not form.validate_on_submit():
+        abort(404)
+    section = _section_or_404(q, section_id)
+    question = alert.when[0].question
+    try:
+        services.take_back(response, q, alert, form.lock_version.data)
+    except services.StaleDraft:
+        flash("Your answers changed in another window. Please look again.", "error")
+        return redirect(page_url(section, section.page_of(question)) + f"#q-{question}")
+    # The confirmation stands just above the question, where the page opens.
+    return redirect(page_url(section, section.page_of(question), taken_back=question)
+                    + "#taken-back")
+
+
+@bp.get("/saved")
+@patient_required
+def saved():
+    """After "Save and come back later": what was kept, and how to come back."""
+    return render_template("patient/saved.html", patient=_patient())
+
+
+@bp.get("/check")
+@patient_required
+def check():
+    found = _draft()
+    if found is None:
+        return redirect(url_for("patient.consent"))
+    response, q = found
+    if response.is_submitted:
+        return redirect(url_for("patient.submitted"))
+    states = services.progress(q, response)
+    form = SubmitForm(lock_version=str(response.lock_version))
+    return render_template("patient/check.html", q=q, response=response,
+                           answers=answer_list(q, response.answers),
+                           done={s.section.id for s in states if s.done}, form=form,
+                           page_url=page_url)
+
+
+@bp.post("/submit")
+@patient_required
+def submit():
+    found = _draft()
+    if found is None:
+        return redirect(url_for("patient.consent"))
+    response, q = found
+    form = SubmitForm()
+    if not form.validate_on_submit():
+        return redirect(url_for("patient.check"))
+    try:
+        services.submit(response, q, form.lock_version.data)
+    except services.NotReady as exc:
+        flash(f"Please finish these sections first: {exc}.", "error")
+        return redirect(url_for("patient.check"))
+    except services.StaleDraft:
+        flash("Your answers changed in another window. Please check them again, then send.",
+              "error")
+        return redirect(url_for("patient.check"))
+    return redirect(url_for("patient.submitted"))
+
+
+@bp.get("/submitted")
+@patient_required
+def submitted():
+    found = _draft()
+    if found is None:
+        return redirect(url_for("patient.consent"))
+    response, q = found
+    if not response.is_submitted:
+        return redirect(url_for("patient.start"))
+    return render_template("patient/submitted.html", q=q, response=response,
+                           answers=answer_list(q, response.answers),
+                           questions=response.answers.get(QUESTIONS_FOR_DOCTOR))
+
+
+@bp.get("/your-data")
+@patient_required
+def your_data():
+    return render_template("patient/your_data.html", patient=_patient(), form=SubmitForm())
+
+
+@bp.get("/your-data.json")
+@patient_required
+def your_data_json():
+    patient = _patient()
+    body = json.dumps(patient_rights.export_patient_data(patient), indent=2,
+                      ensure_ascii=False)
+    return download(body, "application/json", f"my-answers-{patient.ref}.json")
+
+
+@bp.post("/your-data/erase")
+@patient_required
+def request_erasure():
+    if SubmitForm().validate_on_submit():
+        patient_rights.request_erasure(_patient())
+        flash("Your request is sent. The clinic will erase your data and may contact you "
+              "to confirm.", "success")
+    return redirect(url_for("patient.your_data"))
+
