@@ -94,8 +94,8 @@ class Config:
     RESET_LIMIT = os.environ.get("RESET_LIMIT", "5 per hour")
     # Wrong API tokens from one client before it is answered 429 (a small burst).
     TOKEN_FAILURE_LIMIT = os.environ.get("TOKEN_FAILURE_LIMIT", "10 per minute")
-    # Wrong passwords from one client before it waits for that account (app/records/lockout.py),
-    # and wrong passwords from anywhere before the account takes one try a minute.
+    # Wrong passwords from one client before it waits for that account, and from anywhere
+    # before the account takes one try a minute (app/records/login_limits.py).
     LOCKOUT_FAILURES = env_int("LOCKOUT_FAILURES", 5)
     LOCKOUT_MINUTES = env_int("LOCKOUT_MINUTES", 15)
     ACCOUNT_SLOW_AFTER = env_int("ACCOUNT_SLOW_AFTER", 10)

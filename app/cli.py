@@ -15,9 +15,9 @@ from sqlalchemy import select
 
 from .platform import jobs
 from .platform.extensions import db
-from .records import clinic_profile
+from .records import clinic_details
 from .records.accounts import issue_staff_reset
-from .records.imports import FhirImportError, import_response
+from .records.fhir_import import FhirImportError, import_response
 from .records.invitations import existing_patient, invite_patient, reissue_invitation
 from .records.models import STAFF_ROLES, User
 from .records.staff import StaffError, create_staff
@@ -96,9 +96,9 @@ def seed_demo() -> None:
         if not db.session.scalar(select(User).where(User.email == email)):
             create_staff(email, password, name, role)
     admin = db.session.scalar(select(User).where(User.email == DEMO_STAFF[0][1]))
-    if clinic_profile.saved() is None:
-        seeded = clinic_profile.seeded(current_app.config)
-        clinic_profile.save({**{f: getattr(seeded, f) for f in clinic_profile.FIELDS},
+    if clinic_details.saved() is None:
+        seeded = clinic_details.seeded(current_app.config)
+        clinic_details.save({**{f: getattr(seeded, f) for f in clinic_details.FIELDS},
                              **DEMO_CLINIC}, admin)
     patient = existing_patient(*DEMO_PATIENT)
     if patient is None:

@@ -14,7 +14,7 @@ from config import CONFIGS, Config
 from . import ROOT
 from .platform import logs, security
 from .platform.extensions import csrf, db, limiter, login_manager, migrate
-from .records import clinic_profile, clock, definitions, information
+from .records import clinic_details, clock, patient_information, questionnaires
 from .web import guards
 
 
@@ -40,15 +40,15 @@ def create_app(config: type[Config] | str | None = None, **overrides) -> Flask:
     guards.init_app(app)
     register_extensions(app)
     clock.init_app(app)
-    definitions.init_app(app)
-    information.init_app(app)
+    questionnaires.init_app(app)
+    patient_information.init_app(app)
     security.init_app(app)
     register_blueprints(app)
     register_errorhandlers(app)
     register_commands(app)
     register_template_helpers(app)
     if app.config.get("REQUIRE_CLINIC_PHONE"):
-        clinic_profile.require_phone(app)
+        clinic_details.require_phone(app)
     return app
 
 

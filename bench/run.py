@@ -39,7 +39,7 @@ from app import create_app  # noqa: E402
 from app.platform.extensions import db  # noqa: E402
 from app.platform.passwords import hash_password  # noqa: E402
 from app.platform.security import new_token  # noqa: E402
-from app.records import definitions  # noqa: E402
+from app.records import questionnaires  # noqa: E402
 from app.records.models import Consent, Patient, QuestionnaireResponse, User  # noqa: E402
 from tests.answers_data import (  # noqa: E402
     CRPS_PATIENT_STORED,
@@ -71,7 +71,7 @@ def seed(app) -> dict[str, int]:
     rng = random.Random(7)
     now = datetime.now(UTC)
     with app.app_context():
-        definition = definitions.current()
+        definition = questionnaires.current()
         sections = [s.id for s in definition.sections]
         db.drop_all()
         db.create_all()

@@ -17,8 +17,8 @@ from app.platform.extensions import db
 from app.platform.passwords import hash_password
 from app.platform.security import new_token
 from app.records import urgent as urgent_items
-from app.records.definitions import current
 from app.records.models import Consent, Patient, QuestionnaireResponse, User, utcnow
+from app.records.questionnaires import current
 from app.web.patient.services import CONSENT_VERSION
 
 STAFF_PASSWORD = "correct-horse-battery"

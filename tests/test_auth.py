@@ -60,7 +60,7 @@ def test_someone_else_s_wrong_passwords_never_lock_the_owner_out(app, clinic):
 
 
 def test_many_addresses_guessing_slow_the_account_to_a_try_a_minute(app, clinic, monkeypatch):
-    from app.records import lockout
+    from app.records import login_limits
 
     email = clinic.staff("clinician")
     for n in range(app.config["ACCOUNT_SLOW_AFTER"]):
@@ -70,8 +70,8 @@ def test_many_addresses_guessing_slow_the_account_to_a_try_a_minute(app, clinic,
     slowed = owner.post("/auth/login", data={"identifier": email, "password": STAFF_PASSWORD},
                         environ_base={"REMOTE_ADDR": "198.51.100.20"})
     assert slowed.status_code == 200
-    later = lockout.utcnow() + timedelta(seconds=app.config["ACCOUNT_SLOW_SECONDS"] + 1)
-    monkeypatch.setattr(lockout, "utcnow", lambda: later)
+    later = login_limits.utcnow() + timedelta(seconds=app.config["ACCOUNT_SLOW_SECONDS"] + 1)
+    monkeypatch.setattr(login_limits, "utcnow", lambda: later)
     answer = owner.post("/auth/login", data={"identifier": email, "password": STAFF_PASSWORD},
                         environ_base={"REMOTE_ADDR": "198.51.100.20"})
     assert answer.status_code == 302

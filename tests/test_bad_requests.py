@@ -14,7 +14,7 @@ from tests.answers_data import FUSION_PATIENT_STORED
 HUGE = "9" * 20
 ID_ROUTES = [
     ("get", "/clinic/patients/{id}"), ("get", "/clinic/patients/{id}/summary.pdf"),
-    ("get", "/clinic/patients/{id}/questionnaire-response.json"),
+    ("get", "/fhir/patients/{id}/questionnaire-response.json"),
     ("post", "/clinic/patients/{id}/notes"), ("post", "/clinic/patients/{id}/review"),
     ("post", "/clinic/patients/{id}/reopen"), ("get", "/admin/patients/{id}/erase"),
     ("post", "/admin/invitations/{id}/revoke"), ("post", "/admin/staff/{id}/deactivate"),

@@ -76,7 +76,7 @@ def with_every_none_option(answers):
     (where the question applies), and the questions those hide left out."""
     from app.engine.questionnaire.definition import load_definition
     from app.engine.questionnaire.enable_when import prune_hidden
-    from app.records.definitions import DEFINITIONS_DIR
+    from app.records.questionnaires import DEFINITIONS_DIR
 
     q = load_definition(DEFINITIONS_DIR / "scs_intake.v3.yaml")
     chosen = dict(answers)
@@ -315,7 +315,7 @@ def test_a_question_added_to_the_definition_reaches_the_page_the_pdf_and_fhir(
     assert "By the &lt;lake&gt;" in page
     pdf = " ".join(pdf_pages(staff.get(f"/clinic/patients/{patient_id}/summary.pdf").data))
     assert "By the <lake>" in " ".join(pdf.split())
-    fhir = staff.get(f"/clinic/patients/{patient_id}/questionnaire-response.json").get_json()
+    fhir = staff.get(f"/fhir/patients/{patient_id}/questionnaire-response.json").get_json()
     found = [item for item in _walk(fhir["item"]) if item["linkId"] == "favourite_walk"]
     assert [i["answer"] for i in found] == [[{"valueString": "By the <lake>"}]]
 

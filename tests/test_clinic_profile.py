@@ -91,9 +91,9 @@ def test_the_profile_s_phone_is_enough_to_start_in_production(monkeypatch, tmp_p
     testing = create_app("testing", SQLALCHEMY_DATABASE_URI=url)
     with testing.app_context():
         db.create_all()
-        from app.records import clinic_profile
+        from app.records import clinic_details
         from tests.factories import StaffFactory
-        clinic_profile.save(DETAILS, StaffFactory(role="admin"))
+        clinic_details.save(DETAILS, StaffFactory(role="admin"))
     create_app("production", SQLALCHEMY_DATABASE_URI=url, CLINIC_PHONE="")
 
 
@@ -114,8 +114,8 @@ def test_a_line_break_in_a_stored_clinic_name_never_breaks_the_email(app, clinic
 
     email = clinic.staff("clinician")
     with app.app_context():
-        from app.records import clinic_profile
-        profile = db.session.scalar(select(ClinicProfile)) or clinic_profile.current()
+        from app.records import clinic_details
+        profile = db.session.scalar(select(ClinicProfile)) or clinic_details.current()
         profile.name = "Shanti\r\nBcc: all@example.org"
         db.session.merge(profile)
         db.session.commit()

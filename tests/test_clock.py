@@ -50,7 +50,7 @@ def test_the_form_s_sending_time_is_on_the_clinic_clock_for_patient_and_staff(
     assert "20 Nov 2026" in worklist
     assert "19 Nov 2026" not in worklist
     # Exports are for machines: they keep UTC, with its offset.
-    exported = staff.get(f"/clinic/patients/{submitted_patient}/questionnaire-response.json")
+    exported = staff.get(f"/fhir/patients/{submitted_patient}/questionnaire-response.json")
     assert exported.json["authored"] == "2026-11-19T20:00:00+00:00"
 
 

@@ -21,8 +21,8 @@ from app.engine.questionnaire.definition import load_definition
 from app.engine.questionnaire.enable_when import enabled_link_ids, prune_hidden
 from app.engine.questionnaire.scoring import score_all
 from app.platform.extensions import db
-from app.records.definitions import DEFINITIONS_DIR
 from app.records.models import ApiToken, AuditEvent, Patient, QuestionnaireResponse
+from app.records.questionnaires import DEFINITIONS_DIR
 from tests.answers_data import CRPS_PATIENT_STORED, DIABETIC_PATIENT_STORED, FUSION_PATIENT_STORED
 from tests.conftest import make_token
 
@@ -106,7 +106,7 @@ def test_a_read_token_fetches_a_patient_s_response_and_it_is_audited(app, admin,
                                                                      clinic):
     reader = {"Authorization": f"Bearer {make_token(admin, 'EHR', ('read',))}"}
     patient_id = clinic.with_answers("Ravi Kumar", FUSION_PATIENT_STORED)
-    response = client.get(f"/clinic/patients/{patient_id}/questionnaire-response.json",
+    response = client.get(f"/fhir/patients/{patient_id}/questionnaire-response.json",
                           headers=reader)
     assert response.status_code == 200
     assert response.get_json()["resourceType"] == "QuestionnaireResponse"
@@ -377,3 +377,13 @@ def test_calculated_expressions_give_the_app_s_own_totals(answers):
                 for i, s in score_all(Q, prune_hidden(Q, answers)).items() if i in NAMES}
     assert _calculated(exported, copy.deepcopy(response)) == expected
     assert len(expected) == 4
+
+
+def test_the_response_export_s_old_address_redirects_to_the_fhir_one(clinic, staff):
+    patient_id = clinic.with_answers("Meena Kumari", FUSION_PATIENT_STORED)
+    old = staff.get(f"/clinic/patients/{patient_id}/questionnaire-response.json?revision=1")
+    assert old.status_code == 308
+    assert old.headers["Location"] == (
+        f"/fhir/patients/{patient_id}/questionnaire-response.json?revision=1")
+    assert staff.get(old.headers["Location"]).get_json()["resourceType"] == (
+        "QuestionnaireResponse")

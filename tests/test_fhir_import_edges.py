@@ -278,7 +278,7 @@ def test_an_import_set_aside_stays_on_record_and_never_reaches_the_patient(
 def test_a_draft_leaves_by_fhir_only_when_asked_for_and_that_is_audited(
         app, clinic, staff, admin):
     patient_id = clinic.with_answers("Draft Person", {"sex": "male"}, submitted=False)
-    url = f"/clinic/patients/{patient_id}/questionnaire-response.json"
+    url = f"/fhir/patients/{patient_id}/questionnaire-response.json"
     assert staff.get(url).status_code == 404
     reader = {"Authorization": f"Bearer {make_token(admin, scopes=('read',))}"}
     client = app.test_client()

@@ -7,7 +7,7 @@ from hypothesis import strategies as st
 
 from app.engine.questionnaire.answers import validate_answers
 from app.engine.questionnaire.definition import load_definition
-from app.records.definitions import DEFINITIONS_DIR
+from app.records.questionnaires import DEFINITIONS_DIR
 
 Q = load_definition(DEFINITIONS_DIR / "scs_intake.v3.yaml")
 

@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 
 from app.engine.interop.fhir_response import to_fhir_response
 from app.engine.questionnaire.definition import load_definition
-from app.records.definitions import DEFINITIONS_DIR
+from app.records.questionnaires import DEFINITIONS_DIR
 from tests.answers_data import FUSION_PATIENT_STORED
 from tests.conftest import make_token
 from tests.test_fhir_api import URL

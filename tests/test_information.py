@@ -10,8 +10,8 @@ import textstat
 from sqlalchemy import select
 
 from app.platform.extensions import db
-from app.records.information import CONTENT_DIR, InformationError, load_versions, render
 from app.records.models import Consent, InformationView, Patient, UrgentItem
+from app.records.patient_information import CONTENT_DIR, InformationError, load_versions, render
 from tests.answers_data import FUSION_PATIENT_STORED
 from tests.conftest import Person
 from tests.test_clinic import pdf_text

@@ -16,7 +16,7 @@ from app.engine.interop.fhir_questionnaire import to_fhir_questionnaire
 from app.engine.interop.fhir_response import from_fhir_response, to_fhir_response
 from app.engine.questionnaire.definition import load_definition
 from app.engine.summary.builder import PatientInfo, build_summary
-from app.records.definitions import DEFINITIONS_DIR
+from app.records.questionnaires import DEFINITIONS_DIR
 from tests.answers_data import CRPS_PATIENT_STORED, DIABETIC_PATIENT_STORED, FUSION_PATIENT_STORED
 from tests.conftest import Clinic
 
@@ -145,7 +145,7 @@ def test_reading_an_exported_response_gives_back_the_answers(answers):
 
 def test_response_endpoint_is_audited(clinic, staff, app):
     patient_id = clinic.with_answers("Ravi Kumar", FUSION_PATIENT_STORED)
-    response = staff.get(f"/clinic/patients/{patient_id}/questionnaire-response.json")
+    response = staff.get(f"/fhir/patients/{patient_id}/questionnaire-response.json")
     assert response.mimetype == "application/fhir+json"
     FhirResponse.model_validate(response.get_json())
     with app.app_context():
@@ -162,7 +162,7 @@ def test_round_trip_through_flask_fhir_import_gives_the_same_summary(
     app, clinic, staff, answers, tmp_path
 ):
     patient_id = clinic.with_answers("Ravi Kumar", answers)
-    exported = staff.get(f"/clinic/patients/{patient_id}/questionnaire-response.json").data
+    exported = staff.get(f"/fhir/patients/{patient_id}/questionnaire-response.json").data
     original = clinic.response(patient_id)
     path = tmp_path / "qr.json"
     path.write_bytes(exported)

@@ -240,7 +240,7 @@ def test_a_response_sent_on_version_1_stays_readable(app, clinic, staff):
     assert "scs_intake v1" in summary
     pdf = staff.get(f"/clinic/patients/{patient_id}/summary.pdf")
     assert pdf.mimetype == "application/pdf"
-    fhir = staff.get(f"/clinic/patients/{patient_id}/questionnaire-response.json").get_json()
+    fhir = staff.get(f"/fhir/patients/{patient_id}/questionnaire-response.json").get_json()
     assert fhir["questionnaire"].endswith("|1")
 
 

@@ -280,12 +280,12 @@ def test_a_page_posted_after_the_session_ended_sends_the_patient_to_log_in(tmp_p
 
 
 def test_a_concurrent_write_to_the_same_draft_is_a_conflict_not_a_crash(patient, app, clinic):
-    from app.records import definitions
+    from app.records import questionnaires
     from app.web.patient import services
 
     with app.app_context():
         response = db.session.scalar(select(QuestionnaireResponse))
-        q = definitions.current()
+        q = questionnaires.current()
         other = db.engine.connect()
         other.execute(text("UPDATE questionnaire_responses SET lock_version = lock_version + 1"))
         other.commit()
@@ -323,10 +323,10 @@ SQL = "Robert'); DROP TABLE patients;-- \" OR 1=1 %_"
 
 
 def test_every_free_text_answer_is_escaped_in_the_summary_and_the_pdf(clinic, staff, app):
-    from app.records import definitions
+    from app.records import questionnaires
 
     with app.app_context():
-        q = definitions.current()
+        q = questionnaires.current()
         free_text = [i.link_id for i in q.top_level_items() if i.type in ("string", "text")]
     answers = {**FUSION_PATIENT_STORED, **{k: f"{XSS} {k}" for k in free_text
                                            if k in FUSION_PATIENT_STORED}}

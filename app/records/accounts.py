@@ -17,7 +17,7 @@ from ..platform import jobs, mail
 from ..platform.extensions import db
 from ..platform.passwords import hash_password, password_problem, spend_a_check, verify_password
 from ..platform.security import hash_token, new_token
-from . import audit, clinic_profile, lockout
+from . import audit, clinic_details, login_limits
 from .identifiers import normalise_email
 from .models import PasswordReset, User, utcnow
 
@@ -43,21 +43,21 @@ def _set_password(user: User, password: str) -> None:
 def change_password(user: User, current: str, new: str) -> None:
     """The logged-in person's own change; the current password is required.
 
-    A wrong current password counts as a wrong password at login (``app/records/lockout.py``):
+    A wrong current password counts as a wrong password at login (``app/records/login_limits.py``):
     someone at an unattended session cannot guess it without limit.
     """
-    client = lockout.client_address()
-    if lockout.client_locked(user, client) or not lockout.reserve_a_try(user):
+    client = login_limits.client_address()
+    if login_limits.client_locked(user, client) or not login_limits.reserve_a_try(user):
         spend_a_check(current)
         raise AccountError("Too many wrong tries: wait a few minutes, then try again",
                            field="current")
     right = verify_password(user.password_hash, current)
     if right:
-        lockout.succeeded(user, client)
+        login_limits.succeeded(user, client)
         _set_password(user, new)
         audit.record("password.change", actor=user)
     else:
-        lockout.record_failure(user, client)
+        login_limits.record_failure(user, client)
         audit.record("password.change_failure", actor=user)
     db.session.commit()
     if not right:
@@ -121,7 +121,7 @@ def send_reset_email(address: str) -> None:
     audit.record("password.reset_sent", target=f"user {user.id}")
     db.session.commit()
     hours = current_app.config["PASSWORD_RESET_HOURS"]
-    clinic = clinic_profile.current().name
+    clinic = clinic_details.current().name
     mail.send(user.email, f"Set a new password for {clinic}", (
         f"Someone (we hope you) asked to set a new password for your {clinic} account.\n\n"
         f"Open this link within {hours} hours to choose a new password:\n{url}\n\n"

@@ -25,7 +25,7 @@ def zone_named(name: str) -> ZoneInfo:
 
 def clinic_zone() -> ZoneInfo:
     """The zone of the clinic's profile (which an admin may change), else CLINIC_TIMEZONE."""
-    from .clinic_profile import current
+    from .clinic_details import current
 
     try:
         return ZoneInfo(current().time_zone)

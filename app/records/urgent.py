@@ -21,7 +21,7 @@ from ..engine.questionnaire.definition import Questionnaire
 from ..engine.summary.highlights import urgent_rules
 from ..platform import mail
 from ..platform.extensions import db
-from . import audit, definitions
+from . import audit, questionnaires
 from .models import Patient, QuestionnaireResponse, UrgentItem, User, utcnow
 
 log = logging.getLogger(__name__)
@@ -113,7 +113,7 @@ def items_for(patient: Patient) -> list[UrgentItem]:
 
 
 def _answer_now(item: UrgentItem, response: QuestionnaireResponse | None) -> str:
-    q = definitions.get(response.questionnaire_id, response.questionnaire_version) \
+    q = questionnaires.get(response.questionnaire_id, response.questionnaire_version) \
         if response else None
     rule = next((r for r in q.highlights if r.id == item.rule_id), None) if q else None
     question = q.items.get(rule.link) if rule else None

@@ -4,7 +4,7 @@ from flask import Blueprint, redirect, render_template, url_for
 from flask_login import current_user
 
 from ..platform.health import readiness
-from ..records import information
+from ..records import patient_information
 from .access import public
 
 bp = Blueprint("main", __name__)
@@ -40,8 +40,8 @@ def ready():
 @public
 def about_scs():
     """The clinic's information for patients; opens without an account, prints cleanly."""
-    text = information.current()
+    text = patient_information.current()
     patient = getattr(current_user, "patient", None) if current_user.is_authenticated else None
     if patient is not None:
-        information.record_opened(patient, text.version)
+        patient_information.record_opened(patient, text.version)
     return render_template("info/about.html", text=text)

@@ -13,7 +13,7 @@ from werkzeug.local import LocalProxy
 from ..engine.body_map import VIEWS
 from ..engine.questionnaire.answers import choices_for
 from ..engine.questionnaire.definition import Item
-from ..records import clinic_profile
+from ..records import clinic_details
 from ..records.clock import local
 
 
@@ -102,7 +102,7 @@ def option_layout(item: Item) -> str:
 
 
 def init_app(app: Flask) -> None:
-    clinic_profile.init_app(app)
+    clinic_details.init_app(app)
     app.add_template_filter(format_date, "date")
     app.add_template_filter(format_datetime, "datetime")
     app.add_template_filter(readable_reference, "reference")
@@ -112,6 +112,6 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals["option_layout"] = option_layout
 
     @app.context_processor
-    def clinic_details():
+    def clinic_context():
         # A proxy, so a page that shows none of the clinic's details reads no profile.
-        return {"clinic": LocalProxy(clinic_profile.current)}
+        return {"clinic": LocalProxy(clinic_details.current)}

@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from app.engine.questionnaire.progress import pages_to_answer
 from app.platform.extensions import db
-from app.records import definitions
+from app.records import questionnaires
 from app.records.models import Patient, QuestionnaireResponse
 from app.records.staff import create_staff
 from tests.answers_data import FUSION_PATIENT_POSTS, FUSION_PATIENT_STORED, with_changes
@@ -127,7 +127,7 @@ def test_a_patient_on_a_phone_completes_the_questionnaire(browser, live_app, sho
     record_heights(heights, shots.folder)
     # The consent's time promise counts these pages (tests/questionnaire/test_time.py).
     with live_app.app_context():
-        counted = pages_to_answer(definitions.current(), FUSION_PATIENT_STORED)
+        counted = pages_to_answer(questionnaires.current(), FUSION_PATIENT_STORED)
     assert len([url for url in heights if url.startswith("section/")]) == counted
     over = {url: h for url, h in heights.items() if url != "check" and h > 2.5 * SCREEN}
     assert over == {}, over

@@ -20,7 +20,7 @@ from sqlalchemy import select
 from app.engine.interop.fhir_response import SCORES_GROUP, to_fhir_response
 from app.engine.summary.builder import build_summary
 from app.platform.extensions import db
-from app.records import api_tokens, definitions
+from app.records import api_tokens, questionnaires
 from app.records.models import Patient, QuestionnaireResponse, User
 from app.records.staff import create_staff
 from tests.answers_data import FUSION_PATIENT_STORED
@@ -129,7 +129,7 @@ def test_lhc_forms_renders_our_questionnaire_as_the_app_means_it(browser, live_a
 def test_what_lhc_forms_sends_imports_into_the_same_brief(browser, live_app, lforms_files,
                                                           token):
     with live_app.app_context():
-        q = definitions.current()
+        q = questionnaires.current()
         given = to_fhir_response(q, FUSION_PATIENT_STORED, status="submitted",
                                  authored=datetime(2026, 12, 1, 9, 0, tzinfo=UTC),
                                  patient_name="-", birth_date=date(1961, 4, 12),

@@ -1,7 +1,7 @@
 import pytest
 
 from app.engine.questionnaire.definition import load_definition
-from app.records.definitions import DEFINITIONS_DIR
+from app.records.questionnaires import DEFINITIONS_DIR
 
 
 @pytest.fixture(scope="session")

@@ -8,7 +8,7 @@ import pytest
 import yaml
 
 from app.engine.questionnaire.definition import DefinitionError, parse_definition
-from app.records.definitions import DEFINITIONS_DIR
+from app.records.questionnaires import DEFINITIONS_DIR
 
 RAW = yaml.safe_load((DEFINITIONS_DIR / "scs_intake.v3.yaml").read_text())
 

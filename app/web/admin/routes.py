@@ -10,7 +10,7 @@ from flask_login import current_user
 from sqlalchemy import func, select
 
 from ...platform.extensions import db
-from ...records import accounts, api_tokens, clinic_profile, invitations
+from ...records import accounts, api_tokens, clinic_details, invitations
 from ...records.clock import day_bounds
 from ...records.identifiers import parse_id
 from ...records.models import ApiToken, AuditEvent, Invitation, Patient, User, utcnow
@@ -91,14 +91,14 @@ def staff_enabled(user_id: int, change: str):
     return redirect(url_for("admin.staff"))
 
 
-@bp.route("/clinic", methods=["GET", "POST"])
+@bp.route("/clinic", methods=["GET", "POST"], endpoint="clinic_details")
 @admin_required
-def clinic_details():
+def edit_clinic_details():
     """The clinic's name, phone, email, address, hours, crisis line and time zone."""
-    profile = clinic_profile.current()
+    profile = clinic_details.current()
     form = ClinicProfileForm(obj=profile)
     if form.validate_on_submit():
-        clinic_profile.save({name: form[name].data for name in clinic_profile.FIELDS},
+        clinic_details.save({name: form[name].data for name in clinic_details.FIELDS},
                             current_user)
         flash("The clinic's details are saved. Patients see them from now on.", "success")
         return redirect(url_for("admin.clinic_details"))

@@ -1,4 +1,4 @@
-"""Checking credentials at login (the limits themselves are in ``app/records/lockout.py``).
+"""Checking credentials at login (the limits themselves are in ``app/records/login_limits.py``).
 
 Every path (unknown, slowed, locked, disabled, wrong, right) does one argon2
 computation, so the time taken does not tell which accounts exist.
@@ -13,7 +13,7 @@ from ...platform.passwords import spend_a_check, verify_password
 from ...platform.security import new_token
 from ...records import audit
 from ...records.identifiers import normalise_identifier
-from ...records.lockout import (
+from ...records.login_limits import (
     client_address,
     client_locked,
     record_failure,

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from datetime import timedelta
 
 from flask import (
@@ -20,12 +19,12 @@ from flask_login import current_user
 from ...engine.summary.builder import PatientInfo, build_summary
 from ...platform.extensions import db
 from ...platform.pdf import PdfUnavailable, render_pdf
-from ...records import definitions, exports, imports, information, urgent
+from ...records import cohort_export, fhir_import, patient_information, questionnaires, urgent
 from ...records.clock import clinic_today, clinic_zone
 from ...records.identifiers import parse_id
 from ...records.invitations import existing_patient, invite_patient, reissue_invitation
 from ...records.models import Patient, QuestionnaireResponse, UrgentItem
-from ..access import staff_or_system, staff_required
+from ..access import staff_required
 from ..downloads import download
 from ..guards import page_number
 from ..templating import readable_reference
@@ -51,7 +50,7 @@ def worklist():
     day_text = request.args.get("day") or ""
     day = services.chosen_day(day_text, today)
     page = services.worklist(status, search, page_number(request.args.get("page")),
-                             len(definitions.current().sections), day=day, today=today)
+                             len(questionnaires.current().sections), day=day, today=today)
     if search.strip():
         services.record_search(search, page.total)
     return render_template("clinic/worklist.html", page=page, status=status, search=search,
@@ -68,7 +67,7 @@ def day_briefs():
     if day is None:
         abort(404)
     visits = list(services.day_patients(day))
-    education = information.education_of(patient for patient, _ in visits)
+    education = patient_information.education_of(patient for patient, _ in visits)
     urgent_items = urgent.entries_by_patient([patient.id for patient, _ in visits])
     briefs = [(patient, response, _summary_for(patient, response), education[patient.id],
                urgent_items.get(patient.id, [])) for patient, response in visits]
@@ -105,7 +104,7 @@ def _chosen_revision(revisions: list[QuestionnaireResponse],
 
 
 def _summary_for(patient: Patient, response: QuestionnaireResponse):
-    q = definitions.get(response.questionnaire_id, response.questionnaire_version)
+    q = questionnaires.get(response.questionnaire_id, response.questionnaire_version)
     if q is None:
         abort(500)
     return build_summary(
@@ -137,7 +136,7 @@ def summary(patient_id: int):
         page = render_template("clinic/not_submitted.html", **context)
     else:
         page = render_template("clinic/summary.html", summary=_summary_for(patient, response),
-                               education=information.education_for(patient), **context)
+                               education=patient_information.education_for(patient), **context)
     # The read is audited before the page leaves; rendering first spares re-reading the
     # rows a commit expires.
     services.record_read("summary.view", patient, response)
@@ -154,7 +153,7 @@ def summary_pdf(patient_id: int):
         abort(404)
     html = render_template("clinic/summary_pdf.html",
                            summary=_summary_for(patient, response),
-                           education=information.education_for(patient),
+                           education=patient_information.education_for(patient),
                            amendment=services.amendment(revisions, response),
                            urgent_items=urgent.entries(urgent.items_for(patient)))
     try:
@@ -167,27 +166,11 @@ def summary_pdf(patient_id: int):
 
 
 @bp.get("/patients/<int:patient_id>/questionnaire-response.json")
-@staff_or_system("read")
+@staff_required
 def questionnaire_response(patient_id: int):
-    """FHIR R4 QuestionnaireResponse of a submitted revision (the newest by default); staff,
-    or a system with a "read" token.
-
-    A draft leaves only when asked for by name (``?include=draft``), and that is audited as
-    a draft export: the patient is told the clinic reads their answers once sent.
-    """
-    patient = _patient_or_404(patient_id)
-    revisions = services.revisions(patient)
-    if request.args.get("include") == "draft":
-        wanted = parse_id(request.args.get("revision"))
-        response = next((r for r in revisions if r.revision == wanted), None) \
-            if request.args.get("revision") else (revisions[-1] if revisions else None)
-    else:
-        response = _chosen_revision(revisions)
-    if response is None:
-        abort(404)
-    resource = exports.export_response(patient, response)
-    return download(json.dumps(resource, indent=2, ensure_ascii=False), "application/fhir+json",
-                    f"questionnaire-response-{patient.ref}-r{response.revision}.json")
+    """Where the FHIR export was: it is served by the FHIR blueprint now."""
+    return redirect(url_for("fhir.patient_response", patient_id=patient_id,
+                            **request.args.to_dict()), 308)
 
 
 @bp.get("/export.csv")
@@ -195,9 +178,9 @@ def questionnaire_response(patient_id: int):
 def export_csv():
     """Submitted responses of the cohort; direct identifiers only when asked for."""
     identifiers = request.args.get("identifiers") == "1"
-    body = exports.export_cohort(request.args.get("q"), request.args.get("status") == "reviewed",
-                                 identifiers, current_user,
-                                 free_text=request.args.get("free_text") == "1")
+    body = cohort_export.export_cohort(
+        request.args.get("q"), request.args.get("status") == "reviewed", identifiers,
+        current_user, free_text=request.args.get("free_text") == "1")
     name = "scs-intake-cohort" + ("" if identifiers else "-deidentified") + ".csv"
     return download(body, "text/csv", name)
 
@@ -211,8 +194,8 @@ def accept_import(patient_id: int, revision: int):
     form = AcceptImportForm()
     if form.validate_on_submit():
         try:
-            imports.accept_import(response, current_user, form.override.data or "")
-        except imports.ImportNotAccepted as exc:
+            fhir_import.accept_import(response, current_user, form.override.data or "")
+        except fhir_import.ImportNotAccepted as exc:
             flash(str(exc), "error")
         else:
             flash(f"Revision {revision} is accepted: it is now the patient's answers.",
@@ -226,7 +209,7 @@ def reject_import(patient_id: int, revision: int):
     patient = _patient_or_404(patient_id)
     response = _held_or_404(patient, revision)
     if ButtonForm().validate_on_submit():
-        imports.reject_import(response, current_user)
+        fhir_import.reject_import(response, current_user)
         flash(f"Revision {revision} is set aside; the patient never sees it.", "info")
     return redirect(url_for("clinic.summary", patient_id=patient.id))
 

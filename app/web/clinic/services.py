@@ -12,7 +12,7 @@ from ...engine.questionnaire.definition import Questionnaire
 from ...engine.questionnaire.scoring import score_instrument
 from ...engine.summary.changes import Change, changes_between
 from ...platform.extensions import db
-from ...records import audit, definitions, urgent
+from ...records import audit, questionnaires, urgent
 from ...records.models import (
     WORKLIST_ORDER,
     ClinicianNote,
@@ -108,7 +108,7 @@ def worklist(status: str | None, search: str | None, page: int, section_count: i
     rows = []
     for p in patients:
         latest = newest.get(p.id)
-        q = definitions.get(latest.questionnaire_id, latest.questionnaire_version) \
+        q = questionnaires.get(latest.questionnaire_id, latest.questionnaire_version) \
             if latest else None
         soon = (today is not None and p.visit_date is not None
                 and p.worklist_status in ("invited", "in_progress")
@@ -205,8 +205,8 @@ def amendment(all_revisions: list[QuestionnaireResponse],
                      if r.is_submitted and r.revision < response.revision), None)
     if previous is None:
         return None
-    before_q = definitions.get(previous.questionnaire_id, previous.questionnaire_version)
-    after_q = definitions.get(response.questionnaire_id, response.questionnaire_version)
+    before_q = questionnaires.get(previous.questionnaire_id, previous.questionnaire_version)
+    after_q = questionnaires.get(response.questionnaire_id, response.questionnaire_version)
     if before_q is None or after_q is None:
         return None
     return Amendment(previous, changes_between(before_q, previous.answers,

@@ -14,12 +14,14 @@ from ...engine.interop.fhir_capability import capability_statement
 from ...engine.interop.fhir_outcome import FHIR_JSON, issue, outcome
 from ...engine.interop.fhir_questionnaire import fhir_id, to_fhir_questionnaire
 from ...engine.questionnaire.definition import Questionnaire
-from ...platform.extensions import csrf
-from ...records import definitions
+from ...platform.extensions import csrf, db
+from ...records import fhir_export, questionnaires
 from ...records.clock import clinic_today
+from ...records.fhir_import import FhirImportError, import_response
 from ...records.identifiers import parse_id
-from ...records.imports import FhirImportError, import_response
+from ...records.models import Patient
 from ..access import public, staff_or_system, system_required
+from ..downloads import download
 
 bp = Blueprint("fhir", __name__, url_prefix="/fhir")
 
@@ -38,7 +40,7 @@ def _resource(q: Questionnaire) -> dict:
 def metadata():
     """What this server does, as a CapabilityStatement (it names no patient)."""
     base = url_for("fhir.metadata", _external=True).removesuffix("/metadata")
-    return _fhir(capability_statement(base, definitions.all_definitions(), clinic_today()))
+    return _fhir(capability_statement(base, questionnaires.all_definitions(), clinic_today()))
 
 
 @bp.get("/Questionnaire")
@@ -47,7 +49,7 @@ def questionnaire_search():
     """A searchset Bundle: ``?url=<canonical>`` (``url|version`` too), ``?version=N``."""
     url, _, pinned = (request.args.get("url") or "").partition("|")
     version = pinned or request.args.get("version") or ""
-    found = [q for q in definitions.all_definitions()
+    found = [q for q in questionnaires.all_definitions()
              if (not url or q.url == url) and (not version or str(q.version) == version)]
     found.sort(key=lambda q: (q.id, q.version))
     entries = [{"fullUrl": url_for("fhir.questionnaire", questionnaire_id=fhir_id(q.id),
@@ -68,12 +70,35 @@ def questionnaire(questionnaire_id: str):
         return redirect(url_for("fhir.questionnaire", questionnaire_id=fhir_id(questionnaire_id),
                                 **({"version": version} if version else {})), 301)
     wanted = request.args.get("version")
-    found = [q for q in definitions.all_definitions() if fhir_id(q.id) == questionnaire_id]
+    found = [q for q in questionnaires.all_definitions() if fhir_id(q.id) == questionnaire_id]
     if wanted:
         found = [q for q in found if q.version == parse_id(wanted)]
     if not found:
         abort(404)
     return _fhir(_resource(max(found, key=lambda q: q.version)))
+
+
+@bp.get("/patients/<int:patient_id>/questionnaire-response.json")
+@staff_or_system("read")
+def patient_response(patient_id: int):
+    """FHIR R4 QuestionnaireResponse of a patient's submitted revision (the newest by
+    default, ``?revision=N`` for another); staff, or a system with a "read" token.
+
+    A draft leaves only when asked for by name (``?include=draft``), and that is audited as
+    a draft export: the patient is told the clinic reads their answers once sent.
+    """
+    patient = db.session.get(Patient, patient_id)
+    if patient is None:
+        abort(404)
+    wanted = request.args.get("revision")
+    response = fhir_export.revision_to_export(
+        patient, parse_id(wanted) if wanted else None,
+        include_draft=request.args.get("include") == "draft")
+    if response is None or (wanted and parse_id(wanted) is None):
+        abort(404)
+    resource = fhir_export.export_response(patient, response)
+    return download(json.dumps(resource, indent=2, ensure_ascii=False), FHIR_JSON,
+                    f"questionnaire-response-{patient.ref}-r{response.revision}.json")
 
 
 # Deeper than any resource this server reads (a response nests about ten levels).
@@ -128,7 +153,7 @@ def receive_response():
     except FhirImportError as exc:
         return _fhir(outcome(issue("error", "invalid", text, where)
                              for where, text in exc.problems), 422)
-    location = url_for("clinic.questionnaire_response", patient_id=done.patient.id,
+    location = url_for("fhir.patient_response", patient_id=done.patient.id,
                        _external=True)
     notes = [issue("warning", "incomplete" if where is None else "value", text, where)
              for where, text in done.warnings]

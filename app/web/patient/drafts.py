@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Request, url_for
 
-from ...records import definitions
+from ...records import questionnaires
 from ..signals import posted_after_timeout
 from . import services
 from .section_forms import normalise_formdata, row_formdata
@@ -28,7 +28,7 @@ def keep_posted_page(sender, user, request: Request) -> str | None:
     response = services.latest_response(user.patient)
     if response is None or response.is_submitted:
         return None
-    q = definitions.get(response.questionnaire_id, response.questionnaire_version)
+    q = questionnaires.get(response.questionnaire_id, response.questionnaire_version)
     section = q.section(request.view_args["section_id"]) if q else None
     if section is None:
         return None

@@ -23,7 +23,7 @@ from ...engine.questionnaire.enable_when import alert_triggers, enabled_link_ids
 from ...engine.questionnaire.progress import percent_done
 from ...engine.summary.answer_list import answer_list
 from ...platform.security import keep_token, safe_next_url
-from ...records import definitions, information, patient_rights
+from ...records import patient_information, patient_rights, questionnaires
 from ...records.clock import clinic_today, local
 from ...records.models import QuestionnaireResponse
 from ..access import patient_required
@@ -63,11 +63,11 @@ def _draft() -> tuple[QuestionnaireResponse, Questionnaire] | None:
     if response is None:
         _patient()  # an account with no patient record gets a 403, not the consent page
         return None
-    current = definitions.current()
+    current = questionnaires.current()
     if (not response.is_submitted and response.questionnaire_id == current.id
             and response.questionnaire_version < current.version):
         services.upgrade_draft(response, current)
-    q = definitions.get(response.questionnaire_id, response.questionnaire_version)
+    q = questionnaires.get(response.questionnaire_id, response.questionnaire_version)
     if q is None:
         abort(500)
     return response, q
@@ -212,12 +212,12 @@ def consent():
     patient = _patient()
     form = ConsentForm()
     if form.validate_on_submit():
-        services.record_consent(patient, current_user, definitions.current())
+        services.record_consent(patient, current_user, questionnaires.current())
         return redirect(url_for("patient.start"))
     already = services.has_consented(patient)
     return render_template("patient/consent.html", form=form, already=already,
-                           errors=form.agree.errors, about=information.current(),
-                           q=definitions.current())
+                           errors=form.agree.errors, about=patient_information.current(),
+                           q=questionnaires.current())
 
 
 @bp.get("/section/<section_id>")

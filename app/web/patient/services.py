@@ -20,7 +20,7 @@ from ...engine.questionnaire.enable_when import alert_triggers, new_alerts, prun
 from ...engine.questionnaire.progress import SectionState, first_unfinished, section_states
 from ...engine.summary.highlights import has_urgent
 from ...platform.extensions import db
-from ...records import audit, information, urgent
+from ...records import audit, patient_information, urgent
 from ...records.clock import clinic_today
 from ...records.models import Consent, Patient, QuestionnaireResponse, UrgentItem, User, utcnow
 
@@ -88,7 +88,7 @@ def has_consented(patient: Patient) -> bool:
 def record_consent(patient: Patient, user: User, q: Questionnaire) -> QuestionnaireResponse:
     """Store the consent and open the first draft, in one transaction."""
     db.session.add(Consent(patient_id=patient.id, user_id=user.id, text_version=CONSENT_VERSION,
-                           information_version=information.current().version))
+                           information_version=patient_information.current().version))
     response = latest_response(patient) or _new_response(patient, q, revision=1)
     patient.track(response)
     audit.record("consent.accept", patient=patient, version=CONSENT_VERSION)

@@ -35,7 +35,7 @@ from ..engine.questionnaire.definition import Questionnaire
 from ..engine.questionnaire.progress import section_states
 from ..engine.summary.highlights import has_urgent
 from ..platform.extensions import db
-from . import audit, definitions, urgent
+from . import audit, questionnaires, urgent
 from .clock import clinic_today
 from .identifiers import parse_id
 from .models import Patient, QuestionnaireResponse, User, utcnow
@@ -272,7 +272,7 @@ def identity_check(patient: Patient, resource: dict | None) -> str:
 
 def _definition(canonical: str) -> Questionnaire:
     url, _, version = canonical.partition("|")
-    found = [d for d in definitions.all_definitions()
+    found = [d for d in questionnaires.all_definitions()
              if d.url == url and (not version or str(d.version) == version)]
     if not found:
         raise FhirImportError([("questionnaire",
@@ -363,7 +363,7 @@ def accept_import(response: QuestionnaireResponse, by: User, override: str = "")
     if response.identity_check != "matched" and not override.strip():
         raise ImportNotAccepted("The name and date of birth sent do not match this patient's "
                                 "record: say how you know it is the same person, or reject it")
-    q = definitions.get(response.questionnaire_id, response.questionnaire_version)
+    q = questionnaires.get(response.questionnaire_id, response.questionnaire_version)
     response.hold = None
     db.session.flush()
     newest = db.session.scalar(select(func.max(QuestionnaireResponse.revision)).where(
