@@ -41,10 +41,6 @@ class StaffChangeForm(FlaskForm):
     role = SelectField("Role", choices=ROLE_CHOICES, validate_choice=True)
 
 
-class ConfirmForm(FlaskForm):
-    """A button that needs nothing but the CSRF token."""
-
-
 NUMBERS = Regexp(r"^[\d\s()+,.-]*(\bor\b[\d\s()+,.-]*)*$",
                  message="Use digits, spaces, dashes and + only; separate numbers with commas")
 

@@ -17,8 +17,9 @@ from ...records.models import ApiToken, AuditEvent, Invitation, Patient, User, u
 from ...records.patient_rights import erase_patient
 from ...records.staff import StaffError, change_role, create_staff, set_enabled
 from ..access import admin_required
+from ..forms import CsrfForm
 from ..guards import page_number
-from .forms import ApiTokenForm, ClinicProfileForm, ConfirmForm, NewStaffForm, StaffChangeForm
+from .forms import ApiTokenForm, ClinicProfileForm, NewStaffForm, StaffChangeForm
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 AUDIT_PAGE_SIZE = 100
@@ -36,7 +37,7 @@ def _staff_page(form: NewStaffForm | None = None, reset: tuple[User, str] | None
     people = db.session.scalars(
         select(User).where(User.role != "patient").order_by(User.name)).all()
     return render_template("admin/staff.html", people=people, form=form or NewStaffForm(),
-                           change_form=StaffChangeForm(), confirm=ConfirmForm(), reset=reset)
+                           change_form=StaffChangeForm(), confirm=CsrfForm(), reset=reset)
 
 
 @bp.route("/staff", methods=["GET", "POST"])
@@ -60,7 +61,7 @@ def staff():
 def staff_reset_link(user_id: int):
     """A one-time link to set a new password, shown here once for the admin to pass on."""
     person = _user_or_404(str(user_id))
-    if not ConfirmForm().validate_on_submit():
+    if not CsrfForm().validate_on_submit():
         abort(400)
     return _staff_page(reset=(person, accounts.issue_staff_reset(person, current_user)))
 
@@ -81,7 +82,7 @@ def staff_role():
 @bp.post("/staff/<int:user_id>/<any(activate, deactivate):change>")
 @admin_required
 def staff_enabled(user_id: int, change: str):
-    if ConfirmForm().validate_on_submit():
+    if CsrfForm().validate_on_submit():
         try:
             set_enabled(_user_or_404(str(user_id)), change == "activate", current_user)
             flash("Account activated." if change == "activate" else
@@ -115,7 +116,7 @@ def tokens():
         created = api_tokens.create(form.name.data, form.scopes.data, by=current_user)
         form = ApiTokenForm(formdata=None)
     return render_template("admin/tokens.html", form=form, created=created,
-                           tokens=api_tokens.all_tokens(), confirm=ConfirmForm(),
+                           tokens=api_tokens.all_tokens(), confirm=CsrfForm(),
                            failures=api_tokens.failures())
 
 
@@ -125,7 +126,7 @@ def revoke_token(token_id: int):
     token = db.session.get(ApiToken, token_id)
     if token is None:
         abort(404)
-    if ConfirmForm().validate_on_submit():
+    if CsrfForm().validate_on_submit():
         api_tokens.revoke(token, current_user)
         flash(f"The token for {token.name} no longer works.", "success")
     return redirect(url_for("admin.tokens"))
@@ -144,7 +145,7 @@ def invitation_list():
     requests = db.session.scalars(
         select(Patient).where(Patient.erasure_requested_at.is_not(None))
         .order_by(Patient.erasure_requested_at)).all()
-    return render_template("admin/invitations.html", rows=rows, confirm=ConfirmForm(),
+    return render_template("admin/invitations.html", rows=rows, confirm=CsrfForm(),
                            erasure_requests=requests)
 
 
@@ -154,7 +155,7 @@ def revoke_invitation(invitation_id: int):
     invitation = db.session.get(Invitation, invitation_id)
     if invitation is None:
         abort(404)
-    if ConfirmForm().validate_on_submit():
+    if CsrfForm().validate_on_submit():
         invitations.revoke_invitation(invitation, current_user)
         flash(f"The link for {invitation.patient.name} no longer works.", "success")
     return redirect(url_for("admin.invitation_list"))
@@ -166,7 +167,7 @@ def erase(patient_id: int):
     patient = db.session.get(Patient, patient_id)
     if patient is None:
         abort(404)
-    form = ConfirmForm()
+    form = CsrfForm()
     if form.validate_on_submit() and request.form.get("confirm_name") == patient.name:
         ref = erase_patient(patient, current_user)
         flash(f"The patient's answers, notes and identity are erased (reference {ref}).",

@@ -22,10 +22,6 @@ class LoginForm(FlaskForm):
     )
 
 
-class EmptyForm(FlaskForm):
-    """A form with only the CSRF token, for buttons that change something."""
-
-
 def _day_part(label: str, low: int, high: int):
     def check(form, field):
         text = (field.data or "").strip()

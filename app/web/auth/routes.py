@@ -23,11 +23,11 @@ from ...records import accounts, invitations
 from ...records.identifiers import normalise_email, normalise_identifier
 from ...records.models import utcnow
 from ..access import public, signed_in
+from ..forms import CsrfForm
 from ..signals import posted_after_timeout
 from .forms import (
     AcceptInvitationForm,
     ChangePasswordForm,
-    EmptyForm,
     ForgotPasswordForm,
     LoginForm,
     NewPasswordForm,
@@ -134,7 +134,7 @@ def login():
 @bp.post("/logout")
 @public
 def logout():
-    form = EmptyForm()
+    form = CsrfForm()
     if form.validate_on_submit() and current_user.is_authenticated:
         end_sessions(current_user)
         logout_user()

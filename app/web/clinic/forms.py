@@ -51,10 +51,6 @@ class RevisionForm(FlaskForm):
     revision = HiddenField(validators=[DataRequired()])
 
 
-class ButtonForm(FlaskForm):
-    """A button that needs nothing but the CSRF token (give a new link)."""
-
-
 class FollowUpForm(FlaskForm):
     action = TextAreaField("What was done", description="For example: phoned, safety-netted, "
                            "GP informed. Saved with your name and the time.",

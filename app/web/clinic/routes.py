@@ -26,12 +26,12 @@ from ...records.invitations import existing_patient, invite_patient, reissue_inv
 from ...records.models import Patient, QuestionnaireResponse, UrgentItem
 from ..access import staff_required
 from ..downloads import download
+from ..forms import CsrfForm
 from ..guards import page_number
 from ..templating import readable_reference
 from . import services
 from .forms import (
     AcceptImportForm,
-    ButtonForm,
     FollowUpForm,
     InvitePatientForm,
     NoteForm,
@@ -127,7 +127,7 @@ def summary(patient_id: int):
         "accept_form": AcceptImportForm(),
         "notes": services.notes_for(patient), "note_form": NoteForm(),
         "revision_form": RevisionForm(), "latest": revisions[-1] if revisions else None,
-        "button_form": ButtonForm(),
+        "button_form": CsrfForm(),
         "amendment": services.amendment(revisions, response) if response else None,
         "urgent_items": urgent.entries(urgent.items_for(patient)),
         "follow_up_form": FollowUpForm(),
@@ -208,7 +208,7 @@ def accept_import(patient_id: int, revision: int):
 def reject_import(patient_id: int, revision: int):
     patient = _patient_or_404(patient_id)
     response = _held_or_404(patient, revision)
-    if ButtonForm().validate_on_submit():
+    if CsrfForm().validate_on_submit():
         fhir_import.reject_import(response, current_user)
         flash(f"Revision {revision} is set aside; the patient never sees it.", "info")
     return redirect(url_for("clinic.summary", patient_id=patient.id))
@@ -317,7 +317,7 @@ def invite():
 def new_link(patient_id: int):
     """A new invitation link for the same record: answers kept, a new password set."""
     patient = _patient_or_404(patient_id)
-    if not ButtonForm().validate_on_submit():
+    if not CsrfForm().validate_on_submit():
         abort(400)
     link = reissue_invitation(patient, current_user)
     return render_template("clinic/new_link.html", patient=patient, link=link)
