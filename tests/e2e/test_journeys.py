@@ -125,7 +125,7 @@ def test_a_patient_on_a_phone_completes_the_questionnaire(browser, live_app, sho
     shots(page, "check-answers")
     heights["check"] = height(page)
     record_heights(heights, shots.folder)
-    # The consent's time promise counts these pages (tests/questionnaire/test_time.py).
+    # The consent's time promise counts these pages (tests/engine/questionnaire/test_time.py).
     with live_app.app_context():
         counted = pages_to_answer(questionnaires.current(), FUSION_PATIENT_STORED)
     assert len([url for url in heights if url.startswith("section/")]) == counted

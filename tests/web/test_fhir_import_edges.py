@@ -18,7 +18,7 @@ from app.platform.logs import SecretMask
 from app.records.models import AuditEvent, Patient, QuestionnaireResponse, TokenFailure
 from tests.answers_data import FUSION_PATIENT_STORED
 from tests.conftest import make_token
-from tests.test_fhir_api import URL, post, sent
+from tests.web.test_fhir_api import URL, post, sent
 
 
 def diagnostics(answer) -> list[tuple[list[str] | None, str]]:

@@ -26,7 +26,7 @@ from tests.answers_data import (
     with_changes,
 )
 from tests.conftest import lock_of
-from tests.test_clinic import VERDICTS, names_in_order
+from tests.web.test_clinic import VERDICTS, names_in_order
 
 
 def pdf_pages(data: bytes) -> list[str]:

@@ -14,8 +14,8 @@ from app.records.models import Consent, InformationView, Patient, UrgentItem
 from app.records.patient_information import CONTENT_DIR, InformationError, load_versions, render
 from tests.answers_data import FUSION_PATIENT_STORED
 from tests.conftest import Person
-from tests.test_clinic import pdf_text
-from tests.test_clinic_profile import DETAILS
+from tests.web.test_clinic import pdf_text
+from tests.web.test_clinic_profile import DETAILS
 
 BLOCKS = {"p", "li", "h1", "h2", "h3", "figcaption", "dt", "dd", "blockquote"}
 

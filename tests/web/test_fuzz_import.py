@@ -23,7 +23,7 @@ from app.engine.questionnaire.definition import load_definition
 from app.records.questionnaires import DEFINITIONS_DIR
 from tests.answers_data import FUSION_PATIENT_STORED
 from tests.conftest import make_token
-from tests.test_fhir_api import URL
+from tests.web.test_fhir_api import URL
 
 Q = load_definition(DEFINITIONS_DIR / "scs_intake.v3.yaml")
 VALID = to_fhir_response(Q, FUSION_PATIENT_STORED, status="submitted",

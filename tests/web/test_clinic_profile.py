@@ -10,7 +10,7 @@ from app.platform.extensions import db
 from app.records.models import AuditEvent
 from tests.answers_data import FUSION_PATIENT_POSTS, FUSION_PATIENT_STORED, with_changes
 from tests.conftest import Person
-from tests.test_clinic import pdf_text
+from tests.web.test_clinic import pdf_text
 
 DETAILS = {
     "name": "Shanti Pain Clinic", "phone": "+91 80 4000 1234", "email": "care@shanti.example",

@@ -15,7 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.conftest import ROLES
-from tests.test_access_table import routes
+from tests.web.test_access_table import routes
 
 SKIP = {"static", "auth.logout", "clinic.summary_pdf"}
 ODD = st.one_of(
