@@ -50,6 +50,7 @@ lforms:
 test: $(VENV)/.test-installed lforms
 	@$(BIN)/python -m app.platform.pdf
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 	$(BIN)/bandit -q -c pyproject.toml -r app --severity-level medium
 	$(BIN)/lint-imports --no-cache
 	rm -rf build/test-logs
@@ -62,7 +63,7 @@ lint: $(VENV)/.test-installed
 	$(BIN)/ruff check .
 
 format: $(VENV)/.test-installed
-	$(BIN)/ruff format app tests bench config.py wsgi.py
+	$(BIN)/ruff format .
 
 ## make bench: 10,000 patients, in-process and HTTP measurements (BENCH_SMALL=1: 200)
 bench: $(VENV)/.test-installed

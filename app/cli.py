@@ -82,8 +82,11 @@ DEMO_STAFF = (
 
 
 DEMO_CLINIC = {
-    "name": "Demo Pain Clinic", "phone": "+91 80 4000 1234", "email": "clinic@example.org",
-    "address": "12 Hospital Road, Bengaluru 560001", "opening_hours": "Mon–Sat 10:00–14:00",
+    "name": "Demo Pain Clinic",
+    "phone": "+91 80 4000 1234",
+    "email": "clinic@example.org",
+    "address": "12 Hospital Road, Bengaluru 560001",
+    "opening_hours": "Mon–Sat 10:00–14:00",
 }
 DEMO_PATIENT = ("Meena Demo", date(1961, 4, 12), "patient@example.org")
 
@@ -98,12 +101,14 @@ def seed_demo() -> None:
     admin = db.session.scalar(select(User).where(User.email == DEMO_STAFF[0][1]))
     if clinic_details.saved() is None:
         seeded = clinic_details.seeded(current_app.config)
-        clinic_details.save({**{f: getattr(seeded, f) for f in clinic_details.FIELDS},
-                             **DEMO_CLINIC}, admin)
+        clinic_details.save(
+            {**{f: getattr(seeded, f) for f in clinic_details.FIELDS}, **DEMO_CLINIC}, admin
+        )
     patient = existing_patient(*DEMO_PATIENT)
     if patient is None:
-        _, url = invite_patient(*DEMO_PATIENT, date.today() + timedelta(days=14),
-                                phone="+91 98765 43210")
+        _, url = invite_patient(
+            *DEMO_PATIENT, date.today() + timedelta(days=14), phone="+91 98765 43210"
+        )
     else:
         url = reissue_invitation(patient, admin)
     click.echo("\nDemo clinic ready. Log in at http://127.0.0.1:5000/auth/login")
@@ -115,18 +120,24 @@ def seed_demo() -> None:
 
 @fhir.command("import")
 @click.argument("file", type=click.File("r", encoding="utf-8"))
-@click.option("--patient", "patient_id", type=click.IntRange(min=1),
-              help="The clinic's patient id, for a response that names no subject.")
+@click.option(
+    "--patient",
+    "patient_id",
+    type=click.IntRange(min=1),
+    help="The clinic's patient id, for a response that names no subject.",
+)
 def fhir_import(file, patient_id: int | None) -> None:
     """Import a QuestionnaireResponse (or a Bundle holding one) from a JSON file."""
     try:
-        done = import_response(json.load(file), patient_id, origin="flask fhir import",
-                               file=file.name)
+        done = import_response(
+            json.load(file), patient_id, origin="flask fhir import", file=file.name
+        )
     except (json.JSONDecodeError, RecursionError) as exc:
         raise click.ClickException(f"Cannot import {file.name}: not JSON ({exc})") from None
     except FhirImportError as exc:
-        lines = "\n".join(f"  {where + ': ' if where else ''}{text}"
-                          for where, text in exc.problems)
+        lines = "\n".join(
+            f"  {where + ': ' if where else ''}{text}" for where, text in exc.problems
+        )
         raise click.ClickException(f"Cannot import {file.name}:\n{lines}") from None
     for where, text in done.warnings:
         click.echo(f"Warning: {where + ': ' if where else ''}{text}", err=True)
@@ -141,10 +152,13 @@ def backup(destination: str | None) -> None:
     """Write a consistent copy of the SQLite database (online, while the app runs)."""
     url = db.engine.url
     if url.get_backend_name() != "sqlite":
-        click.echo("This database is PostgreSQL: back it up with pg_dump, for example\n"
-                   "  pg_dump --format=custom --file=scs_intake.dump \"$DATABASE_URL\"\n"
-                   "and restore with pg_restore --clean --dbname=\"$DATABASE_URL\" "
-                   "scs_intake.dump", err=True)
+        click.echo(
+            "This database is PostgreSQL: back it up with pg_dump, for example\n"
+            '  pg_dump --format=custom --file=scs_intake.dump "$DATABASE_URL"\n'
+            'and restore with pg_restore --clean --dbname="$DATABASE_URL" '
+            "scs_intake.dump",
+            err=True,
+        )
         raise SystemExit(2)
     source_path = Path(url.database)
     if destination is None:
@@ -152,8 +166,10 @@ def backup(destination: str | None) -> None:
         folder = Path(current_app.instance_path) / "backups"
         folder.mkdir(parents=True, exist_ok=True)
         destination = str(folder / f"{source_path.stem}-{stamp}.db")
-    with closing(sqlite3.connect(source_path)) as source, \
-            closing(sqlite3.connect(destination)) as target:
+    with (
+        closing(sqlite3.connect(source_path)) as source,
+        closing(sqlite3.connect(destination)) as target,
+    ):
         source.backup(target)
     click.echo(f"Backed up to {destination}")
 
@@ -177,4 +193,3 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(backup)
     app.cli.add_command(fhir)
     app.cli.add_command(worker)
-

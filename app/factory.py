@@ -55,9 +55,9 @@ def create_app(config: type[Config] | str | None = None, **overrides) -> Flask:
 def _psycopg3(url: str) -> str:
     """Let ``postgresql://`` URLs use psycopg 3, the driver this project installs."""
     if url.startswith("postgres://"):
-        url = "postgresql://" + url[len("postgres://"):]
+        url = "postgresql://" + url[len("postgres://") :]
     if url.startswith("postgresql://"):
-        url = "postgresql+psycopg://" + url[len("postgresql://"):]
+        url = "postgresql+psycopg://" + url[len("postgresql://") :]
     return url
 
 
@@ -77,8 +77,13 @@ def register_extensions(app: Flask) -> None:
     from .web import auth  # noqa: F401 - registers the user loader
 
     db.init_app(app)
-    migrate.init_app(app, db, directory=str(ROOT / "migrations"), compare_type=True,
-                     include_object=include_in_autogenerate)
+    migrate.init_app(
+        app,
+        db,
+        directory=str(ROOT / "migrations"),
+        compare_type=True,
+        include_object=include_in_autogenerate,
+    )
     login_manager.init_app(app)
     csrf.init_app(app)
     limiter.init_app(app)

@@ -75,18 +75,23 @@ def seed(app) -> dict[str, int]:
         sections = [s.id for s in definition.sections]
         db.drop_all()
         db.create_all()
+
         def state(n):
             if n < SUBMITTED:
                 return "submitted"
             return "invited" if n % 2 else "in_progress"
 
         patients = [
-            {"ref": f"{n:016x}", "worklist_status": state(n),
-             "is_urgent": n < SUBMITTED and n % 3 == 1,
-             "name": f"Patient {n:05d} {rng.choice('ABCDEFGHJKLM')}",
-             "date_of_birth": date(1940 + n % 50, 1 + n % 12, 1 + n % 28),
-             "email": None, "visit_date": visit_day(n),
-             "created_at": now}
+            {
+                "ref": f"{n:016x}",
+                "worklist_status": state(n),
+                "is_urgent": n < SUBMITTED and n % 3 == 1,
+                "name": f"Patient {n:05d} {rng.choice('ABCDEFGHJKLM')}",
+                "date_of_birth": date(1940 + n % 50, 1 + n % 12, 1 + n % 28),
+                "email": None,
+                "visit_date": visit_day(n),
+                "created_at": now,
+            }
             for n in range(PATIENTS)
         ]
         db.session.execute(insert(Patient), patients)
@@ -96,33 +101,65 @@ def seed(app) -> dict[str, int]:
             if not submitted and n % 2:
                 continue  # invited only
             answers = sets[n % 3] if submitted else {"sex": "female"}
-            responses.append({
-                "patient_id": n + 1, "questionnaire_id": definition.id,
-                "questionnaire_version": definition.version, "revision": 1,
-                "status": "submitted" if submitted else "draft", "answers": answers,
-                "pending": {}, "sections_done": sections if submitted else sections[:2],
-                "alerts_shown": {}, "is_urgent": submitted and n % 3 == 1,
-                "lock_version": 1, "created_at": now, "updated_at": now,
-                "submitted_at": now if submitted else None,
-            })
+            responses.append(
+                {
+                    "patient_id": n + 1,
+                    "questionnaire_id": definition.id,
+                    "questionnaire_version": definition.version,
+                    "revision": 1,
+                    "status": "submitted" if submitted else "draft",
+                    "answers": answers,
+                    "pending": {},
+                    "sections_done": sections if submitted else sections[:2],
+                    "alerts_shown": {},
+                    "is_urgent": submitted and n % 3 == 1,
+                    "lock_version": 1,
+                    "created_at": now,
+                    "updated_at": now,
+                    "submitted_at": now if submitted else None,
+                }
+            )
         db.session.execute(insert(QuestionnaireResponse), responses)
-        staff = User(email=STAFF[0], name="Bench Doctor", role="clinician",
-                     password_hash=hash_password(STAFF[1]), session_token=new_token()[1])
-        person = User(email=PATIENT[0], name="Bench Patient", role="patient",
-                      password_hash=hash_password(PATIENT[1]), session_token=new_token()[1])
+        staff = User(
+            email=STAFF[0],
+            name="Bench Doctor",
+            role="clinician",
+            password_hash=hash_password(STAFF[1]),
+            session_token=new_token()[1],
+        )
+        person = User(
+            email=PATIENT[0],
+            name="Bench Patient",
+            role="patient",
+            password_hash=hash_password(PATIENT[1]),
+            session_token=new_token()[1],
+        )
         db.session.add_all([staff, person])
         db.session.flush()
-        bench_patient = Patient(name="Bench Patient", date_of_birth=date(1960, 1, 1),
-                                email=PATIENT[0], user_id=person.id)
+        bench_patient = Patient(
+            name="Bench Patient",
+            date_of_birth=date(1960, 1, 1),
+            email=PATIENT[0],
+            user_id=person.id,
+        )
         db.session.add(bench_patient)
         db.session.flush()
-        db.session.add(Consent(patient_id=bench_patient.id, user_id=person.id,
-                               text_version="bench"))
-        db.session.add(QuestionnaireResponse(
-            patient_id=bench_patient.id, questionnaire_id=definition.id,
-            questionnaire_version=definition.version, revision=1, status="draft",
-            answers={k: v for k, v in FUSION_PATIENT_STORED.items()}, pending={},
-            sections_done=sections, alerts_shown={}))
+        db.session.add(
+            Consent(patient_id=bench_patient.id, user_id=person.id, text_version="bench")
+        )
+        db.session.add(
+            QuestionnaireResponse(
+                patient_id=bench_patient.id,
+                questionnaire_id=definition.id,
+                questionnaire_version=definition.version,
+                revision=1,
+                status="draft",
+                answers={k: v for k, v in FUSION_PATIENT_STORED.items()},
+                pending={},
+                sections_done=sections,
+                alerts_shown={},
+            )
+        )
         db.session.commit()
         # A running database has planner statistics and tidy indexes (PostgreSQL's
         # autovacuum sees to both); a bulk-loaded one has neither until it is vacuumed.
@@ -143,8 +180,11 @@ BRIEF_DAY = date.today() + timedelta(days=150)
 
 
 def login(client, email, password):
-    response = client.post("/auth/login", data={"identifier": email, "password": password},
-                           headers={"User-Agent": USER_AGENT})
+    response = client.post(
+        "/auth/login",
+        data={"identifier": email, "password": password},
+        headers={"User-Agent": USER_AGENT},
+    )
     assert response.status_code == 302, response.status_code
 
 
@@ -152,16 +192,23 @@ def pain_saves() -> list[MultiDict]:
     """Two saves of the pain scores page that differ in one score: posted in turn, each
     writes."""
     scores = ("pain_now", "pain_worst", "pain_least")
-    return [MultiDict([(k, v) for k, v in
-                       with_changes(FUSION_PATIENT_POSTS, "pain", {"pain_now": score})["pain"]
-                       if k in scores])
-            for score in ("6", "7")]
+    return [
+        MultiDict(
+            [
+                (k, v)
+                for k, v in with_changes(FUSION_PATIENT_POSTS, "pain", {"pain_now": score})["pain"]
+                if k in scores
+            ]
+        )
+        for score in ("6", "7")
+    ]
 
 
 def send(client, method, url, forms, n) -> None:
     """Request ``n`` of a run, posting ``forms`` in turn; an error page stops the run."""
-    response = client.open(url, method=method, data=forms[n % len(forms)],
-                           headers={"User-Agent": USER_AGENT})
+    response = client.open(
+        url, method=method, data=forms[n % len(forms)], headers={"User-Agent": USER_AGENT}
+    )
     body = response.data
     response.close()
     assert response.status_code in (200, 302), (url, response.status_code, body[:200])
@@ -207,25 +254,34 @@ def in_process(app, ids) -> dict[str, dict]:
     pid = ids["summary_patient"]
     results = {
         "section GET": measure(app, patient, "GET", PAIN_SCORES, REQUESTS),
-        "section POST (save)": measure(app, patient, "POST", PAIN_SCORES, REQUESTS,
-                                       data=pain_saves()),
+        "section POST (save)": measure(
+            app, patient, "POST", PAIN_SCORES, REQUESTS, data=pain_saves()
+        ),
         "check answers": measure(app, patient, "GET", "/intake/check", REQUESTS),
         "worklist page 1": measure(app, staff, "GET", "/clinic/", REQUESTS),
-        "worklist middle page": measure(app, staff, "GET",
-                                        f"/clinic/?page={ids['middle_page']}", REQUESTS),
+        "worklist middle page": measure(
+            app, staff, "GET", f"/clinic/?page={ids['middle_page']}", REQUESTS
+        ),
         # A broad search (every name matches) is the worst case; a surname is the usual one.
-        "worklist filtered, broad": measure(app, staff, "GET",
-                                            "/clinic/?status=submitted&q=Patient%200", REQUESTS),
-        "worklist filtered, one name": measure(app, staff, "GET",
-                                               "/clinic/?status=submitted&q=patient%2000123",
-                                               REQUESTS),
+        "worklist filtered, broad": measure(
+            app, staff, "GET", "/clinic/?status=submitted&q=Patient%200", REQUESTS
+        ),
+        "worklist filtered, one name": measure(
+            app, staff, "GET", "/clinic/?status=submitted&q=patient%2000123", REQUESTS
+        ),
         "summary": measure(app, staff, "GET", f"/clinic/patients/{pid}", REQUESTS),
         "FHIR QuestionnaireResponse": measure(
-            app, staff, "GET", f"/clinic/patients/{pid}/questionnaire-response.json", REQUESTS),
+            app, staff, "GET", f"/clinic/patients/{pid}/questionnaire-response.json", REQUESTS
+        ),
         "PDF": measure(app, staff, "GET", f"/clinic/patients/{pid}/summary.pdf", PDF_REQUESTS),
         f"day's briefs PDF ({DAY_BRIEFS} patients)": measure(
-            app, staff, "GET", f"/clinic/briefs.pdf?day={BRIEF_DAY.isoformat()}", DAY_REQUESTS,
-            warm_up=1),
+            app,
+            staff,
+            "GET",
+            f"/clinic/briefs.pdf?day={BRIEF_DAY.isoformat()}",
+            DAY_REQUESTS,
+            warm_up=1,
+        ),
     }
     return results
 
@@ -241,15 +297,28 @@ def start_gunicorn(target: str, env: dict) -> tuple[subprocess.Popen, str]:
     # The app logs a line per request: a file, not a pipe nobody reads, takes them.
     log = tempfile.TemporaryFile()  # noqa: SIM115 - open as long as gunicorn runs
     process = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "--workers", "2", "--bind", f"127.0.0.1:{port}",
-         "--log-level", "warning", target],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=log,
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "--workers",
+            "2",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--log-level",
+            "warning",
+            target,
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=log,
     )
     base = f"http://127.0.0.1:{port}"
     for _ in range(100):
         try:
-            urllib.request.urlopen(base + "/healthz" if "wsgi" in target else base,  # noqa: S310
-                                   timeout=1)
+            url = base + "/healthz" if "wsgi" in target else base
+            urllib.request.urlopen(url, timeout=1)  # noqa: S310 - our own local server
             return process, base
         except OSError:
             time.sleep(0.1)
@@ -264,8 +333,9 @@ def http_login(base, email, password) -> str:
     opener.addheaders = [("User-Agent", USER_AGENT)]
     page = opener.open(base + "/auth/login", timeout=10).read().decode()
     token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
-    body = urllib.parse.urlencode({"identifier": email, "password": password,
-                                   "csrf_token": token}).encode()
+    body = urllib.parse.urlencode(
+        {"identifier": email, "password": password, "csrf_token": token}
+    ).encode()
     opener.open(base + "/auth/login", data=body, timeout=10)
     return "; ".join(f"{c.name}={c.value}" for c in jar)
 
@@ -274,8 +344,9 @@ def wrk(url: str, cookie: str | None = None) -> float:
     command = ["wrk", "-t2", "-c8", f"-d{WRK_SECONDS}s", "-H", f"User-Agent: {USER_AGENT}"]
     if cookie:
         command += ["-H", f"Cookie: {cookie}"]
-    output = subprocess.run([*command, url], capture_output=True, text=True, check=True,
-                            timeout=WRK_SECONDS + 30).stdout
+    output = subprocess.run(
+        [*command, url], capture_output=True, text=True, check=True, timeout=WRK_SECONDS + 30
+    ).stdout
     non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
     if non_2xx:
         raise RuntimeError(f"{url}: {non_2xx.group(1)} failed responses under load")
@@ -299,9 +370,15 @@ def over_http(db_url: str, ids) -> dict | None:
     if not shutil.which("wrk"):
         print("wrk not found (apt-get install wrk): HTTP measurements skipped")
         return None
-    env = {**os.environ, "APP_ENV": "production", "SECRET_KEY": "b" * 40,
-           "DATABASE_URL": db_url, "SESSION_COOKIE_SECURE": "false",
-           "LOGIN_LIMIT": "1000 per minute", "CLINIC_PHONE": "+91 80 4000 1234"}
+    env = {
+        **os.environ,
+        "APP_ENV": "production",
+        "SECRET_KEY": "b" * 40,
+        "DATABASE_URL": db_url,
+        "SESSION_COOKIE_SECURE": "false",
+        "LOGIN_LIMIT": "1000 per minute",
+        "CLINIC_PHONE": "+91 80 4000 1234",
+    }
     hello, hello_base = start_gunicorn("bench.hello:app", env)
     try:
         hello_rps = wrk(hello_base + "/")
@@ -329,8 +406,10 @@ def over_http(db_url: str, ids) -> dict | None:
         app_process.wait(timeout=10)
     return {
         "hello_rps": hello_rps,
-        "pages": {name: {"rps": value, "ratio": round(value / hello_rps, 3),
-                         "target": TARGETS.get(name)} for name, value in rps.items()},
+        "pages": {
+            name: {"rps": value, "ratio": round(value / hello_rps, 3), "target": TARGETS.get(name)}
+            for name, value in rps.items()
+        },
         "worker_peak_rss_mb": rss,
     }
 
@@ -342,27 +421,33 @@ def main() -> int:
     started = time.perf_counter()
     ids = seed(app)
     seeded = time.perf_counter() - started
-    print(f"Seeded {PATIENTS:,} patients ({SUBMITTED:,} submitted) in {seeded:.1f} s "
-          f"on {app.config['SQLALCHEMY_DATABASE_URI'].split(':')[0]}")
+    print(
+        f"Seeded {PATIENTS:,} patients ({SUBMITTED:,} submitted) in {seeded:.1f} s "
+        f"on {app.config['SQLALCHEMY_DATABASE_URI'].split(':')[0]}"
+    )
     pages = in_process(app, ids)
     print(f"\n{'in-process':32} {'median ms':>10} {'p95 ms':>8} {'SQL/req':>8}")
     for name, row in pages.items():
         print(f"{name:32} {row['median_ms']:>10} {row['p95_ms']:>8} {row['queries']:>8}")
     http = over_http(db_url, ids)
     if http:
-        print(f"\ngunicorn, 2 workers, wrk -t2 -c8 {WRK_SECONDS}s   bare Flask: "
-              f"{http['hello_rps']:.0f} req/s")
+        print(
+            f"\ngunicorn, 2 workers, wrk -t2 -c8 {WRK_SECONDS}s   bare Flask: "
+            f"{http['hello_rps']:.0f} req/s"
+        )
         for name, row in http["pages"].items():
-            target = (f"(target {row['target']}×)" if row["target"] else
-                      FLOORS.get(name, ""))
+            target = f"(target {row['target']}×)" if row["target"] else FLOORS.get(name, "")
             print(f"{name:32} {row['rps']:>8.0f} req/s  {row['ratio']:.3f}× bare Flask {target}")
         print(f"worker peak RSS                  {http['worker_peak_rss_mb']} MB")
     results = {
         "when": datetime.now(UTC).isoformat(timespec="seconds"),
         "machine": {"cpus": os.cpu_count(), "python": sys.version.split()[0]},
         "database": app.config["SQLALCHEMY_DATABASE_URI"].split(":")[0],
-        "patients": PATIENTS, "submitted": SUBMITTED, "small": SMALL,
-        "in_process": pages, "http": http,
+        "patients": PATIENTS,
+        "submitted": SUBMITTED,
+        "small": SMALL,
+        "in_process": pages,
+        "http": http,
     }
     (ROOT / "bench" / "results.json").write_text(json.dumps(results, indent=2))
     shutil.rmtree(folder, ignore_errors=True)

@@ -62,8 +62,9 @@ def postgres_database(purpose: str) -> str:
     name = f"{base.database}_{purpose}_{WORKER}"
     engine = create_engine(base, isolation_level="AUTOCOMMIT")
     with engine.connect() as conn:
-        exists = conn.scalar(text("SELECT 1 FROM pg_database WHERE datname = :name"),
-                             {"name": name})
+        exists = conn.scalar(
+            text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": name}
+        )
         if not exists:
             conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
     engine.dispose()
@@ -145,13 +146,20 @@ class Clinic:
         with self.app.app_context():
             return factories.consented_patient(name=name, email=email, **fields).id
 
-    def with_answers(self, name, answers, visit=None, submitted=True, dob=DOB, urgent=None,
-                     **fields):
+    def with_answers(
+        self, name, answers, visit=None, submitted=True, dob=DOB, urgent=None, **fields
+    ):
         """A patient whose response is stored directly (no pages), for workspace tests."""
         with self.app.app_context():
             return factories.patient_with_answers(
-                answers, submitted=submitted, urgent=urgent, name=name, date_of_birth=dob,
-                visit_date=visit or date(2027, 1, 15), **{"email": None, **fields}).id
+                answers,
+                submitted=submitted,
+                urgent=urgent,
+                name=name,
+                date_of_birth=dob,
+                visit_date=visit or date(2027, 1, 15),
+                **{"email": None, **fields},
+            ).id
 
     def response(self, patient_id) -> QuestionnaireResponse | None:
         with self.app.app_context():
@@ -202,7 +210,6 @@ def count_queries(app, client, url) -> int:
     return len(statements_of(app, client, url))
 
 
-
 class Person:
     """Acts through the browser-facing client, like ``AuthActions`` in Flask's tutorial."""
 
@@ -218,10 +225,17 @@ class Person:
         return self.client.post("/auth/logout")
 
     def accept(self, token, dob=DOB, password=PATIENT_PASSWORD, phone="+91 98450 12345"):
-        return self.client.post(f"/auth/invitation/{token}", data={
-            "dob_day": str(dob.day), "dob_month": str(dob.month), "dob_year": str(dob.year),
-            "phone": phone, "password": password, "confirm": password,
-        })
+        return self.client.post(
+            f"/auth/invitation/{token}",
+            data={
+                "dob_day": str(dob.day),
+                "dob_month": str(dob.month),
+                "dob_year": str(dob.year),
+                "phone": phone,
+                "password": password,
+                "confirm": password,
+            },
+        )
 
     def consent(self):
         return self.client.post("/intake/consent", data={"agree": "y"})
@@ -238,8 +252,9 @@ class Person:
     def submit(self):
         page = self.client.get("/intake/check").get_data(as_text=True)
         lock = re.search(r'name="lock_version"[^>]*value="(\d+)"', page)
-        return self.client.post("/intake/submit",
-                                data={"lock_version": lock.group(1) if lock else ""})
+        return self.client.post(
+            "/intake/submit", data={"lock_version": lock.group(1) if lock else ""}
+        )
 
 
 def _errors(response):
@@ -271,8 +286,9 @@ def staff(app, clinic):
 @pytest.fixture
 def submitted_patient(clinic, person):
     """A patient who has sent in the fusion answer set, logged in; their id."""
-    patient_id = clinic.with_answers("Meena Kumari", FUSION_PATIENT_STORED, login=True,
-                                     email="meena@example.org")
+    patient_id = clinic.with_answers(
+        "Meena Kumari", FUSION_PATIENT_STORED, login=True, email="meena@example.org"
+    )
     assert person.login("meena@example.org", PATIENT_PASSWORD).status_code == 302
     return patient_id
 
@@ -290,7 +306,7 @@ def make_token(admin, name="Ward tablets", scopes=("import",)) -> str:
     page = admin.post("/admin/tokens", data={"name": name, "scopes": list(scopes)})
     text = page.get_data(as_text=True)
     start = text.index('<code class="link-to-copy">') + len('<code class="link-to-copy">')
-    return text[start:text.index("</code>", start)]
+    return text[start : text.index("</code>", start)]
 
 
 @pytest.fixture
@@ -308,8 +324,10 @@ def visitors(app, clinic):
     patient_id, token = clinic.invite(email="one@example.org")
     other_id, other_token = clinic.invite(name="Other Person", email="two@example.org")
     clients = {role: app.test_client() for role in ROLES}
-    for role, tok, phone in (("patient", token, "+91 90000 00001"),
-                             ("other_patient", other_token, "+91 90000 00002")):
+    for role, tok, phone in (
+        ("patient", token, "+91 90000 00001"),
+        ("other_patient", other_token, "+91 90000 00002"),
+    ):
         person = Person(clients[role])
         assert person.accept(tok, phone=phone).status_code == 302
         person.consent()
@@ -318,5 +336,4 @@ def visitors(app, clinic):
     submitted = clinic.with_answers("Submitted Person", FUSION_PATIENT_STORED)
     with app.app_context():
         staff_id = db.session.scalar(select(User.id).where(User.role == "clinician"))
-    return clients, {"patient": submitted, "staff": staff_id, "own": patient_id,
-                     "other": other_id}
+    return clients, {"patient": submitted, "staff": staff_id, "own": patient_id, "other": other_id}

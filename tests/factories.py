@@ -86,7 +86,8 @@ class ResponseFactory(_Factory):
     answers = factory.LazyFunction(dict)
     pending = factory.LazyFunction(dict)
     sections_done = factory.LazyAttribute(
-        lambda o: [s.id for s in current().sections] if o.answers else [])
+        lambda o: [s.id for s in current().sections] if o.answers else []
+    )
     alerts_shown = factory.LazyFunction(dict)
     is_urgent = factory.LazyAttribute(lambda o: has_urgent(current(), o.answers))
     submitted_at = factory.LazyAttribute(lambda o: utcnow() if o.status == "submitted" else None)
@@ -112,23 +113,25 @@ def accepted_patient(**fields) -> Patient:
 def consented_patient(**fields) -> Patient:
     """A patient who has also consented, with an empty draft open."""
     patient = accepted_patient(**fields)
-    db.session.add(Consent(patient_id=patient.id, user_id=patient.user_id,
-                           text_version=CONSENT_VERSION))
+    db.session.add(
+        Consent(patient_id=patient.id, user_id=patient.user_id, text_version=CONSENT_VERSION)
+    )
     ResponseFactory(patient=patient, status="draft")
     return patient
 
 
-def patient_with_answers(answers, submitted=True, urgent=None, login=False,
-                         **fields) -> Patient:
+def patient_with_answers(answers, submitted=True, urgent=None, login=False, **fields) -> Patient:
     """A patient whose answers are stored: submitted, or a draft with ``submitted=False``.
 
     Without ``login`` the patient has no account, like one whose answers were imported.
     """
     patient = accepted_patient(**fields) if login else PatientFactory(**fields)
     if login:
-        db.session.add(Consent(patient_id=patient.id, user_id=patient.user_id,
-                               text_version=CONSENT_VERSION))
+        db.session.add(
+            Consent(patient_id=patient.id, user_id=patient.user_id, text_version=CONSENT_VERSION)
+        )
     extra = {} if urgent is None else {"is_urgent": urgent}
-    ResponseFactory(patient=patient, answers=answers,
-                    status="submitted" if submitted else "draft", **extra)
+    ResponseFactory(
+        patient=patient, answers=answers, status="submitted" if submitted else "draft", **extra
+    )
     return patient

@@ -23,13 +23,15 @@ def functions():
 
 def commits_in(function: ast.FunctionDef) -> int:
     calls = (n for n in ast.walk(function) if isinstance(n, ast.Call))
-    return sum(1 for call in calls
-               if getattr(call.func, "attr", getattr(call.func, "id", None)) in COMMITS)
+    return sum(
+        1 for call in calls if getattr(call.func, "attr", getattr(call.func, "id", None)) in COMMITS
+    )
 
 
 def test_no_route_commits():
-    assert [(path, f.name) for path, f in functions()
-            if path.endswith("routes.py") and commits_in(f)] == []
+    assert [
+        (path, f.name) for path, f in functions() if path.endswith("routes.py") and commits_in(f)
+    ] == []
 
 
 def test_each_service_function_commits_once_at_most():

@@ -23,7 +23,8 @@ MONTHS = "Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec"
 NEVER = {
     "a date of birth": re.compile(
         rf"\b19[0-9]{{2}}-[01][0-9]-[0-3][0-9]\b|\b[0-3]?[0-9] (?:{MONTHS})[a-z]* 19[0-9]{{2}}\b"
-        r"|\b[0-3]?[0-9]/[01]?[0-9]/19[0-9]{2}\b"),
+        r"|\b[0-3]?[0-9]/[01]?[0-9]/19[0-9]{2}\b"
+    ),
     "an API token": re.compile(r"scs_[A-Za-z0-9_-]{20,}"),
     "an invitation or reset link": re.compile(r"/auth/(?:invitation|reset)/[A-Za-z0-9_-]{16,}"),
     "a token in a query": re.compile(r"(?:access_token|api_key|token)=(?!\*\*\*)[^&\s]+"),
@@ -65,9 +66,11 @@ def main(folder: str) -> int:
                     problems.append((path.name, number, "an answer", line))
     for name, number, what, line in problems[:50]:
         print(f"{name}:{number}: {what}: {line[:160]}")
-    print(f"{len(files)} log files, {lines} lines: "
-          f"{len(problems) or 'no'} line{'s' if len(problems) != 1 else ''} with what must "
-          "never be logged")
+    print(
+        f"{len(files)} log files, {lines} lines: "
+        f"{len(problems) or 'no'} line{'s' if len(problems) != 1 else ''} with what must "
+        "never be logged"
+    )
     return 1 if problems else 0
 
 

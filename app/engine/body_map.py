@@ -63,8 +63,8 @@ class Shape:
     def size(self) -> tuple[float, float]:
         """Width and height in the figure's units."""
         a = self.attrs
-        return (2 * a["rx"], 2 * a["ry"]) if self.kind == "ellipse" else (a["width"],
-                                                                            a["height"])
+        return (2 * a["rx"], 2 * a["ry"]) if self.kind == "ellipse" else (a["width"], a["height"])
+
     # Both versions of the element, made once: every questionnaire page with the figure
     # draws 42 shapes.
     _svg: tuple[Markup, Markup] = field(init=False, repr=False, compare=False)

@@ -28,7 +28,7 @@ def _redis(url: str) -> None:
 
 
 def readiness() -> dict[str, str]:
-    """"ok" or "unavailable" for the database, for Redis when rate limits are kept there,
+    """ "ok" or "unavailable" for the database, for Redis when rate limits are kept there,
     and for the job queue's Redis when jobs wait in one."""
     checks = {"database": _database}
     url = current_app.config.get("RATELIMIT_STORAGE_URI", "")

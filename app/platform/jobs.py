@@ -38,9 +38,11 @@ class JobError(RuntimeError):
 
 def job(name: str) -> Callable[[Callable[..., None]], Callable[..., None]]:
     """Register a function as the job ``name``."""
+
     def register(func: Callable[..., None]) -> Callable[..., None]:
         _JOBS[name] = func
         return func
+
     return register
 
 
@@ -69,8 +71,9 @@ def redis_connection():
 def rq_queue():
     from rq import Queue
 
-    return Queue(current_app.config.get("JOB_QUEUE_NAME") or QUEUE_NAME,
-                 connection=redis_connection())
+    return Queue(
+        current_app.config.get("JOB_QUEUE_NAME") or QUEUE_NAME, connection=redis_connection()
+    )
 
 
 def enqueue(name: str, **kwargs: Any) -> None:
@@ -88,9 +91,12 @@ def enqueue(name: str, **kwargs: Any) -> None:
 
         try:
             rq_queue().enqueue_call(
-                perform, args=(name, kwargs), failure_ttl=7 * 24 * 3600,
+                perform,
+                args=(name, kwargs),
+                failure_ttl=7 * 24 * 3600,
                 retry=Retry(max=current_app.config["JOB_RETRIES"], interval=_retry_seconds()),
-                description=name)
+                description=name,
+            )
         except RedisError as exc:
             raise JobError(f"the job queue is unreachable: {type(exc).__name__}") from exc
 
@@ -113,7 +119,8 @@ def run_queued() -> tuple[int, int]:
                 if attempt == current_app.config["JOB_RETRIES"]:
                     log.warning("job %s failed: %s", name, type(exc).__name__)
                     current_app.extensions.setdefault("failed_jobs", []).append(
-                        (name, kwargs, f"{type(exc).__name__}: {exc}"))
+                        (name, kwargs, f"{type(exc).__name__}: {exc}")
+                    )
                     failed += 1
                 continue
             done += 1

@@ -104,8 +104,14 @@ def init_app(app: Flask) -> None:
         started = g.get("request_started")
         elapsed = (time.perf_counter() - started) * 1000 if started else 0.0
         rule = request.url_rule.rule if request.url_rule else "-"
-        log.info("%s %s %s %.1fms user=%s", request.method, rule, response.status_code,
-                 elapsed, _user_id())
+        log.info(
+            "%s %s %s %.1fms user=%s",
+            request.method,
+            rule,
+            response.status_code,
+            elapsed,
+            _user_id(),
+        )
         if "request_id" in g:
             response.headers["X-Request-ID"] = g.request_id
         return response

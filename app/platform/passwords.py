@@ -59,8 +59,9 @@ def _contains_identity(password: str, email: str | None, phone: str | None) -> b
     return len(phone_digits) >= 8 and phone_digits[-10:] in digits
 
 
-def password_problem(password: str, email: str | None = None,
-                     phone: str | None = None) -> str | None:
+def password_problem(
+    password: str, email: str | None = None, phone: str | None = None
+) -> str | None:
     """Why ``password`` may not be used, in words for the person choosing it.
 
     ``email`` and ``phone`` are the account's: a password holding either is the first

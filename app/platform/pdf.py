@@ -87,7 +87,7 @@ def _static_file(static_root: Path, url: str) -> tuple[bytes, str]:
         raise ValueError(f"refused to fetch {url!r}")
     if not parts.path.startswith("/static/"):
         raise ValueError(f"refused to fetch {url!r}")
-    path = (static_root / unquote(parts.path[len("/static/"):])).resolve()
+    path = (static_root / unquote(parts.path[len("/static/") :])).resolve()
     if not path.is_relative_to(static_root) or not path.is_file():
         raise ValueError(f"refused to fetch {url!r}")
     return path.read_bytes(), mimetypes.guess_type(path.name)[0] or "application/octet-stream"
@@ -145,13 +145,15 @@ def render_pdf(html: str, static_folder: str) -> bytes:
     weasyprint, _ = _weasyprint()
     stylesheet = Path(static_folder, STYLESHEET)
     with _collector_paused():
-        document = weasyprint.HTML(string=html, base_url=BASE_URL,
-                                   url_fetcher=static_only_fetcher(static_folder))
+        document = weasyprint.HTML(
+            string=html, base_url=BASE_URL, url_fetcher=static_only_fetcher(static_folder)
+        )
         for element in document.etree_element.iter():
             element.attrib.pop("id", None)
         return document.write_pdf(
             stylesheets=[_stylesheet(stylesheet, stylesheet.stat().st_mtime)],
-            font_config=_font_config())
+            font_config=_font_config(),
+        )
 
 
 def missing_packages(find: Callable[[str], str | None] = ctypes.util.find_library) -> list[str]:
@@ -162,5 +164,7 @@ def missing_packages(find: Callable[[str], str | None] = ctypes.util.find_librar
 if __name__ == "__main__":
     # `make run` and `make test` print one plain line when a package is missing.
     if missing := missing_packages():
-        print(f"Note: PDF downloads need {', '.join(missing)} (apt-get install "
-              f"{' '.join(missing)}); everything else works without.")
+        print(
+            f"Note: PDF downloads need {', '.join(missing)} (apt-get install "
+            f"{' '.join(missing)}); everything else works without."
+        )

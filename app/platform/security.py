@@ -68,8 +68,12 @@ def keep_token_owner(token: str | None) -> tuple[int, str] | None:
         found = _keep_serializer().loads(token, max_age=KEEP_SECONDS)
     except BadSignature:
         return None
-    if (not isinstance(found, list) or len(found) != 2 or not isinstance(found[0], int)
-            or not isinstance(found[1], str)):
+    if (
+        not isinstance(found, list)
+        or len(found) != 2
+        or not isinstance(found[0], int)
+        or not isinstance(found[1], str)
+    ):
         return None
     return found[0], found[1]
 
@@ -78,8 +82,13 @@ def session_fingerprint(user) -> str:
     return hash_token(user.session_token)[:16]
 
 
-_FORWARDED = ("HTTP_X_FORWARDED_FOR", "HTTP_X_FORWARDED_PROTO", "HTTP_X_FORWARDED_HOST",
-              "HTTP_X_FORWARDED_PORT", "HTTP_X_FORWARDED_PREFIX")
+_FORWARDED = (
+    "HTTP_X_FORWARDED_FOR",
+    "HTTP_X_FORWARDED_PROTO",
+    "HTTP_X_FORWARDED_HOST",
+    "HTTP_X_FORWARDED_PORT",
+    "HTTP_X_FORWARDED_PREFIX",
+)
 
 
 class TrustedProxyFix:
@@ -93,10 +102,10 @@ class TrustedProxyFix:
 
     def __init__(self, app, proxies: int, addresses: str):
         self.direct = app
-        self.fixed = ProxyFix(app, x_for=proxies, x_proto=proxies, x_host=proxies,
-                              x_port=proxies)
-        self.networks = [ipaddress.ip_network(a.strip(), strict=False)
-                         for a in addresses.split(",") if a.strip()]
+        self.fixed = ProxyFix(app, x_for=proxies, x_proto=proxies, x_host=proxies, x_port=proxies)
+        self.networks = [
+            ipaddress.ip_network(a.strip(), strict=False) for a in addresses.split(",") if a.strip()
+        ]
 
     def trusted(self, address: str) -> bool:
         try:
@@ -110,8 +119,11 @@ class TrustedProxyFix:
         if self.trusted(peer):
             return self.fixed(environ, start_response)
         if any(environ.get(name) for name in _FORWARDED):
-            log.warning("forwarded headers from %s, which is not a trusted proxy, were "
-                        "ignored (TRUSTED_PROXY_ADDRESSES)", peer[:64])
+            log.warning(
+                "forwarded headers from %s, which is not a trusted proxy, were "
+                "ignored (TRUSTED_PROXY_ADDRESSES)",
+                peer[:64],
+            )
         return self.direct(environ, start_response)
 
 
@@ -122,8 +134,12 @@ def init_app(app: Flask) -> None:
         # nearest N put in X-Forwarded-*; with none trusted, those headers are ignored.
         addresses = app.config["TRUSTED_PROXY_ADDRESSES"]
         app.wsgi_app = TrustedProxyFix(app.wsgi_app, proxies, addresses)
-        log.warning("TRUSTED_PROXIES=%s: X-Forwarded-* headers are believed only from %s; "
-                    "from any other address they are ignored and logged", proxies, addresses)
+        log.warning(
+            "TRUSTED_PROXIES=%s: X-Forwarded-* headers are believed only from %s; "
+            "from any other address they are ignored and logged",
+            proxies,
+            addresses,
+        )
 
     @app.after_request
     def add_security_headers(response):

@@ -49,8 +49,9 @@ def change_password(user: User, current: str, new: str) -> None:
     client = login_limits.client_address()
     if login_limits.client_locked(user, client) or not login_limits.reserve_a_try(user):
         spend_a_check(current)
-        raise AccountError("Too many wrong tries: wait a few minutes, then try again",
-                           field="current")
+        raise AccountError(
+            "Too many wrong tries: wait a few minutes, then try again", field="current"
+        )
     right = verify_password(user.password_hash, current)
     if right:
         login_limits.succeeded(user, client)
@@ -71,14 +72,22 @@ def reset_url(token: str) -> str:
 def _new_reset(user: User, by: User | None) -> str:
     """A fresh reset link for ``user``; earlier unused ones stop working."""
     now = utcnow()
-    for old in db.session.scalars(select(PasswordReset).where(
-            PasswordReset.user_id == user.id, PasswordReset.used_at.is_(None))):
+    for old in db.session.scalars(
+        select(PasswordReset).where(
+            PasswordReset.user_id == user.id, PasswordReset.used_at.is_(None)
+        )
+    ):
         old.used_at = now
     token, token_hash = new_token()
     hours = current_app.config["PASSWORD_RESET_HOURS"]
-    db.session.add(PasswordReset(user_id=user.id, token_hash=token_hash,
-                                 expires_at=now + timedelta(hours=hours),
-                                 created_by_id=by.id if by else None))
+    db.session.add(
+        PasswordReset(
+            user_id=user.id,
+            token_hash=token_hash,
+            expires_at=now + timedelta(hours=hours),
+            created_by_id=by.id if by else None,
+        )
+    )
     return reset_url(token)
 
 
@@ -122,18 +131,24 @@ def send_reset_email(address: str) -> None:
     db.session.commit()
     hours = current_app.config["PASSWORD_RESET_HOURS"]
     clinic = clinic_details.current().name
-    mail.send(user.email, f"Set a new password for {clinic}", (
-        f"Someone (we hope you) asked to set a new password for your {clinic} account.\n\n"
-        f"Open this link within {hours} hours to choose a new password:\n{url}\n\n"
-        "If you did not ask for this, ignore this email: your password stays as it is.\n"))
+    mail.send(
+        user.email,
+        f"Set a new password for {clinic}",
+        (
+            f"Someone (we hope you) asked to set a new password for your {clinic} account.\n\n"
+            f"Open this link within {hours} hours to choose a new password:\n{url}\n\n"
+            "If you did not ask for this, ignore this email: your password stays as it is.\n"
+        ),
+    )
 
 
 def find_reset(token: str) -> PasswordReset | None:
     """The usable reset a link's token names, or None."""
     if not token or len(token) > 100:
         return None
-    reset = db.session.scalar(select(PasswordReset).where(
-        PasswordReset.token_hash == hash_token(token)))
+    reset = db.session.scalar(
+        select(PasswordReset).where(PasswordReset.token_hash == hash_token(token))
+    )
     return reset if reset is not None and reset.usable(utcnow()) else None
 
 

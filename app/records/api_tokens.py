@@ -46,12 +46,17 @@ def create(name: str, scopes: Iterable[str], by: User) -> tuple[ApiToken, str]:
         raise TokenError("Choose at least one scope")
     raw, _ = new_token()
     secret = PREFIX + raw
-    token = ApiToken(name=name.strip(), token_hash=hash_token(secret), scopes=" ".join(chosen),
-                     created_by_id=by.id)
+    token = ApiToken(
+        name=name.strip(),
+        token_hash=hash_token(secret),
+        scopes=" ".join(chosen),
+        created_by_id=by.id,
+    )
     db.session.add(token)
     db.session.flush()
-    audit.record("api_token.create", actor=by, target=f"token:{token.id}", name=token.name,
-                 scopes=chosen)
+    audit.record(
+        "api_token.create", actor=by, target=f"token:{token.id}", name=token.name, scopes=chosen
+    )
     db.session.commit()
     return token, secret
 
@@ -72,15 +77,23 @@ def from_request() -> ApiToken | None:
     kind, _, secret = (request.headers.get("Authorization") or "").partition(" ")
     if kind.lower() != "bearer" or not secret.startswith(PREFIX):
         return None
-    return db.session.scalar(select(ApiToken).where(
-        ApiToken.token_hash == hash_token(secret.strip()), ApiToken.revoked_at.is_(None)))
+    return db.session.scalar(
+        select(ApiToken).where(
+            ApiToken.token_hash == hash_token(secret.strip()), ApiToken.revoked_at.is_(None)
+        )
+    )
 
 
 def record_use(token: ApiToken) -> None:
     """Audit one use before it is served, so a read is on record even if it fails."""
     token.last_used_at = utcnow()
-    audit.record("api_token.use", target=f"token:{token.id}", name=token.name,
-                 method=request.method, path=request.path)
+    audit.record(
+        "api_token.use",
+        target=f"token:{token.id}",
+        name=token.name,
+        method=request.method,
+        path=request.path,
+    )
     db.session.commit()
 
 
@@ -88,13 +101,16 @@ def record_failure() -> None:
     """Count one wrong token from this client today (the first of the day is audited)."""
     client = (request.remote_addr or "unknown")[:64]
     now = utcnow()
-    insert = (postgresql.insert if db.engine.dialect.name == "postgresql" else sqlite.insert)
-    statement = insert(TokenFailure).values(client=client, day=clinic_today(), count=1,
-                                            first_at=now, last_at=now)
-    counted = db.session.execute(statement.on_conflict_do_update(
-        index_elements=["client", "day"],
-        set_={"count": TokenFailure.count + 1, "last_at": now},
-    ).returning(TokenFailure.count)).scalar_one()
+    insert = postgresql.insert if db.engine.dialect.name == "postgresql" else sqlite.insert
+    statement = insert(TokenFailure).values(
+        client=client, day=clinic_today(), count=1, first_at=now, last_at=now
+    )
+    counted = db.session.execute(
+        statement.on_conflict_do_update(
+            index_elements=["client", "day"],
+            set_={"count": TokenFailure.count + 1, "last_at": now},
+        ).returning(TokenFailure.count)
+    ).scalar_one()
     if counted == 1:
         audit.record("api_token.refused", target=f"client:{client}")
     db.session.commit()
@@ -103,22 +119,38 @@ def record_failure() -> None:
 def failures(days: int = 7) -> list[TokenFailure]:
     """Wrong tokens per client and day, newest first, for the admin's page."""
     since = clinic_today().toordinal() - days
-    return [f for f in db.session.scalars(select(TokenFailure).order_by(
-        TokenFailure.day.desc(), TokenFailure.count.desc())) if f.day.toordinal() > since]
+    return [
+        f
+        for f in db.session.scalars(
+            select(TokenFailure).order_by(TokenFailure.day.desc(), TokenFailure.count.desc())
+        )
+        if f.day.toordinal() > since
+    ]
 
 
 def _too_many(limit: RequestLimit) -> Response:
     wait = max(1, math.ceil(limit.reset_at - time.time()))
-    body = outcome([issue("error", "throttled", "Too many requests with a wrong API token "
-                                                f"from this address: try again in {wait} s")])
-    return Response(json.dumps(body), status=429, mimetype=FHIR_JSON,
-                    headers={"Retry-After": str(wait)})
+    body = outcome(
+        [
+            issue(
+                "error",
+                "throttled",
+                "Too many requests with a wrong API token "
+                f"from this address: try again in {wait} s",
+            )
+        ]
+    )
+    return Response(
+        json.dumps(body), status=429, mimetype=FHIR_JSON, headers={"Retry-After": str(wait)}
+    )
 
 
 def failure_limit(view: Callable) -> Callable:
     """Limit the wrong tokens a client may send (only a 401 counts against it)."""
-    return limiter.limit(lambda: current_app.config["TOKEN_FAILURE_LIMIT"],
-                         key_func=lambda: "token-failures:" + (request.remote_addr or ""),
-                         deduct_when=lambda response: response.status_code == 401,
-                         exempt_when=lambda: "Authorization" not in request.headers,
-                         on_breach=_too_many)(view)
+    return limiter.limit(
+        lambda: current_app.config["TOKEN_FAILURE_LIMIT"],
+        key_func=lambda: "token-failures:" + (request.remote_addr or ""),
+        deduct_when=lambda response: response.status_code == 401,
+        exempt_when=lambda: "Authorization" not in request.headers,
+        on_breach=_too_many,
+    )(view)

@@ -20,19 +20,33 @@ from ..platform.extensions import db
 from . import audit
 from .models import ClinicProfile, User
 
-FIELDS = ("name", "phone", "email", "address", "opening_hours", "crisis_line",
-          "crisis_numbers", "emergency_number", "time_zone")
+FIELDS = (
+    "name",
+    "phone",
+    "email",
+    "address",
+    "opening_hours",
+    "crisis_line",
+    "crisis_numbers",
+    "emergency_number",
+    "time_zone",
+)
 log = logging.getLogger(__name__)
 
 
 def seeded(config) -> ClinicProfile:
     """The profile the environment describes (not saved)."""
     return ClinicProfile(
-        name=config["CLINIC_NAME"], phone=config.get("CLINIC_PHONE") or "",
-        email=config.get("CLINIC_EMAIL") or "", address=config.get("CLINIC_ADDRESS") or "",
-        opening_hours=config.get("CLINIC_HOURS") or "", crisis_line=config["CRISIS_LINE"],
-        crisis_numbers=config["CRISIS_NUMBERS"], emergency_number=config["EMERGENCY_NUMBER"],
-        time_zone=config["CLINIC_TIMEZONE"])
+        name=config["CLINIC_NAME"],
+        phone=config.get("CLINIC_PHONE") or "",
+        email=config.get("CLINIC_EMAIL") or "",
+        address=config.get("CLINIC_ADDRESS") or "",
+        opening_hours=config.get("CLINIC_HOURS") or "",
+        crisis_line=config["CRISIS_LINE"],
+        crisis_numbers=config["CRISIS_NUMBERS"],
+        emergency_number=config["EMERGENCY_NUMBER"],
+        time_zone=config["CLINIC_TIMEZONE"],
+    )
 
 
 def saved() -> ClinicProfile | None:
@@ -90,7 +104,8 @@ def require_phone(app: Flask) -> None:
     if not (profile.phone if profile else app.config.get("CLINIC_PHONE")):
         raise RuntimeError(
             "Set CLINIC_PHONE (or the phone under Admin → Clinic details): the urgent-advice "
-            "page must give patients a number to call")
+            "page must give patients a number to call"
+        )
 
 
 def _tel(number: str) -> str:
@@ -120,7 +135,8 @@ def email_link(address: str | None) -> Markup:
     if not address:
         return Markup("")
     return Markup('<a class="mailto" href="mailto:{}">{}</a>').format(
-        address.strip(), escape(address.strip()))
+        address.strip(), escape(address.strip())
+    )
 
 
 def init_app(app: Flask) -> None:

@@ -24,27 +24,41 @@ def export_response(patient: Patient, response: QuestionnaireResponse) -> dict[s
     """The revision as a FHIR QuestionnaireResponse; the export is audited and committed."""
     q = questionnaires.get(response.questionnaire_id, response.questionnaire_version)
     resource = to_fhir_response(
-        q, response.answers, status=response.status,
+        q,
+        response.answers,
+        status=response.status,
         authored=response.submitted_at or response.updated_at,
-        patient_name=patient.name, birth_date=patient.date_of_birth,
-        reference=f"{patient.ref}-{response.revision}", alert_times=response.alerts_shown,
+        patient_name=patient.name,
+        birth_date=patient.date_of_birth,
+        reference=f"{patient.ref}-{response.revision}",
+        alert_times=response.alerts_shown,
     )
-    audit.record("export.fhir", patient=patient, revision=response.revision,
-                 draft=not response.is_submitted, **_by_token())
+    audit.record(
+        "export.fhir",
+        patient=patient,
+        revision=response.revision,
+        draft=not response.is_submitted,
+        **_by_token(),
+    )
     db.session.commit()
     return resource
 
 
-def revision_to_export(patient: Patient, revision: int | None,
-                       include_draft: bool) -> QuestionnaireResponse | None:
+def revision_to_export(
+    patient: Patient, revision: int | None, include_draft: bool
+) -> QuestionnaireResponse | None:
     """The revision a FHIR read asks for: the newest submitted one, or the one named; a
     draft only when asked for by name (``include_draft``). Imports waiting for staff are
     never the patient's yet."""
-    revisions = list(db.session.scalars(
-        select(QuestionnaireResponse)
-        .where(QuestionnaireResponse.patient_id == patient.id,
-               QuestionnaireResponse.hold.is_(None))
-        .order_by(QuestionnaireResponse.revision)))
+    revisions = list(
+        db.session.scalars(
+            select(QuestionnaireResponse)
+            .where(
+                QuestionnaireResponse.patient_id == patient.id, QuestionnaireResponse.hold.is_(None)
+            )
+            .order_by(QuestionnaireResponse.revision)
+        )
+    )
     eligible = revisions if include_draft else [r for r in revisions if r.is_submitted]
     if revision is not None:
         return next((r for r in eligible if r.revision == revision), None)

@@ -50,8 +50,9 @@ class FhirImportError(ValueError):
 
     def __init__(self, problems: list[Problem]):
         self.problems = problems
-        super().__init__("; ".join(f"{where}: {text}" if where else text
-                                   for where, text in problems))
+        super().__init__(
+            "; ".join(f"{where}: {text}" if where else text for where, text in problems)
+        )
 
 
 @dataclass
@@ -70,8 +71,12 @@ def _control_characters(node: Any, where: str = "") -> list[Problem]:
         value, path = stack.pop()
         if isinstance(value, str):
             if CONTROL_CHARACTERS.search(value):
-                found.append((path or None, "holds a control character (such as a NUL); "
-                                            "remove it and send again"))
+                found.append(
+                    (
+                        path or None,
+                        "holds a control character (such as a NUL); remove it and send again",
+                    )
+                )
         elif isinstance(value, dict):
             for key, inner in value.items():
                 if isinstance(key, str) and CONTROL_CHARACTERS.search(key):
@@ -87,8 +92,13 @@ def _fhir_problems(model, resource: dict, where: str) -> list[Problem]:
     try:
         model.model_validate(resource)
     except ValidationError as exc:
-        return [(".".join([where, *(str(p) for p in e["loc"])]).strip("."),
-                 f"not valid FHIR R4: {e['msg']}") for e in exc.errors()]
+        return [
+            (
+                ".".join([where, *(str(p) for p in e["loc"])]).strip("."),
+                f"not valid FHIR R4: {e['msg']}",
+            )
+            for e in exc.errors()
+        ]
     except (RecursionError, ValueError, TypeError) as exc:
         return [(where or None, f"not valid FHIR R4: {exc}")]
     return []
@@ -109,8 +119,9 @@ def _bundle_resources(bundle: dict) -> list[tuple[str | None, dict]]:
         if not isinstance(resource, dict):
             problems.append((f"{where}.resource", "each entry holds a resource (an object)"))
         elif not isinstance(resource.get("resourceType"), str):
-            problems.append((f"{where}.resource.resourceType", "each resource names its "
-                                                                "resourceType"))
+            problems.append(
+                (f"{where}.resource.resourceType", "each resource names its resourceType")
+            )
         elif url is not None and not isinstance(url, str):
             problems.append((f"{where}.fullUrl", "a fullUrl is a string"))
         elif resource["resourceType"] == "Patient":
@@ -127,8 +138,9 @@ def _response_and_patients(data: Any) -> tuple[dict, dict[str, dict]]:
     """The QuestionnaireResponse, and the Patients sent with it keyed by how it may refer
     to them (``#id`` when contained; fullUrl or ``Patient/id`` in a Bundle)."""
     if not isinstance(data, dict):
-        raise FhirImportError([(None, "send one JSON object: a QuestionnaireResponse "
-                                      "or a Bundle holding one")])
+        raise FhirImportError(
+            [(None, "send one JSON object: a QuestionnaireResponse or a Bundle holding one")]
+        )
     if problems := _control_characters(data):
         raise FhirImportError(problems)
     patients: dict[str, dict] = {}
@@ -136,8 +148,9 @@ def _response_and_patients(data: Any) -> tuple[dict, dict[str, dict]]:
         resources = _bundle_resources(data)
         responses = [r for _, r in resources if r["resourceType"] == "QuestionnaireResponse"]
         if len(responses) != 1:
-            raise FhirImportError([("Bundle", f"the Bundle holds {len(responses)} "
-                                              "QuestionnaireResponses; send one")])
+            raise FhirImportError(
+                [("Bundle", f"the Bundle holds {len(responses)} QuestionnaireResponses; send one")]
+            )
         for url, resource in resources:
             if resource["resourceType"] == "Patient":
                 for key in (url, f"Patient/{resource.get('id')}"):
@@ -174,8 +187,12 @@ def _from_resource(resource: dict) -> Patient:
     """The clinic's record for a Patient resource: found by identifier, else a new one."""
     identifiers = resource.get("identifier")
     for ident in identifiers if isinstance(identifiers, list) else []:
-        if (isinstance(ident, dict) and ident.get("system") == PATIENT_SYSTEM
-                and isinstance(ident.get("value"), str) and ident["value"]):
+        if (
+            isinstance(ident, dict)
+            and ident.get("system") == PATIENT_SYSTEM
+            and isinstance(ident.get("value"), str)
+            and ident["value"]
+        ):
             found = _by_reference(ident["value"])
             if found is not None:
                 return found
@@ -184,8 +201,9 @@ def _from_resource(resource: dict) -> Patient:
     try:
         born = date.fromisoformat(born_text if isinstance(born_text, str) else "")
     except ValueError:
-        raise FhirImportError([("Patient.birthDate", "a new patient needs a birth date "
-                                                     "(YYYY-MM-DD)")]) from None
+        raise FhirImportError(
+            [("Patient.birthDate", "a new patient needs a birth date (YYYY-MM-DD)")]
+        ) from None
     if not name:
         raise FhirImportError([("Patient.name", "a new patient needs a name")])
     return Patient(name=name[:120], date_of_birth=born)
@@ -203,26 +221,42 @@ def _local_id(ref: str) -> int | None:
     """The patient id of a reference to this server: ``Patient/<id>``, or the same with
     this server's base before it. Any other server's patient is not ours."""
     base = fhir_base().lower()
-    relative = ref[len(base) + 1:] if ref.lower().startswith(base + "/") else ref
+    relative = ref[len(base) + 1 :] if ref.lower().startswith(base + "/") else ref
     if "://" in relative or relative.startswith(("urn:", "/")):
-        raise FhirImportError([("subject.reference", (
-            f"'{ref}' is a patient on another server. Send Patient/<id> (or "
-            f"{fhir_base()}/Patient/<id>) for a patient of this clinic, the identifier "
-            f"{PATIENT_SYSTEM}|<reference>, or the Patient itself, contained or in the "
-            "Bundle"))])
+        raise FhirImportError(
+            [
+                (
+                    "subject.reference",
+                    (
+                        f"'{ref}' is a patient on another server. Send Patient/<id> (or "
+                        f"{fhir_base()}/Patient/<id>) for a patient of this clinic, the identifier "
+                        f"{PATIENT_SYSTEM}|<reference>, or the Patient itself, contained or in the "
+                        "Bundle"
+                    ),
+                )
+            ]
+        )
     match = LOCAL_PATIENT.fullmatch(relative)
     return parse_id(match["id"]) if match else None
 
 
-def _subject(subject: dict | None, sent: dict[str, dict],
-             patient_id: int | None) -> tuple[Patient, dict | None]:
+def _subject(
+    subject: dict | None, sent: dict[str, dict], patient_id: int | None
+) -> tuple[Patient, dict | None]:
     """The clinic's patient the response is about, and the Patient resource sent with it
     (contained, or in the Bundle) when there is one, to check the identity against."""
     alone = next(iter(sent.values())) if len(sent) == 1 else None
     if patient_id is not None:
         if subject:
-            raise FhirImportError([("subject", "the response names its patient; give a "
-                                               "patient id only for a response without one")])
+            raise FhirImportError(
+                [
+                    (
+                        "subject",
+                        "the response names its patient; give a "
+                        "patient id only for a response without one",
+                    )
+                ]
+            )
         found = db.session.get(Patient, patient_id)
         if found is None:
             raise FhirImportError([(None, f"no patient with id {patient_id}")])
@@ -230,8 +264,15 @@ def _subject(subject: dict | None, sent: dict[str, dict],
     if not subject:
         if alone is not None:  # the app's own exports before subject was required
             return _from_resource(alone), alone
-        raise FhirImportError([("subject", "the response names no patient: send a subject, "
-                                           "or give the patient's id (--patient, ?patient=)")])
+        raise FhirImportError(
+            [
+                (
+                    "subject",
+                    "the response names no patient: send a subject, "
+                    "or give the patient's id (--patient, ?patient=)",
+                )
+            ]
+        )
     ref = subject.get("reference")
     if ref:
         if ref in sent:
@@ -243,19 +284,23 @@ def _subject(subject: dict | None, sent: dict[str, dict],
         return found, alone
     ident = subject.get("identifier") or {}
     if ident.get("system") != PATIENT_SYSTEM:
-        raise FhirImportError([("subject.identifier", f"use the identifier system "
-                                                      f"{PATIENT_SYSTEM}")])
+        raise FhirImportError(
+            [("subject.identifier", f"use the identifier system {PATIENT_SYSTEM}")]
+        )
     found = _by_reference(str(ident.get("value") or ""))
     if found is None:
-        raise FhirImportError([("subject", f"no patient here with the identifier "
-                                           f"'{ident.get('value')}'")])
+        raise FhirImportError(
+            [("subject", f"no patient here with the identifier '{ident.get('value')}'")]
+        )
     return found, alone
 
 
 def _same_name(one: str, other: str) -> bool:
     """Names compared as people write them: case, spaces and dots aside."""
+
     def plain(text: str) -> str:
         return " ".join(re.sub(r"[.,]", " ", text).casefold().split())
+
     return plain(one) == plain(other)
 
 
@@ -266,22 +311,26 @@ def identity_check(patient: Patient, resource: dict | None) -> str:
         return "not sent"
     born = resource.get("birthDate")
     same_birth = isinstance(born, str) and born == patient.date_of_birth.isoformat()
-    return "matched" if same_birth and _same_name(_name_of(resource), patient.name) \
-        else "not matched"
+    return (
+        "matched" if same_birth and _same_name(_name_of(resource), patient.name) else "not matched"
+    )
 
 
 def _definition(canonical: str) -> Questionnaire:
     url, _, version = canonical.partition("|")
-    found = [d for d in questionnaires.all_definitions()
-             if d.url == url and (not version or str(d.version) == version)]
+    found = [
+        d
+        for d in questionnaires.all_definitions()
+        if d.url == url and (not version or str(d.version) == version)
+    ]
     if not found:
-        raise FhirImportError([("questionnaire",
-                                f"no questionnaire definition for {canonical!r}")])
+        raise FhirImportError([("questionnaire", f"no questionnaire definition for {canonical!r}")])
     return max(found, key=lambda d: d.version)
 
 
-def import_response(data: Any, patient_id: int | None = None,
-                    origin: str = "FHIR import", **source: Any) -> Imported:
+def import_response(
+    data: Any, patient_id: int | None = None, origin: str = "FHIR import", **source: Any
+) -> Imported:
     """Store the response for its patient; audited with ``origin`` and ``source`` (the
     token and its owner, say).
 
@@ -293,8 +342,9 @@ def import_response(data: Any, patient_id: int | None = None,
     resource, sent = _response_and_patients(data)
     kind = resource.get("resourceType")
     if kind != "QuestionnaireResponse":
-        raise FhirImportError([(None, "not a valid FHIR R4 QuestionnaireResponse: "
-                                      f"resourceType is {kind!r}")])
+        raise FhirImportError(
+            [(None, f"not a valid FHIR R4 QuestionnaireResponse: resourceType is {kind!r}")]
+        )
     if problems := _fhir_problems(FhirResponse, resource, ""):
         raise FhirImportError(problems)
     q = _definition(resource.get("questionnaire") or "")
@@ -308,8 +358,13 @@ def import_response(data: Any, patient_id: int | None = None,
     warnings = list(parsed["notes"])
     if status == "submitted" and missing:
         status = "draft"
-        warnings.append((None, f"marked completed, but {len(missing)} required answers are "
-                               f"missing ({', '.join(missing)}): kept as in progress"))
+        warnings.append(
+            (
+                None,
+                f"marked completed, but {len(missing)} required answers are "
+                f"missing ({', '.join(missing)}): kept as in progress",
+            )
+        )
     patient, sent_patient = _subject(parsed["subject"], sent, patient_id)
     existing = patient.id is not None
     if not existing:
@@ -317,32 +372,60 @@ def import_response(data: Any, patient_id: int | None = None,
         db.session.flush()
         revision = parsed["revision"] if 0 < (parsed["revision"] or 0) <= MAX_REVISION else 1
     else:
-        revision = 1 + (db.session.scalar(select(func.max(QuestionnaireResponse.revision))
-                                          .where(QuestionnaireResponse.patient_id == patient.id))
-                        or 0)
+        revision = 1 + (
+            db.session.scalar(
+                select(func.max(QuestionnaireResponse.revision)).where(
+                    QuestionnaireResponse.patient_id == patient.id
+                )
+            )
+            or 0
+        )
     submitted = status == "submitted"
     response = QuestionnaireResponse(
-        patient_id=patient.id, questionnaire_id=q.id, questionnaire_version=q.version,
-        revision=revision, status=status, answers=answers, pending={},
-        sections_done=[s.section.id for s in section_states(
-            q, answers, [s.id for s in q.sections], clinic_today()) if s.done],
-        alerts_shown=parsed["alert_times"], is_urgent=has_urgent(q, answers),
+        patient_id=patient.id,
+        questionnaire_id=q.id,
+        questionnaire_version=q.version,
+        revision=revision,
+        status=status,
+        answers=answers,
+        pending={},
+        sections_done=[
+            s.section.id
+            for s in section_states(q, answers, [s.id for s in q.sections], clinic_today())
+            if s.done
+        ],
+        alerts_shown=parsed["alert_times"],
+        is_urgent=has_urgent(q, answers),
         submitted_at=(parsed["authored"] or utcnow()) if submitted else None,
-        origin=origin[:160], hold="held" if existing else None,
+        origin=origin[:160],
+        hold="held" if existing else None,
         identity_check=identity_check(patient, sent_patient) if existing else None,
     )
     db.session.add(response)
     db.session.flush()
     raised = []
     if existing:
-        warnings.append((None, f"patient {patient.id} already has a record: held as revision "
-                               f"{revision} until the clinic's staff accept it (name and date "
-                               f"of birth {response.identity_check})"))
+        warnings.append(
+            (
+                None,
+                f"patient {patient.id} already has a record: held as revision "
+                f"{revision} until the clinic's staff accept it (name and date "
+                f"of birth {response.identity_check})",
+            )
+        )
     else:
         patient.track(response)
         raised = urgent.raise_new(response, q)
-    audit.record("import.fhir", patient=patient, revision=revision, status=status,
-                 warnings=len(warnings), held=existing, origin=origin, **source)
+    audit.record(
+        "import.fhir",
+        patient=patient,
+        revision=revision,
+        status=status,
+        warnings=len(warnings),
+        held=existing,
+        origin=origin,
+        **source,
+    )
     db.session.commit()
     urgent.notify(raised)
     return Imported(patient, response, warnings)
@@ -361,20 +444,30 @@ def accept_import(response: QuestionnaireResponse, by: User, override: str = "")
     if not response.is_held:
         return
     if response.identity_check != "matched" and not override.strip():
-        raise ImportNotAccepted("The name and date of birth sent do not match this patient's "
-                                "record: say how you know it is the same person, or reject it")
+        raise ImportNotAccepted(
+            "The name and date of birth sent do not match this patient's "
+            "record: say how you know it is the same person, or reject it"
+        )
     q = questionnaires.get(response.questionnaire_id, response.questionnaire_version)
     response.hold = None
     db.session.flush()
-    newest = db.session.scalar(select(func.max(QuestionnaireResponse.revision)).where(
-        QuestionnaireResponse.patient_id == response.patient_id,
-        QuestionnaireResponse.hold.is_(None)))
+    newest = db.session.scalar(
+        select(func.max(QuestionnaireResponse.revision)).where(
+            QuestionnaireResponse.patient_id == response.patient_id,
+            QuestionnaireResponse.hold.is_(None),
+        )
+    )
     if newest == response.revision:
         response.patient.track(response)
     raised = urgent.raise_new(response, q) if q else []
-    audit.record("import.accept", actor=by, patient=response.patient,
-                 revision=response.revision, identity=response.identity_check,
-                 override=override.strip()[:500] or None)
+    audit.record(
+        "import.accept",
+        actor=by,
+        patient=response.patient,
+        revision=response.revision,
+        identity=response.identity_check,
+        override=override.strip()[:500] or None,
+    )
     db.session.commit()
     urgent.notify(raised)
 
@@ -383,6 +476,7 @@ def reject_import(response: QuestionnaireResponse, by: User) -> None:
     """Set a held import aside: it stays on record, and never reaches the patient."""
     if response.is_held:
         response.hold = "rejected"
-        audit.record("import.reject", actor=by, patient=response.patient,
-                     revision=response.revision)
+        audit.record(
+            "import.reject", actor=by, patient=response.patient, revision=response.revision
+        )
         db.session.commit()

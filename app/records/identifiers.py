@@ -36,8 +36,10 @@ def normalise_phone(phone: str | None, region: str | None = None) -> str | None:
 def phone_problem(phone: str | None) -> str | None:
     """Why ``phone`` cannot be used as a mobile number, in words for the form; None if it can."""
     if phone and phone.strip() and normalise_phone(phone) is None:
-        return ("Enter a mobile number, for example 98450 12345, or with the country code, "
-                "for example +44 7700 900123")
+        return (
+            "Enter a mobile number, for example 98450 12345, or with the country code, "
+            "for example +44 7700 900123"
+        )
     return None
 
 

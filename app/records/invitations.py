@@ -79,7 +79,8 @@ def existing_patient(name: str, date_of_birth: date, email: str | None) -> Patie
     """A record that is probably this person already: the same email, or name and birth date."""
     email = normalise_email(email)
     same_person = (Patient.date_of_birth == date_of_birth) & (
-        func.lower(Patient.name) == " ".join(name.split()).lower())
+        func.lower(Patient.name) == " ".join(name.split()).lower()
+    )
     condition = same_person | (Patient.email == email) if email else same_person
     return db.session.scalar(select(Patient).where(condition).order_by(Patient.id).limit(1))
 
@@ -105,8 +106,12 @@ def _reserve_a_check(invitation: Invitation) -> bool:
     """
     counted = db.session.execute(
         update(Invitation)
-        .where(Invitation.id == invitation.id, Invitation.failed_checks < MAX_DOB_ATTEMPTS,
-               Invitation.revoked_at.is_(None), Invitation.used_at.is_(None))
+        .where(
+            Invitation.id == invitation.id,
+            Invitation.failed_checks < MAX_DOB_ATTEMPTS,
+            Invitation.revoked_at.is_(None),
+            Invitation.used_at.is_(None),
+        )
         .values(failed_checks=Invitation.failed_checks + 1)
         .execution_options(synchronize_session=False)
     ).rowcount
@@ -143,11 +148,15 @@ def login_problem(invitation: Invitation, phone: str | None) -> str | None:
     patient, user = invitation.patient, invitation.patient.user
     phone = normalise_phone(phone)
     if _taken(User.phone, phone, user):
-        return ("This mobile number is already used by another account. "
-                "Enter a different number, or leave it empty.")
+        return (
+            "This mobile number is already used by another account. "
+            "Enter a different number, or leave it empty."
+        )
     if _taken(User.email, patient.email, user) and not phone:
-        return ("Your email address is already used by another account, so enter a mobile "
-                "number to log in with.")
+        return (
+            "Your email address is already used by another account, so enter a mobile "
+            "number to log in with."
+        )
     return None
 
 

@@ -33,8 +33,11 @@ def client_address() -> str:
 
 def client_locked(user: User, client: str) -> bool:
     """Whether ``client`` must wait before trying ``user``'s password again."""
-    until = db.session.scalar(select(LoginFailure.locked_until).where(
-        LoginFailure.user_id == user.id, LoginFailure.client == client))
+    until = db.session.scalar(
+        select(LoginFailure.locked_until).where(
+            LoginFailure.user_id == user.id, LoginFailure.client == client
+        )
+    )
     return until is not None and until > utcnow()
 
 
@@ -50,10 +53,12 @@ def reserve_a_try(user: User) -> bool:
     counted = db.session.execute(
         update(User)
         .where(User.id == user.id, or_(User.locked_until.is_(None), User.locked_until <= now))
-        .values(failed_logins=User.failed_logins + 1,
-                locked_until=case(
-                    (User.failed_logins + 1 >= config["ACCOUNT_SLOW_AFTER"], slowed_until),
-                    else_=None))
+        .values(
+            failed_logins=User.failed_logins + 1,
+            locked_until=case(
+                (User.failed_logins + 1 >= config["ACCOUNT_SLOW_AFTER"], slowed_until), else_=None
+            ),
+        )
         .execution_options(synchronize_session=False)
     ).rowcount
     db.session.commit()
@@ -67,19 +72,38 @@ def record_failure(user: User, client: str) -> bool:
     now = utcnow()
     config = current_app.config
     insert = postgresql.insert if db.engine.dialect.name == "postgresql" else sqlite.insert
-    counted = db.session.execute(insert(LoginFailure).values(
-        user_id=user.id, client=client, count=1, last_at=now,
-    ).on_conflict_do_update(
-        index_elements=["user_id", "client"],
-        set_={"count": case((and_(LoginFailure.locked_until.is_not(None),
-                                  LoginFailure.locked_until <= now), 1),
-                            else_=LoginFailure.count + 1),
-              "last_at": now},
-    ).returning(LoginFailure.id, LoginFailure.count)).one()
+    counted = db.session.execute(
+        insert(LoginFailure)
+        .values(
+            user_id=user.id,
+            client=client,
+            count=1,
+            last_at=now,
+        )
+        .on_conflict_do_update(
+            index_elements=["user_id", "client"],
+            set_={
+                "count": case(
+                    (
+                        and_(
+                            LoginFailure.locked_until.is_not(None), LoginFailure.locked_until <= now
+                        ),
+                        1,
+                    ),
+                    else_=LoginFailure.count + 1,
+                ),
+                "last_at": now,
+            },
+        )
+        .returning(LoginFailure.id, LoginFailure.count)
+    ).one()
     if counted.count < config["LOCKOUT_FAILURES"]:
         return False
-    db.session.execute(update(LoginFailure).where(LoginFailure.id == counted.id).values(
-        locked_until=now + timedelta(minutes=config["LOCKOUT_MINUTES"])))
+    db.session.execute(
+        update(LoginFailure)
+        .where(LoginFailure.id == counted.id)
+        .values(locked_until=now + timedelta(minutes=config["LOCKOUT_MINUTES"]))
+    )
     return True
 
 
@@ -87,5 +111,6 @@ def succeeded(user: User, client: str) -> None:
     """The right password: the account's count starts again, and this client's too."""
     user.failed_logins = 0
     user.locked_until = None
-    db.session.execute(delete(LoginFailure).where(LoginFailure.user_id == user.id,
-                                                  LoginFailure.client == client))
+    db.session.execute(
+        delete(LoginFailure).where(LoginFailure.user_id == user.id, LoginFailure.client == client)
+    )

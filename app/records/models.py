@@ -144,10 +144,17 @@ sa.Index("ix_patients_worklist_order", *WORKLIST_ORDER, Patient.worklist_status)
 sa.Index("ix_patients_worklist_status", Patient.worklist_status, *WORKLIST_ORDER)
 # Staff search names by "contains" (ILIKE '%...%'), which a b-tree cannot serve; on
 # PostgreSQL a trigram index (pg_trgm) does. SQLite keeps a plain index and scans.
-sa.Index("ix_patients_name", Patient.name, postgresql_using="gin",
-         postgresql_ops={"name": "gin_trgm_ops"})
-sa.event.listen(db.metadata, "before_create",
-                sa.DDL("CREATE EXTENSION IF NOT EXISTS pg_trgm").execute_if(dialect="postgresql"))
+sa.Index(
+    "ix_patients_name",
+    Patient.name,
+    postgresql_using="gin",
+    postgresql_ops={"name": "gin_trgm_ops"},
+)
+sa.event.listen(
+    db.metadata,
+    "before_create",
+    sa.DDL("CREATE EXTENSION IF NOT EXISTS pg_trgm").execute_if(dialect="postgresql"),
+)
 EXPRESSION_INDEXES = frozenset({"ix_patients_worklist_order", "ix_patients_worklist_status"})
 
 
@@ -280,8 +287,9 @@ class InformationView(db.Model):
     """
 
     __tablename__ = "information_views"
-    __table_args__ = (sa.UniqueConstraint("patient_id", "version",
-                                          name="uq_information_view_patient_version"),)
+    __table_args__ = (
+        sa.UniqueConstraint("patient_id", "version", name="uq_information_view_patient_version"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     patient_id: Mapped[int] = mapped_column(sa.ForeignKey("patients.id"))
@@ -428,4 +436,3 @@ class AuditEvent(db.Model):
     detail: Mapped[dict[str, Any]] = mapped_column(sa.JSON, default=dict)
 
     actor: Mapped[User | None] = relationship()
-

@@ -60,8 +60,9 @@ def render(source: str, diagram: str = "") -> tuple[str, Markup]:
     if not title.startswith("# ") or not title[2:].strip():
         raise InformationError("the text must start with a '# Title' line")
     html = MarkdownIt("commonmark").render(body)
-    clean = nh3.clean(html, tags=TAGS, attributes={"a": {"href"}},
-                      url_schemes={"http", "https", "mailto", "tel"})
+    clean = nh3.clean(
+        html, tags=TAGS, attributes={"a": {"href"}}, url_schemes={"http", "https", "mailto", "tel"}
+    )
     # Sanitised above; the drawing is the project's own file.
     return title[2:].strip(), Markup(clean.replace(DIAGRAM_MARK, diagram))  # noqa: S704 # nosec B704
 
@@ -98,8 +99,9 @@ def current() -> Information:
 
 def record_opened(patient: Patient, version: int) -> None:
     """Keep the first time this patient opened this version (later opens add nothing)."""
-    exists = select(InformationView.id).where(InformationView.patient_id == patient.id,
-                                              InformationView.version == version)
+    exists = select(InformationView.id).where(
+        InformationView.patient_id == patient.id, InformationView.version == version
+    )
     if db.session.scalar(exists) is not None:
         return
     db.session.add(InformationView(patient_id=patient.id, version=version))
@@ -113,19 +115,25 @@ def education_of(patients: Iterable[Patient]) -> dict[int, Education]:
     """What each patient was given, in two queries however many patients (a day's briefs)."""
     ids = [p.id for p in patients]
     consents: dict[int, Consent] = {}
-    for consent in db.session.scalars(select(Consent).where(Consent.patient_id.in_(ids))
-                                      .order_by(Consent.accepted_at)):
+    for consent in db.session.scalars(
+        select(Consent).where(Consent.patient_id.in_(ids)).order_by(Consent.accepted_at)
+    ):
         consents[consent.patient_id] = consent  # the newest wins
     opened: dict[int, list[tuple[int, datetime]]] = {i: [] for i in ids}
     for patient_id, version, at in db.session.execute(
-            select(InformationView.patient_id, InformationView.version, InformationView.opened_at)
-            .where(InformationView.patient_id.in_(ids)).order_by(InformationView.version)):
+        select(InformationView.patient_id, InformationView.version, InformationView.opened_at)
+        .where(InformationView.patient_id.in_(ids))
+        .order_by(InformationView.version)
+    ):
         opened[patient_id].append((version, at))
     given = {}
     for i in ids:
         consent = consents.get(i)
-        given[i] = Education(consent.information_version if consent else None,
-                             consent.accepted_at if consent else None, tuple(opened[i]))
+        given[i] = Education(
+            consent.information_version if consent else None,
+            consent.accepted_at if consent else None,
+            tuple(opened[i]),
+        )
     return given
 
 

@@ -32,8 +32,8 @@ def export_patient_data(patient: Patient) -> dict[str, Any]:
     """Everything the clinic holds that the patient gave or that identifies them."""
     # An import still waiting for staff may be someone else's answers: not shown yet.
     responses = db.session.scalars(
-        select(QuestionnaireResponse).where(QuestionnaireResponse.patient_id == patient.id,
-                                            QuestionnaireResponse.hold.is_(None))
+        select(QuestionnaireResponse)
+        .where(QuestionnaireResponse.patient_id == patient.id, QuestionnaireResponse.hold.is_(None))
         .order_by(QuestionnaireResponse.revision)
     )
     consents = db.session.scalars(select(Consent).where(Consent.patient_id == patient.id))
@@ -41,15 +41,20 @@ def export_patient_data(patient: Patient) -> dict[str, Any]:
     db.session.commit()
     return {
         "patient": {
-            "reference": patient.ref, "name": patient.name,
-            "date_of_birth": patient.date_of_birth.isoformat(), "email": patient.email,
+            "reference": patient.ref,
+            "name": patient.name,
+            "date_of_birth": patient.date_of_birth.isoformat(),
+            "email": patient.email,
             "mobile": patient.phone,
             "visit_date": patient.visit_date.isoformat() if patient.visit_date else None,
         },
         "responses": [
             {
-                "questionnaire": r.questionnaire_id, "version": r.questionnaire_version,
-                "revision": r.revision, "status": r.status, "answers": r.answers,
+                "questionnaire": r.questionnaire_id,
+                "version": r.questionnaire_version,
+                "revision": r.revision,
+                "status": r.status,
+                "answers": r.answers,
                 # Pages kept as typed but not yet saved cleanly (Save and come back later,
                 # autosave, a page with errors), by section: they are the patient's too.
                 "saved_for_later": r.pending or {},
@@ -59,15 +64,20 @@ def export_patient_data(patient: Patient) -> dict[str, Any]:
             for r in responses
         ],
         "consents": [
-            {"version": c.text_version, "accepted_at": c.accepted_at.isoformat(),
-             "information_version": c.information_version}
+            {
+                "version": c.text_version,
+                "accepted_at": c.accepted_at.isoformat(),
+                "information_version": c.information_version,
+            }
             for c in consents
         ],
         "information_opened": [
             {"version": v.version, "opened_at": v.opened_at.isoformat()}
-            for v in db.session.scalars(select(InformationView)
-                                        .where(InformationView.patient_id == patient.id)
-                                        .order_by(InformationView.version))
+            for v in db.session.scalars(
+                select(InformationView)
+                .where(InformationView.patient_id == patient.id)
+                .order_by(InformationView.version)
+            )
         ],
     }
 
@@ -83,8 +93,14 @@ def erase_patient(patient: Patient, by: User) -> str:
     """Remove the patient's answers, notes and identity; returns the opaque reference."""
     ref = patient.ref
     audit.record("patient.erase", patient=patient, actor=by)
-    for model in (ClinicianNote, UrgentItem, Consent, InformationView, Invitation,
-                  QuestionnaireResponse):
+    for model in (
+        ClinicianNote,
+        UrgentItem,
+        Consent,
+        InformationView,
+        Invitation,
+        QuestionnaireResponse,
+    ):
         db.session.execute(delete(model).where(model.patient_id == patient.id))
     db.session.expire(patient)
     user = patient.user

@@ -37,8 +37,7 @@ def patient_matches(search: str):
     digits = re.sub(r"\D", "", text)
     if len(digits) >= 6:
         phone = normalise_phone(text)
-        conditions.append(Patient.phone == phone if phone else
-                          _contains(Patient.phone, digits))
+        conditions.append(Patient.phone == phone if phone else _contains(Patient.phone, digits))
     if _REFERENCE.fullmatch(text.lower()):
         prefix = text.lower().split("/")[0].replace("-", "")
         conditions.append(Patient.ref.startswith(prefix, autoescape=True))

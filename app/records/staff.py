@@ -22,8 +22,7 @@ class StaffError(ValueError):
         self.field = field
 
 
-def create_staff(email: str, password: str, name: str, role: str,
-                 by: User | None = None) -> User:
+def create_staff(email: str, password: str, name: str, role: str, by: User | None = None) -> User:
     if role not in STAFF_ROLES:
         raise StaffError(f"Role must be one of {', '.join(STAFF_ROLES)}")
     email = email.strip().lower()
@@ -32,8 +31,13 @@ def create_staff(email: str, password: str, name: str, role: str,
         raise StaffError(problem, field="password")
     if db.session.scalar(select(User).where(User.email == email)):
         raise StaffError(f"{email} already has an account")
-    user = User(email=email, name=name.strip(), role=role,
-                password_hash=hash_password(password), session_token=new_token()[1])
+    user = User(
+        email=email,
+        name=name.strip(),
+        role=role,
+        password_hash=hash_password(password),
+        session_token=new_token()[1],
+    )
     db.session.add(user)
     db.session.flush()
     audit.record("staff.create", actor=by, target=f"user {user.id}", role=role)
@@ -57,6 +61,7 @@ def set_enabled(user: User, enabled: bool, by: User) -> None:
         raise StaffError("You cannot deactivate your own account")
     user.is_enabled = enabled
     user.session_token = new_token()[1]
-    audit.record("staff.activate" if enabled else "staff.deactivate", actor=by,
-                 target=f"user {user.id}")
+    audit.record(
+        "staff.activate" if enabled else "staff.deactivate", actor=by, target=f"user {user.id}"
+    )
     db.session.commit()

@@ -27,8 +27,9 @@ from .models import Patient, QuestionnaireResponse, UrgentItem, User, utcnow
 log = logging.getLogger(__name__)
 
 
-def raise_new(response: QuestionnaireResponse, q: Questionnaire,
-              withdrawn_as: str = "changed") -> list[UrgentItem]:
+def raise_new(
+    response: QuestionnaireResponse, q: Questionnaire, withdrawn_as: str = "changed"
+) -> list[UrgentItem]:
     """Add an item for each urgent rule these answers newly make fire (not committed).
 
     An open item whose answer the patient has taken back is marked withdrawn
@@ -37,8 +38,16 @@ def raise_new(response: QuestionnaireResponse, q: Questionnaire,
     """
     # Read inside the save's transaction: its own changes must not be flushed early.
     with db.session.no_autoflush:
-        existing = {item.rule_id: item for item in db.session.scalars(select(UrgentItem).where(
-            UrgentItem.response_id == response.id))} if response.id else {}
+        existing = (
+            {
+                item.rule_id: item
+                for item in db.session.scalars(
+                    select(UrgentItem).where(UrgentItem.response_id == response.id)
+                )
+            }
+            if response.id
+            else {}
+        )
     firing = urgent_rules(q, response.answers)
     raised = []
     for rule in firing:
@@ -47,28 +56,44 @@ def raise_new(response: QuestionnaireResponse, q: Questionnaire,
             if item.withdrawn_at is not None:  # answered the same way again
                 item.withdrawn_at = item.withdrawn_as = None
             continue
-        item = UrgentItem(patient_id=response.patient_id, response_id=response.id,
-                          rule_id=rule.rule_id, label=rule.label or "Urgent answer",
-                          text=rule.text)
+        item = UrgentItem(
+            patient_id=response.patient_id,
+            response_id=response.id,
+            rule_id=rule.rule_id,
+            label=rule.label or "Urgent answer",
+            text=rule.text,
+        )
         db.session.add(item)
         raised.append(item)
-        audit.record("urgent.raise", patient=response.patient, rule=rule.rule_id,
-                     revision=response.revision)
+        audit.record(
+            "urgent.raise", patient=response.patient, rule=rule.rule_id, revision=response.revision
+        )
     still = {rule.rule_id for rule in firing}
     for item in existing.values():
         if item.is_open and item.withdrawn_at is None and item.rule_id not in still:
             item.withdrawn_at = utcnow()
             item.withdrawn_as = withdrawn_as
-            audit.record("urgent.withdrawn", patient=response.patient, rule=item.rule_id,
-                         item=item.id, how=withdrawn_as)
+            audit.record(
+                "urgent.withdrawn",
+                patient=response.patient,
+                rule=item.rule_id,
+                item=item.id,
+                how=withdrawn_as,
+            )
     if raised:
         response.patient.is_urgent = True
     return raised
 
 
 def open_count(patient: Patient) -> int:
-    return db.session.scalar(select(func.count()).select_from(UrgentItem).where(
-        UrgentItem.patient_id == patient.id, UrgentItem.followed_up_at.is_(None))) or 0
+    return (
+        db.session.scalar(
+            select(func.count())
+            .select_from(UrgentItem)
+            .where(UrgentItem.patient_id == patient.id, UrgentItem.followed_up_at.is_(None))
+        )
+        or 0
+    )
 
 
 def follow_up(item: UrgentItem, by: User, action: str) -> None:
@@ -81,8 +106,7 @@ def follow_up(item: UrgentItem, by: User, action: str) -> None:
     patient = db.session.get(Patient, item.patient_id)
     db.session.flush()
     patient.is_urgent = open_count(patient) > 0
-    audit.record("urgent.follow_up", patient=patient, actor=by, item=item.id,
-                 rule=item.rule_id)
+    audit.record("urgent.follow_up", patient=patient, actor=by, item=item.id, rule=item.rule_id)
     db.session.commit()
 
 
@@ -96,7 +120,7 @@ class UrgentEntry:
 
     @property
     def state(self) -> str:
-        """"Open", "Open, withdrawn by the patient" or "Followed up"."""
+        """ "Open", "Open, withdrawn by the patient" or "Followed up"."""
         if not self.item.is_open:
             return "Followed up"
         return "Open, withdrawn by the patient" if self.item.withdrawn_at else "Open"
@@ -108,13 +132,17 @@ def _ordered(query):
 
 def items_for(patient: Patient) -> list[UrgentItem]:
     """Every urgent item of the patient, open ones first, newest first within each."""
-    return list(db.session.scalars(
-        _ordered(select(UrgentItem).where(UrgentItem.patient_id == patient.id))))
+    return list(
+        db.session.scalars(_ordered(select(UrgentItem).where(UrgentItem.patient_id == patient.id)))
+    )
 
 
 def _answer_now(item: UrgentItem, response: QuestionnaireResponse | None) -> str:
-    q = questionnaires.get(response.questionnaire_id, response.questionnaire_version) \
-        if response else None
+    q = (
+        questionnaires.get(response.questionnaire_id, response.questionnaire_version)
+        if response
+        else None
+    )
     rule = next((r for r in q.highlights if r.id == item.rule_id), None) if q else None
     question = q.items.get(rule.link) if rule else None
     if question is None:
@@ -125,16 +153,33 @@ def _answer_now(item: UrgentItem, response: QuestionnaireResponse | None) -> str
 def entries(items: list[UrgentItem]) -> list[UrgentEntry]:
     """``items`` as staff read them: each withdrawn one with its answer as it stands now."""
     withdrawn = {i.response_id for i in items if i.withdrawn_at and i.response_id}
-    responses = {r.id: r for r in db.session.scalars(select(QuestionnaireResponse).where(
-        QuestionnaireResponse.id.in_(withdrawn)))} if withdrawn else {}
-    return [UrgentEntry(i, _answer_now(i, responses.get(i.response_id)) if i.withdrawn_at
-                        else None) for i in items]
+    responses = (
+        {
+            r.id: r
+            for r in db.session.scalars(
+                select(QuestionnaireResponse).where(QuestionnaireResponse.id.in_(withdrawn))
+            )
+        }
+        if withdrawn
+        else {}
+    )
+    return [
+        UrgentEntry(i, _answer_now(i, responses.get(i.response_id)) if i.withdrawn_at else None)
+        for i in items
+    ]
 
 
 def entries_by_patient(patient_ids: list[int]) -> dict[int, list[UrgentEntry]]:
     """Every item of each patient, as ``entries`` gives them, in two queries at most."""
-    items = list(db.session.scalars(_ordered(select(UrgentItem).where(
-        UrgentItem.patient_id.in_(patient_ids))))) if patient_ids else []
+    items = (
+        list(
+            db.session.scalars(
+                _ordered(select(UrgentItem).where(UrgentItem.patient_id.in_(patient_ids)))
+            )
+        )
+        if patient_ids
+        else []
+    )
     found: dict[int, list[UrgentEntry]] = {}
     for entry in entries(items):
         found.setdefault(entry.item.patient_id, []).append(entry)
@@ -150,10 +195,12 @@ def open_by_patient(patient_ids: list[int]) -> dict[int, list[str]]:
     rows = db.session.execute(
         select(UrgentItem.patient_id, UrgentItem.label, UrgentItem.withdrawn_at)
         .where(UrgentItem.patient_id.in_(patient_ids), UrgentItem.followed_up_at.is_(None))
-        .order_by(UrgentItem.raised_at))
+        .order_by(UrgentItem.raised_at)
+    )
     for patient_id, label, withdrawn_at in rows:
         found.setdefault(patient_id, []).append(
-            f"{label} (withdrawn by the patient)" if withdrawn_at else label)
+            f"{label} (withdrawn by the patient)" if withdrawn_at else label
+        )
     return found
 
 
@@ -164,13 +211,17 @@ def notify(items: list[UrgentItem]) -> None:
         return
     patient = db.session.get(Patient, items[0].patient_id)
     labels = ", ".join(dict.fromkeys(i.label for i in items))
-    link = (current_app.config["BASE_URL"].rstrip("/")
-            + url_for("clinic.summary", patient_id=patient.id))
+    link = current_app.config["BASE_URL"].rstrip("/") + url_for(
+        "clinic.summary", patient_id=patient.id
+    )
     reference = patient.ref[:8].upper()
     try:
-        mail.send(responder, f"Urgent answer to follow up: {reference[:4]}-{reference[4:]}",
-                  f"A patient's answers raised an urgent item to follow up: {labels}.\n\n"
-                  f"Patient reference {reference[:4]}-{reference[4:]}. Open the summary "
-                  f"(log in first):\n{link}\n\nRecord the follow-up on the summary page.\n")
+        mail.send(
+            responder,
+            f"Urgent answer to follow up: {reference[:4]}-{reference[4:]}",
+            f"A patient's answers raised an urgent item to follow up: {labels}.\n\n"
+            f"Patient reference {reference[:4]}-{reference[4:]}. Open the summary "
+            f"(log in first):\n{link}\n\nRecord the follow-up on the summary page.\n",
+        )
     except mail.MailError as exc:
         log.warning("urgent notice not sent: %s", exc)

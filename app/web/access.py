@@ -44,8 +44,9 @@ def _token_answer(scope: str):
     token = api_tokens.from_request()
     if token is None:
         api_tokens.record_failure()
-        body = outcome([issue("error", "login", "Send a valid API token: "
-                                                 "Authorization: Bearer <token>")])
+        body = outcome(
+            [issue("error", "login", "Send a valid API token: Authorization: Bearer <token>")]
+        )
         return body, 401, {"WWW-Authenticate": "Bearer", "Content-Type": FHIR_JSON}
     if scope not in token.scope_set:
         body = outcome([issue("error", "forbidden", f"This token lacks the '{scope}' scope")])
@@ -59,6 +60,7 @@ def system_required(scope: str) -> Callable:
     """Another system, with an API token that has ``scope``. A session cookie never
     counts, which is why these views need no CSRF token. Wrong tokens are limited per
     client (``api_tokens.failure_limit``)."""
+
     def decorator(view: Callable) -> Callable:
         @wraps(view)
         def wrapped(*args, **kwargs):
@@ -74,6 +76,7 @@ def system_required(scope: str) -> Callable:
 
 def staff_or_system(scope: str) -> Callable:
     """Staff logged in, or a system with a token that has ``scope`` (sent as a header)."""
+
     def decorator(view: Callable) -> Callable:
         as_staff = staff_required(view)
 

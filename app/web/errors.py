@@ -69,20 +69,29 @@ def init_app(app: Flask) -> None:
         kept_at = None
         user = _page_owner(request.form.get("keep_token"))
         if user is not None:
-            kept = posted_after_timeout.send(current_app._get_current_object(), user=user,
-                                             request=request)
+            kept = posted_after_timeout.send(
+                current_app._get_current_object(), user=user, request=request
+            )
             kept_at = next((path for _, path in kept if path), None)
         if request.path.endswith("/autosave"):
-            message = ("You have been logged out. What you typed is kept: log in again to "
-                       "carry on." if kept_at else "You have been logged out. Press Save "
-                       "and continue, then log in again.")
+            message = (
+                "You have been logged out. What you typed is kept: log in again to carry on."
+                if kept_at
+                else "You have been logged out. Press Save and continue, then log in again."
+            )
             return {"saved": bool(kept_at), "logged_out": True, "message": message}, 401
         if kept_at:
-            flash("You were logged out because nothing happened for a while. What you typed "
-                  "on that page is kept: log in to carry on from it.", "info")
+            flash(
+                "You were logged out because nothing happened for a while. What you typed "
+                "on that page is kept: log in to carry on from it.",
+                "info",
+            )
         else:
-            flash("You were logged out, so that page could not be saved. Log in to carry "
-                  "on: your last saved draft of the page is kept.", "info")
+            flash(
+                "You were logged out, so that page could not be saved. Log in to carry "
+                "on: your last saved draft of the page is kept.",
+                "info",
+            )
         return redirect(url_for("auth.login", next=kept_at or request.path))
 
     @app.errorhandler(500)

@@ -43,13 +43,18 @@ def page_number(text: str | None) -> int:
 
 
 class HiddenCharacters(BadRequest):
-    description = ("Something you sent holds a hidden character (such as a null byte) that "
-                   "cannot be stored. Go back, retype the text and try again.")
+    description = (
+        "Something you sent holds a hidden character (such as a null byte) that "
+        "cannot be stored. Go back, retype the text and try again."
+    )
 
 
 def _has_control_characters(pairs: Iterable[tuple[str, str]]) -> bool:
-    return any(CONTROL_CHARACTERS.search(k) or CONTROL_CHARACTERS.search(v)
-               for k, v in pairs if isinstance(v, str))
+    return any(
+        CONTROL_CHARACTERS.search(k) or CONTROL_CHARACTERS.search(v)
+        for k, v in pairs
+        if isinstance(v, str)
+    )
 
 
 def init_app(app: Flask) -> None:

@@ -75,7 +75,7 @@ def readable_reference(ref: str, revision: int | None = None) -> str:
 
 
 def with_article(noun: str) -> str:
-    """"a medicine", "an operation": the indefinite article a row's name takes."""
+    """ "a medicine", "an operation": the indefinite article a row's name takes."""
     return f"{'an' if noun[:1].lower() in 'aeiou' else 'a'} {noun}"
 
 

@@ -18,8 +18,13 @@ from app import create_app
 from app.platform.extensions import db
 
 CHROMIUM = "/usr/bin/chromium"
-FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-         "--disable-component-update", "--disable-sync"]
+FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 PHONE = {"width": 360, "height": 740}
 DESKTOP = {"width": 1280, "height": 800}
 SHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
@@ -54,8 +59,9 @@ def browser():
 def live_app(tmp_path_factory):
     """The app served on 127.0.0.1 by a real HTTP server, with its own database."""
     folder = tmp_path_factory.mktemp("live")
-    app = create_app("testing", SQLALCHEMY_DATABASE_URI=f"sqlite:///{folder / 'live.db'}",
-                     WTF_CSRF_ENABLED=True)
+    app = create_app(
+        "testing", SQLALCHEMY_DATABASE_URI=f"sqlite:///{folder / 'live.db'}", WTF_CSRF_ENABLED=True
+    )
     with app.app_context():
         db.create_all()
     server = make_server("127.0.0.1", 0, app, threaded=True)

@@ -12,8 +12,10 @@ from tests.e2e.conftest import DESKTOP, PHONE
 
 ROW = re.compile(r"(?P<group>[a-z_]+)-(?P<n>\d+)-[a-z_]+")
 AXE = Axe()
-WCAG = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]},
-        "resultTypes": ["violations"]}
+WCAG = {
+    "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]},
+    "resultTypes": ["violations"],
+}
 
 
 def check_accessibility(page) -> None:
@@ -131,8 +133,7 @@ def split_rows(pairs):
         match = ROW.fullmatch(name)
         if match:
             by_index = rows.setdefault(match["group"], {})
-            by_index.setdefault(int(match["n"]), []).append(
-                (name.split("-", 2)[2], value))
+            by_index.setdefault(int(match["n"]), []).append((name.split("-", 2)[2], value))
         else:
             plain.append((name, value))
     return plain, {g: [r[n] for n in sorted(r)] for g, r in rows.items()}
@@ -206,8 +207,9 @@ def key_field(page, name: str, value: str) -> None:
 def tabs_to(page, selector: str, limit: int = 300) -> int:
     """Press Tab until ``selector`` has focus; how many presses it took."""
     for count in range(limit):
-        if page.evaluate("s => !!document.activeElement && document.activeElement.matches(s)",
-                         selector):
+        if page.evaluate(
+            "s => !!document.activeElement && document.activeElement.matches(s)", selector
+        ):
             return count
         page.keyboard.press("Tab")
     raise AssertionError(f"could not reach {selector} with the Tab key")

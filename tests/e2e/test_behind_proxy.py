@@ -41,22 +41,29 @@ def documented_site() -> str:
     """The TLS server block of the nginx site in docs/deploy.md."""
     text = (ROOT / "docs" / "deploy.md").read_text()
     site = re.search(r"```nginx\n(.*?)```", text, re.S).group(1)
-    return next(block for block in re.findall(r"server \{.*?\n\}", site, re.S)
-                if "listen 443" in block)
+    return next(
+        block for block in re.findall(r"server \{.*?\n\}", site, re.S) if "listen 443" in block
+    )
 
 
 def nginx_config(folder: Path, https_port: int, app_port: int) -> str:
-    site = (documented_site()
-            .replace("listen 443 ssl", f"listen 127.0.0.1:{https_port} ssl")
-            .replace("clinic.example.org;", "localhost;")
-            .replace("/etc/ssl/certs/clinic.example.org.pem", str(folder / "cert.pem"))
-            .replace("/etc/ssl/private/clinic.example.org.key", str(folder / "key.pem"))
-            .replace("127.0.0.1:8000", f"127.0.0.1:{app_port}"))
-    temp = "\n".join(f"    {kind}_temp_path {folder / kind};"
-                     for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"))
+    site = (
+        documented_site()
+        .replace("listen 443 ssl", f"listen 127.0.0.1:{https_port} ssl")
+        .replace("clinic.example.org;", "localhost;")
+        .replace("/etc/ssl/certs/clinic.example.org.pem", str(folder / "cert.pem"))
+        .replace("/etc/ssl/private/clinic.example.org.key", str(folder / "key.pem"))
+        .replace("127.0.0.1:8000", f"127.0.0.1:{app_port}")
+    )
+    temp = "\n".join(
+        f"    {kind}_temp_path {folder / kind};"
+        for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
+    )
     user = "user root;\n" if os.geteuid() == 0 else ""
-    return (f"{user}worker_processes 1;\npid {folder / 'nginx.pid'};\n"
-            f"error_log {folder / 'error.log'} warn;\nevents {{}}\nhttp {{\n{temp}\n{site}\n}}\n")
+    return (
+        f"{user}worker_processes 1;\npid {folder / 'nginx.pid'};\n"
+        f"error_log {folder / 'error.log'} warn;\nevents {{}}\nhttp {{\n{temp}\n{site}\n}}\n"
+    )
 
 
 def wait_for(url: str, process: subprocess.Popen, log: Path) -> None:
@@ -82,29 +89,84 @@ def site(tmp_path_factory, browser):
             pytest.fail(f"the https journey is required here but cannot run: {reason}")
         pytest.skip(reason)
     folder = tmp_path_factory.mktemp("proxy")
-    subprocess.run([tools["openssl"], "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
-                    "-subj", "/CN=localhost", "-keyout", str(folder / "key.pem"),
-                    "-out", str(folder / "cert.pem")], check=True, capture_output=True)
+    subprocess.run(
+        [
+            tools["openssl"],
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-days",
+            "1",
+            "-subj",
+            "/CN=localhost",
+            "-keyout",
+            str(folder / "key.pem"),
+            "-out",
+            str(folder / "cert.pem"),
+        ],
+        check=True,
+        capture_output=True,
+    )
     app_port, https_port = free_port(), free_port()
     base = f"https://localhost:{https_port}"
-    env = {**os.environ, "APP_ENV": "production", "SECRET_KEY": secrets.token_hex(32),
-           "DATABASE_URL": f"sqlite:///{folder / 'clinic.db'}", "BASE_URL": base,
-           "TRUSTED_PROXIES": "1", "RATELIMIT_STORAGE_URI": "memory://",
-           "CLINIC_PHONE": "+91 80 4000 1234", "LOG_LEVEL": "WARNING", "FLASK_APP": "wsgi"}
+    env = {
+        **os.environ,
+        "APP_ENV": "production",
+        "SECRET_KEY": secrets.token_hex(32),
+        "DATABASE_URL": f"sqlite:///{folder / 'clinic.db'}",
+        "BASE_URL": base,
+        "TRUSTED_PROXIES": "1",
+        "RATELIMIT_STORAGE_URI": "memory://",
+        "CLINIC_PHONE": "+91 80 4000 1234",
+        "LOG_LEVEL": "WARNING",
+        "FLASK_APP": "wsgi",
+    }
     flask = [sys.executable, "-m", "flask"]
-    subprocess.run([*flask, "db", "upgrade"], cwd=ROOT, env=env, check=True,
-                   capture_output=True)
-    subprocess.run([*flask, "users", "create", "--role", "clinician", "--email", STAFF[0],
-                    "--password", STAFF[1], "--name", "Dr Asha Rao"], cwd=ROOT, env=env,
-                   check=True, capture_output=True)
+    subprocess.run([*flask, "db", "upgrade"], cwd=ROOT, env=env, check=True, capture_output=True)
+    subprocess.run(
+        [
+            *flask,
+            "users",
+            "create",
+            "--role",
+            "clinician",
+            "--email",
+            STAFF[0],
+            "--password",
+            STAFF[1],
+            "--name",
+            "Dr Asha Rao",
+        ],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+    )
     app_log = folder / "gunicorn.log"
     with open(app_log, "wb") as log:
         gunicorn = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "--workers", "2", "--bind",
-             f"127.0.0.1:{app_port}", "wsgi:app"], cwd=ROOT, env=env, stdout=log, stderr=log)
+            [
+                sys.executable,
+                "-m",
+                "gunicorn",
+                "--workers",
+                "2",
+                "--bind",
+                f"127.0.0.1:{app_port}",
+                "wsgi:app",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=log,
+            stderr=log,
+        )
     (folder / "nginx.conf").write_text(nginx_config(folder, https_port, app_port))
-    nginx = subprocess.Popen([tools["nginx"], "-c", str(folder / "nginx.conf"), "-p", str(folder),
-                              "-g", "daemon off;"], stderr=subprocess.DEVNULL)
+    nginx = subprocess.Popen(
+        [tools["nginx"], "-c", str(folder / "nginx.conf"), "-p", str(folder), "-g", "daemon off;"],
+        stderr=subprocess.DEVNULL,
+    )
     try:
         wait_for(f"http://127.0.0.1:{app_port}/readyz", gunicorn, app_log)
         wait_for(f"https://127.0.0.1:{https_port}/readyz", nginx, folder / "error.log")
@@ -116,7 +178,8 @@ def site(tmp_path_factory, browser):
 
 
 def test_over_https_staff_invite_a_patient_who_sends_answers_and_staff_get_the_pdf(
-        site, browser, tmp_path):
+    site, browser, tmp_path
+):
     staff = browser.new_context(ignore_https_errors=True, accept_downloads=True).new_page()
     staff.goto(site + "/auth/login")
     staff.fill('[name="identifier"]', STAFF[0])
@@ -134,8 +197,13 @@ def test_over_https_staff_invite_a_patient_who_sends_answers_and_staff_get_the_p
 
     patient = browser.new_context(ignore_https_errors=True).new_page()
     patient.goto(link)
-    for name, value in (("dob_day", "21"), ("dob_month", "8"), ("dob_year", "1959"),
-                        ("password", PATIENT_PASSWORD), ("confirm", PATIENT_PASSWORD)):
+    for name, value in (
+        ("dob_day", "21"),
+        ("dob_month", "8"),
+        ("dob_year", "1959"),
+        ("password", PATIENT_PASSWORD),
+        ("confirm", PATIENT_PASSWORD),
+    ):
         patient.fill(f'[name="{name}"]', value)
     patient.click('button:has-text("Continue")')
     patient.check("#agree")

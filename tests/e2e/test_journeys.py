@@ -39,9 +39,11 @@ STAFF_PASSWORD = "long-clinic-password"
 def stored_answers(app, email):
     with app.app_context():
         patient = db.session.scalar(select(Patient).where(Patient.email == email))
-        response = db.session.scalar(select(QuestionnaireResponse).where(
-            QuestionnaireResponse.patient_id == patient.id)
-            .order_by(QuestionnaireResponse.revision.desc()))
+        response = db.session.scalar(
+            select(QuestionnaireResponse)
+            .where(QuestionnaireResponse.patient_id == patient.id)
+            .order_by(QuestionnaireResponse.revision.desc())
+        )
         return response.answers, response.status
 
 
@@ -60,8 +62,10 @@ def scrolling(heights: dict[str, int]) -> float:
 def record_heights(heights: dict[str, int], folder: Path) -> None:
     """The page heights of the journey, kept with the run's screenshots (docs/usability.md)."""
     lines = [f"{url}\t{h}\t{h / SCREEN:.1f}" for url, h in heights.items()]
-    lines.append(f"pages\t{len(heights)}\tscrolling {scrolling(heights):.1f} screens, "
-                 f"heights {sum(heights.values()) / SCREEN:.1f} screens")
+    lines.append(
+        f"pages\t{len(heights)}\tscrolling {scrolling(heights):.1f} screens, "
+        f"heights {sum(heights.values()) / SCREEN:.1f} screens"
+    )
     (folder / "page-heights.tsv").write_text("\n".join(lines) + "\n")
 
 
@@ -91,9 +95,16 @@ def test_a_patient_on_a_phone_completes_the_questionnaire(browser, live_app, sho
     expect(page.locator("#q-helper_relation")).to_be_hidden()
     page.check('[name="completed_by"][value="someone_else"]')
     expect(page.locator("#q-helper_relation")).to_be_visible()
-    named = {"about": "about-you", "pain": "pain-body-map", "medicines": "medicines-rows",
-             "treatments": "treatments", "health": "health", "mood": "mood",
-             "wellbeing": "wellbeing", "goals": "goals"}
+    named = {
+        "about": "about-you",
+        "pain": "pain-body-map",
+        "medicines": "medicines-rows",
+        "treatments": "treatments",
+        "health": "health",
+        "mood": "mood",
+        "wellbeing": "wellbeing",
+        "goals": "goals",
+    }
 
     def look(current):
         check_accessibility(current)
@@ -155,8 +166,11 @@ def test_a_patient_on_a_phone_completes_the_questionnaire(browser, live_app, sho
     expect(page.locator("h1")).to_have_text("About spinal cord stimulation")
 
     answers, status = stored_answers(live_app, email)
-    expected = {**FUSION_PATIENT_STORED, "completed_by": "self_with_help",
-                "goals_text": "Walk to the market again"}
+    expected = {
+        **FUSION_PATIENT_STORED,
+        "completed_by": "self_with_help",
+        "goals_text": "Walk to the market again",
+    }
     assert status == "submitted"
     assert answers == expected
     context.close()
@@ -167,9 +181,14 @@ def test_the_same_journey_by_keyboard_alone(browser, live_app):
     page = context.new_page()
     email = "keys@example.org"
     page.goto(invite(live_app, email=email))
-    for name, value in (("dob_day", "3"), ("dob_month", "6"), ("dob_year", "1958"),
-                        ("phone", "+91 99999 10002"), ("password", PASSWORD),
-                        ("confirm", PASSWORD)):
+    for name, value in (
+        ("dob_day", "3"),
+        ("dob_month", "6"),
+        ("dob_year", "1958"),
+        ("phone", "+91 99999 10002"),
+        ("password", PASSWORD),
+        ("confirm", PASSWORD),
+    ):
         key_field(page, name, value)
     page.keyboard.press("Enter")
     page.wait_for_url(re.compile("/intake/consent"))
@@ -236,8 +255,7 @@ def test_a_clinician_reads_notes_reviews_and_downloads_the_pdf(browser, live_app
     base = live_app.config["BASE_URL"]
     patient = browser.new_context(viewport=PHONE).new_page()
     email = "forclinic@example.org"
-    accept(patient, invite(live_app, name="Kamala Pillai", email=email),
-           phone="+91 99999 10004")
+    accept(patient, invite(live_app, name="Kamala Pillai", email=email), phone="+91 99999 10004")
     patient.check("#agree")
     patient.click('button:has-text("Start")')
     answer_all(patient, FUSION_PATIENT_POSTS)
@@ -259,7 +277,8 @@ def test_a_clinician_reads_notes_reviews_and_downloads_the_pdf(browser, live_app
     page.fill("#body", "Check INR plan with cardiology before any trial.")
     page.click("text=Save note")
     expect(page.locator(".note-body")).to_have_text(
-        "Check INR plan with cardiology before any trial.")
+        "Check INR plan with cardiology before any trial."
+    )
     page.click("text=Mark as reviewed")
     expect(page.locator("text=Reviewed").first).to_be_visible()
     check_accessibility(page)
@@ -289,8 +308,9 @@ def test_a_clinician_reads_notes_reviews_and_downloads_the_pdf(browser, live_app
 
 def test_thoughts_of_self_harm_show_crisis_resources_and_mark_the_worklist(browser, live_app):
     base = live_app.config["BASE_URL"]
-    page = start_patient(browser, live_app, "Urgent Person", "urgent@example.org",
-                         "+91 99999 10005", PHONE)
+    page = start_patient(
+        browser, live_app, "Urgent Person", "urgent@example.org", "+91 99999 10005", PHONE
+    )
     posts = with_changes(FUSION_PATIENT_POSTS, "mood", {"phq9_9": "2"})
     for section in ("about", "pain", "function", "medicines", "treatments", "health"):
         answer_section(page, posts[section])
@@ -341,8 +361,9 @@ def test_save_pressed_while_a_draft_is_on_its_way_is_not_taken_for_another_windo
 
 
 def test_errors_are_announced_and_linked_to_their_fields(browser, live_app):
-    page = start_patient(browser, live_app, "Error Person", "errors@example.org", "+91 99999 10006",
-                         PHONE)
+    page = start_patient(
+        browser, live_app, "Error Person", "errors@example.org", "+91 99999 10006", PHONE
+    )
     page.fill('[name="height_cm"]', "tall")
     save(page)
     summary = page.locator(".error-summary")
@@ -358,23 +379,26 @@ def test_errors_are_announced_and_linked_to_their_fields(browser, live_app):
 
 
 def test_focus_is_visible_and_text_resizes_to_200_percent(browser, live_app):
-    page = start_patient(browser, live_app, "Zoom Person", "zoom@example.org", "+91 99999 10007",
-                         DESKTOP)
+    page = start_patient(
+        browser, live_app, "Zoom Person", "zoom@example.org", "+91 99999 10007", DESKTOP
+    )
     tab_to(page, '[name="height_cm"]')
     outline = page.evaluate("() => getComputedStyle(document.activeElement).outlineStyle")
     assert outline != "none"
     page.set_viewport_size({"width": 640, "height": 800})
     page.evaluate("() => { document.documentElement.style.fontSize = '200%'; }")
     overflow = page.evaluate(
-        "() => document.documentElement.scrollWidth - document.documentElement.clientWidth")
+        "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
+    )
     assert overflow <= 1
     expect(page.locator('.actions button[value="save"]')).to_be_visible()
     expect(page.locator("label[for='height_cm']")).to_be_visible()
 
 
 def test_body_map_is_a_list_of_labelled_checkboxes_the_picture_mirrors(browser, live_app):
-    page = start_patient(browser, live_app, "Map Person", "map@example.org", "+91 99999 10008",
-                         PHONE)
+    page = start_patient(
+        browser, live_app, "Map Person", "map@example.org", "+91 99999 10008", PHONE
+    )
     answer_section(page, FUSION_PATIENT_POSTS["about"])
     expect(page.locator(".body-views")).to_have_attribute("aria-hidden", "true")
     box = page.get_by_label("Left knee")
@@ -417,7 +441,8 @@ def test_body_map_is_a_list_of_labelled_checkboxes_the_picture_mirrors(browser, 
     # A checkbox in focus shows its area on the figure and names it.
     page.focus("#pain_regions-hip_l")
     expect(page.locator('[data-view="front"] [data-region="hip_l"]')).to_have_class(
-        re.compile("focused"))
+        re.compile("focused")
+    )
     expect(said).to_contain_text("Left hip: not chosen.")
     # Both views again: the captions stand at each side of each figure.
     page.click('[data-zoom=""]')
@@ -431,8 +456,9 @@ def test_the_accessibility_check_catches_a_real_violation(browser):
     from tests.e2e.helpers import AXE, WCAG
 
     page = browser.new_page()
-    page.set_content('<html lang="en"><body><main><img src="x.png">'
-                     '<input type="text"></main></body></html>')
+    page.set_content(
+        '<html lang="en"><body><main><img src="x.png"><input type="text"></main></body></html>'
+    )
     assert AXE.run(page, options=WCAG).violations_count >= 2
     page.close()
 
@@ -443,8 +469,9 @@ def test_staff_admin_and_error_pages_pass_axe(browser, live_app):
         create_staff("axe-admin@clinic.example", STAFF_PASSWORD, "Axe Admin", "admin")
     patient_email = "axe-patient@example.org"
     patient = browser.new_context(viewport=PHONE).new_page()
-    accept(patient, invite(live_app, name="Axe Patient", email=patient_email),
-           phone="+91 99999 10009")
+    accept(
+        patient, invite(live_app, name="Axe Patient", email=patient_email), phone="+91 99999 10009"
+    )
     patient.goto(base + "/intake/your-data")
     check_accessibility(patient)
     patient.goto(base + "/intake/section/treatments")
@@ -460,11 +487,19 @@ def test_staff_admin_and_error_pages_pass_axe(browser, live_app):
     login(page, base, "axe-admin@clinic.example", STAFF_PASSWORD)
     with live_app.app_context():
         patient_id = db.session.scalar(select(Patient.id).where(Patient.email == patient_email))
-    for path in ("/clinic/", "/clinic/invite", f"/clinic/patients/{patient_id}",
-                 "/admin/staff", "/admin/invitations", "/admin/audit", "/admin/clinic",
-                 "/admin/tokens",
-                 f"/admin/patients/{patient_id}/erase", "/no-such-page",
-                 "/auth/invitation/not-a-token"):
+    for path in (
+        "/clinic/",
+        "/clinic/invite",
+        f"/clinic/patients/{patient_id}",
+        "/admin/staff",
+        "/admin/invitations",
+        "/admin/audit",
+        "/admin/clinic",
+        "/admin/tokens",
+        f"/admin/patients/{patient_id}/erase",
+        "/no-such-page",
+        "/auth/invitation/not-a-token",
+    ):
         page.goto(base + path)
         check_accessibility(page)
     page.goto(base + "/clinic/invite")
@@ -510,12 +545,18 @@ def test_every_other_patient_page_fits_a_phone_with_targets_big_enough(browser, 
     """The pages around the questions: no sideways scrolling at 360 px, every target 44 px."""
     base = live_app.config["BASE_URL"]
     anonymous = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True).new_page()
-    for path in ("/auth/login", "/auth/forgot", "/about-scs", "/auth/invitation/not-a-link",
-                 "/auth/reset/not-a-link"):
+    for path in (
+        "/auth/login",
+        "/auth/forgot",
+        "/about-scs",
+        "/auth/invitation/not-a-link",
+        "/auth/reset/not-a-link",
+    ):
         anonymous.goto(base + path)
         check_phone_page(anonymous)
-    page = start_patient(browser, live_app, "Phone Pages", "phone-pages@example.org",
-                         "+91 99999 10013", PHONE)
+    page = start_patient(
+        browser, live_app, "Phone Pages", "phone-pages@example.org", "+91 99999 10013", PHONE
+    )
     for path in ("/intake/your-data", "/auth/password", "/intake/check"):
         page.goto(base + path)
         check_phone_page(page)
@@ -527,8 +568,9 @@ def test_every_other_patient_page_fits_a_phone_with_targets_big_enough(browser, 
 
 
 def test_two_minutes_before_the_idle_log_out_a_dialog_offers_to_stay(browser, live_app):
-    page = start_patient(browser, live_app, "Idle Person", "idle@example.org",
-                         "+91 99999 10010", PHONE)
+    page = start_patient(
+        browser, live_app, "Idle Person", "idle@example.org", "+91 99999 10010", PHONE
+    )
     page.clock.install()
     page.reload()
     dialog = page.locator("#idle-dialog")
@@ -548,8 +590,9 @@ def test_two_minutes_before_the_idle_log_out_a_dialog_offers_to_stay(browser, li
 def test_answers_typed_after_the_idle_log_out_are_kept_through_logging_in(browser, live_app):
     """The sequence that lost a page: the warning shows, the session ends on the server
     before "Stay logged in" reaches it, the patient answers the page and presses Save."""
-    page = start_patient(browser, live_app, "Timed Out", "timed-out@example.org",
-                         "+91 99999 10011", PHONE)
+    page = start_patient(
+        browser, live_app, "Timed Out", "timed-out@example.org", "+91 99999 10011", PHONE
+    )
     page.goto(live_app.config["BASE_URL"] + "/intake/section/goals")
     page.clock.install()
     page.reload()
@@ -579,14 +622,16 @@ def test_answers_typed_after_the_idle_log_out_are_kept_through_logging_in(browse
     assert page.url.endswith("/intake/section/goals")
     expect(page.locator("text=We kept what you typed last time")).to_be_visible()
     expect(page.locator('[name="goals_text"]')).to_have_value(
-        "Sit through a wedding without lying down")
+        "Sit through a wedding without lying down"
+    )
     expect(page.locator('[name="expected_relief_percent"]')).to_have_value("70")
 
 
 def test_a_phone_that_slept_through_the_log_out_wakes_to_say_so(browser, live_app):
     """The warning asks the server first: a session already over is never "in 2 minutes"."""
-    page = start_patient(browser, live_app, "Slept Through", "slept@example.org",
-                         "+91 99999 10012", PHONE)
+    page = start_patient(
+        browser, live_app, "Slept Through", "slept@example.org", "+91 99999 10012", PHONE
+    )
     page.goto(live_app.config["BASE_URL"] + "/intake/section/goals")
     page.clock.install()
     page.reload()
@@ -618,11 +663,21 @@ def test_the_brief_is_on_the_first_screen_of_a_laptop(browser, live_app):
         page = browser.new_context(viewport=size).new_page()
         login(page, live_app.config["BASE_URL"], "brief@clinic.example", "correct-horse-battery")
         page.goto(live_app.config["BASE_URL"] + f"/clinic/patients/{patient_id}")
-        for selector in (".identity-bar", ".urgent-items", "text=NRS now / least / worst",
-                         "#score-phq9", "#score-peg", "text=Tapentadol 50 mg twice a day",
-                         "text=oral morphine equivalent", "text=epidural steroid injection",
-                         "text=fusion 2021", "text=Spine MRI", "text=Walking",
-                         "text=Trial first", "text=Remote and charging"):
+        for selector in (
+            ".identity-bar",
+            ".urgent-items",
+            "text=NRS now / least / worst",
+            "#score-phq9",
+            "#score-peg",
+            "text=Tapentadol 50 mg twice a day",
+            "text=oral morphine equivalent",
+            "text=epidural steroid injection",
+            "text=fusion 2021",
+            "text=Spine MRI",
+            "text=Walking",
+            "text=Trial first",
+            "text=Remote and charging",
+        ):
             box = page.locator(selector).first.bounding_box()
             assert box is not None, selector
             assert box["y"] + box["height"] <= size["height"], (size, selector, box)

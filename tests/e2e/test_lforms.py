@@ -36,8 +36,10 @@ PAGE = """<!doctype html><html lang="en"><head><meta charset="utf-8"><title>LHC-
 <script src="/lforms/webcomponent/main.js" type="module"></script>
 </head><body><div id="form"></div></body></html>"""
 TYPES = {".js": "application/javascript; charset=utf-8", ".css": "text/css; charset=utf-8"}
-TOTALS = "[...document.querySelectorAll('input')].filter(i => i.id === 'phq9_total/1/1')" \
-         ".map(i => i.value)[0]"
+TOTALS = (
+    "[...document.querySelectorAll('input')].filter(i => i.id === 'phq9_total/1/1')"
+    ".map(i => i.value)[0]"
+)
 
 
 @pytest.fixture(scope="module")
@@ -71,24 +73,30 @@ def open_renderer(browser, root: Path, questionnaire: dict, response: dict | Non
         const s = document.createElement('script');
         s.src = '/lforms/fhir/R4/lformsFHIR.min.js'; s.onload = ok; s.onerror = fail;
         document.head.appendChild(s); })""")
-    page.evaluate("""async ([q, qr]) => {
+    page.evaluate(
+        """async ([q, qr]) => {
         const form = qr ? LForms.Util.mergeFHIRDataIntoLForms(
             qr, LForms.Util.convertFHIRQuestionnaireToLForms(q, 'R4'), 'R4') : q;
         await LForms.Util.addFormToPage(form, 'form', {fhirVersion: 'R4'}); }""",
-                  [questionnaire, response])
+        [questionnaire, response],
+    )
     return page
 
 
 def exported(page) -> dict:
-    return page.evaluate("LForms.Util.getFormFHIRData('QuestionnaireResponse', 'R4', "
-                         "document.getElementById('form'))")
+    return page.evaluate(
+        "LForms.Util.getFormFHIRData('QuestionnaireResponse', 'R4', "
+        "document.getElementById('form'))"
+    )
 
 
 def call(app, path, token, body=None):
     request = urllib.request.Request(  # noqa: S310 - the test's own server
-        app.config["BASE_URL"] + path, data=json.dumps(body).encode() if body else None,
+        app.config["BASE_URL"] + path,
+        data=json.dumps(body).encode() if body else None,
         headers={"Authorization": f"Bearer {token}", "Content-Type": "application/fhir+json"},
-        method="POST" if body else "GET")
+        method="POST" if body else "GET",
+    )
     try:
         with urllib.request.urlopen(request, timeout=30) as answer:  # noqa: S310 - our server
             return answer.status, json.loads(answer.read())
@@ -100,13 +108,15 @@ def call(app, path, token, body=None):
 def token(live_app):
     with live_app.app_context():
         admin = db.session.scalar(select(User).where(User.email == "lforms-admin@clinic.example"))
-        admin = admin or create_staff("lforms-admin@clinic.example", "correct-horse-battery",
-                                      "Forms Admin", "admin")
+        admin = admin or create_staff(
+            "lforms-admin@clinic.example", "correct-horse-battery", "Forms Admin", "admin"
+        )
         return api_tokens.create("LHC-Forms", ["import", "read"], by=admin)[1]
 
 
-def test_lhc_forms_renders_our_questionnaire_as_the_app_means_it(browser, live_app,
-                                                                lforms_files, token):
+def test_lhc_forms_renders_our_questionnaire_as_the_app_means_it(
+    browser, live_app, lforms_files, token
+):
     status, questionnaire = call(live_app, "/fhir/Questionnaire/scs-intake", token)
     assert status == 200
     page = open_renderer(browser, lforms_files, questionnaire)
@@ -126,14 +136,18 @@ def test_lhc_forms_renders_our_questionnaire_as_the_app_means_it(browser, live_a
     page.close()
 
 
-def test_what_lhc_forms_sends_imports_into_the_same_brief(browser, live_app, lforms_files,
-                                                          token):
+def test_what_lhc_forms_sends_imports_into_the_same_brief(browser, live_app, lforms_files, token):
     with live_app.app_context():
         q = questionnaires.current()
-        given = to_fhir_response(q, FUSION_PATIENT_STORED, status="submitted",
-                                 authored=datetime(2026, 12, 1, 9, 0, tzinfo=UTC),
-                                 patient_name="-", birth_date=date(1961, 4, 12),
-                                 reference="x-1")
+        given = to_fhir_response(
+            q,
+            FUSION_PATIENT_STORED,
+            status="submitted",
+            authored=datetime(2026, 12, 1, 9, 0, tzinfo=UTC),
+            patient_name="-",
+            birth_date=date(1961, 4, 12),
+            reference="x-1",
+        )
     given = {k: v for k, v in given.items() if k not in {"contained", "subject"}}
     given["item"] = [s for s in given["item"] if s["linkId"] != SCORES_GROUP]
     _, questionnaire = call(live_app, "/fhir/Questionnaire/scs-intake", token)
@@ -145,14 +159,17 @@ def test_what_lhc_forms_sends_imports_into_the_same_brief(browser, live_app, lfo
 
     invite(live_app, name="Forms Patient", email="forms@example.org")
     with live_app.app_context():
-        patient_id = db.session.scalar(select(Patient.id).where(
-            Patient.email == "forms@example.org"))
-    status, outcome = call(live_app, f"/fhir/QuestionnaireResponse?patient={patient_id}",
-                           token, sent)
+        patient_id = db.session.scalar(
+            select(Patient.id).where(Patient.email == "forms@example.org")
+        )
+    status, outcome = call(
+        live_app, f"/fhir/QuestionnaireResponse?patient={patient_id}", token, sent
+    )
     assert status == 201, outcome
     with live_app.app_context():
-        stored = db.session.scalar(select(QuestionnaireResponse).where(
-            QuestionnaireResponse.patient_id == patient_id))
+        stored = db.session.scalar(
+            select(QuestionnaireResponse).where(QuestionnaireResponse.patient_id == patient_id)
+        )
         assert stored.status == "submitted"
         from_renderer = build_summary(q, stored.answers, stored.submitted_at)
         from_app = build_summary(q, FUSION_PATIENT_STORED, stored.submitted_at)

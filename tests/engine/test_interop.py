@@ -32,9 +32,16 @@ def walk(items):
 
 
 def resource_for(answers, status="submitted", alerts=None):
-    return to_fhir_response(Q, answers, status=status, authored=AUTHORED,
-                            patient_name="Ravi Kumar", birth_date=date(1961, 4, 12),
-                            reference="abc123-1", alert_times=alerts)
+    return to_fhir_response(
+        Q,
+        answers,
+        status=status,
+        authored=AUTHORED,
+        patient_name="Ravi Kumar",
+        birth_date=date(1961, 4, 12),
+        reference="abc123-1",
+        alert_times=alerts,
+    )
 
 
 def test_questionnaire_validates_and_holds_every_item():
@@ -57,8 +64,8 @@ def test_questionnaire_items_map_types_options_and_conditions():
     assert items["helper_relation"]["maxLength"] == 60
     assert items["pregnant"]["enableWhen"] == [
         {"question": "sex", "operator": "exists", "answerBoolean": True},
-        {"question": "sex", "operator": "!=", "answerCoding": {"code": "male",
-                                                               "display": "Male"}}]
+        {"question": "sex", "operator": "!=", "answerCoding": {"code": "male", "display": "Male"}},
+    ]
     assert items["pregnant"]["enableBehavior"] == "all"
     assert items["physio_duration"]["enableWhen"][0]["answerBoolean"] is True
     phq10 = items["phq9_10"]
@@ -76,8 +83,11 @@ def test_help_texts_travel_as_display_items():
     link_ids = [i["linkId"] for i in walk(resource["item"])]
     assert len(link_ids) == len(set(link_ids))
     items = {i["linkId"]: i for i in walk(resource["item"])}
-    helps = {i["linkId"].removesuffix("-help"): i for i in items.values()
-             if i["type"] == "display" and "extension" in i}
+    helps = {
+        i["linkId"].removesuffix("-help"): i
+        for i in items.values()
+        if i["type"] == "display" and "extension" in i
+    }
     assert set(helps) == {item.link_id for item in Q.items.values() if item.help}
     mri = helps["mri_needed"]
     assert "strong magnet" in mri["text"]
@@ -107,12 +117,16 @@ def test_response_nests_repeats_and_types_answers():
     items = list(walk(resource_for(FUSION_PATIENT_STORED)["item"]))
     surgeries = [i for i in items if i["linkId"] == "surgeries"]
     assert len(surgeries) == 2
-    assert surgeries[1]["item"][1] == {"linkId": "surgery_year", "text": "In which year?",
-                                       "answer": [{"valueInteger": 2021}]}
+    assert surgeries[1]["item"][1] == {
+        "linkId": "surgery_year",
+        "text": "In which year?",
+        "answer": [{"valueInteger": 2021}],
+    }
     by_id = {i["linkId"]: i for i in items}
     assert by_id["communication_needs"]["answer"] == [
         {"valueCoding": {"code": "interpreter", "display": "An interpreter"}},
-        {"valueCoding": {"code": "hearing", "display": "Help with hearing"}}]
+        {"valueCoding": {"code": "hearing", "display": "Help with hearing"}},
+    ]
     assert by_id["sleep_affected"]["answer"] == [{"valueBoolean": True}]
     assert by_id["weight_kg"]["answer"] == [{"valueDecimal": 88.5}]
     assert by_id["pain_start_date"]["answer"] == [{"valueDate": "2019-03"}]
@@ -153,8 +167,11 @@ def test_response_endpoint_is_audited(clinic, staff, app):
 
         from app.platform.extensions import db
         from app.records.models import AuditEvent
-        assert db.session.scalar(select(AuditEvent.action).where(
-            AuditEvent.action == "export.fhir")) == "export.fhir"
+
+        assert (
+            db.session.scalar(select(AuditEvent.action).where(AuditEvent.action == "export.fhir"))
+            == "export.fhir"
+        )
 
 
 @pytest.mark.parametrize("answers", ANSWER_SETS)
@@ -169,6 +186,7 @@ def test_round_trip_through_flask_fhir_import_gives_the_same_summary(
 
     from app import create_app
     from app.platform.extensions import db
+
     fresh = create_app("testing", SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'empty.db'}")
     with fresh.app_context():
         db.create_all()
@@ -179,9 +197,14 @@ def test_round_trip_through_flask_fhir_import_gives_the_same_summary(
     patient = Clinic(fresh).patient(imported_id)
 
     def summary(response, who):
-        return build_summary(Q, response.answers, response.submitted_at,
-                             patient=PatientInfo(who.name, who.date_of_birth, None),
-                             alert_times=response.alerts_shown, revision=response.revision)
+        return build_summary(
+            Q,
+            response.answers,
+            response.submitted_at,
+            patient=PatientInfo(who.name, who.date_of_birth, None),
+            alert_times=response.alerts_shown,
+            revision=response.revision,
+        )
 
     assert summary(imported, patient) == summary(original, clinic.patient(patient_id))
 
@@ -199,12 +222,18 @@ def test_an_imported_draft_counts_only_its_finished_sections(runner, staff, tmp_
     assert "In progress (22% of sections)" in staff.get("/clinic/").get_data(as_text=True)
 
 
-@pytest.mark.parametrize(("content", "message"), [
-    ("not json", "Cannot import"),
-    ('{"resourceType": "QuestionnaireResponse", "status": "completed", '
-     '"questionnaire": "urn:other|1"}', "no questionnaire definition"),
-    ('{"resourceType": "Patient"}', "not a valid FHIR R4 QuestionnaireResponse"),
-])
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ("not json", "Cannot import"),
+        (
+            '{"resourceType": "QuestionnaireResponse", "status": "completed", '
+            '"questionnaire": "urn:other|1"}',
+            "no questionnaire definition",
+        ),
+        ('{"resourceType": "Patient"}', "not a valid FHIR R4 QuestionnaireResponse"),
+    ],
+)
 def test_import_refuses_what_it_cannot_read(runner, tmp_path, content, message):
     path = tmp_path / "bad.json"
     path.write_text(content)
@@ -244,8 +273,10 @@ def test_csv_includes_identifiers_only_when_asked(clinic, staff, app):
 
 
 def test_csv_cells_cannot_run_as_spreadsheet_formulas(clinic, staff):
-    clinic.with_answers("=HYPERLINK(\"http://x\")",
-                        {**FUSION_PATIENT_STORED, "goals_text": "=1+1", "helper_relation": "@x"})
+    clinic.with_answers(
+        '=HYPERLINK("http://x")',
+        {**FUSION_PATIENT_STORED, "goals_text": "=1+1", "helper_relation": "@x"},
+    )
     text = staff.get("/clinic/export.csv?identifiers=1&free_text=1").get_data(as_text=True)
     row = read_csv(text)[0]
     assert row["goals_text"] == "'=1+1"
@@ -260,11 +291,26 @@ def test_the_deidentified_csv_has_no_exact_dates_reference_or_free_text(clinic, 
     rows = read_csv(text)
     reference = clinic.patient(first).ref
     assert reference not in text
-    for secret in ("Ravi", "1961-04-12", "2027-01-15", "Walk to the temple", "Tapentadol",
-                   "Penicillin", "Dizzy", "Daughter", "How long does the battery last"):
+    for secret in (
+        "Ravi",
+        "1961-04-12",
+        "2027-01-15",
+        "Walk to the temple",
+        "Tapentadol",
+        "Penicillin",
+        "Dizzy",
+        "Daughter",
+        "How long does the battery last",
+    ):
         assert secret not in text
-    assert not {"patient_reference", "name", "date_of_birth", "submitted_at",
-                "visit_date", "goals_text"} & set(rows[0])
+    assert not {
+        "patient_reference",
+        "name",
+        "date_of_birth",
+        "submitted_at",
+        "visit_date",
+        "goals_text",
+    } & set(rows[0])
     assert rows[0]["visit_month"] == "2027-01"
     assert re.fullmatch(r"\d{4}-\d{2}", rows[0]["submitted_month"])
     assert rows[0]["age_band"] == "60-69"
@@ -277,12 +323,26 @@ def test_the_deidentified_csv_has_no_exact_dates_reference_or_free_text(clinic, 
 def test_one_patient_s_revisions_share_a_study_id_within_one_file():
     from app.engine.interop.csv_export import ExportRow, age_band, to_csv
 
-    rows = [ExportRow("ref-a", "A", date(1960, 5, 1), None, None, None, n,
-                      datetime(2026, 11, 20, tzinfo=UTC), {"sex": "male"}) for n in (1, 2)]
+    rows = [
+        ExportRow(
+            "ref-a",
+            "A",
+            date(1960, 5, 1),
+            None,
+            None,
+            None,
+            n,
+            datetime(2026, 11, 20, tzinfo=UTC),
+            {"sex": "male"},
+        )
+        for n in (1, 2)
+    ]
     parsed = read_csv(to_csv(Q, rows, identified=False))
     assert parsed[0]["study_id"] == parsed[1]["study_id"]
-    assert [age_band(date(1960, 5, 1), date(2026, 4, 30)), age_band(date(1930, 1, 1),
-            date(2026, 1, 1))] == ["60-69", "90+"]
+    assert [
+        age_band(date(1960, 5, 1), date(2026, 4, 30)),
+        age_band(date(1930, 1, 1), date(2026, 1, 1)),
+    ] == ["60-69", "90+"]
 
 
 def test_patients_cannot_export(submitted_patient, client):

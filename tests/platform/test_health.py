@@ -18,8 +18,10 @@ def test_healthz_is_alive_and_readyz_checks_the_database(client):
 
 
 def test_readyz_answers_503_while_the_database_is_down(tmp_path):
-    down = create_app("testing", SQLALCHEMY_DATABASE_URI=(
-        "postgresql+psycopg://nobody@127.0.0.1:1/none?connect_timeout=2"))
+    down = create_app(
+        "testing",
+        SQLALCHEMY_DATABASE_URI=("postgresql+psycopg://nobody@127.0.0.1:1/none?connect_timeout=2"),
+    )
     client = down.test_client()
     assert client.get("/healthz").status_code == 200
     answer = client.get("/readyz")
@@ -28,8 +30,11 @@ def test_readyz_answers_503_while_the_database_is_down(tmp_path):
 
 
 def app_with_redis(tmp_path, redis_url):
-    app = create_app("testing", SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'r.db'}",
-                     RATELIMIT_STORAGE_URI=redis_url)
+    app = create_app(
+        "testing",
+        SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'r.db'}",
+        RATELIMIT_STORAGE_URI=redis_url,
+    )
     with app.app_context():
         db.create_all()
     return app

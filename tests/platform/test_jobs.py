@@ -53,9 +53,22 @@ def redis_url(tmp_path_factory):
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     folder = tmp_path_factory.mktemp("redis")
-    server = subprocess.Popen([binary, "--port", str(port), "--bind", "127.0.0.1",
-                               "--save", "", "--appendonly", "no", "--dir", str(folder)],
-                              stdout=subprocess.DEVNULL)
+    server = subprocess.Popen(
+        [
+            binary,
+            "--port",
+            str(port),
+            "--bind",
+            "127.0.0.1",
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+            "--dir",
+            str(folder),
+        ],
+        stdout=subprocess.DEVNULL,
+    )
     for _ in range(50):
         if _listening(port):
             break
@@ -66,8 +79,13 @@ def redis_url(tmp_path_factory):
 
 
 def queue_app(tmp_path, **config):
-    app = create_app("testing", SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'j.db'}",
-                     JOB_RETRY_SECONDS="0", JOB_RETRIES=2, **config)
+    app = create_app(
+        "testing",
+        SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'j.db'}",
+        JOB_RETRY_SECONDS="0",
+        JOB_RETRIES=2,
+        **config,
+    )
     with app.app_context():
         db.create_all()
         StaffFactory(email="staff@clinic.example")
@@ -97,8 +115,10 @@ def test_forgot_password_takes_as_long_for_an_unknown_address_as_for_a_known_one
     client = app.test_client()
     times: dict[str, list[float]] = {"known": [], "unknown": []}
     for n in range(20):
-        for kind, address in (("known", "staff@clinic.example"),
-                              ("unknown", f"nobody{n}@clinic.example")):
+        for kind, address in (
+            ("known", "staff@clinic.example"),
+            ("unknown", f"nobody{n}@clinic.example"),
+        ):
             started = time.perf_counter()
             client.post("/auth/forgot", data={"email": address})
             times[kind].append(time.perf_counter() - started)

@@ -135,29 +135,40 @@ def test_the_log_check_finds_a_birth_date_a_token_and_an_answer(tmp_path, capsys
 
     (tmp_path / "gw0.log").write_text(
         "app.requests INFO GET /auth/login 200 3.1ms user=-\n"
-        "werkzeug INFO 127.0.0.1 - - \"GET /auth/invitation/*** HTTP/1.1\" 200 -\n")
+        'werkzeug INFO 127.0.0.1 - - "GET /auth/invitation/*** HTTP/1.1" 200 -\n'
+    )
     assert check_logs.main(str(tmp_path)) == 0
     answer = FUSION_PATIENT_STORED["goals_text"]
     (tmp_path / "gw1.log").write_text(
         "app ERROR born 1961-04-12\n"
-        "werkzeug INFO \"GET /auth/reset/Zx8Lq0abcdefghijklmnop HTTP/1.1\"\n"
+        'werkzeug INFO "GET /auth/reset/Zx8Lq0abcdefghijklmnop HTTP/1.1"\n'
         f"app WARNING {answer}\n"
-        "werkzeug INFO \"GET /fhir/metadata?access_token=scs_abc HTTP/1.1\"\n"
-        "app INFO Bearer scs_QmFkIHRva2VuIGhlcmUgYW5kIG1vcmU\n")
+        'werkzeug INFO "GET /fhir/metadata?access_token=scs_abc HTTP/1.1"\n'
+        "app INFO Bearer scs_QmFkIHRva2VuIGhlcmUgYW5kIG1vcmU\n"
+    )
     assert check_logs.main(str(tmp_path)) == 1
     said = capsys.readouterr().out
-    for what in ("a date of birth", "an invitation or reset link", "an answer",
-                 "a token in a query", "an API token"):
+    for what in (
+        "a date of birth",
+        "an invitation or reset link",
+        "an answer",
+        "a token in a query",
+        "an API token",
+    ):
         assert f": {what}: " in said, what
 
 
 def test_a_server_error_on_an_invitation_page_logs_its_path_without_the_token(
-        tmp_path, caplog, monkeypatch):
+    tmp_path, caplog, monkeypatch
+):
     from app import create_app
     from app.records import invitations
 
-    app = create_app("testing", SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'e.db'}",
-                     PROPAGATE_EXCEPTIONS=False)
+    app = create_app(
+        "testing",
+        SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'e.db'}",
+        PROPAGATE_EXCEPTIONS=False,
+    )
 
     def broken(token):
         raise RuntimeError("the database went away")

@@ -17,7 +17,7 @@ from app import ROOT
 from app.platform.pdf import missing_packages
 
 # cffi refuses HarfBuzz-Subset, as on a machine without libharfbuzz-subset0.
-REFUSE_SUBSET = '''
+REFUSE_SUBSET = """
 import cffi
 
 _dlopen = cffi.FFI.dlopen
@@ -30,9 +30,9 @@ def _refuse_subset(self, name, flags=0):
 
 
 cffi.FFI.dlopen = _refuse_subset
-'''
+"""
 # WeasyPrint's loader fails for HarfBuzz-Subset, as in a version that requires it.
-LOADER_FAILS = '''
+LOADER_FAILS = """
 import importlib.abc
 import sys
 
@@ -46,9 +46,9 @@ class _Refuse(importlib.abc.MetaPathFinder):
 
 
 sys.meta_path.insert(0, _Refuse())
-'''
+"""
 # The app's own code may not warn; the staff pages and the PDF link are then tried.
-SCRIPT = '''
+SCRIPT = """
 import json, sys, tempfile, warnings
 warnings.filterwarnings("error", module=r"app(\\.|$)")
 from app import create_app
@@ -71,14 +71,19 @@ print(json.dumps({
     "pdf": pdf.status_code, "pdf_type": pdf.mimetype,
     "pdf_page": pdf.get_data(as_text=True) if pdf.mimetype == "text/html" else "",
 }))
-'''
+"""
 
 
 def run_with(shim: str, tmp_path) -> dict:
     (tmp_path / "sitecustomize.py").write_text(textwrap.dedent(shim))
     done = subprocess.run(
-        [sys.executable, "-c", SCRIPT], cwd=ROOT, capture_output=True, text=True,
-        env={"PYTHONPATH": str(tmp_path), "PATH": "/usr/bin:/bin"}, timeout=120)
+        [sys.executable, "-c", SCRIPT],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env={"PYTHONPATH": str(tmp_path), "PATH": "/usr/bin:/bin"},
+        timeout=120,
+    )
     assert done.returncode == 0, done.stderr
     return {**json.loads(done.stdout.strip().splitlines()[-1]), "log": done.stderr}
 
@@ -101,10 +106,13 @@ def test_when_weasyprint_cannot_load_the_pdf_link_says_why_and_offers_print(tmp_
     assert "print the summary from your browser" in page
 
 
-@pytest.mark.parametrize(("present", "missing"), [
-    ({"pango-1.0", "pangoft2-1.0", "harfbuzz-subset"}, []),
-    ({"pango-1.0", "pangoft2-1.0"}, ["libharfbuzz-subset0"]),
-    (set(), ["libpango-1.0-0", "libpangoft2-1.0-0", "libharfbuzz-subset0"]),
-])
+@pytest.mark.parametrize(
+    ("present", "missing"),
+    [
+        ({"pango-1.0", "pangoft2-1.0", "harfbuzz-subset"}, []),
+        ({"pango-1.0", "pangoft2-1.0"}, ["libharfbuzz-subset0"]),
+        (set(), ["libpango-1.0-0", "libpangoft2-1.0-0", "libharfbuzz-subset0"]),
+    ],
+)
 def test_the_start_up_check_names_the_debian_packages_that_are_missing(present, missing):
     assert missing_packages(lambda name: f"lib{name}.so" if name in present else None) == missing

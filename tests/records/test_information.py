@@ -62,15 +62,25 @@ def test_anyone_can_read_it_without_logging_in_with_the_clinic_s_contacts(client
     page = client.get("/about-scs")
     assert page.status_code == 200
     text = page.get_data(as_text=True)
-    assert "<h1 id=\"information-title\">About spinal cord stimulation</h1>" in text
+    assert '<h1 id="information-title">About spinal cord stimulation</h1>' in text
     assert "version 1" in text
     assert '<a class="tel" href="tel:+918040001234">+91 80 4000 1234</a>' in text
     assert '<a class="mailto" href="mailto:care@shanti.example">care@shanti.example</a>' in text
     assert "Mon–Sat 10:00–14:00" in text
-    for fact in ("epidural space", "under the skin of your belly or your buttock",
-                 "complex regional pain syndrome", "poor blood flow", "First comes a <strong>trial",
-                 "handheld control", "Charging", "MRI", "can be taken out",
-                 "It is not right for everyone", "decide together", "Infection"):
+    for fact in (
+        "epidural space",
+        "under the skin of your belly or your buttock",
+        "complex regional pain syndrome",
+        "poor blood flow",
+        "First comes a <strong>trial",
+        "handheld control",
+        "Charging",
+        "MRI",
+        "can be taken out",
+        "It is not right for everyone",
+        "decide together",
+        "Infection",
+    ):
         assert fact in text, fact
 
 
@@ -78,14 +88,19 @@ def test_the_drawing_of_the_parts_is_labelled_for_everyone(client):
     text = client.get("/about-scs").get_data(as_text=True)
     assert 'role="img" aria-labelledby="scs-parts-title scs-parts-desc"' in text
     assert '<title id="scs-parts-title">The parts of a spinal cord stimulator</title>' in text
-    for label in ("Leads, in the", "epidural space", "Generator,", "under the skin",
-                  "Handheld", "Spine"):
+    for label in (
+        "Leads, in the",
+        "epidural space",
+        "Generator,",
+        "under the skin",
+        "Handheld",
+        "Spine",
+    ):
         assert f">{label}</text>" in text
     assert "[diagram]" not in text
 
 
-@pytest.mark.parametrize("path", sorted(CONTENT_DIR.glob("about-scs.v*.md")),
-                         ids=lambda p: p.name)
+@pytest.mark.parametrize("path", sorted(CONTENT_DIR.glob("about-scs.v*.md")), ids=lambda p: p.name)
 def test_every_version_reads_at_us_grade_8_or_below(path):
     title, html = render(path.read_text(encoding="utf-8"))
     assert title
@@ -93,19 +108,21 @@ def test_every_version_reads_at_us_grade_8_or_below(path):
 
 
 def test_the_grade_check_catches_text_that_is_too_hard():
-    _, html = render("# Hard\n\nPercutaneous neuromodulation necessitates comprehensive "
-                     "multidisciplinary psychological evaluation preceding implantation, "
-                     "notwithstanding considerable interindividual variability.\n")
+    _, html = render(
+        "# Hard\n\nPercutaneous neuromodulation necessitates comprehensive "
+        "multidisciplinary psychological evaluation preceding implantation, "
+        "notwithstanding considerable interindividual variability.\n"
+    )
     assert grade(html) > 8
 
 
-def test_a_clinic_s_own_text_replaces_it_and_is_rendered_safely(app, client, tmp_path,
-                                                                  monkeypatch):
+def test_a_clinic_s_own_text_replaces_it_and_is_rendered_safely(app, client, tmp_path, monkeypatch):
     (tmp_path / "about-scs.v1.md").write_text("# Old text\n\nOld.\n")
     (tmp_path / "about-scs.v3.md").write_text(
         "# About our stimulator clinic\n\nCall us first.\n\n<script>alert(1)</script>\n\n"
         '<img src=x onerror="alert(2)">\n\n[Click](javascript:alert(3)) or '
-        "[our site](https://clinic.example/scs).\n")
+        "[our site](https://clinic.example/scs).\n"
+    )
     (tmp_path / "notes.md").write_text("not a version")
     versions = load_versions(tmp_path)
     assert sorted(versions) == [1, 3]
@@ -127,8 +144,9 @@ def test_a_text_without_a_title_stops_start_up_with_the_file_s_name(tmp_path):
         load_versions(tmp_path)
 
 
-def test_the_invitation_consent_and_confirmation_pages_link_to_it(clinic, person,
-                                                                   submitted_patient):
+def test_the_invitation_consent_and_confirmation_pages_link_to_it(
+    clinic, person, submitted_patient
+):
     link = 'href="/about-scs"'
     assert link in person.client.get("/intake/submitted").get_data(as_text=True)
     _, token = clinic.invite(name="Asha Rao", email="asha@example.org")
@@ -171,32 +189,41 @@ def test_the_brief_documents_what_the_patient_opened(app, person, submitted_pati
 
 def test_the_confirmation_says_what_happens_next(app, client, clinic, person, profiled):
     clinic.with_answers(
-        "Kiran Das", {**FUSION_PATIENT_STORED,
-                      "questions_for_doctor": "Can I <b>swim</b> with it?"},
-        login=True, email="kiran@example.org")
+        "Kiran Das",
+        {**FUSION_PATIENT_STORED, "questions_for_doctor": "Can I <b>swim</b> with it?"},
+        login=True,
+        email="kiran@example.org",
+    )
     person.login("kiran@example.org", "my-garden-has-roses")
     text = client.get("/intake/submitted").get_data(as_text=True)
     next_steps = text.split('id="next-title"', 1)[1].split("</section>", 1)[0]
     assert "15 January 2027" in next_steps or "15 Jan 2027" in next_steps
-    for thing in ("list of all your medicines", "scans", "the letter",
-                  "reads your answers before your visit", "ask the clinic to reopen your form",
-                  "Mon–Sat 10:00–14:00", 'href="tel:+918040001234"'):
+    for thing in (
+        "list of all your medicines",
+        "scans",
+        "the letter",
+        "reads your answers before your visit",
+        "ask the clinic to reopen your form",
+        "Mon–Sat 10:00–14:00",
+        'href="tel:+918040001234"',
+    ):
         assert thing in next_steps, thing
     assert "Can I &lt;b&gt;swim&lt;/b&gt; with it?" in next_steps
     assert "no-print" not in next_steps  # it prints with the patient's copy
 
 
-def test_erasing_a_patient_removes_their_urgent_items_and_what_they_opened(
-        app, clinic, person):
+def test_erasing_a_patient_removes_their_urgent_items_and_what_they_opened(app, clinic, person):
     urgent_answers = {**FUSION_PATIENT_STORED, "phq9_9": "3"}
-    patient_id = clinic.with_answers("Sunil Rao", urgent_answers, login=True,
-                                     email="sunil@example.org")
+    patient_id = clinic.with_answers(
+        "Sunil Rao", urgent_answers, login=True, email="sunil@example.org"
+    )
     person.login("sunil@example.org", "my-garden-has-roses")
     person.client.get("/about-scs")
     admin = Person(app.test_client())
     admin.login(clinic.staff("admin"))
-    answer = admin.client.post(f"/admin/patients/{patient_id}/erase",
-                               data={"confirm_name": "Sunil Rao"})
+    answer = admin.client.post(
+        f"/admin/patients/{patient_id}/erase", data={"confirm_name": "Sunil Rao"}
+    )
     assert answer.status_code == 302
     with app.app_context():
         assert db.session.get(Patient, patient_id) is None

@@ -44,8 +44,9 @@ def test_upgrade_on_an_empty_database_matches_the_models(empty_app):
     with empty_app.app_context():
         upgrade()
         with db.engine.connect() as conn:
-            context = MigrationContext.configure(conn, opts={
-                "compare_type": True, "include_object": include_in_autogenerate})
+            context = MigrationContext.configure(
+                conn, opts={"compare_type": True, "include_object": include_in_autogenerate}
+            )
             diff = compare_metadata(context, db.metadata)
         assert diff == []
 

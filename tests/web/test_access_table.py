@@ -24,17 +24,30 @@ def routes(app):
 
 def build(rule, ids):
     values = {
-        "patient_id": ids["patient"], "section_id": "about", "token": "not-a-token",
-        "invitation_id": 1, "user_id": ids["staff"], "change": "activate",
-        "questionnaire_id": "scs-intake", "page": 1, "group_id": "medications", "row": 0,
-        "alert_id": "self_harm", "item_id": 1, "token_id": 1, "revision": 2,
+        "patient_id": ids["patient"],
+        "section_id": "about",
+        "token": "not-a-token",
+        "invitation_id": 1,
+        "user_id": ids["staff"],
+        "change": "activate",
+        "questionnaire_id": "scs-intake",
+        "page": 1,
+        "group_id": "medications",
+        "row": 0,
+        "alert_id": "self_harm",
+        "item_id": 1,
+        "token_id": 1,
+        "revision": 2,
     }
     return rule.build({k: values[k] for k in rule.arguments}, append_unknown=False)[1]
 
 
 def test_every_route_declares_its_audience(app):
-    missing = [rule.rule for rule, _ in routes(app)
-               if not hasattr(app.view_functions[rule.endpoint], "audience")]
+    missing = [
+        rule.rule
+        for rule, _ in routes(app)
+        if not hasattr(app.view_functions[rule.endpoint], "audience")
+    ]
     assert missing == []
 
 

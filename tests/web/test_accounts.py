@@ -38,11 +38,13 @@ def test_staff_change_their_password_and_their_other_sessions_end(app, clinic, p
     elsewhere = app.test_client()
     elsewhere.set_cookie("session", person.client.get_cookie("session").value)
     assert elsewhere.get("/clinic/").status_code == 200
-    page = person.client.post("/auth/password", data={
-        "current": "not-my-password", "password": NEW, "confirm": NEW})
+    page = person.client.post(
+        "/auth/password", data={"current": "not-my-password", "password": NEW, "confirm": NEW}
+    )
     assert "Your current password is not right" in page.get_data(as_text=True)
-    answer = person.client.post("/auth/password", data={
-        "current": STAFF_PASSWORD, "password": NEW, "confirm": NEW})
+    answer = person.client.post(
+        "/auth/password", data={"current": STAFF_PASSWORD, "password": NEW, "confirm": NEW}
+    )
     assert answer.status_code == 302
     assert person.client.get("/clinic/").status_code == 200
     assert elsewhere.get("/clinic/").status_code == 302
@@ -57,6 +59,7 @@ def test_an_admin_gives_a_staff_member_a_one_time_reset_link(app, clinic, person
     person.login(clinic.staff("admin"))
     with app.app_context():
         from app.records.models import User
+
         doctor_id = db.session.scalar(select(User.id).where(User.email == doctor))
     page = person.client.post(f"/admin/staff/{doctor_id}/reset-link").get_data(as_text=True)
     path = re.search(r"http://localhost(/auth/reset/[\w-]+)", page).group(1)
@@ -100,16 +103,30 @@ def test_without_a_mail_server_the_page_does_not_pretend_to_send(app, clinic):
 
 
 def test_a_forgotten_patient_gets_a_new_link_for_the_same_record(app, clinic, staff, person):
-    patient_id = clinic.with_answers("Lata Shah", FUSION_PATIENT_STORED, login=True,
-                                     email="lata@example.org", dob=date(1958, 7, 30))
-    again = staff.post("/clinic/invite", data={
-        "name": "Lata  Shah", "date_of_birth": "1958-07-30", "email": "LATA@example.org"})
+    patient_id = clinic.with_answers(
+        "Lata Shah",
+        FUSION_PATIENT_STORED,
+        login=True,
+        email="lata@example.org",
+        dob=date(1958, 7, 30),
+    )
+    again = staff.post(
+        "/clinic/invite",
+        data={"name": "Lata  Shah", "date_of_birth": "1958-07-30", "email": "LATA@example.org"},
+    )
     assert "already has a record" in again.get_data(as_text=True)
     page = staff.post(f"/clinic/patients/{patient_id}/new-link").get_data(as_text=True)
     path = link_in(page)
-    answer = person.client.post(path, data={
-        "dob_day": "30", "dob_month": "7", "dob_year": "1958",
-        "password": NEW, "confirm": NEW})
+    answer = person.client.post(
+        path,
+        data={
+            "dob_day": "30",
+            "dob_month": "7",
+            "dob_year": "1958",
+            "password": NEW,
+            "confirm": NEW,
+        },
+    )
     assert answer.status_code == 302
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(Patient)) == 1
@@ -122,51 +139,104 @@ def test_a_forgotten_patient_gets_a_new_link_for_the_same_record(app, clinic, st
 def test_accepting_a_new_link_ends_the_patient_s_other_sessions(app, clinic, staff, person):
     """The documented way back in for a patient who lost their phone: whoever holds the old
     phone's session is logged out, as after a password change."""
-    patient_id = clinic.with_answers("Lata Shah", FUSION_PATIENT_STORED, login=True,
-                                     email="lata@example.org", dob=date(1958, 7, 30))
+    patient_id = clinic.with_answers(
+        "Lata Shah",
+        FUSION_PATIENT_STORED,
+        login=True,
+        email="lata@example.org",
+        dob=date(1958, 7, 30),
+    )
     lost_phone = app.test_client()
     assert Person(lost_phone).login("lata@example.org", PATIENT_PASSWORD).status_code == 302
     assert lost_phone.get("/intake/submitted").status_code == 200
-    path = link_in(staff.post(f"/clinic/patients/{patient_id}/new-link").get_data(
-        as_text=True))
+    path = link_in(staff.post(f"/clinic/patients/{patient_id}/new-link").get_data(as_text=True))
     new_phone = person.client
-    assert new_phone.post(path, data={"dob_day": "30", "dob_month": "7", "dob_year": "1958",
-                                      "password": NEW, "confirm": NEW}).status_code == 302
+    assert (
+        new_phone.post(
+            path,
+            data={
+                "dob_day": "30",
+                "dob_month": "7",
+                "dob_year": "1958",
+                "password": NEW,
+                "confirm": NEW,
+            },
+        ).status_code
+        == 302
+    )
     assert new_phone.get("/intake/submitted").status_code == 200
     assert "/auth/login" in lost_phone.get("/intake/submitted").headers["Location"]
 
 
 def test_an_invitation_says_nothing_about_a_number_until_the_date_of_birth_is_right(
-        app, clinic, client):
+    app, clinic, client
+):
     clinic.consented(name="Has Phone", email="has@example.org", phone="+919845011111")
     _, token = clinic.invite(name="New Person", email="new@example.org")
-    wrong = client.post(f"/auth/invitation/{token}", data={
-        "dob_day": "1", "dob_month": "1", "dob_year": "1950", "phone": "+91 98450 11111",
-        "password": NEW, "confirm": NEW}).get_data(as_text=True)
+    wrong = client.post(
+        f"/auth/invitation/{token}",
+        data={
+            "dob_day": "1",
+            "dob_month": "1",
+            "dob_year": "1950",
+            "phone": "+91 98450 11111",
+            "password": NEW,
+            "confirm": NEW,
+        },
+    ).get_data(as_text=True)
     assert "does not match the clinic" in wrong
     assert "already used by another account" not in wrong
-    right = client.post(f"/auth/invitation/{token}", data={
-        "dob_day": "12", "dob_month": "4", "dob_year": "1961", "phone": "+91 98450 11111",
-        "password": NEW, "confirm": NEW}).get_data(as_text=True)
+    right = client.post(
+        f"/auth/invitation/{token}",
+        data={
+            "dob_day": "12",
+            "dob_month": "4",
+            "dob_year": "1961",
+            "phone": "+91 98450 11111",
+            "password": NEW,
+            "confirm": NEW,
+        },
+    ).get_data(as_text=True)
     assert "already used by another account" in right
     with app.app_context():
         assert db.session.scalar(select(Invitation.failed_checks)) == 2
 
 
-@pytest.mark.parametrize("password", ["meena@example.org", "MEENA@example.org-2026",
-                                      "my-9845012345-pin", "call +91 98450 12345 ok"])
+@pytest.mark.parametrize(
+    "password",
+    ["meena@example.org", "MEENA@example.org-2026", "my-9845012345-pin", "call +91 98450 12345 ok"],
+)
 def test_a_password_may_not_hold_the_account_s_email_or_phone(app, clinic, client, password):
     _, token = clinic.invite()
-    page = client.post(f"/auth/invitation/{token}", data={
-        "dob_day": "12", "dob_month": "4", "dob_year": "1961", "phone": "+91 98450 12345",
-        "password": password, "confirm": password}).get_data(as_text=True)
+    page = client.post(
+        f"/auth/invitation/{token}",
+        data={
+            "dob_day": "12",
+            "dob_month": "4",
+            "dob_year": "1961",
+            "phone": "+91 98450 12345",
+            "password": password,
+            "confirm": password,
+        },
+    ).get_data(as_text=True)
     assert "Do not use your email address or mobile number" in page
 
 
 def test_staff_passwords_are_checked_the_same_way_in_the_cli(runner):
-    result = runner.invoke(args=["users", "create", "--role", "clinician", "--email",
-                                 "dr.rao@clinic.example", "--password", "dr.rao@clinic.example!",
-                                 "--name", "Dr Rao"])
+    result = runner.invoke(
+        args=[
+            "users",
+            "create",
+            "--role",
+            "clinician",
+            "--email",
+            "dr.rao@clinic.example",
+            "--password",
+            "dr.rao@clinic.example!",
+            "--name",
+            "Dr Rao",
+        ]
+    )
     assert result.exit_code != 0
     assert "Do not use your email address" in result.output
 

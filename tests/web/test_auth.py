@@ -23,12 +23,14 @@ def test_staff_log_in_with_email_and_password(clinic, person, client):
     assert client.get("/").headers["Location"].endswith("/clinic/")
 
 
-@pytest.mark.parametrize(("identifier", "password"), [
-    ("clinician@clinic.example", "wrong-password-123"),
-    ("nobody@clinic.example", STAFF_PASSWORD),
-])
-def test_unknown_user_and_wrong_password_get_the_same_message(clinic, person, identifier,
-                                                               password):
+@pytest.mark.parametrize(
+    ("identifier", "password"),
+    [
+        ("clinician@clinic.example", "wrong-password-123"),
+        ("nobody@clinic.example", STAFF_PASSWORD),
+    ],
+)
+def test_unknown_user_and_wrong_password_get_the_same_message(clinic, person, identifier, password):
     clinic.staff("clinician")
     page = person.login(identifier, password).get_data(as_text=True)
     assert WRONG in page
@@ -47,15 +49,23 @@ def test_someone_else_s_wrong_passwords_never_lock_the_owner_out(app, clinic):
     email = clinic.staff("admin")
     attacker = app.test_client()
     for _ in range(8):
-        attacker.post("/auth/login", data={"identifier": email, "password": "guess-guess"},
-                      environ_base={"REMOTE_ADDR": "203.0.113.66"})
+        attacker.post(
+            "/auth/login",
+            data={"identifier": email, "password": "guess-guess"},
+            environ_base={"REMOTE_ADDR": "203.0.113.66"},
+        )
     owner = app.test_client()
-    answer = owner.post("/auth/login", data={"identifier": email, "password": STAFF_PASSWORD},
-                        environ_base={"REMOTE_ADDR": "198.51.100.20"})
+    answer = owner.post(
+        "/auth/login",
+        data={"identifier": email, "password": STAFF_PASSWORD},
+        environ_base={"REMOTE_ADDR": "198.51.100.20"},
+    )
     assert answer.status_code == 302
-    locked_out = attacker.post("/auth/login", data={"identifier": email,
-                                                    "password": STAFF_PASSWORD},
-                               environ_base={"REMOTE_ADDR": "203.0.113.66"})
+    locked_out = attacker.post(
+        "/auth/login",
+        data={"identifier": email, "password": STAFF_PASSWORD},
+        environ_base={"REMOTE_ADDR": "203.0.113.66"},
+    )
     assert WRONG in locked_out.get_data(as_text=True)
 
 
@@ -64,16 +74,25 @@ def test_many_addresses_guessing_slow_the_account_to_a_try_a_minute(app, clinic,
 
     email = clinic.staff("clinician")
     for n in range(app.config["ACCOUNT_SLOW_AFTER"]):
-        app.test_client().post("/auth/login", data={"identifier": email, "password": "nope-1"},
-                               environ_base={"REMOTE_ADDR": f"10.1.0.{n}"})
+        app.test_client().post(
+            "/auth/login",
+            data={"identifier": email, "password": "nope-1"},
+            environ_base={"REMOTE_ADDR": f"10.1.0.{n}"},
+        )
     owner = app.test_client()
-    slowed = owner.post("/auth/login", data={"identifier": email, "password": STAFF_PASSWORD},
-                        environ_base={"REMOTE_ADDR": "198.51.100.20"})
+    slowed = owner.post(
+        "/auth/login",
+        data={"identifier": email, "password": STAFF_PASSWORD},
+        environ_base={"REMOTE_ADDR": "198.51.100.20"},
+    )
     assert slowed.status_code == 200
     later = login_limits.utcnow() + timedelta(seconds=app.config["ACCOUNT_SLOW_SECONDS"] + 1)
     monkeypatch.setattr(login_limits, "utcnow", lambda: later)
-    answer = owner.post("/auth/login", data={"identifier": email, "password": STAFF_PASSWORD},
-                        environ_base={"REMOTE_ADDR": "198.51.100.20"})
+    answer = owner.post(
+        "/auth/login",
+        data={"identifier": email, "password": STAFF_PASSWORD},
+        environ_base={"REMOTE_ADDR": "198.51.100.20"},
+    )
     assert answer.status_code == 302
 
 
@@ -81,13 +100,23 @@ def test_guesses_of_the_current_password_count_as_wrong_logins(app, clinic, pers
     email = clinic.staff("clinician")
     person.login(email)
     for _ in range(5):
-        page = person.client.post("/auth/password", data={
-            "current": "not-my-password", "password": "a-new-long-password",
-            "confirm": "a-new-long-password"}).get_data(as_text=True)
+        page = person.client.post(
+            "/auth/password",
+            data={
+                "current": "not-my-password",
+                "password": "a-new-long-password",
+                "confirm": "a-new-long-password",
+            },
+        ).get_data(as_text=True)
     assert "current password is not right" in page
-    refused = person.client.post("/auth/password", data={
-        "current": STAFF_PASSWORD, "password": "a-new-long-password",
-        "confirm": "a-new-long-password"}).get_data(as_text=True)
+    refused = person.client.post(
+        "/auth/password",
+        data={
+            "current": STAFF_PASSWORD,
+            "password": "a-new-long-password",
+            "confirm": "a-new-long-password",
+        },
+    ).get_data(as_text=True)
     assert "Too many wrong tries" in refused
     with app.app_context():
         from app.records.models import LoginFailure, User
@@ -103,6 +132,7 @@ def test_passwords_are_stored_as_argon2_hashes(clinic, app):
         from sqlalchemy import select
 
         from app.records.models import User
+
         user = db.session.scalar(select(User))
         assert user.password_hash.startswith("$argon2id$")
         assert STAFF_PASSWORD not in user.password_hash
@@ -139,19 +169,28 @@ def test_requests_within_a_minute_do_not_reissue_the_session_cookie(clinic, pers
     assert "Set-Cookie" not in client.get("/clinic/").headers
 
 
-@pytest.mark.parametrize(("target", "safe"), [
-    ("/intake/", "/intake/"), ("/clinic/?q=1", "/clinic/?q=1"),
-    ("https://evil.example/", "/"), ("//evil.example", "/"), ("/\\evil.example", "/"),
-    ("javascript:alert(1)", "/"), ("", "/"), (None, "/"),
-])
+@pytest.mark.parametrize(
+    ("target", "safe"),
+    [
+        ("/intake/", "/intake/"),
+        ("/clinic/?q=1", "/clinic/?q=1"),
+        ("https://evil.example/", "/"),
+        ("//evil.example", "/"),
+        ("/\\evil.example", "/"),
+        ("javascript:alert(1)", "/"),
+        ("", "/"),
+        (None, "/"),
+    ],
+)
 def test_safe_next_url_allows_only_local_paths(target, safe):
     assert safe_next_url(target, "/") == safe
 
 
 def test_login_does_not_redirect_off_site(clinic, person, client):
     email = clinic.staff("clinician")
-    response = client.post("/auth/login?next=//evil.example/x",
-                           data={"identifier": email, "password": STAFF_PASSWORD})
+    response = client.post(
+        "/auth/login?next=//evil.example/x", data={"identifier": email, "password": STAFF_PASSWORD}
+    )
     assert response.headers["Location"] == "/"
 
 
@@ -167,11 +206,12 @@ def test_invitation_sets_up_the_patient_and_logs_them_in(clinic, person, client)
 
 def test_an_error_message_says_what_to_do_once_without_its_label_before_it(clinic, client):
     _, token = clinic.invite()
-    page = client.post(f"/auth/invitation/{token}", data={
-        "dob_day": "12", "dob_month": "4", "dob_year": "1961", "password": "",
-        "confirm": ""}).get_data(as_text=True)
+    page = client.post(
+        f"/auth/invitation/{token}",
+        data={"dob_day": "12", "dob_month": "4", "dob_year": "1961", "password": "", "confirm": ""},
+    ).get_data(as_text=True)
     start = page.index('class="error-summary"')
-    summary = page[start:page.index("</ul>", start)]
+    summary = page[start : page.index("</ul>", start)]
     assert ">Create a password</a>" in summary
     assert "Create a password: Create a password" not in page
 
@@ -221,26 +261,41 @@ def test_wrong_date_of_birth_is_refused_and_five_tries_revoke_the_link(clinic, p
     assert person.accept(token).status_code == 410
 
 
-@pytest.mark.parametrize(("password", "confirm", "message"), [
-    ("short", "short", "Use at least 10 characters"),
-    ("password123", "password123", "too common"),
-    ("a-fine-long-password", "a-different-one!!", "The two passwords are different"),
-])
+@pytest.mark.parametrize(
+    ("password", "confirm", "message"),
+    [
+        ("short", "short", "Use at least 10 characters"),
+        ("password123", "password123", "too common"),
+        ("a-fine-long-password", "a-different-one!!", "The two passwords are different"),
+    ],
+)
 def test_weak_or_mismatched_passwords_are_refused(clinic, client, password, confirm, message):
     _, token = clinic.invite()
-    page = client.post(f"/auth/invitation/{token}", data={
-        "dob_day": "12", "dob_month": "4", "dob_year": "1961",
-        "password": password, "confirm": confirm,
-    }).get_data(as_text=True)
+    page = client.post(
+        f"/auth/invitation/{token}",
+        data={
+            "dob_day": "12",
+            "dob_month": "4",
+            "dob_year": "1961",
+            "password": password,
+            "confirm": confirm,
+        },
+    ).get_data(as_text=True)
     assert message in page
 
 
 def test_impossible_date_of_birth_gets_a_message(clinic, client):
     _, token = clinic.invite()
-    page = client.post(f"/auth/invitation/{token}", data={
-        "dob_day": "31", "dob_month": "2", "dob_year": "1961",
-        "password": PATIENT_PASSWORD, "confirm": PATIENT_PASSWORD,
-    }).get_data(as_text=True)
+    page = client.post(
+        f"/auth/invitation/{token}",
+        data={
+            "dob_day": "31",
+            "dob_month": "2",
+            "dob_year": "1961",
+            "password": PATIENT_PASSWORD,
+            "confirm": PATIENT_PASSWORD,
+        },
+    ).get_data(as_text=True)
     assert "Enter a real date of birth" in page
 
 
@@ -270,10 +325,15 @@ def test_repeated_requests_after_logout_say_log_in_once(client):
 
 def test_staff_can_invite_a_patient_from_a_page(clinic, person, client):
     person.login(clinic.staff("clinician"))
-    response = client.post("/clinic/invite", data={
-        "name": "Arjun Rao", "date_of_birth": "1955-02-01", "email": "arjun@example.org",
-        "visit_date": (date.today() + timedelta(days=30)).isoformat(),
-    })
+    response = client.post(
+        "/clinic/invite",
+        data={
+            "name": "Arjun Rao",
+            "date_of_birth": "1955-02-01",
+            "email": "arjun@example.org",
+            "visit_date": (date.today() + timedelta(days=30)).isoformat(),
+        },
+    )
     page = response.get_data(as_text=True)
     assert "Arjun Rao is invited" in page
     assert "/auth/invitation/" in page
@@ -281,8 +341,9 @@ def test_staff_can_invite_a_patient_from_a_page(clinic, person, client):
 
 def test_the_invite_page_explains_bad_input(clinic, person, client):
     person.login(clinic.staff("clinician"))
-    page = client.post("/clinic/invite", data={"name": "", "date_of_birth": "2999-01-01",
-                                               "email": "not-an-email"}).get_data(as_text=True)
+    page = client.post(
+        "/clinic/invite", data={"name": "", "date_of_birth": "2999-01-01", "email": "not-an-email"}
+    ).get_data(as_text=True)
     assert "Enter the patient&#39;s name" in page
     assert "The date of birth must be in the past" in page
     assert "Enter a real email address" in page
@@ -290,10 +351,15 @@ def test_the_invite_page_explains_bad_input(clinic, person, client):
 
 def test_a_visit_date_that_has_passed_is_refused_and_the_rest_is_kept(clinic, person, client):
     person.login(clinic.staff("clinician"))
-    page = client.post("/clinic/invite", data={
-        "name": "Arjun Rao", "date_of_birth": "1955-02-01", "email": "arjun@example.org",
-        "visit_date": "2025-02-01",
-    }).get_data(as_text=True)
+    page = client.post(
+        "/clinic/invite",
+        data={
+            "name": "Arjun Rao",
+            "date_of_birth": "1955-02-01",
+            "email": "arjun@example.org",
+            "visit_date": "2025-02-01",
+        },
+    ).get_data(as_text=True)
     assert "The visit date has passed" in page
     assert "is invited" not in page
     assert 'value="Arjun Rao"' in page

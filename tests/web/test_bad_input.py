@@ -24,52 +24,110 @@ CASES = [
     ("pain", {"pain_start_date": "ages ago"}, "pain_start_date", "Enter the month and year"),
     ("about", {"sex": "robot"}, "sex-female", "Select one of the options shown"),
     ("function", {"sleep_affected": "maybe"}, "sleep_affected-yes", "Select Yes or No"),
-    ("about", {"communication_needs": "telepathy"}, "communication_needs-interpreter",
-     "Select from the options shown"),
-    ("pain", {"red_flags": ["none", "foot_drop"]}, "red_flags-new_weakness",
-     "Select ‘None of these’ on its own, or untick it"),
+    (
+        "about",
+        {"communication_needs": "telepathy"},
+        "communication_needs-interpreter",
+        "Select from the options shown",
+    ),
+    (
+        "pain",
+        {"red_flags": ["none", "foot_drop"]},
+        "red_flags-new_weakness",
+        "Select ‘None of these’ on its own, or untick it",
+    ),
     ("about", {"sex": None}, "sex-female", "Select an answer"),
-    ("about", {"occupational_risks": None}, "occupational_risks-heights",
-     "Select at least one, or ‘None of these’"),
+    (
+        "about",
+        {"occupational_risks": None},
+        "occupational_risks-heights",
+        "Select at least one, or ‘None of these’",
+    ),
     ("goals", {"goals_text": None}, "goals_text", "Enter your answer"),
     ("goals", {"goals_text": "   "}, "goals_text", "Enter your answer"),
     ("health", {"allergy_details": None}, "allergy_details", "Enter your answer"),
     ("goals", {"goals_text": TEN_KB}, "goals_text", "Use 2,000 characters or fewer"),
     ("about", {"helper_relation": TEN_KB}, "helper_relation", "Use 60 characters or fewer"),
-    ("goals", {"questions_for_doctor": "Is it safe?\x00"}, "questions_for_doctor",
-     "hidden control characters"),
-    ("treatments", {"procedures-0-proc_year": "1800"}, "procedures-0-proc_year",
-     "Enter a number from 1950 to"),
-    ("treatments", {"procedures-0-proc_relief_percent": "lots"},
-     "procedures-0-proc_relief_percent", "Enter a whole number"),
-    ("treatments", {"surgeries-0-surgery_type": "laser"}, "surgeries-0-surgery_type-discectomy",
-     "Select one of the options shown"),
-    ("treatments", {"procedures_had": "yes", **{f"procedures-0-{c}": None for c in (
-        "proc_type", "proc_year", "proc_relief_percent", "proc_relief_duration")}},
-     "procedures", "Add at least one treatment"),
-    ("medicines", {"medications-1-med_relief": "loads"}, "medications-1-med_relief-none",
-     "Select one of the options shown"),
-    ("medicines", {"medications-1-med_current": None}, "medications-1-med_current-yes",
-     "Select yes if you still take it, or no if you stopped"),
-    ("pain", {"pain_start_date": "2018"}, "pain_start_date",
-     "If you are not sure of the month, tick ‘I'm not sure of the month’"),
+    (
+        "goals",
+        {"questions_for_doctor": "Is it safe?\x00"},
+        "questions_for_doctor",
+        "hidden control characters",
+    ),
+    (
+        "treatments",
+        {"procedures-0-proc_year": "1800"},
+        "procedures-0-proc_year",
+        "Enter a number from 1950 to",
+    ),
+    (
+        "treatments",
+        {"procedures-0-proc_relief_percent": "lots"},
+        "procedures-0-proc_relief_percent",
+        "Enter a whole number",
+    ),
+    (
+        "treatments",
+        {"surgeries-0-surgery_type": "laser"},
+        "surgeries-0-surgery_type-discectomy",
+        "Select one of the options shown",
+    ),
+    (
+        "treatments",
+        {
+            "procedures_had": "yes",
+            **{
+                f"procedures-0-{c}": None
+                for c in ("proc_type", "proc_year", "proc_relief_percent", "proc_relief_duration")
+            },
+        },
+        "procedures",
+        "Add at least one treatment",
+    ),
+    (
+        "medicines",
+        {"medications-1-med_relief": "loads"},
+        "medications-1-med_relief-none",
+        "Select one of the options shown",
+    ),
+    (
+        "medicines",
+        {"medications-1-med_current": None},
+        "medications-1-med_current-yes",
+        "Select yes if you still take it, or no if you stopped",
+    ),
+    (
+        "pain",
+        {"pain_start_date": "2018"},
+        "pain_start_date",
+        "If you are not sure of the month, tick ‘I'm not sure of the month’",
+    ),
     ("about", {"height_cm": "5 feet 14 inches"}, "height_cm", "Inches go from 0 to 11"),
-    ("treatments", {"prior_neuromodulation": "yes"}, "prior_neuromodulation_year",
-     "Enter a number"),
+    (
+        "treatments",
+        {"prior_neuromodulation": "yes"},
+        "prior_neuromodulation_year",
+        "Enter a number",
+    ),
 ]
 
 
 def message_beside(page: str, anchor: str, message: str) -> bool:
     name = re.sub(r"-(yes|female|interpreter|heights|new_weakness|discectomy|none)$", "", anchor)
-    found = re.findall(rf'<p class="error-message" id="{re.escape(name)}-error">(.*?)</p>',
-                       page, re.S)
+    found = re.findall(
+        rf'<p class="error-message" id="{re.escape(name)}-error">(.*?)</p>', page, re.S
+    )
     return any(message in html.unescape(m) for m in found)
 
 
-@pytest.mark.parametrize(("section", "changes", "anchor", "message"), CASES,
-                         ids=[f"{c[0]}-{next(iter(c[1]))}-{c[3][:20]}" for c in CASES])
-def test_bad_input_is_explained_beside_the_field(patient, person, clinic, section, changes,
-                                                 anchor, message):
+@pytest.mark.parametrize(
+    ("section", "changes", "anchor", "message"),
+    CASES,
+    ids=[f"{c[0]}-{next(iter(c[1]))}-{c[3][:20]}" for c in CASES],
+)
+def test_bad_input_is_explained_beside_the_field(
+    patient, person, clinic, section, changes, anchor, message
+):
     person.fill_all()
     before = clinic.response(patient).answers
 
@@ -100,10 +158,17 @@ def test_a_page_with_errors_is_kept_as_a_draft_for_later(patient, person, client
     assert "pain" in clinic.response(patient).pending
 
 
-@pytest.mark.parametrize("junk", [
-    {"is_admin": "1"}, {"medications--1-med_name": "Evil"}, {"medications-99999-med_name": "Big"},
-    {"medications-0-unknown_child": "x"}, {"answers": "{}"}, {"status": "submitted"},
-])
+@pytest.mark.parametrize(
+    "junk",
+    [
+        {"is_admin": "1"},
+        {"medications--1-med_name": "Evil"},
+        {"medications-99999-med_name": "Big"},
+        {"medications-0-unknown_child": "x"},
+        {"answers": "{}"},
+        {"status": "submitted"},
+    ],
+)
 def test_unknown_fields_and_malformed_row_keys_are_ignored(patient, person, clinic, junk):
     person.fill_all()
     posts = FUSION_PATIENT_POSTS["medicines"] + list(junk.items())
@@ -123,11 +188,13 @@ def test_unicode_and_sql_metacharacters_are_stored_verbatim(patient, person, cli
 def test_more_than_twenty_medicines_is_refused_with_a_message(patient, person):
     rows = [("medicines_taken", "yes")]
     for n in range(21):
-        rows += [(f"medications-{n}-med_name", f"Med {n}"),
-                 (f"medications-{n}-med_kind", "other"),
-                 (f"medications-{n}-med_current", "no"),
-                 (f"medications-{n}-med_duration", "lt_1_month"),
-                 (f"medications-{n}-med_relief", "none")]
+        rows += [
+            (f"medications-{n}-med_name", f"Med {n}"),
+            (f"medications-{n}-med_kind", "other"),
+            (f"medications-{n}-med_current", "no"),
+            (f"medications-{n}-med_duration", "lt_1_month"),
+            (f"medications-{n}-med_relief", "none"),
+        ]
     response = person.save("medicines", rows)
     assert response.status_code == 200
     assert "You can add up to 20 of these" in response.get_data(as_text=True)

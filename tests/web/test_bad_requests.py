@@ -13,11 +13,15 @@ from tests.answers_data import FUSION_PATIENT_STORED
 
 HUGE = "9" * 20
 ID_ROUTES = [
-    ("get", "/clinic/patients/{id}"), ("get", "/clinic/patients/{id}/summary.pdf"),
+    ("get", "/clinic/patients/{id}"),
+    ("get", "/clinic/patients/{id}/summary.pdf"),
     ("get", "/fhir/patients/{id}/questionnaire-response.json"),
-    ("post", "/clinic/patients/{id}/notes"), ("post", "/clinic/patients/{id}/review"),
-    ("post", "/clinic/patients/{id}/reopen"), ("get", "/admin/patients/{id}/erase"),
-    ("post", "/admin/invitations/{id}/revoke"), ("post", "/admin/staff/{id}/deactivate"),
+    ("post", "/clinic/patients/{id}/notes"),
+    ("post", "/clinic/patients/{id}/review"),
+    ("post", "/clinic/patients/{id}/reopen"),
+    ("get", "/admin/patients/{id}/erase"),
+    ("post", "/admin/invitations/{id}/revoke"),
+    ("post", "/admin/staff/{id}/deactivate"),
     ("post", "/admin/tokens/{id}/revoke"),
 ]
 
@@ -42,10 +46,15 @@ def test_an_id_past_any_integer_in_a_form_is_refused(admin, clinic):
     assert review.status_code in (400, 404)
 
 
-@pytest.mark.parametrize("url", ["/clinic/?page=9223372036854775807",
-                                 "/admin/audit?page=9223372036854775807",
-                                 "/admin/audit?page=" + "9" * 5000,
-                                 "/clinic/?revision=%C2%B2&page=%C2%B2"])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/clinic/?page=9223372036854775807",
+        "/admin/audit?page=9223372036854775807",
+        "/admin/audit?page=" + "9" * 5000,
+        "/clinic/?revision=%C2%B2&page=%C2%B2",
+    ],
+)
 def test_a_page_number_past_the_last_page_shows_the_last_page(admin, url):
     assert admin.get(url).status_code == 200
 
@@ -53,16 +62,30 @@ def test_a_page_number_past_the_last_page_shows_the_last_page(admin, url):
 NUL = "Ravi\x00Kumar"
 
 
-@pytest.mark.parametrize(("method", "url", "data"), [
-    ("post", "/auth/login", {"identifier": NUL, "password": "whatever-it-is"}),
-    ("get", "/clinic/?q=" + NUL, None),
-    ("get", "/admin/audit?actor=" + NUL, None),
-    ("get", "/admin/audit?patient=a%00b&from=2026-01-01%00", None),
-    ("post", "/clinic/invite", {"name": NUL, "date_of_birth": "1960-01-01",
-                                "email": "ravi@example.org"}),
-    ("post", "/admin/staff", {"name": NUL, "email": "a@clinic.example", "role": "clinician",
-                              "password": "a long passphrase here"}),
-])
+@pytest.mark.parametrize(
+    ("method", "url", "data"),
+    [
+        ("post", "/auth/login", {"identifier": NUL, "password": "whatever-it-is"}),
+        ("get", "/clinic/?q=" + NUL, None),
+        ("get", "/admin/audit?actor=" + NUL, None),
+        ("get", "/admin/audit?patient=a%00b&from=2026-01-01%00", None),
+        (
+            "post",
+            "/clinic/invite",
+            {"name": NUL, "date_of_birth": "1960-01-01", "email": "ravi@example.org"},
+        ),
+        (
+            "post",
+            "/admin/staff",
+            {
+                "name": NUL,
+                "email": "a@clinic.example",
+                "role": "clinician",
+                "password": "a long passphrase here",
+            },
+        ),
+    ],
+)
 def test_nul_and_control_characters_are_a_400_that_says_why(admin, method, url, data):
     response = getattr(admin, method)(url, data=data)
     assert response.status_code == 400
@@ -77,9 +100,12 @@ def test_a_note_with_a_nul_is_refused_and_nothing_is_stored(admin, clinic):
 
 
 def test_a_nul_in_an_answer_is_explained_beside_the_field_and_the_page_is_kept(
-        patient, person, clinic):
-    page = person.save("goals", [("goals_text", "Walk\x00 again"),
-                                 ("questions_for_doctor", "How long does it last?")])
+    patient, person, clinic
+):
+    page = person.save(
+        "goals",
+        [("goals_text", "Walk\x00 again"), ("questions_for_doctor", "How long does it last?")],
+    )
     assert page.status_code == 200
     text = page.get_data(as_text=True)
     assert "hidden control characters" in text
@@ -96,8 +122,10 @@ def test_autosave_refuses_more_rows_than_save_allows(patient, client, clinic):
     assert answer.status_code == 400
     assert "up to 20" in answer.get_json()["message"]
     assert "medicines" not in clinic.response(patient).pending
-    assert client.post("/intake/section/medicines/autosave",
-                       data=flood(20)).get_json()["saved"] is True
+    assert (
+        client.post("/intake/section/medicines/autosave", data=flood(20)).get_json()["saved"]
+        is True
+    )
 
 
 def test_a_flood_of_rows_on_save_is_cut_to_one_past_the_limit(patient, person, client, clinic):
@@ -106,5 +134,6 @@ def test_a_flood_of_rows_on_save_is_cut_to_one_past_the_limit(patient, person, c
     assert "You can add up to 20 of these" in page
     kept = clinic.response(patient).pending["medicines"]
     assert {k for k in kept if k.endswith("med_name")} == {
-        f"medications-{n}-med_name" for n in range(21)}
+        f"medications-{n}-med_name" for n in range(21)
+    }
     assert len(client.get("/intake/section/medicines").data) < 400_000

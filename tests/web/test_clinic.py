@@ -57,8 +57,7 @@ def test_worklist_lists_every_patient_with_status_sorted_by_visit_date(clinic, s
     assert "02 Jan 2027" in page
 
 
-def test_worklist_progress_drops_when_an_edit_reopens_a_finished_section(patient, person,
-                                                                          staff):
+def test_worklist_progress_drops_when_an_edit_reopens_a_finished_section(patient, person, staff):
     """Staff see the same progress the patient does, not just which pages were saved."""
     person.fill_all()
     assert "In progress (100% of sections)" in staff.get("/clinic/").get_data(as_text=True)
@@ -82,19 +81,31 @@ def test_worklist_filters_by_status_and_searches_by_name(clinic, staff):
     clinic.with_answers("Bina Draft", {"sex": "female"}, submitted=False)
     clinic.invite(name="Chitra 100%_Invited")
     assert names_in_order(staff.get("/clinic/?status=in_progress").get_data(as_text=True)) == [
-        "Bina Draft"]
+        "Bina Draft"
+    ]
     assert names_in_order(staff.get("/clinic/?status=invited").get_data(as_text=True)) == [
-        "Chitra 100%_Invited"]
-    assert names_in_order(staff.get("/clinic/?q=asha").get_data(as_text=True)) == [
-        "Asha Submitted"]
+        "Chitra 100%_Invited"
+    ]
+    assert names_in_order(staff.get("/clinic/?q=asha").get_data(as_text=True)) == ["Asha Submitted"]
     assert names_in_order(staff.get("/clinic/?q=%25_").get_data(as_text=True)) == [
-        "Chitra 100%_Invited"]
+        "Chitra 100%_Invited"
+    ]
     assert names_in_order(staff.get("/clinic/?q=%25").get_data(as_text=True)) == [
-        "Chitra 100%_Invited"]
+        "Chitra 100%_Invited"
+    ]
 
 
-@pytest.mark.parametrize("query", ["?page=abc", "?page=-1", "?page=99999", "?status=nope",
-                                   "?q=" + "x" * 5000, "?q=%27%20OR%201=1--"])
+@pytest.mark.parametrize(
+    "query",
+    [
+        "?page=abc",
+        "?page=-1",
+        "?page=99999",
+        "?status=nope",
+        "?q=" + "x" * 5000,
+        "?q=%27%20OR%201=1--",
+    ],
+)
 def test_odd_worklist_parameters_never_break_the_page(staff, query):
     assert staff.get("/clinic/" + query).status_code == 200
 
@@ -144,32 +155,43 @@ def test_a_worklist_page_is_read_in_index_order_without_a_sort(clinic, staff, ap
         pytest.skip("EXPLAIN QUERY PLAN is SQLite's; PostgreSQL plans from table statistics")
     for n in range(60):
         clinic.with_answers(f"Patient {n:03d}", FUSION_PATIENT_STORED)
-    [(statement, parameters)] = [(sql, params) for sql, params
-                                 in statements_of(app, staff, "/clinic/" + query)
-                                 if "LIMIT" in sql and "clinic_profile" not in sql]
+    [(statement, parameters)] = [
+        (sql, params)
+        for sql, params in statements_of(app, staff, "/clinic/" + query)
+        if "LIMIT" in sql and "clinic_profile" not in sql
+    ]
     with app.app_context():
-        plan = " | ".join(row[-1] for row in db.session.connection().exec_driver_sql(
-            "EXPLAIN QUERY PLAN " + statement, parameters))
+        plan = " | ".join(
+            row[-1]
+            for row in db.session.connection().exec_driver_sql(
+                "EXPLAIN QUERY PLAN " + statement, parameters
+            )
+        )
     assert "COVERING INDEX ix_patients_worklist" in plan
     assert "TEMP B-TREE" not in plan
 
 
 def test_a_name_search_on_postgresql_uses_the_trigram_index(app):
-    """"Name contains" cannot use a b-tree; on PostgreSQL a pg_trgm index answers it."""
+    """ "Name contains" cannot use a b-tree; on PostgreSQL a pg_trgm index answers it."""
     if on_sqlite(app):
         pytest.skip("trigram indexes are PostgreSQL's; SQLite scans the names")
     with app.app_context():
-        db.session.execute(insert(Patient), [
-            {"ref": f"{n:016x}", "name": f"Patient {n:05d}", "date_of_birth": date(1960, 1, 1)}
-            for n in range(5000)])
+        db.session.execute(
+            insert(Patient),
+            [
+                {"ref": f"{n:016x}", "name": f"Patient {n:05d}", "date_of_birth": date(1960, 1, 1)}
+                for n in range(5000)
+            ],
+        )
         db.session.commit()
         connection = db.session.connection()
         # What autovacuum does on a running server: merge new entries, gather statistics.
         connection.exec_driver_sql("SELECT gin_clean_pending_list('ix_patients_name')")
         connection.exec_driver_sql("ANALYZE patients")
         compiled = select(Patient.id).where(name_contains("tient 0123")).compile(db.engine)
-        plan = " ".join(connection.exec_driver_sql(
-            "EXPLAIN " + str(compiled), compiled.params).scalars())
+        plan = " ".join(
+            connection.exec_driver_sql("EXPLAIN " + str(compiled), compiled.params).scalars()
+        )
     assert "Bitmap Index Scan on ix_patients_name" in plan
 
 
@@ -177,8 +199,10 @@ def test_summary_page_shows_what_the_specialist_reads_first(clinic, staff, app):
     patient_id = clinic.with_answers("Ravi Kumar", FUSION_PATIENT_STORED)
     page = staff.get(f"/clinic/patients/{patient_id}").get_data(as_text=True)
     assert "Ravi Kumar" in page
-    assert ("Patient-reported information to support the evaluation visit. "
-            "Not an eligibility determination.") in page
+    assert (
+        "Patient-reported information to support the evaluation visit. "
+        "Not an eligibility determination."
+    ) in page
     assert "Items to review" in page
     assert "Takes blood thinner(s): Apixaban" in page
     assert 'href="#a-blood_thinners"' in page
@@ -205,17 +229,20 @@ def test_every_summary_view_is_audited_with_who_and_where(clinic, staff, app):
 def test_summary_query_count_does_not_grow_with_notes_or_answers(clinic, staff, app):
     """Answers are one JSON document and notes load with their authors in one query."""
     short = clinic.with_answers("Short Answers", CRPS_PATIENT_STORED)
-    many_medicines = [{"med_name": f"Medicine {n}", "med_kind": "other", "med_current": True}
-                      for n in range(12)]
-    long = clinic.with_answers("Long Answers", {**FUSION_PATIENT_STORED,
-                                                "medications": many_medicines})
+    many_medicines = [
+        {"med_name": f"Medicine {n}", "med_kind": "other", "med_current": True} for n in range(12)
+    ]
+    long = clinic.with_answers(
+        "Long Answers", {**FUSION_PATIENT_STORED, "medications": many_medicines}
+    )
     baseline = count_queries(app, staff, f"/clinic/patients/{short}")
     with app.app_context():
         for n in range(4):
             clinic.staff(email=f"doctor{n}@clinic.example")
         authors = db.session.scalars(select(User).where(User.role == "clinician")).all()
-        db.session.add_all(ClinicianNote(patient_id=long, author_id=a.id, body=f"Note {a.id}")
-                           for a in authors)
+        db.session.add_all(
+            ClinicianNote(patient_id=long, author_id=a.id, body=f"Note {a.id}") for a in authors
+        )
         db.session.commit()
     page = staff.get(f"/clinic/patients/{long}").get_data(as_text=True)
     assert page.count('class="note-card"') == 5
@@ -249,8 +276,10 @@ def test_pdf_opens_and_holds_the_name_and_phq9_total(clinic, staff, app):
 
 def test_notes_are_kept_apart_from_answers_and_audited(clinic, staff, app):
     patient_id = clinic.with_answers("Ravi Kumar", FUSION_PATIENT_STORED)
-    response = staff.post(f"/clinic/patients/{patient_id}/notes",
-                          data={"body": "Discuss anticoagulation plan <b>first</b>"})
+    response = staff.post(
+        f"/clinic/patients/{patient_id}/notes",
+        data={"body": "Discuss anticoagulation plan <b>first</b>"},
+    )
     assert response.status_code == 302
     page = staff.get(f"/clinic/patients/{patient_id}").get_data(as_text=True)
     assert "Discuss anticoagulation plan &lt;b&gt;first&lt;/b&gt;" in page
@@ -308,7 +337,7 @@ def test_an_amended_submission_shows_what_changed_since_the_one_before(
     worklist = staff.get("/clinic/").get_data(as_text=True)
     assert "Submitted (amended: revision 2)" in worklist
     page = staff.get(f"/clinic/patients/{submitted_patient}").get_data(as_text=True)
-    changed = page[page.index("Changed since revision 1"):page.index('id="answers-title"')]
+    changed = page[page.index("Changed since revision 1") : page.index('id="answers-title"')]
     assert changed.count("<tr>") == 2  # the header and the one changed answer
     assert "Walk to the temple and play with my grandchildren" in changed
     assert "Sleep &lt;b&gt;through&lt;/b&gt;" in changed
@@ -342,8 +371,12 @@ XSS = '<script>alert("x")</script><img src=x onerror=alert(1)>'
 
 
 def test_free_text_is_escaped_in_the_summary_and_printed_literally_in_the_pdf(clinic, staff):
-    answers = {**FUSION_PATIENT_STORED, "goals_text": XSS, "allergy_details": XSS,
-               "medications": [{**FUSION_PATIENT_STORED["medications"][0], "med_name": XSS}]}
+    answers = {
+        **FUSION_PATIENT_STORED,
+        "goals_text": XSS,
+        "allergy_details": XSS,
+        "medications": [{**FUSION_PATIENT_STORED["medications"][0], "med_name": XSS}],
+    }
     patient_id = clinic.with_answers(XSS, answers)
     page = staff.get(f"/clinic/patients/{patient_id}").get_data(as_text=True)
     assert "<script>" not in page
@@ -352,14 +385,21 @@ def test_free_text_is_escaped_in_the_summary_and_printed_literally_in_the_pdf(cl
     assert '<script>alert("x")</script>' in text.replace("\n", "")
 
 
-@pytest.mark.parametrize("answers", [FUSION_PATIENT_STORED, CRPS_PATIENT_STORED,
-                                     DIABETIC_PATIENT_STORED])
+@pytest.mark.parametrize(
+    "answers", [FUSION_PATIENT_STORED, CRPS_PATIENT_STORED, DIABETIC_PATIENT_STORED]
+)
 def test_no_clinic_page_or_pdf_uses_verdict_wording(clinic, staff, answers):
     patient_id = clinic.with_answers("Ravi Kumar", answers)
     halfway = clinic.with_answers("Halfway", {"sex": "male"}, submitted=False)
-    texts = [staff.get(url).get_data(as_text=True) for url in (
-        "/clinic/", f"/clinic/patients/{patient_id}", "/clinic/invite",
-        f"/clinic/patients/{halfway}")]
+    texts = [
+        staff.get(url).get_data(as_text=True)
+        for url in (
+            "/clinic/",
+            f"/clinic/patients/{patient_id}",
+            "/clinic/invite",
+            f"/clinic/patients/{halfway}",
+        )
+    ]
     assert "has not sent it yet" in texts[3]
     texts.append(pdf_text(staff.get(f"/clinic/patients/{patient_id}/summary.pdf").data))
     for text in texts:
@@ -371,9 +411,13 @@ def test_no_clinic_page_or_pdf_uses_verdict_wording(clinic, staff, answers):
 
 
 CLINIC_URLS = [
-    ("get", "/clinic/"), ("get", "/clinic/invite"), ("post", "/clinic/invite"),
-    ("get", "/clinic/patients/{id}"), ("get", "/clinic/patients/{id}/summary.pdf"),
-    ("post", "/clinic/patients/{id}/notes"), ("post", "/clinic/patients/{id}/review"),
+    ("get", "/clinic/"),
+    ("get", "/clinic/invite"),
+    ("post", "/clinic/invite"),
+    ("get", "/clinic/patients/{id}"),
+    ("get", "/clinic/patients/{id}/summary.pdf"),
+    ("post", "/clinic/patients/{id}/notes"),
+    ("post", "/clinic/patients/{id}/review"),
     ("post", "/clinic/patients/{id}/reopen"),
 ]
 

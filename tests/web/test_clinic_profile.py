@@ -13,10 +13,15 @@ from tests.conftest import Person
 from tests.web.test_clinic import pdf_text
 
 DETAILS = {
-    "name": "Shanti Pain Clinic", "phone": "+91 80 4000 1234", "email": "care@shanti.example",
-    "address": "12 Hospital Road, Bengaluru", "opening_hours": "Mon–Sat 10:00–14:00",
-    "crisis_line": "Tele-MANAS", "crisis_numbers": "14416, 1-800-891-4416",
-    "emergency_number": "112", "time_zone": "Asia/Kolkata",
+    "name": "Shanti Pain Clinic",
+    "phone": "+91 80 4000 1234",
+    "email": "care@shanti.example",
+    "address": "12 Hospital Road, Bengaluru",
+    "opening_hours": "Mon–Sat 10:00–14:00",
+    "crisis_line": "Tele-MANAS",
+    "crisis_numbers": "14416, 1-800-891-4416",
+    "emergency_number": "112",
+    "time_zone": "Asia/Kolkata",
 }
 
 
@@ -39,16 +44,19 @@ def test_an_admin_edits_the_clinic_s_details_and_the_change_is_audited(app, admi
     assert {"name", "phone", "email"} <= set(event.detail["changed"])
 
 
-@pytest.mark.parametrize(("field", "value", "message"), [
-    ("phone", "call us", "Enter a mobile number"),
-    ("time_zone", "Mars/Olympus", "Enter a time zone name"),
-    ("crisis_numbers", "dial 14416 now", "Use digits"),
-    ("name", "", "Enter the name of the clinic"),
-    ("name", "Shanti\r\nBcc: all@example.org", "Use one line"),
-    ("opening_hours", "Mon\nTue", "Use one line"),
-    ("crisis_line", "Tele\tMANAS", "Use one line"),
-    ("email", "care@shanti.example\r\n", "Use one line"),
-])
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("phone", "call us", "Enter a mobile number"),
+        ("time_zone", "Mars/Olympus", "Enter a time zone name"),
+        ("crisis_numbers", "dial 14416 now", "Use digits"),
+        ("name", "", "Enter the name of the clinic"),
+        ("name", "Shanti\r\nBcc: all@example.org", "Use one line"),
+        ("opening_hours", "Mon\nTue", "Use one line"),
+        ("crisis_line", "Tele\tMANAS", "Use one line"),
+        ("email", "care@shanti.example\r\n", "Use one line"),
+    ],
+)
 def test_bad_details_are_explained_beside_the_field(admin, field, value, message):
     page = admin.post("/admin/clinic", data={**DETAILS, field: value}).get_data(as_text=True)
     assert message in page
@@ -56,13 +64,16 @@ def test_bad_details_are_explained_beside_the_field(admin, field, value, message
 
 
 def test_the_new_phone_is_a_tap_to_call_link_on_the_urgent_page_and_in_the_pdf(
-        admin, patient, person, client, clinic, staff):
+    admin, patient, person, client, clinic, staff
+):
     admin.post("/admin/clinic", data=DETAILS)
     posts = with_changes(FUSION_PATIENT_POSTS, "pain", {"red_flags": "new_weakness"})
     answer = person.save("pain", posts["pain"])
     page = client.get(answer.headers["Location"]).get_data(as_text=True)
-    assert ('Call the clinic on <a class="tel" href="tel:+918040001234">+91 80 4000 1234</a> '
-            "(Mon–Sat 10:00–14:00)") in page
+    assert (
+        'Call the clinic on <a class="tel" href="tel:+918040001234">+91 80 4000 1234</a> '
+        "(Mon–Sat 10:00–14:00)"
+    ) in page
     assert "usual number" not in page
     patient_id = clinic.with_answers("Ravi Kumar", FUSION_PATIENT_STORED)
     text = pdf_text(staff.get(f"/clinic/patients/{patient_id}/summary.pdf").data)
@@ -93,6 +104,7 @@ def test_the_profile_s_phone_is_enough_to_start_in_production(monkeypatch, tmp_p
         db.create_all()
         from app.records import clinic_details
         from tests.factories import StaffFactory
+
         clinic_details.save(DETAILS, StaffFactory(role="admin"))
     create_app("production", SQLALCHEMY_DATABASE_URI=url, CLINIC_PHONE="")
 
@@ -115,6 +127,7 @@ def test_a_line_break_in_a_stored_clinic_name_never_breaks_the_email(app, clinic
     email = clinic.staff("clinician")
     with app.app_context():
         from app.records import clinic_details
+
         profile = db.session.scalar(select(ClinicProfile)) or clinic_details.current()
         profile.name = "Shanti\r\nBcc: all@example.org"
         db.session.merge(profile)

@@ -40,19 +40,30 @@ def walk(items):
 
 def sent(answers=FUSION_PATIENT_STORED, **changes):
     """A response as the app exports it, then changed the way another sender differs."""
-    resource = to_fhir_response(Q, answers, status="submitted", authored=AUTHORED,
-                                patient_name="Ravi Kumar", birth_date=date(1961, 4, 12),
-                                reference="feedc0de-1")
+    resource = to_fhir_response(
+        Q,
+        answers,
+        status="submitted",
+        authored=AUTHORED,
+        patient_name="Ravi Kumar",
+        birth_date=date(1961, 4, 12),
+        reference="feedc0de-1",
+    )
     resource.update(changes)
     return {k: v for k, v in resource.items() if v is not None}
 
 
 def post(client, resource, headers, query=""):
-    return client.post(URL + query, data=json.dumps(resource), headers=headers,
-                       content_type="application/fhir+json")
+    return client.post(
+        URL + query,
+        data=json.dumps(resource),
+        headers=headers,
+        content_type="application/fhir+json",
+    )
 
 
 # API tokens
+
 
 def test_an_admin_makes_a_token_shown_once_and_stored_as_a_hash(app, admin):
     secret = make_token(admin, scopes=("import", "read"))
@@ -63,8 +74,7 @@ def test_an_admin_makes_a_token_shown_once_and_stored_as_a_hash(app, admin):
         assert (token.name, token.scopes) == ("Ward tablets", "import read")
         assert secret not in token.token_hash
         assert len(token.token_hash) == 64
-        event = db.session.scalar(select(AuditEvent).where(AuditEvent.action
-                                                           == "api_token.create"))
+        event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "api_token.create"))
         assert event.detail["scopes"] == ["import", "read"]
 
 
@@ -78,8 +88,9 @@ def test_every_use_is_audited_and_a_revoked_token_stops_working(app, admin, clie
     assert post(client, sent(), importer).status_code == 201
     with app.app_context():
         token = db.session.scalar(select(ApiToken))
-        uses = db.session.scalars(select(AuditEvent).where(AuditEvent.action
-                                                           == "api_token.use")).all()
+        uses = db.session.scalars(
+            select(AuditEvent).where(AuditEvent.action == "api_token.use")
+        ).all()
         assert [(u.detail["name"], u.detail["path"]) for u in uses] == [("Ward tablets", URL)]
         assert token.last_used_at is not None
         token_id = token.id
@@ -102,12 +113,12 @@ def test_scopes_and_sessions_are_kept_apart(admin, client, staff):
     assert client.get("/fhir/Questionnaire/scs-intake").status_code == 302  # to log in
 
 
-def test_a_read_token_fetches_a_patient_s_response_and_it_is_audited(app, admin, client,
-                                                                     clinic):
+def test_a_read_token_fetches_a_patient_s_response_and_it_is_audited(app, admin, client, clinic):
     reader = {"Authorization": f"Bearer {make_token(admin, 'EHR', ('read',))}"}
     patient_id = clinic.with_answers("Ravi Kumar", FUSION_PATIENT_STORED)
-    response = client.get(f"/fhir/patients/{patient_id}/questionnaire-response.json",
-                          headers=reader)
+    response = client.get(
+        f"/fhir/patients/{patient_id}/questionnaire-response.json", headers=reader
+    )
     assert response.status_code == 200
     assert response.get_json()["resourceType"] == "QuestionnaireResponse"
     with app.app_context():
@@ -116,6 +127,7 @@ def test_a_read_token_fetches_a_patient_s_response_and_it_is_audited(app, admin,
 
 
 # What senders send
+
 
 def test_a_response_is_stored_and_answered_with_201(app, client, importer):
     answer = post(client, sent(), importer)
@@ -133,8 +145,11 @@ def test_a_reference_to_a_patient_the_clinic_has(app, client, clinic, importer):
     resource = sent(subject={"reference": f"Patient/{patient_id}"}, contained=None)
     assert post(client, resource, importer).status_code == 201
     with app.app_context():
-        revisions = db.session.scalars(select(QuestionnaireResponse.revision).where(
-            QuestionnaireResponse.patient_id == patient_id)).all()
+        revisions = db.session.scalars(
+            select(QuestionnaireResponse.revision).where(
+                QuestionnaireResponse.patient_id == patient_id
+            )
+        ).all()
         assert sorted(revisions) == [1, 2]
         assert db.session.scalar(select(db.func.count(Patient.id))) == 1
     for unknown in ("Patient/999", "Patient/" + "9" * 30):
@@ -146,21 +161,33 @@ def test_a_reference_to_a_patient_the_clinic_has(app, client, clinic, importer):
 def test_an_identifier_of_a_patient_the_clinic_has(app, client, clinic, importer):
     patient_id = clinic.with_answers("Meena Kumari", FUSION_PATIENT_STORED)
     ref = clinic.patient(patient_id).ref
-    resource = sent(subject={"identifier": {"system": "urn:scs-intake:patient", "value": ref}},
-                    contained=None)
+    resource = sent(
+        subject={"identifier": {"system": "urn:scs-intake:patient", "value": ref}}, contained=None
+    )
     assert post(client, resource, importer).status_code == 201
     other = sent(subject={"identifier": {"system": "urn:other", "value": ref}}, contained=None)
     assert "urn:scs-intake:patient" in post(client, other, importer).get_data(as_text=True)
 
 
 def test_a_bundled_patient_and_no_subject_with_the_patient_s_id(app, client, clinic, importer):
-    resource = sent(subject={"reference": "urn:uuid:1b4e28ba-2fa1-11d2-883f-0016d3cca427"},
-                    contained=None)
-    bundle = {"resourceType": "Bundle", "type": "collection", "entry": [
-        {"fullUrl": "urn:uuid:1b4e28ba-2fa1-11d2-883f-0016d3cca427",
-         "resource": {"resourceType": "Patient", "name": [{"given": ["Asha"], "family": "Rao"}],
-                      "birthDate": "1958-07-30"}},
-        {"fullUrl": "urn:uuid:00000000-0000-0000-0000-000000000001", "resource": resource}]}
+    resource = sent(
+        subject={"reference": "urn:uuid:1b4e28ba-2fa1-11d2-883f-0016d3cca427"}, contained=None
+    )
+    bundle = {
+        "resourceType": "Bundle",
+        "type": "collection",
+        "entry": [
+            {
+                "fullUrl": "urn:uuid:1b4e28ba-2fa1-11d2-883f-0016d3cca427",
+                "resource": {
+                    "resourceType": "Patient",
+                    "name": [{"given": ["Asha"], "family": "Rao"}],
+                    "birthDate": "1958-07-30",
+                },
+            },
+            {"fullUrl": "urn:uuid:00000000-0000-0000-0000-000000000001", "resource": resource},
+        ],
+    }
     assert post(client, bundle, importer).status_code == 201
     with app.app_context():
         assert db.session.scalar(select(Patient.name)) == "Asha Rao"
@@ -185,8 +212,7 @@ def test_flask_fhir_import_takes_the_patient_s_id(runner, clinic, tmp_path):
     assert done.output.strip().endswith(f"patient {patient_id} (held for staff to accept)")
 
 
-def test_completed_with_required_answers_missing_is_kept_in_progress(app, client, importer,
-                                                                     staff):
+def test_completed_with_required_answers_missing_is_kept_in_progress(app, client, importer, staff):
     begun = {i.link_id for s in Q.sections[:2] for i in s.questions}
     partial = {k: v for k, v in FUSION_PATIENT_STORED.items() if k in begun}
     answer = post(client, sent(partial), importer)
@@ -232,6 +258,7 @@ def test_every_problem_is_listed(client, importer):
 
 # A conformant resource
 
+
 def test_the_id_and_the_address_agree_and_the_old_address_redirects(staff):
     resource = staff.get("/fhir/Questionnaire/scs-intake").get_json()
     assert resource["id"] == "scs-intake"
@@ -240,8 +267,17 @@ def test_the_id_and_the_address_agree_and_the_old_address_redirects(staff):
     assert old.headers["Location"].endswith("/fhir/Questionnaire/scs-intake?version=1")
 
 
-@pytest.mark.parametrize("query", ["questionnaire_id=x", "_method=POST", "_scheme=javascript",
-                                   "_anchor=evil", "_external=0&version=2", "version=x"])
+@pytest.mark.parametrize(
+    "query",
+    [
+        "questionnaire_id=x",
+        "_method=POST",
+        "_scheme=javascript",
+        "_anchor=evil",
+        "_external=0&version=2",
+        "version=x",
+    ],
+)
 def test_the_old_address_carries_only_the_version_over(staff, query):
     old = staff.get(f"/fhir/Questionnaire/scs_intake?{query}")
     assert old.status_code == 301
@@ -272,6 +308,7 @@ def test_search_by_url_finds_every_version_and_each_one(staff):
 
 
 # enableWhen as FHIR reads it
+
 
 def _fhir_condition(condition, answers) -> bool:
     """FHIR R4's reading of one enableWhen, written from the specification."""
@@ -304,9 +341,16 @@ def fhir_enabled(resource, answers) -> set[str]:
     return enabled
 
 
-CASES = [{}, {"completed_by": "self"}, {"completed_by": "someone_else"}, {"sex": "male"},
-         {"sex": "female"}, {"alcohol_frequency": "never"}, {"alcohol_frequency": "weekly"},
-         *ANSWER_SETS]
+CASES = [
+    {},
+    {"completed_by": "self"},
+    {"completed_by": "someone_else"},
+    {"sex": "male"},
+    {"sex": "female"},
+    {"alcohol_frequency": "never"},
+    {"alcohol_frequency": "weekly"},
+    *ANSWER_SETS,
+]
 
 
 @pytest.mark.parametrize("answers", CASES)
@@ -326,6 +370,7 @@ def test_unanswered_controlling_questions_keep_their_followups_hidden_in_fhir():
 
 # SDC
 
+
 def test_choices_say_radio_button_or_check_box_and_scored_options_carry_their_weight():
     items = {i["linkId"]: i for i in walk(to_fhir_questionnaire(Q)["item"])}
     FhirQuestionnaire.model_validate(to_fhir_questionnaire(Q))
@@ -336,8 +381,12 @@ def test_choices_say_radio_button_or_check_box_and_scored_options_carry_their_we
 
     assert control("sex") == "radio-button"
     assert control("red_flags") == "check-box"
-    weights = [e["valueDecimal"] for o in items["phq9_1"]["answerOption"]
-               for e in o["extension"] if e["url"] == ITEM_WEIGHT]
+    weights = [
+        e["valueDecimal"]
+        for o in items["phq9_1"]["answerOption"]
+        for e in o["extension"]
+        if e["url"] == ITEM_WEIGHT
+    ]
     assert weights == [0, 1, 2, 3]
 
 
@@ -353,28 +402,38 @@ def _calculated(resource, response):
         for ext in item.get("extension", []):
             if ext["url"] == CALCULATED:
                 found = _compiled(ext["valueExpression"]["expression"])(
-                    response, {"resource": response})
+                    response, {"resource": response}
+                )
                 totals[item["linkId"]] = float(found[0]) if found else None
     return totals
 
 
-NAMES = {"phq9": "phq9_total", "gad7": "gad7_total", "peg": "peg_score",
-         "auditc": "auditc_total"}
+NAMES = {"phq9": "phq9_total", "gad7": "gad7_total", "peg": "peg_score", "auditc": "auditc_total"}
 
 
-@pytest.mark.parametrize("answers", [
-    *ANSWER_SETS,
-    {**FUSION_PATIENT_STORED, "alcohol_frequency": "never", "alcohol_typical_drinks": None,
-     "alcohol_six_plus": None},
-    {k: v for k, v in FUSION_PATIENT_STORED.items() if k not in {"phq9_4", "peg_pain"}},
-])
+@pytest.mark.parametrize(
+    "answers",
+    [
+        *ANSWER_SETS,
+        {
+            **FUSION_PATIENT_STORED,
+            "alcohol_frequency": "never",
+            "alcohol_typical_drinks": None,
+            "alcohol_six_plus": None,
+        },
+        {k: v for k, v in FUSION_PATIENT_STORED.items() if k not in {"phq9_4", "peg_pain"}},
+    ],
+)
 def test_calculated_expressions_give_the_app_s_own_totals(answers):
     answers = {k: v for k, v in answers.items() if v is not None}
     exported = to_fhir_questionnaire(Q)
     response = sent(answers)
     response["item"] = [s for s in response["item"] if s["linkId"] != "scores"]
-    expected = {NAMES[i]: (None if s.total is None else float(s.total))
-                for i, s in score_all(Q, prune_hidden(Q, answers)).items() if i in NAMES}
+    expected = {
+        NAMES[i]: (None if s.total is None else float(s.total))
+        for i, s in score_all(Q, prune_hidden(Q, answers)).items()
+        if i in NAMES
+    }
     assert _calculated(exported, copy.deepcopy(response)) == expected
     assert len(expected) == 4
 
@@ -384,6 +443,8 @@ def test_the_response_export_s_old_address_redirects_to_the_fhir_one(clinic, sta
     old = staff.get(f"/clinic/patients/{patient_id}/questionnaire-response.json?revision=1")
     assert old.status_code == 308
     assert old.headers["Location"] == (
-        f"/fhir/patients/{patient_id}/questionnaire-response.json?revision=1")
+        f"/fhir/patients/{patient_id}/questionnaire-response.json?revision=1"
+    )
     assert staff.get(old.headers["Location"]).get_json()["resourceType"] == (
-        "QuestionnaireResponse")
+        "QuestionnaireResponse"
+    )

@@ -20,26 +20,71 @@ from tests.web.test_access_table import routes
 SKIP = {"static", "auth.logout", "clinic.summary_pdf"}
 ODD = st.one_of(
     st.text(max_size=30),
-    st.sampled_from(["\x00", "a\x00b", "\x1b[31m", "9" * 20, "9223372036854775807", "-1",
-                     "0", "²", "١٢", "%00", "../../etc/passwd", "<script>", "' OR 1=1--",
-                     "about", "pain", "scs_intake", "activate", "deactivate"]),
+    st.sampled_from(
+        [
+            "\x00",
+            "a\x00b",
+            "\x1b[31m",
+            "9" * 20,
+            "9223372036854775807",
+            "-1",
+            "0",
+            "²",
+            "١٢",
+            "%00",
+            "../../etc/passwd",
+            "<script>",
+            "' OR 1=1--",
+            "about",
+            "pain",
+            "scs_intake",
+            "activate",
+            "deactivate",
+        ]
+    ),
     st.integers(min_value=-(10**25), max_value=10**25).map(str),
 )
-NAMES = st.one_of(st.sampled_from(["q", "page", "status", "revision", "version", "identifier",
-                                   "password", "body", "name", "email", "phone", "user_id",
-                                   "role", "action", "patient", "actor", "from", "to",
-                                   "confirm_name", "lock_version", "next", "identifiers"]),
-                  st.text(min_size=1, max_size=10))
+NAMES = st.one_of(
+    st.sampled_from(
+        [
+            "q",
+            "page",
+            "status",
+            "revision",
+            "version",
+            "identifier",
+            "password",
+            "body",
+            "name",
+            "email",
+            "phone",
+            "user_id",
+            "role",
+            "action",
+            "patient",
+            "actor",
+            "from",
+            "to",
+            "confirm_name",
+            "lock_version",
+            "next",
+            "identifiers",
+        ]
+    ),
+    st.text(min_size=1, max_size=10),
+)
 
 
 def path_for(rule, values: dict[str, str]) -> str:
-    return re.sub(r"<(?:[^:>]+:)?([^>]+)>", lambda m: quote(values[m.group(1)], safe=""),
-                  rule.rule)
+    return re.sub(r"<(?:[^:>]+:)?([^>]+)>", lambda m: quote(values[m.group(1)], safe=""), rule.rule)
 
 
 @pytest.mark.parametrize("role", ROLES)
-@settings(max_examples=40, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@settings(
+    max_examples=40,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
 @given(data=st.data())
 def test_no_route_answers_a_server_error_whatever_it_is_sent(app, visitors, role, data):
     clients, ids = visitors

@@ -35,27 +35,50 @@ def test_confirmation_page_shows_a_printable_copy(submitted_patient, client):
 
 
 def test_the_other_side_of_each_condition_stores_no_hidden_answers(patient, person, clinic):
-    posts = with_changes(FUSION_PATIENT_POSTS, "about", {
-        "completed_by": "self", "preferred_language": "english",
-        # Posted although hidden: must not be stored.
-        "helper_relation": "Son", "preferred_language_other": "Tamil",
-    })
+    posts = with_changes(
+        FUSION_PATIENT_POSTS,
+        "about",
+        {
+            "completed_by": "self",
+            "preferred_language": "english",
+            # Posted although hidden: must not be stored.
+            "helper_relation": "Son",
+            "preferred_language_other": "Tamil",
+        },
+    )
     posts = with_changes(posts, "pain", {"main_pain_area": "neck", "diagnoses": "crps"})
-    posts = with_changes(posts, "treatments", {
-        "physio_tried": "no", "procedures_had": "no", "spine_surgery": "no",
-        "prior_neuromodulation": "yes", "prior_neuromodulation_kind": "trial_only",
-        "prior_neuromodulation_year": "2022",
-        "prior_neuromodulation_details": "Lower thoracic, one trial, little help",
-    })
+    posts = with_changes(
+        posts,
+        "treatments",
+        {
+            "physio_tried": "no",
+            "procedures_had": "no",
+            "spine_surgery": "no",
+            "prior_neuromodulation": "yes",
+            "prior_neuromodulation_kind": "trial_only",
+            "prior_neuromodulation_year": "2022",
+            "prior_neuromodulation_details": "Lower thoracic, one trial, little help",
+        },
+    )
     posts = with_changes(posts, "health", {"blood_thinners": "no", "allergies": "no"})
     posts = with_changes(posts, "wellbeing", {"alcohol_frequency": "never"})
     person.fill_all(posts)
 
     answers = clinic.response(patient).answers
-    for hidden in ("helper_relation", "preferred_language_other", "leg_pain_percent",
-                   "diagnoses_other", "physio_duration", "physio_relief", "procedures",
-                   "surgeries", "blood_thinner_names", "allergy_details",
-                   "alcohol_typical_drinks", "alcohol_six_plus"):
+    for hidden in (
+        "helper_relation",
+        "preferred_language_other",
+        "leg_pain_percent",
+        "diagnoses_other",
+        "physio_duration",
+        "physio_relief",
+        "procedures",
+        "surgeries",
+        "blood_thinner_names",
+        "allergy_details",
+        "alcohol_typical_drinks",
+        "alcohol_six_plus",
+    ):
         assert hidden not in answers, hidden
     assert answers["prior_neuromodulation_kind"] == "trial_only"
     assert answers["prior_neuromodulation_year"] == 2022

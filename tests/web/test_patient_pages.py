@@ -13,8 +13,13 @@ def test_consent_comes_first_and_says_what_a_patient_needs_to_know(clinic, perso
     person.accept(token)
     assert client.get("/intake/").headers["Location"].endswith("/intake/consent")
     page = client.get("/intake/consent").get_data(as_text=True)
-    for words in ("What we ask and why", "Who sees your answers", "not read straight away",
-                  "delete", 'Tele-MANAS on <a class="tel" href="tel:14416">14416</a>'):
+    for words in (
+        "What we ask and why",
+        "Who sees your answers",
+        "not read straight away",
+        "delete",
+        'Tele-MANAS on <a class="tel" href="tel:14416">14416</a>',
+    ):
         assert words in page
     refused = client.post("/intake/consent", data={})
     assert "Tick the box to say you agree" in refused.get_data(as_text=True)
@@ -67,19 +72,27 @@ def test_an_operation_takes_an(patient, client):
 
 
 def test_the_error_summary_names_the_question_as_the_patient_read_it(patient, person):
-    page = person.client.post("/intake/section/medicines/1/rows/medications/0", data={
-        "med_name": "Ultracet", "med_kind": "dont_know", "med_current": "yes",
-        "med_duration": "gt_1_year"}).get_data(as_text=True)
+    page = person.client.post(
+        "/intake/section/medicines/1/rows/medications/0",
+        data={
+            "med_name": "Ultracet",
+            "med_kind": "dont_know",
+            "med_current": "yes",
+            "med_duration": "gt_1_year",
+        },
+    ).get_data(as_text=True)
     start = page.index('class="error-summary"')
-    summary = page[start:page.index("</ul>", start)]
+    summary = page[start : page.index("</ul>", start)]
     assert "Select how much it helped" in summary
     assert "How much did it help?" in summary
 
 
 def test_autosave_keeps_what_is_typed_and_returns_the_new_lock(patient, client, clinic):
     page = client.get("/intake/section/goals").get_data(as_text=True)
-    response = client.post("/intake/section/goals/autosave", data={
-        "goals_text": "Half-typed thought", "lock_version": lock_of(page)})
+    response = client.post(
+        "/intake/section/goals/autosave",
+        data={"goals_text": "Half-typed thought", "lock_version": lock_of(page)},
+    )
     assert response.status_code == 200
     assert response.json["saved"] is True
     assert response.json["lock_version"] == clinic.response(patient).lock_version
@@ -90,8 +103,9 @@ def test_autosave_keeps_what_is_typed_and_returns_the_new_lock(patient, client, 
 def test_autosave_from_a_stale_page_is_refused_not_merged(patient, client, person):
     stale = lock_of(client.get("/intake/section/goals").get_data(as_text=True))
     person.save("about", FUSION_PATIENT_POSTS["about"])
-    response = client.post("/intake/section/goals/autosave",
-                           data={"goals_text": "x", "lock_version": stale})
+    response = client.post(
+        "/intake/section/goals/autosave", data={"goals_text": "x", "lock_version": stale}
+    )
     assert response.status_code == 409
     assert response.json["saved"] is False
 
@@ -152,10 +166,10 @@ def test_pain_scores_out_of_order_are_confirmed_then_accepted(patient, person, c
     text = first.get_data(as_text=True)
     said = "Your least pain (8), pain now (3) and worst pain (9) are not in that order"
     start = text.index('class="error-summary"')
-    summary = text[start:text.index("</ul>", start)]
+    summary = text[start : text.index("</ul>", start)]
     assert said in summary
     assert "{pain_least}" not in text
-    assert said in text[text.index('id="check-pain_order"'):]
+    assert said in text[text.index('id="check-pain_order"') :]
     # The question stands next to the scales it is about, not at the foot of the page.
     assert text.index('id="check-pain_order"') < text.index('id="q-red_flags"')
     confirmed = person.save("pain", posts["pain"], confirm_pain_order="y")
@@ -163,11 +177,11 @@ def test_pain_scores_out_of_order_are_confirmed_then_accepted(patient, person, c
     assert clinic.response(patient).answers["pain_least"] == 8
 
 
-def test_save_and_come_back_later_keeps_a_half_done_page_and_says_so(patient, person, client,
-                                                                    clinic):
+def test_save_and_come_back_later_keeps_a_half_done_page_and_says_so(
+    patient, person, client, clinic
+):
     half = [("completed_by", "self"), ("height_cm", "tall")]
-    response = client.post("/intake/section/about/1", data={**dict(half),
-                                                            "action": "save-later"})
+    response = client.post("/intake/section/about/1", data={**dict(half), "action": "save-later"})
     assert response.headers["Location"].endswith("/intake/saved")
     page = client.get("/intake/saved").get_data(as_text=True)
     assert "Your answers are saved" in page
@@ -178,14 +192,17 @@ def test_save_and_come_back_later_keeps_a_half_done_page_and_says_so(patient, pe
     assert "about/you" in clinic.response(patient).pending
 
 
-def test_save_and_come_back_later_on_a_finished_page_saves_the_answers(patient, client,
-                                                                     clinic):
+def test_save_and_come_back_later_on_a_finished_page_saves_the_answers(patient, client, clinic):
     posts = dict(FUSION_PATIENT_POSTS["about"])
-    data = {k: v for k, v in posts.items() if k in ("completed_by", "sex", "height_cm",
-                                                     "weight_kg")}
+    data = {
+        k: v for k, v in posts.items() if k in ("completed_by", "sex", "height_cm", "weight_kg")
+    }
     data.update(completed_by="self", action="save-later")
-    assert client.post("/intake/section/about/1", data=data).headers["Location"].endswith(
-        "/intake/saved")
+    assert (
+        client.post("/intake/section/about/1", data=data)
+        .headers["Location"]
+        .endswith("/intake/saved")
+    )
     assert clinic.response(patient).answers["sex"] == "male"
 
 
@@ -212,9 +229,16 @@ def test_questionnaire_pages_take_the_same_statements_however_many_medicines(
     pages = ["/intake/section/medicines", "/intake/check"]
     with_two = [count_queries(app, client, url) for url in pages]
     twelve = [("medicines_taken", "yes")] + [
-        (f"medications-{n}-{field}", value) for n in range(12) for field, value in
-        [("med_name", f"Medicine {n}"), ("med_kind", "other"), ("med_current", "yes"),
-         ("med_duration", "gt_1_year"), ("med_relief", "a_little")]]
+        (f"medications-{n}-{field}", value)
+        for n in range(12)
+        for field, value in [
+            ("med_name", f"Medicine {n}"),
+            ("med_kind", "other"),
+            ("med_current", "yes"),
+            ("med_duration", "gt_1_year"),
+            ("med_relief", "a_little"),
+        ]
+    ]
     assert person.save("medicines", twelve).status_code == 302
     assert "Medicine 11" in client.get("/intake/check").get_data(as_text=True)
 

@@ -21,8 +21,12 @@ from tests.conftest import PATIENT_PASSWORD, Person
 
 
 def csrf_app(tmp_path, **overrides):
-    app = create_app("testing", SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'c.db'}",
-                     WTF_CSRF_ENABLED=True, **overrides)
+    app = create_app(
+        "testing",
+        SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'c.db'}",
+        WTF_CSRF_ENABLED=True,
+        **overrides,
+    )
     with app.app_context():
         db.create_all()
     return app
@@ -34,9 +38,18 @@ def test_posts_without_a_csrf_token_are_refused_everywhere(tmp_path):
     posts = [r for r in app.url_map.iter_rules() if "POST" in r.methods]
     assert len(posts) > 10
     for rule in posts:
-        url = rule.build({k: 1 if "id" in k or k in ("page", "row", "revision") else "about"
-                          if k == "section_id" else "activate" if k == "change" else "x"
-                          for k in rule.arguments})[1]
+        url = rule.build(
+            {
+                k: 1
+                if "id" in k or k in ("page", "row", "revision")
+                else "about"
+                if k == "section_id"
+                else "activate"
+                if k == "change"
+                else "x"
+                for k in rule.arguments
+            }
+        )[1]
         response = client.post(url, data={"identifier": "a@b.c", "password": "x"})
         if app.view_functions[rule.endpoint].audience == ("system",):
             # API-token views read no cookie (the access table shows a session is
@@ -46,8 +59,13 @@ def test_posts_without_a_csrf_token_are_refused_everywhere(tmp_path):
         if rule.rule.endswith("/autosave"):
             # A page's draft save with no session: the page's script is told to log in.
             assert response.status_code == 401, url
-            assert response.json == {"saved": False, "logged_out": True, "message": (
-                "You have been logged out. Press Save and continue, then log in again.")}
+            assert response.json == {
+                "saved": False,
+                "logged_out": True,
+                "message": (
+                    "You have been logged out. Press Save and continue, then log in again."
+                ),
+            }
             continue
         assert response.status_code in (302, 400), url
         if response.status_code == 302:
@@ -60,13 +78,22 @@ def test_a_logged_in_autosave_without_a_token_is_refused(tmp_path):
         from datetime import date
 
         from app.records.invitations import invite_patient
+
         _, url = invite_patient("A B", date(1960, 1, 1), "ab@example.org", None)
     client = app.test_client()
     page = client.get(url.removeprefix("http://localhost")).get_data(as_text=True)
     token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
-    client.post(url.removeprefix("http://localhost"), data={
-        "csrf_token": token, "dob_day": "1", "dob_month": "1", "dob_year": "1960",
-        "password": PATIENT_PASSWORD, "confirm": PATIENT_PASSWORD})
+    client.post(
+        url.removeprefix("http://localhost"),
+        data={
+            "csrf_token": token,
+            "dob_day": "1",
+            "dob_month": "1",
+            "dob_year": "1960",
+            "password": PATIENT_PASSWORD,
+            "confirm": PATIENT_PASSWORD,
+        },
+    )
     assert client.post("/intake/consent", data={"agree": "y"}).status_code == 400
     assert client.post("/intake/section/about/autosave", data={"sex": "male"}).status_code == 400
 
@@ -110,8 +137,11 @@ def test_production_refuses_a_missing_or_default_secret_key(monkeypatch, key):
 
 def test_production_sends_hsts_and_secure_cookies(monkeypatch, tmp_path):
     monkeypatch.setenv("SECRET_KEY", "x" * 40)
-    app = create_app("production", SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'p.db'}",
-                     CLINIC_PHONE="+91 80 4000 1234")
+    app = create_app(
+        "production",
+        SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'p.db'}",
+        CLINIC_PHONE="+91 80 4000 1234",
+    )
     assert app.config["SESSION_COOKIE_SECURE"] is True
     assert "max-age" in app.test_client().get("/auth/login").headers["Strict-Transport-Security"]
     assert ProductionConfig.HSTS
@@ -120,16 +150,24 @@ def test_production_sends_hsts_and_secure_cookies(monkeypatch, tmp_path):
 @pytest.fixture
 def limited_client(tmp_path):
     """A client of an app whose login allows three tries a minute (the suite turns it off)."""
-    app = create_app("testing", SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'r.db'}",
-                     RATELIMIT_ENABLED=True, LOGIN_LIMIT="3 per minute")
+    app = create_app(
+        "testing",
+        SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'r.db'}",
+        RATELIMIT_ENABLED=True,
+        LOGIN_LIMIT="3 per minute",
+    )
     with app.app_context():
         db.create_all()
     return app.test_client()
 
 
 def test_login_is_rate_limited(limited_client):
-    codes = [limited_client.post("/auth/login", data={"identifier": "x@y.z", "password": "p"})
-             .status_code for _ in range(4)]
+    codes = [
+        limited_client.post(
+            "/auth/login", data={"identifier": "x@y.z", "password": "p"}
+        ).status_code
+        for _ in range(4)
+    ]
     assert codes == [200, 200, 200, 429]
     page = limited_client.post("/auth/login", data={}).get_data(as_text=True)
     assert "Too many attempts" in page
@@ -140,11 +178,17 @@ def test_login_is_rate_limited_per_account_across_addresses(limited_client):
 
     def attempt(identifier, address):
         return limited_client.post(
-            "/auth/login", data={"identifier": identifier, "password": "p"},
-            environ_base={"REMOTE_ADDR": address}).status_code
+            "/auth/login",
+            data={"identifier": identifier, "password": "p"},
+            environ_base={"REMOTE_ADDR": address},
+        ).status_code
 
-    tries = ["doctor@clinic.example", "Doctor@Clinic.example", " doctor@clinic.example ",
-             "DOCTOR@clinic.example"]
+    tries = [
+        "doctor@clinic.example",
+        "Doctor@Clinic.example",
+        " doctor@clinic.example ",
+        "DOCTOR@clinic.example",
+    ]
     codes = [attempt(identifier, f"10.0.0.{n}") for n, identifier in enumerate(tries)]
     assert codes == [200, 200, 200, 429]
     assert attempt("nurse@clinic.example", "10.0.0.9") == 200
@@ -164,9 +208,15 @@ def test_a_deactivated_account_cannot_log_in_and_its_sessions_end(app, clinic, p
 def test_admin_creates_and_re_roles_staff_and_every_action_is_audited(app, clinic):
     admin = Person(app.test_client())
     admin.login(clinic.staff("admin"))
-    response = admin.client.post("/admin/staff", data={
-        "name": "New Doc", "email": "new@clinic.example", "role": "clinician",
-        "password": "another-long-pass"})
+    response = admin.client.post(
+        "/admin/staff",
+        data={
+            "name": "New Doc",
+            "email": "new@clinic.example",
+            "role": "clinician",
+            "password": "another-long-pass",
+        },
+    )
     assert response.status_code == 302
     with app.app_context():
         new = db.session.scalar(select(User).where(User.email == "new@clinic.example"))
@@ -194,6 +244,7 @@ def test_audit_rows_cannot_be_changed(app, clinic):
     clinic.staff()
     with app.app_context():
         from app.records import audit
+
         audit.record("test.event", target="t")
         db.session.commit()
         event = db.session.scalar(select(AuditEvent))
@@ -233,20 +284,22 @@ def test_the_patient_s_download_includes_pages_saved_for_later(patient, person, 
     assert "Garden again" in json.dumps(data)
 
 
-def test_patient_asks_for_erasure_and_an_admin_erases_them(app, submitted_patient, person,
-                                                         clinic, staff):
+def test_patient_asks_for_erasure_and_an_admin_erases_them(
+    app, submitted_patient, person, clinic, staff
+):
     person.client.post("/intake/your-data/erase")
     staff.post(f"/clinic/patients/{submitted_patient}/notes", data={"body": "A note"})
     ref = clinic.patient(submitted_patient).ref
     admin = Person(app.test_client())
     admin.login(clinic.staff("admin"))
-    assert "Meena Kumari asked on" in admin.client.get("/admin/invitations").get_data(
-        as_text=True)
-    wrong = admin.client.post(f"/admin/patients/{submitted_patient}/erase",
-                              data={"confirm_name": "nope"})
+    assert "Meena Kumari asked on" in admin.client.get("/admin/invitations").get_data(as_text=True)
+    wrong = admin.client.post(
+        f"/admin/patients/{submitted_patient}/erase", data={"confirm_name": "nope"}
+    )
     assert wrong.status_code == 200
-    admin.client.post(f"/admin/patients/{submitted_patient}/erase",
-                      data={"confirm_name": "Meena Kumari"})
+    admin.client.post(
+        f"/admin/patients/{submitted_patient}/erase", data={"confirm_name": "Meena Kumari"}
+    )
     with app.app_context():
         assert db.session.get(Patient, submitted_patient) is None
         assert db.session.scalars(select(QuestionnaireResponse)).all() == []
@@ -254,8 +307,9 @@ def test_patient_asks_for_erasure_and_an_admin_erases_them(app, submitted_patien
         assert (user.email, user.name, user.password_hash) == (None, "Erased patient", None)
         events = db.session.scalars(select(AuditEvent).where(AuditEvent.patient_ref == ref))
         assert "patient.erase" in [e.action for e in events]
-        dump = " ".join(str(e.detail) + str(e.target) for e in db.session.scalars(
-            select(AuditEvent)))
+        dump = " ".join(
+            str(e.detail) + str(e.target) for e in db.session.scalars(select(AuditEvent))
+        )
         assert "Meena" not in dump
     assert person.login("meena@example.org", PATIENT_PASSWORD).status_code == 200
 
@@ -266,8 +320,10 @@ def test_a_timed_out_patient_gets_back_what_they_typed(patient, person, client):
     posts = with_changes(FUSION_PATIENT_POSTS, "goals", {"goals_text": "Typed before timeout"})
     response = person.save("goals", posts["goals"])
     assert "/auth/login?next=/intake/section/goals" in response.headers["Location"]
-    after = client.post(response.headers["Location"],
-                        data={"identifier": "meena@example.org", "password": PATIENT_PASSWORD})
+    after = client.post(
+        response.headers["Location"],
+        data={"identifier": "meena@example.org", "password": PATIENT_PASSWORD},
+    )
     assert after.headers["Location"] == "/intake/section/goals"
     assert "Typed before timeout" in client.get("/intake/section/goals").get_data(as_text=True)
 
@@ -328,8 +384,10 @@ def test_every_free_text_answer_is_escaped_in_the_summary_and_the_pdf(clinic, st
     with app.app_context():
         q = questionnaires.current()
         free_text = [i.link_id for i in q.top_level_items() if i.type in ("string", "text")]
-    answers = {**FUSION_PATIENT_STORED, **{k: f"{XSS} {k}" for k in free_text
-                                           if k in FUSION_PATIENT_STORED}}
+    answers = {
+        **FUSION_PATIENT_STORED,
+        **{k: f"{XSS} {k}" for k in free_text if k in FUSION_PATIENT_STORED},
+    }
     patient_id = clinic.with_answers("Ravi Kumar", answers)
     page = staff.get(f"/clinic/patients/{patient_id}").get_data(as_text=True)
     assert "<script>alert" not in page
@@ -342,13 +400,18 @@ def test_every_free_text_answer_is_escaped_in_the_summary_and_the_pdf(clinic, st
 
 def test_sql_metacharacters_in_every_text_field_are_stored_verbatim(patient, person, clinic):
     posts = dict(FUSION_PATIENT_POSTS)
-    for section, field in (("about", "helper_relation"), ("pain", "pain_better_with"),
-                           ("pain", "diagnoses_other"), ("medicines", "medications-0-med_name"),
-                           ("medicines", "medications-0-med_dose"),
-                           ("medicines", "medications-1-med_side_effects"),
-                           ("about", "preferred_language_other"),
-                           ("health", "allergy_details"), ("goals", "goals_text"),
-                           ("goals", "questions_for_doctor")):
+    for section, field in (
+        ("about", "helper_relation"),
+        ("pain", "pain_better_with"),
+        ("pain", "diagnoses_other"),
+        ("medicines", "medications-0-med_name"),
+        ("medicines", "medications-0-med_dose"),
+        ("medicines", "medications-1-med_side_effects"),
+        ("about", "preferred_language_other"),
+        ("health", "allergy_details"),
+        ("goals", "goals_text"),
+        ("goals", "questions_for_doctor"),
+    ):
         posts = with_changes(posts, section, {field: SQL})
     person.fill_all(posts)
     answers = clinic.response(patient).answers
@@ -365,8 +428,13 @@ def test_the_pdf_renderer_fetches_nothing_outside_the_static_folder(app):
     from app.platform.pdf import static_only_fetcher
 
     fetcher = static_only_fetcher(app.static_folder)
-    for url in ("file:///etc/passwd", "http://127.0.0.1/", "http://pdf.invalid/etc/passwd",
-                "http://pdf.invalid/static/../../config.py", "http://pdf.invalid/static/%2e%2e/x"):
+    for url in (
+        "file:///etc/passwd",
+        "http://127.0.0.1/",
+        "http://pdf.invalid/etc/passwd",
+        "http://pdf.invalid/static/../../config.py",
+        "http://pdf.invalid/static/%2e%2e/x",
+    ):
         with pytest.raises(ValueError, match="refused"):
             fetcher.fetch(url)
     assert fetcher.fetch("http://pdf.invalid/static/css/app.css").status == 200
@@ -375,9 +443,11 @@ def test_the_pdf_renderer_fetches_nothing_outside_the_static_folder(app):
 def test_an_injected_image_cannot_pull_a_local_file_into_the_pdf(app):
     from app.platform.pdf import render_pdf
 
-    pdf = render_pdf('<p>Before</p><img src="file:///etc/passwd"><iframe src="/etc/passwd">'
-                     '</iframe><link rel="stylesheet" href="http://127.0.0.1:9/x.css">',
-                     app.static_folder)
+    pdf = render_pdf(
+        '<p>Before</p><img src="file:///etc/passwd"><iframe src="/etc/passwd">'
+        '</iframe><link rel="stylesheet" href="http://127.0.0.1:9/x.css">',
+        app.static_folder,
+    )
     text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages)
     assert "Before" in text
     assert "root:" not in text

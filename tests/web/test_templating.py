@@ -6,12 +6,25 @@ from app.engine.questionnaire.definition import Item, Option
 from app.web.templating import choice_inputs
 
 TREATMENTS = Item(
-    link_id="tried", text="Treatments tried", type="multi-choice", section_id="treatments",
-    options=(Option("physio", "Physiotherapy"), Option("tens", "TENS <machine> & \"pads\""),
-             Option("none", "None of these")),
+    link_id="tried",
+    text="Treatments tried",
+    type="multi-choice",
+    section_id="treatments",
+    options=(
+        Option("physio", "Physiotherapy"),
+        Option("tens", 'TENS <machine> & "pads"'),
+        Option("none", "None of these"),
+    ),
 )
-SCALE = Item(link_id="pain_now", text="Pain now", type="integer", section_id="pain",
-             min=0, max=10, widget="scale")
+SCALE = Item(
+    link_id="pain_now",
+    text="Pain now",
+    type="integer",
+    section_id="pain",
+    min=0,
+    max=10,
+    widget="scale",
+)
 YES_NO = Item(link_id="had_surgery", text="Surgery?", type="boolean", section_id="health")
 
 
@@ -47,7 +60,10 @@ def test_each_option_is_a_labelled_input_and_only_the_chosen_ones_are_checked():
     assert {i["type"] for i in page.inputs} == {"checkbox"}
     assert [i["value"] for i in page.inputs if "checked" in i] == ["physio", "none"]
     assert {page.labels[i["id"]] for i in page.inputs} == {
-        "Physiotherapy", 'TENS <machine> & "pads"', "None of these"}
+        "Physiotherapy",
+        'TENS <machine> & "pads"',
+        "None of these",
+    }
     assert not any("aria-invalid" in i for i in page.inputs)
 
 
@@ -64,7 +80,9 @@ def test_a_question_with_an_error_marks_every_input_invalid():
     page = Inputs(choice_inputs(YES_NO, "had_surgery", [None], invalid=True))
 
     assert [(i["type"], i["value"], i.get("aria-invalid")) for i in page.inputs] == [
-        ("radio", "yes", "true"), ("radio", "no", "true")]
+        ("radio", "yes", "true"),
+        ("radio", "no", "true"),
+    ]
     assert [page.labels[i["id"]] for i in page.inputs] == ["Yes", "No"]
 
 

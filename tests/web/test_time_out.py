@@ -25,8 +25,9 @@ GOALS = "/intake/section/goals"
 @pytest.fixture
 def csrf_app(tmp_path):
     """An app that checks CSRF tokens, as production does (the shared test app does not)."""
-    app = create_app("testing", SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 't.db'}",
-                     WTF_CSRF_ENABLED=True)
+    app = create_app(
+        "testing", SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 't.db'}", WTF_CSRF_ENABLED=True
+    )
     with app.app_context():
         db.create_all()
         factories.consented_patient(name="Meena Kumari", email="meena@example.org")
@@ -35,17 +36,25 @@ def csrf_app(tmp_path):
 
 def log_in(client, next_url=None):
     page = client.get("/auth/login").get_data(as_text=True)
-    return client.post("/auth/login" + (f"?next={next_url}" if next_url else ""), data={
-        "csrf_token": CSRF.search(page).group(1), "identifier": "meena@example.org",
-        "password": PATIENT_PASSWORD})
+    return client.post(
+        "/auth/login" + (f"?next={next_url}" if next_url else ""),
+        data={
+            "csrf_token": CSRF.search(page).group(1),
+            "identifier": "meena@example.org",
+            "password": PATIENT_PASSWORD,
+        },
+    )
 
 
 def open_goals(client) -> dict[str, str]:
     """The hidden fields of the goals page, as the browser holds them."""
     page = client.get(GOALS).get_data(as_text=True)
     lock = re.search(r'name="lock_version" type="hidden" value="(\d+)"', page).group(1)
-    return {"csrf_token": CSRF.search(page).group(1), "keep_token": KEEP.search(page).group(1),
-            "lock_version": lock}
+    return {
+        "csrf_token": CSRF.search(page).group(1),
+        "keep_token": KEEP.search(page).group(1),
+        "lock_version": lock,
+    }
 
 
 def idle_for(client, minutes):
@@ -53,8 +62,11 @@ def idle_for(client, minutes):
         session["last_seen"] -= minutes * 60
 
 
-TYPED = {"goals_text": "Walk to the temple without stopping", "expected_relief_percent": "60",
-         "action": "save"}
+TYPED = {
+    "goals_text": "Walk to the temple without stopping",
+    "expected_relief_percent": "60",
+    "action": "save",
+}
 
 
 def test_the_session_status_says_how_long_is_left_and_asking_is_not_activity(csrf_app):
@@ -146,12 +158,17 @@ def test_a_medicine_typed_on_its_own_page_after_the_log_out_is_kept(csrf_app):
     log_in(client)
     url = "/intake/section/medicines/1/rows/medications/0"
     page = client.get(url).get_data(as_text=True)
-    hidden = {"csrf_token": CSRF.search(page).group(1), "keep_token": KEEP.search(page).group(1),
-              "lock_version": re.search(r'name="lock_version" type="hidden" value="(\d+)"',
-                                        page).group(1)}
+    hidden = {
+        "csrf_token": CSRF.search(page).group(1),
+        "keep_token": KEEP.search(page).group(1),
+        "lock_version": re.search(r'name="lock_version" type="hidden" value="(\d+)"', page).group(
+            1
+        ),
+    }
     client.delete_cookie("session")
-    saved = client.post(url, data={**hidden, "med_name": "Buvalor 10 patch",
-                                   "med_dose": "1 patch a week"})
+    saved = client.post(
+        url, data={**hidden, "med_name": "Buvalor 10 patch", "med_dose": "1 patch a week"}
+    )
     assert saved.headers["Location"].endswith(f"/auth/login?next={url}")
     log_in(client)
     again = client.get(url).get_data(as_text=True)

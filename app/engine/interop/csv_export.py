@@ -23,12 +23,19 @@ from typing import Any
 from ..questionnaire.definition import Item, Questionnaire
 from ..questionnaire.scoring import score_all
 
-IDENTIFIED = ("patient_reference", "name", "date_of_birth", "email", "mobile", "visit_date",
-              "revision", "submitted_at")
+IDENTIFIED = (
+    "patient_reference",
+    "name",
+    "date_of_birth",
+    "email",
+    "mobile",
+    "visit_date",
+    "revision",
+    "submitted_at",
+)
 DEIDENTIFIED = ("study_id", "age_band", "visit_month", "revision", "submitted_month")
 FREE_TEXT_TYPES = {"string", "text"}
-SCORE_COLUMNS = ("peg_score", "phq9_total", "phq9_band", "gad7_total", "gad7_band",
-                 "auditc_total")
+SCORE_COLUMNS = ("peg_score", "phq9_total", "phq9_band", "gad7_total", "gad7_band", "auditc_total")
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,8 +79,9 @@ def _exported(item: Item, free_text: bool) -> bool:
     return free_text or item.type not in FREE_TEXT_TYPES
 
 
-def columns(q: Questionnaire, rows: list[ExportRow], identified: bool,
-            free_text: bool = False) -> list[str]:
+def columns(
+    q: Questionnaire, rows: list[ExportRow], identified: bool, free_text: bool = False
+) -> list[str]:
     head = list(IDENTIFIED if identified else DEIDENTIFIED)
     for item in q.top_level_items():
         if not item.is_group:
@@ -81,8 +89,12 @@ def columns(q: Questionnaire, rows: list[ExportRow], identified: bool,
                 head.append(item.link_id)
             continue
         most = max((len(r.answers.get(item.link_id) or []) for r in rows), default=0)
-        head += [f"{item.link_id}-{n}-{c.link_id}" for n in range(most) for c in item.items
-                 if _exported(c, free_text)]
+        head += [
+            f"{item.link_id}-{n}-{c.link_id}"
+            for n in range(most)
+            for c in item.items
+            if _exported(c, free_text)
+        ]
     return head + list(SCORE_COLUMNS)
 
 
@@ -93,11 +105,16 @@ def _month(moment: date | datetime | None) -> str | None:
 def _flat(q: Questionnaire, row: ExportRow, study_id: str) -> dict[str, Any]:
     submitted = row.submitted_at.date() if row.submitted_at else None
     flat: dict[str, Any] = {
-        "patient_reference": row.reference, "name": row.name,
-        "date_of_birth": row.date_of_birth, "email": row.email, "mobile": row.mobile,
-        "visit_date": row.visit_date, "revision": row.revision,
+        "patient_reference": row.reference,
+        "name": row.name,
+        "date_of_birth": row.date_of_birth,
+        "email": row.email,
+        "mobile": row.mobile,
+        "visit_date": row.visit_date,
+        "revision": row.revision,
         "submitted_at": row.submitted_at.isoformat() if row.submitted_at else None,
-        "study_id": study_id, "visit_month": _month(row.visit_date),
+        "study_id": study_id,
+        "visit_month": _month(row.visit_date),
         "submitted_month": _month(submitted),
         "age_band": age_band(row.date_of_birth, submitted) if submitted else None,
     }
@@ -116,8 +133,13 @@ def _flat(q: Questionnaire, row: ExportRow, study_id: str) -> dict[str, Any]:
     return flat
 
 
-def to_csv(q: Questionnaire, rows: Iterable[ExportRow], identified: bool,
-           free_text: bool = False, new_study_id: Callable[[], str] = _new_study_id) -> str:
+def to_csv(
+    q: Questionnaire,
+    rows: Iterable[ExportRow],
+    identified: bool,
+    free_text: bool = False,
+    new_study_id: Callable[[], str] = _new_study_id,
+) -> str:
     """The CSV text; only the columns a kind of file may hold are written."""
     rows = list(rows)
     head = columns(q, rows, identified, free_text)

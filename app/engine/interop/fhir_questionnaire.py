@@ -23,8 +23,7 @@ from . import fhirpath
 
 ORDINAL = "http://hl7.org/fhir/StructureDefinition/ordinalValue"
 ITEM_WEIGHT = "http://hl7.org/fhir/StructureDefinition/itemWeight"
-CALCULATED = ("http://hl7.org/fhir/uv/sdc/StructureDefinition/"
-              "sdc-questionnaire-calculatedExpression")
+CALCULATED = "http://hl7.org/fhir/uv/sdc/StructureDefinition/sdc-questionnaire-calculatedExpression"
 CONTROLS = "http://hl7.org/fhir/questionnaire-item-control"
 MIN_VALUE = "http://hl7.org/fhir/StructureDefinition/minValue"
 MAX_VALUE = "http://hl7.org/fhir/StructureDefinition/maxValue"
@@ -87,20 +86,26 @@ def _enable_when(q: Questionnaire, item: Item) -> dict[str, Any]:
             if target.is_multi:  # FHIR's "no answer equals" is not the app's "any differs"
                 raise ValueError(f"item '{item.link_id}': '!=' on a multi-answer question")
             behaviours.add("all")
-            conditions += [{"question": cond.question, "operator": "exists",
-                            "answerBoolean": True},
-                           {"question": cond.question, "operator": "!=",
-                            **_answer_value(q, cond)}]
+            conditions += [
+                {"question": cond.question, "operator": "exists", "answerBoolean": True},
+                {"question": cond.question, "operator": "!=", **_answer_value(q, cond)},
+            ]
         elif cond.operator in comparisons and target.options:
-            matches = [o for o in target.options if o.score is not None
-                       and comparisons[cond.operator](o.score, cond.answer)]
+            matches = [
+                o
+                for o in target.options
+                if o.score is not None and comparisons[cond.operator](o.score, cond.answer)
+            ]
             if len(matches) > 1:
                 behaviours.add("any")
-            conditions += [{"question": cond.question, "operator": "=",
-                            "answerCoding": coding(target, o.code)} for o in matches]
+            conditions += [
+                {"question": cond.question, "operator": "=", "answerCoding": coding(target, o.code)}
+                for o in matches
+            ]
         else:
-            conditions.append({"question": cond.question, "operator": cond.operator,
-                               **_answer_value(q, cond)})
+            conditions.append(
+                {"question": cond.question, "operator": cond.operator, **_answer_value(q, cond)}
+            )
     if len(behaviours) > 1:
         raise ValueError(f"item '{item.link_id}': its conditions need both 'any' and 'all'")
     result: dict[str, Any] = {"enableWhen": conditions}
@@ -126,29 +131,53 @@ def questionnaire_item(q: Questionnaire, item: Item, this_year: int) -> dict[str
         out.update(_enable_when(q, item))
     if item.options:
         out["answerOption"] = [
-            {"valueCoding": coding(item, o.code),
-             **({"extension": [{"url": ORDINAL, "valueDecimal": o.score},
-                               {"url": ITEM_WEIGHT, "valueDecimal": o.score}]}
-                if o.score is not None else {})}
+            {
+                "valueCoding": coding(item, o.code),
+                **(
+                    {
+                        "extension": [
+                            {"url": ORDINAL, "valueDecimal": o.score},
+                            {"url": ITEM_WEIGHT, "valueDecimal": o.score},
+                        ]
+                    }
+                    if o.score is not None
+                    else {}
+                ),
+            }
             for o in item.options
         ]
     extensions = []
     if item.options and item.type in {"choice", "multi-choice"}:
-        extensions.append({"url": ITEM_CONTROL,
-                           "valueCodeableConcept": CHECK if item.is_multi else RADIO})
+        extensions.append(
+            {"url": ITEM_CONTROL, "valueCodeableConcept": CHECK if item.is_multi else RADIO}
+        )
     if item.min is not None:
         extensions.append(_bound(item, item.min, MIN_VALUE))
     if item.max is not None:
         extensions.append(_bound(item, item.upper_bound(this_year), MAX_VALUE))
     if item.unit:
-        extensions.append({"url": UNIT, "valueCoding": {
-            "system": "http://unitsofmeasure.org", "code": item.unit, "display": item.unit}})
+        extensions.append(
+            {
+                "url": UNIT,
+                "valueCoding": {
+                    "system": "http://unitsofmeasure.org",
+                    "code": item.unit,
+                    "display": item.unit,
+                },
+            }
+        )
     if extensions:
         out["extension"] = extensions
     children = [questionnaire_item(q, child, this_year) for child in item.items]
     if item.help:  # definition linkIds have no "-", so "<linkId>-help" is never taken
-        children.append({"linkId": f"{item.link_id}-help", "text": item.help, "type": "display",
-                         "extension": [{"url": ITEM_CONTROL, "valueCodeableConcept": HELP}]})
+        children.append(
+            {
+                "linkId": f"{item.link_id}-help",
+                "text": item.help,
+                "type": "display",
+                "extension": [{"url": ITEM_CONTROL, "valueCodeableConcept": HELP}],
+            }
+        )
     if children:
         out["item"] = children
     return out
@@ -156,25 +185,51 @@ def questionnaire_item(q: Questionnaire, item: Item, this_year: int) -> dict[str
 
 def section_group(q: Questionnaire, section: Section, this_year: int) -> dict[str, Any]:
     """A top-level group; the section's introduction becomes its first, display, item."""
-    intro = ([{"linkId": f"{section.id}-intro", "text": section.intro, "type": "display"}]
-             if section.intro else [])
-    return {"linkId": section.id, "text": section.title, "type": "group",
-            "item": intro + [questionnaire_item(q, i, this_year) for i in section.items]}
+    intro = (
+        [{"linkId": f"{section.id}-intro", "text": section.intro, "type": "display"}]
+        if section.intro
+        else []
+    )
+    return {
+        "linkId": section.id,
+        "text": section.title,
+        "type": "group",
+        "item": intro + [questionnaire_item(q, i, this_year) for i in section.items],
+    }
 
 
 def to_fhir_questionnaire(q: Questionnaire, today: date | None = None) -> dict[str, Any]:
     this_year = (today or date.today()).year
     sections = [section_group(q, s, this_year) for s in q.sections]
     scores = [
-        {"linkId": SCORE_ITEMS[ins.id][0], "text": f"{ins.title} total",
-         "type": SCORE_ITEMS[ins.id][1], "readOnly": True,
-         "extension": [{"url": CALCULATED, "valueExpression": {
-             "language": "text/fhirpath", "expression": fhirpath.total(q, ins)}}]}
-        for ins in q.instruments if ins.id in SCORE_ITEMS
+        {
+            "linkId": SCORE_ITEMS[ins.id][0],
+            "text": f"{ins.title} total",
+            "type": SCORE_ITEMS[ins.id][1],
+            "readOnly": True,
+            "extension": [
+                {
+                    "url": CALCULATED,
+                    "valueExpression": {
+                        "language": "text/fhirpath",
+                        "expression": fhirpath.total(q, ins),
+                    },
+                }
+            ],
+        }
+        for ins in q.instruments
+        if ins.id in SCORE_ITEMS
     ]
     if scores:
-        sections.append({"linkId": SCORES_GROUP, "text": "Instrument totals (calculated)",
-                         "type": "group", "readOnly": True, "item": scores})
+        sections.append(
+            {
+                "linkId": SCORES_GROUP,
+                "text": "Instrument totals (calculated)",
+                "type": "group",
+                "readOnly": True,
+                "item": scores,
+            }
+        )
     return {
         "resourceType": "Questionnaire",
         "id": fhir_id(q.id),

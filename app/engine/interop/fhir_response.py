@@ -33,16 +33,24 @@ def _answers_for(item: Item, value: Any) -> list[dict[str, Any]]:
         codes = value if isinstance(value, list) else [value]
         return [{"valueCoding": coding(item, c)} for c in codes]
     key = {"integer": "valueInteger", "decimal": "valueDecimal", "date": "valueDate"}.get(
-        item.type, "valueString")
+        item.type, "valueString"
+    )
     return [{key: value}]
 
 
 def _item(item: Item, value: Any) -> list[dict[str, Any]]:
     if item.is_group:
         return [
-            {"linkId": item.link_id, "text": item.text,
-             "item": [r for child in item.items if child.link_id in row
-                      for r in _item(child, row[child.link_id])]}
+            {
+                "linkId": item.link_id,
+                "text": item.text,
+                "item": [
+                    r
+                    for child in item.items
+                    if child.link_id in row
+                    for r in _item(child, row[child.link_id])
+                ],
+            }
             for row in value
         ]
     return [{"linkId": item.link_id, "text": item.text, "answer": _answers_for(item, value)}]
@@ -65,8 +73,12 @@ def to_fhir_response(
     answers = prune_hidden(q, answers)
     sections = []
     for section in q.sections:
-        items = [r for i in section.questions if i.link_id in answers
-                 for r in _item(i, answers[i.link_id])]
+        items = [
+            r
+            for i in section.questions
+            if i.link_id in answers
+            for r in _item(i, answers[i.link_id])
+        ]
         if items:
             sections.append({"linkId": section.id, "text": section.title, "item": items})
     totals = []
@@ -74,27 +86,44 @@ def to_fhir_response(
         if ins_id in SCORE_ITEMS and score.total is not None:
             link_id, kind = SCORE_ITEMS[ins_id]
             key = "valueDecimal" if kind == "decimal" else "valueInteger"
-            totals.append({"linkId": link_id, "text": f"{score.instrument.title} total",
-                           "answer": [{key: score.total}]})
+            totals.append(
+                {
+                    "linkId": link_id,
+                    "text": f"{score.instrument.title} total",
+                    "answer": [{key: score.total}],
+                }
+            )
     if totals:
-        sections.append({"linkId": SCORES_GROUP, "text": "Instrument totals (calculated)",
-                         "item": totals})
+        sections.append(
+            {"linkId": SCORES_GROUP, "text": "Instrument totals (calculated)", "item": totals}
+        )
     resource: dict[str, Any] = {
         "resourceType": "QuestionnaireResponse",
         "identifier": {"system": RESPONSE_SYSTEM, "value": reference},
         "questionnaire": f"{q.url}|{q.version}",
         "status": "completed" if status == "submitted" else "in-progress",
         "authored": authored.isoformat(),
-        "contained": [{"resourceType": "Patient", "id": "patient",
-                       "identifier": [{"system": PATIENT_SYSTEM, "value": patient_ref}],
-                       "name": [{"text": patient_name}], "birthDate": birth_date.isoformat()}],
+        "contained": [
+            {
+                "resourceType": "Patient",
+                "id": "patient",
+                "identifier": [{"system": PATIENT_SYSTEM, "value": patient_ref}],
+                "name": [{"text": patient_name}],
+                "birthDate": birth_date.isoformat(),
+            }
+        ],
         "subject": {"reference": "#patient", "display": patient_name},
         "item": sections,
     }
     if alert_times:
         resource["extension"] = [
-            {"url": ALERT_EXTENSION, "extension": [
-                {"url": "alert", "valueCode": alert}, {"url": "shown", "valueDateTime": shown}]}
+            {
+                "url": ALERT_EXTENSION,
+                "extension": [
+                    {"url": "alert", "valueCode": alert},
+                    {"url": "shown", "valueDateTime": shown},
+                ],
+            }
             for alert, shown in sorted(alert_times.items())
         ]
     return resource
@@ -106,7 +135,8 @@ def _value_from(item: Item, answer: Mapping[str, Any], notes: list[Problem]) -> 
     if item.options:
         return (answer.get("valueCoding") or {}).get("code")
     key = {"integer": "valueInteger", "decimal": "valueDecimal", "date": "valueDate"}.get(
-        item.type, "valueString")
+        item.type, "valueString"
+    )
     value = answer.get(key)
     if item.type == "decimal" and isinstance(value, float) and value.is_integer():
         return int(value)
@@ -122,8 +152,13 @@ def _values(item: Item, entry: Mapping[str, Any], notes: list[Problem]) -> Any:
     return values if item.is_multi else (values[0] if values else None)
 
 
-def _read_items(q: Questionnaire, items: list[dict], into: dict[str, Any],
-                problems: list[Problem], notes: list[Problem]) -> None:
+def _read_items(
+    q: Questionnaire,
+    items: list[dict],
+    into: dict[str, Any],
+    problems: list[Problem],
+    notes: list[Problem],
+) -> None:
     for entry in items:
         link_id = entry.get("linkId")
         if link_id == SCORES_GROUP:
@@ -142,8 +177,9 @@ def _read_items(q: Questionnaire, items: list[dict], into: dict[str, Any],
             for child_entry in entry.get("item") or []:
                 child = children.get(child_entry.get("linkId"))
                 if child is None:
-                    problems.append((link_id, f"unknown linkId '{child_entry.get('linkId')}' "
-                                              f"in '{link_id}'"))
+                    problems.append(
+                        (link_id, f"unknown linkId '{child_entry.get('linkId')}' in '{link_id}'")
+                    )
                     continue
                 value = _values(child, child_entry, notes)
                 if value is not None:
@@ -185,14 +221,20 @@ def from_fhir_response(q: Questionnaire, resource: Mapping[str, Any]) -> dict[st
         alert = (parts.get("alert") or {}).get("valueCode")
         shown = (parts.get("shown") or {}).get("valueDateTime")
         if not alert or not shown:
-            problems.append((f"extension[{n}]", "an alert-shown extension needs both parts: "
-                                                "alert (valueCode) and shown (valueDateTime)"))
+            problems.append(
+                (
+                    f"extension[{n}]",
+                    "an alert-shown extension needs both parts: "
+                    "alert (valueCode) and shown (valueDateTime)",
+                )
+            )
             continue
         alerts[alert] = shown
     identifier = resource.get("identifier") or {}
     value = identifier.get("value")
-    reference = value if identifier.get("system") == RESPONSE_SYSTEM and isinstance(
-        value, str) else ""
+    reference = (
+        value if identifier.get("system") == RESPONSE_SYSTEM and isinstance(value, str) else ""
+    )
     revision = reference.rsplit("-", 1)[-1]
     return {
         "answers": {k: v for k, v in answers.items() if v is not None},
@@ -201,8 +243,9 @@ def from_fhir_response(q: Questionnaire, resource: Mapping[str, Any]) -> dict[st
         "alert_times": alerts,
         "revision": int(revision) if revision.isascii() and revision.isdigit() else None,
         "subject": resource.get("subject"),
-        "contained": [c for c in resource.get("contained") or []
-                      if c.get("resourceType") == "Patient"],
+        "contained": [
+            c for c in resource.get("contained") or [] if c.get("resourceType") == "Patient"
+        ],
         "problems": problems,
         "notes": notes,
     }

@@ -48,8 +48,9 @@ def enabled(q: Questionnaire, item: Item) -> str:
 
 def item_score(q: Questionnaire, item: Item) -> str:
     if item.options:
-        terms = [f"iif({_chosen(item.link_id, o.code)}, {o.score}, 0)"
-                 for o in item.options if o.score]
+        terms = [
+            f"iif({_chosen(item.link_id, o.code)}, {o.score}, 0)" for o in item.options if o.score
+        ]
         return "(" + " + ".join(terms or ["0"]) + ")"
     return f"{answers_of(item.link_id)}.valueInteger"
 

@@ -28,7 +28,8 @@ _STORED_DATE = re.compile(r"\d{4}(-\d{2}(-\d{2})?)?")
 # with the curly quotes phones type.
 _FEET_INCHES = re.compile(
     r"(?P<feet>\d)\s*(?:'|’|‘|`|ft\.?|feet|foot)\s*"
-    r"(?:(?P<inches>\d{1,2}(?:[.,]\d)?)\s*(?:\"|”|“|''|’’|in\.?|inch(?:es)?)?)?")
+    r"(?:(?P<inches>\d{1,2}(?:[.,]\d)?)\s*(?:\"|”|“|''|’’|in\.?|inch(?:es)?)?)?"
+)
 CM_PER_INCH = 2.54
 _DATE_FORMATS = (
     (re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})"), ("y", "m", "d")),
@@ -131,8 +132,11 @@ def example(item: Item, today: date) -> str:
 
 
 def _month_help(item: Item) -> str:
-    return " If you are not sure of the month, tick ‘I'm not sure of the month’." \
-        if item.year_alone_if else ""
+    return (
+        " If you are not sure of the month, tick ‘I'm not sure of the month’."
+        if item.year_alone_if
+        else ""
+    )
 
 
 def _parse_date(item: Item, raw: str, today: date, year_only: bool = False) -> str | None:
@@ -158,8 +162,9 @@ def _parse_date(item: Item, raw: str, today: date, year_only: bool = False) -> s
             raise AnswerError("The date cannot be in the future")
         return f"{year:04d}"
     if month is None:
-        raise AnswerError("Enter the month as well as the year, for example 03/2019."
-                          + _month_help(item))
+        raise AnswerError(
+            "Enter the month as well as the year, for example 03/2019." + _month_help(item)
+        )
     if not 1 <= month <= 12:
         raise AnswerError("The month must be a number from 1 to 12")
     if year < 1900:
@@ -183,8 +188,7 @@ def _feet_and_inches(text: str) -> float | None:
     return round((int(found["feet"]) * 12 + inches) * CM_PER_INCH, 1)
 
 
-def parse_answer(item: Item, raw: Any, today: date | None = None,
-                 year_only: bool = False) -> Any:
+def parse_answer(item: Item, raw: Any, today: date | None = None, year_only: bool = False) -> Any:
     """Turn form input into a stored value; ``None`` means unanswered.
 
     ``raw`` is a string, or a list of strings for multi-choice. Raises AnswerError with
@@ -290,8 +294,9 @@ def to_raw(item: Item, value: Any) -> Any:
     return value
 
 
-def check_value(item: Item, value: Any, today: date | None = None,
-                year_only: bool = False) -> str | None:
+def check_value(
+    item: Item, value: Any, today: date | None = None, year_only: bool = False
+) -> str | None:
     """Why a stored value is not a valid answer to ``item``, or None if it is."""
     if item.is_group:
         return _check_rows(item, value, today)
@@ -390,7 +395,6 @@ def display_date(value: str) -> str:
     if len(parts) == 3:
         return f"{parts[2]} {month} {parts[0]}"
     return f"{month} {parts[0]}"
-
 
 
 _SUMMARY_PART = re.compile(r"\{([a-z0-9_]+)\}")

@@ -20,8 +20,17 @@ from typing import Any
 import yaml
 
 ITEM_TYPES = {
-    "boolean", "choice", "open-choice", "multi-choice", "integer", "decimal",
-    "date", "string", "text", "display", "group",
+    "boolean",
+    "choice",
+    "open-choice",
+    "multi-choice",
+    "integer",
+    "decimal",
+    "date",
+    "string",
+    "text",
+    "display",
+    "group",
 }
 CHOICE_TYPES = {"choice", "open-choice", "multi-choice"}
 # How an item is shown when not by its type alone: a row of radio buttons, one per point
@@ -179,8 +188,9 @@ class Section:
 
     def page_of(self, link_id: str) -> Page:
         """The page a question of this section is on."""
-        return next((p for p in self.pages if any(i.link_id == link_id for i in p.items)),
-                    self.pages[0])
+        return next(
+            (p for p in self.pages if any(i.link_id == link_id for i in p.items)), self.pages[0]
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -382,8 +392,7 @@ def parse_definition(
         instruments=tuple(i for i in instruments if i.id not in disabled_instruments),
         alerts=tuple(_alert(a) for a in raw.get("alerts", ())),
         highlights=tuple(
-            _highlight(h) for h in raw.get("highlights", ())
-            if not _mentions(h, dropped)
+            _highlight(h) for h in raw.get("highlights", ()) if not _mentions(h, dropped)
         ),
         items=items,
         summary=_summary(raw.get("summary") or {}, dropped),
@@ -396,8 +405,12 @@ def parse_definition(
 def _minutes(raw: Any) -> tuple[int, int] | None:
     if raw is None:
         return None
-    if (not isinstance(raw, list) or len(raw) != 2 or not all(isinstance(n, int) for n in raw)
-            or not 0 < raw[0] <= raw[1]):
+    if (
+        not isinstance(raw, list)
+        or len(raw) != 2
+        or not all(isinstance(n, int) for n in raw)
+        or not 0 < raw[0] <= raw[1]
+    ):
         raise DefinitionError("minutes must be [low, high], two whole numbers of minutes")
     return raw[0], raw[1]
 
@@ -461,10 +474,15 @@ def _item(raw: dict, section_id: str, group: str | None = None) -> Item:
     widget = raw.get("widget")
     if widget not in WIDGETS:
         raise DefinitionError(f"{where}: unknown widget {widget!r}")
-    if widget == "scale" and not (item_type == "integer" and isinstance(low, int)
-                                  and isinstance(high, int) and high - low <= 20):
-        raise DefinitionError(f"{where}: a scale is an integer with a min and a max "
-                              "at most 20 apart")
+    if widget == "scale" and not (
+        item_type == "integer"
+        and isinstance(low, int)
+        and isinstance(high, int)
+        and high - low <= 20
+    ):
+        raise DefinitionError(
+            f"{where}: a scale is an integer with a min and a max at most 20 apart"
+        )
     if widget == "body_map" and item_type != "multi-choice":
         raise DefinitionError(f"{where}: a body map is a multi-choice item")
     behavior = raw.get("enable_behavior", "all")
@@ -542,8 +560,14 @@ def _section(raw: dict, number: int, dropped: set[str]) -> Section:
     )
 
 
-def _pages(raw: Any, section_id: str, items: tuple[Item, ...], checks: tuple[SoftCheck, ...],
-           intro: str | None, dropped: set[str]) -> tuple[Page, ...]:
+def _pages(
+    raw: Any,
+    section_id: str,
+    items: tuple[Item, ...],
+    checks: tuple[SoftCheck, ...],
+    intro: str | None,
+    dropped: set[str],
+) -> tuple[Page, ...]:
     """The declared pages, each naming its items; every item of the section on exactly one."""
     if not raw:
         return ()
@@ -558,21 +582,26 @@ def _pages(raw: Any, section_id: str, items: tuple[Item, ...], checks: tuple[Sof
         if unknown:
             raise DefinitionError(f"{where}: page '{page['id']}' names unknown items {unknown}")
         if any(i.widget == "body_map" for i in chosen) and len(chosen) > 1:
-            raise DefinitionError(f"{where}: page '{page['id']}': a body map has a page of its "
-                                  "own")
+            raise DefinitionError(f"{where}: page '{page['id']}': a body map has a page of its own")
         own = {i.link_id for i in chosen}
-        pages.append(Page(
-            id=str(page["id"]), title=str(page.get("title", "")), number=number,
-            section_id=section_id, items=chosen,
-            intro=page.get("intro", intro if number == 1 else None),
-            soft_checks=tuple(c for c in checks if set(c.ordered) <= own)))
+        pages.append(
+            Page(
+                id=str(page["id"]),
+                title=str(page.get("title", "")),
+                number=number,
+                section_id=section_id,
+                items=chosen,
+                intro=page.get("intro", intro if number == 1 else None),
+                soft_checks=tuple(c for c in checks if set(c.ordered) <= own),
+            )
+        )
         placed += [i.link_id for i in chosen]
     missing = [i.link_id for i in items if i.link_id not in placed]
     if missing or len(placed) != len(set(placed)):
-        raise DefinitionError(f"{where}: each item must be on exactly one page "
-                              f"(missing: {missing})")
+        raise DefinitionError(
+            f"{where}: each item must be on exactly one page (missing: {missing})"
+        )
     return tuple(p for p in pages if p.items)
-
 
 
 def _instrument(raw: dict) -> Instrument:
@@ -620,32 +649,57 @@ def _row_filter(rows: dict | None) -> RowFilter | None:
 
 def _summary(raw: dict, dropped: set[str]) -> SummarySpec:
     def facts(entries) -> tuple[SnapshotFact, ...]:
-        return tuple(SnapshotFact(str(f["label"]), str(f["text"]), str(f["link"]))
-                     for f in entries or () if f["link"] not in dropped)
+        return tuple(
+            SnapshotFact(str(f["label"]), str(f["text"]), str(f["link"]))
+            for f in entries or ()
+            if f["link"] not in dropped
+        )
 
     snapshot = tuple(
         SnapshotPart(
-            id=str(part["id"]), title=str(part["title"]), facts=facts(part.get("facts")),
+            id=str(part["id"]),
+            title=str(part["title"]),
+            facts=facts(part.get("facts")),
             scores=tuple(part.get("scores") or ()),
-            rows=tuple(r for r in (_row_filter(part.get("rows")),
-                                   _row_filter(part.get("more_rows"))) if r),
-            empty=str(part.get("empty", "None reported")), quotes=facts(part.get("quotes")))
-        for part in raw.get("snapshot") or ())
-    groups = tuple(SummaryGroup(str(g["title"]), tuple(i for i in g["items"] if i not in dropped),
-                                bool(g.get("fold", False)))
-                   for g in raw.get("groups") or ())
-    computed = {str(name): {str(k): str(v) for k, v in spec.items()}
-                for name, spec in (raw.get("computed") or {}).items()}
+            rows=tuple(
+                r for r in (_row_filter(part.get("rows")), _row_filter(part.get("more_rows"))) if r
+            ),
+            empty=str(part.get("empty", "None reported")),
+            quotes=facts(part.get("quotes")),
+        )
+        for part in raw.get("snapshot") or ()
+    )
+    groups = tuple(
+        SummaryGroup(
+            str(g["title"]),
+            tuple(i for i in g["items"] if i not in dropped),
+            bool(g.get("fold", False)),
+        )
+        for g in raw.get("groups") or ()
+    )
+    computed = {
+        str(name): {str(k): str(v) for k, v in spec.items()}
+        for name, spec in (raw.get("computed") or {}).items()
+    }
     for name, spec in computed.items():
         needs = COMPUTED_KINDS.get(spec.get("kind"))
         if needs is None or not set(needs) <= set(spec):
-            raise DefinitionError(f"summary: computed '{name}' needs a kind of "
-                                  f"{sorted(COMPUTED_KINDS)} and its items")
-    words = {str(link): {str(code): str(word) for code, word in codes.items()}
-             for link, codes in (raw.get("words") or {}).items() if link not in dropped}
-    return SummarySpec(snapshot, groups, {str(k): str(v) for k, v in
-                                          (raw.get("labels") or {}).items()},
-                       computed, (raw.get("identity") or {}).get("sex"), words)
+            raise DefinitionError(
+                f"summary: computed '{name}' needs a kind of {sorted(COMPUTED_KINDS)} and its items"
+            )
+    words = {
+        str(link): {str(code): str(word) for code, word in codes.items()}
+        for link, codes in (raw.get("words") or {}).items()
+        if link not in dropped
+    }
+    return SummarySpec(
+        snapshot,
+        groups,
+        {str(k): str(v) for k, v in (raw.get("labels") or {}).items()},
+        computed,
+        (raw.get("identity") or {}).get("sex"),
+        words,
+    )
 
 
 def _highlight(raw: dict) -> HighlightRule:
@@ -683,8 +737,12 @@ def _check_placeholders(q: Questionnaire, where: str, texts) -> None:
         if name == "score":
             if q.instrument(modifier) is None:
                 raise DefinitionError(f"{where}: score of unknown instrument '{modifier}'")
-        elif modifier == "" and name not in q.items and name not in q.summary.computed \
-                and name != "rows":
+        elif (
+            modifier == ""
+            and name not in q.items
+            and name not in q.summary.computed
+            and name != "rows"
+        ):
             raise DefinitionError(f"{where}: placeholder '{{{name}}}' names no item")
 
 
@@ -693,8 +751,7 @@ def _check_summary(q: Questionnaire) -> None:
     for name, computed in spec.computed.items():
         for key, link_id in computed.items():
             if key not in ("kind", "type") and link_id not in q.items:
-                raise DefinitionError(f"summary: computed '{name}' names unknown item "
-                                      f"'{link_id}'")
+                raise DefinitionError(f"summary: computed '{name}' names unknown item '{link_id}'")
     for part in spec.snapshot:
         where = f"summary: snapshot '{part.id}'"
         _check_placeholders(q, where, [f.text for f in (*part.facts, *part.quotes)])
@@ -707,8 +764,7 @@ def _check_summary(q: Questionnaire) -> None:
     for group in spec.groups:
         unknown = [i for i in group.items if i not in q.items]
         if unknown:
-            raise DefinitionError(f"summary: group '{group.title}' names unknown items "
-                                  f"{unknown}")
+            raise DefinitionError(f"summary: group '{group.title}' names unknown items {unknown}")
     unknown = [i for i in spec.labels if i not in q.items]
     if unknown:
         raise DefinitionError(f"summary: labels for unknown items {unknown}")
@@ -727,13 +783,16 @@ def _check_references(q: Questionnaire) -> None:
         seen.add(item.link_id)
         seen.update(child.link_id for child in item.items)
     for item in q.items.values():
-        siblings = (q.items[item.group].items if item.group else q.top_level_items())
-        for key, other in (("required_unless", item.required_unless),
-                           ("year_alone_if", item.year_alone_if)):
+        siblings = q.items[item.group].items if item.group else q.top_level_items()
+        for key, other in (
+            ("required_unless", item.required_unless),
+            ("year_alone_if", item.year_alone_if),
+        ):
             box = next((i for i in siblings if i.link_id == other), None) if other else True
             if box is None or (other and box.type != "boolean"):
-                raise DefinitionError(f"item '{item.link_id}': {key} must name a boolean "
-                                      "item beside it")
+                raise DefinitionError(
+                    f"item '{item.link_id}': {key} must name a boolean item beside it"
+                )
     for ins in q.instruments:
         for link_id in ins.items:
             if link_id not in q.items:

@@ -80,12 +80,11 @@ def enabled_link_ids(q: Questionnaire, answers: Mapping[str, Any]) -> set[str]:
     return enabled
 
 
-def triggered_alerts(
-    q: Questionnaire, section_id: str, answers: Mapping[str, Any]
-) -> list[Alert]:
+def triggered_alerts(q: Questionnaire, section_id: str, answers: Mapping[str, Any]) -> list[Alert]:
     """The safety messages that saving ``section_id`` with these answers must show."""
     return [
-        a for a in q.alerts
+        a
+        for a in q.alerts
         if a.section == section_id and conditions_hold(q, a.when, a.enable_behavior, answers)
     ]
 
@@ -116,8 +115,11 @@ def new_alerts(
 
     Saving a page again with the same symptom already reported shows nothing new.
     """
-    return [a for a in triggered_alerts(q, section_id, after)
-            if alert_triggers(q, a, after) - alert_triggers(q, a, before)]
+    return [
+        a
+        for a in triggered_alerts(q, section_id, after)
+        if alert_triggers(q, a, after) - alert_triggers(q, a, before)
+    ]
 
 
 def prune_hidden(q: Questionnaire, answers: Mapping[str, Any]) -> dict[str, Any]:

@@ -33,7 +33,8 @@ def section_states(
     saved = set(saved_sections)
     problems = validate_answers(q, answers, today=today)
     unfinished = {
-        section.id for section in q.sections
+        section.id
+        for section in q.sections
         if any(i.link_id in problems for i in section.questions)
     }
     return [SectionState(s, s.id in saved and s.id not in unfinished) for s in q.sections]
@@ -56,8 +57,11 @@ def pages_to_answer(q: Questionnaire, answers: Mapping[str, Any]) -> int:
     """The question pages a patient goes through for these answers: every page of every
     section, and a page for each row of a list (a medicine, a procedure)."""
     enabled = enabled_link_ids(q, answers)
-    rows = sum(len(answers.get(i.link_id) or []) for i in q.top_level_items()
-               if i.is_group and i.link_id in enabled)
+    rows = sum(
+        len(answers.get(i.link_id) or [])
+        for i in q.top_level_items()
+        if i.is_group and i.link_id in enabled
+    )
     return sum(len(s.pages) for s in q.sections) + rows
 
 

@@ -48,9 +48,7 @@ def item_score(q: Questionnaire, link_id: str, value: Any) -> int | None:
     return value if isinstance(value, int) and not isinstance(value, bool) else None
 
 
-def score_instrument(
-    q: Questionnaire, instrument: Instrument, answers: Mapping[str, Any]
-) -> Score:
+def score_instrument(q: Questionnaire, instrument: Instrument, answers: Mapping[str, Any]) -> Score:
     enabled = enabled_link_ids(q, answers) if instrument.hidden_items_score_zero else None
     scores: list[tuple[str, int | None]] = []
     for link_id in instrument.items:

@@ -152,8 +152,16 @@ def _score_view(q: Questionnaire, facts: Facts, score: Score) -> ScoreView:
             shown = f"{shown} ({item_score})"
         items.append(Fact(item.short or item.text, shown, link_id, item_score is not None))
     total = score_text(score)
-    return ScoreView(ins.id, ins.title, total.split(",")[0], score.band, tuple(items),
-                     ins.note, ins.attribution, score.complete)
+    return ScoreView(
+        ins.id,
+        ins.title,
+        total.split(",")[0],
+        score.band,
+        tuple(items),
+        ins.note,
+        ins.attribution,
+        score.complete,
+    )
 
 
 def _brief(q: Questionnaire, facts: Facts, scores: dict[str, ScoreView]) -> tuple[BriefPart, ...]:
@@ -167,13 +175,22 @@ def _brief(q: Questionnaire, facts: Facts, scores: dict[str, ScoreView]) -> tupl
         quotes = []
         for quote in spec.quotes:
             text, found = fill(facts, quote.text)
-            quotes.append(Fact(quote.label, text if found else NOT_ANSWERED, quote.link,
-                               bool(found)))
+            quotes.append(
+                Fact(quote.label, text if found else NOT_ANSWERED, quote.link, bool(found))
+            )
         rows = tuple(line for rows in spec.rows for line in row_texts(facts, rows))
-        parts.append(BriefPart(
-            spec.id, spec.title, tuple(lines),
-            tuple(scores[i] for i in spec.scores if i in scores), rows, bool(spec.rows),
-            spec.empty, tuple(quotes)))
+        parts.append(
+            BriefPart(
+                spec.id,
+                spec.title,
+                tuple(lines),
+                tuple(scores[i] for i in spec.scores if i in scores),
+                rows,
+                bool(spec.rows),
+                spec.empty,
+                tuple(quotes),
+            )
+        )
     return tuple(parts)
 
 
@@ -189,8 +206,13 @@ def _statement(q: Questionnaire, item: Item, value: Any) -> Statement:
     label = label_of(q, item)
     if item.is_group:
         lines = tuple(row_line(item, row) for row in value or [])
-        return Statement(label, f"{len(lines)} listed" if lines else "none listed",
-                         item.link_id, bool(lines), lines)
+        return Statement(
+            label,
+            f"{len(lines)} listed" if lines else "none listed",
+            item.link_id,
+            bool(lines),
+            lines,
+        )
     shown = clinical(q, item, value)
     return Statement(label, shown or NOT_ANSWERED, item.link_id, bool(shown))
 
@@ -199,21 +221,28 @@ def _groups(q: Questionnaire, answers: Mapping[str, Any]) -> tuple[AnswerGroup, 
     """Every question that applies, in the definition's groups; the rest under "Other"."""
     enabled = enabled_link_ids(q, answers)
     # An unticked "not sure" box says nothing: it is left out, as on the check page.
-    applying = [i for i in q.top_level_items() if i.link_id in enabled
-                and not (i.widget == "checkbox" and answers.get(i.link_id) is not True)]
+    applying = [
+        i
+        for i in q.top_level_items()
+        if i.link_id in enabled
+        and not (i.widget == "checkbox" and answers.get(i.link_id) is not True)
+    ]
     by_id = {i.link_id: i for i in applying}
     placed: set[str] = set()
     groups = []
     specs = q.summary.groups or tuple(
-        SummaryGroup(s.title, tuple(i.link_id for i in s.questions)) for s in q.sections)
+        SummaryGroup(s.title, tuple(i.link_id for i in s.questions)) for s in q.sections
+    )
     for spec in specs:
-        statements = tuple(_statement(q, by_id[i], answers.get(i))
-                           for i in spec.items if i in by_id)
+        statements = tuple(
+            _statement(q, by_id[i], answers.get(i)) for i in spec.items if i in by_id
+        )
         placed.update(spec.items)
         if statements:
             groups.append(AnswerGroup(spec.title, statements, spec.fold))
-    rest = tuple(_statement(q, i, answers.get(i.link_id)) for i in applying
-                 if i.link_id not in placed)
+    rest = tuple(
+        _statement(q, i, answers.get(i.link_id)) for i in applying if i.link_id not in placed
+    )
     if rest:
         groups.append(AnswerGroup("Other answers", rest))
     return tuple(groups)

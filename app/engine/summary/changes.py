@@ -34,8 +34,12 @@ def _rows(q: Questionnaire, answers: Mapping[str, Any]) -> dict[str, AnswerRow]:
     return {row.link_id: row for part in answer_list(q, answers) for row in part.rows}
 
 
-def changes_between(before_q: Questionnaire, before: Mapping[str, Any],
-                    after_q: Questionnaire, after: Mapping[str, Any]) -> list[Change]:
+def changes_between(
+    before_q: Questionnaire,
+    before: Mapping[str, Any],
+    after_q: Questionnaire,
+    after: Mapping[str, Any],
+) -> list[Change]:
     """Questions whose answer in words differs, in the newer revision's order.
 
     A question that applied in only one of the two is "Not asked" in the other; each

@@ -62,7 +62,7 @@ def bmi(height: Any, weight: Any) -> float | None:
 
 
 def score_text(score: Score) -> str:
-    """"16 of 27, Moderately severe (published band)"; "incomplete (2 items missing)"."""
+    """ "16 of 27, Moderately severe (published band)"; "incomplete (2 items missing)"."""
     if score.total is None:
         return f"incomplete ({score.missing} item{'s' if score.missing != 1 else ''} missing)"
     band = f", {score.band} (published band)" if score.band else ""
@@ -90,20 +90,29 @@ def _compute(q: Questionnaire, answers: Mapping[str, Any], as_of: date):
             if value:
                 computed[name] = f"{value} ({height} cm, {weight} kg)"
         elif kind == "oral_morphine_equivalent":
-            opioids = opioid_total(answers.get(spec["group"]) or [], spec["name"],
-                                   spec["dose"], spec["current"], spec.get("type"))
+            opioids = opioid_total(
+                answers.get(spec["group"]) or [],
+                spec["name"],
+                spec["dose"],
+                spec["current"],
+                spec.get("type"),
+            )
             if opioids:
                 computed[name] = opioids.text()
     return computed, opioids
 
 
-def facts_for(q: Questionnaire, answers: Mapping[str, Any], as_of: date,
-              alert_times: Mapping[str, str] | None = None, zone: tzinfo = UTC) -> Facts:
+def facts_for(
+    q: Questionnaire,
+    answers: Mapping[str, Any],
+    as_of: date,
+    alert_times: Mapping[str, str] | None = None,
+    zone: tzinfo = UTC,
+) -> Facts:
     """Everything the summary's sentences may name, for one set of answers."""
     answers = prune_hidden(q, answers)
     computed, opioids = _compute(q, answers, as_of)
-    return Facts(q, answers, computed, score_all(q, answers), opioids, alert_times or {},
-                 zone)
+    return Facts(q, answers, computed, score_all(q, answers), opioids, alert_times or {}, zone)
 
 
 NONE = "None"
@@ -123,7 +132,8 @@ def clinical(q: Questionnaire, item: Item, value: Any) -> str:
 
     chosen = value if isinstance(value, list) else [value]
     return ", ".join(word(o) for o in item.options if o.code in chosen) or (
-        "" if isinstance(value, list) else str(value))
+        "" if isinstance(value, list) else str(value)
+    )
 
 
 def format_time(iso: str | None, zone: tzinfo) -> str:
@@ -132,8 +142,9 @@ def format_time(iso: str | None, zone: tzinfo) -> str:
     return datetime.fromisoformat(iso).astimezone(zone).strftime("%d %b %Y %H:%M %Z")
 
 
-def fill(facts: Facts, template: str, rows_text: str = "",
-         row: Mapping[str, Any] | None = None) -> tuple[str, int]:
+def fill(
+    facts: Facts, template: str, rows_text: str = "", row: Mapping[str, Any] | None = None
+) -> tuple[str, int]:
     """The sentence with its placeholders in words, and how many of them had an answer.
 
     ``row`` fills a list row's own linkIds (the children of a repeating group).
@@ -182,8 +193,9 @@ def fill_parts(facts: Facts, template: str) -> tuple[str, int]:
 
 
 def rows_matching(facts: Facts, rows: RowFilter) -> list[dict]:
-    return [r for r in facts.answers.get(rows.group) or []
-            if all(r.get(k) == v for k, v in rows.where)]
+    return [
+        r for r in facts.answers.get(rows.group) or [] if all(r.get(k) == v for k, v in rows.where)
+    ]
 
 
 def row_texts(facts: Facts, rows: RowFilter) -> list[str]:

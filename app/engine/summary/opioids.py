@@ -28,8 +28,10 @@ from typing import Any
 
 import yaml
 
-SOURCE = ("CDC Clinical Practice Guideline for Prescribing Opioids for Pain, 2022 "
-          "(MMWR Recomm Rep 2022;71(RR-3))")
+SOURCE = (
+    "CDC Clinical Practice Guideline for Prescribing Opioids for Pain, 2022 "
+    "(MMWR Recomm Rep 2022;71(RR-3))"
+)
 FACTORS = {  # per mg taken by mouth, except fentanyl (per microgram per hour, patch)
     "codeine": 0.15,
     "dihydrocodeine": 0.25,
@@ -46,12 +48,21 @@ FACTORS = {  # per mg taken by mouth, except fentanyl (per microgram per hour, p
 NO_FACTOR = {"buprenorphine"}
 BRANDS_FILE = Path(__file__).resolve().parents[2] / "data" / "opioid_brands.yaml"
 _PER_DAY = (
-    (re.compile(r"\b(once|one time|1 time|od|daily|a day|per day|every day|at night|nocte|"
-                r"in the morning|every 24 ?h(ou)?rs?)\b"), 1),
-    (re.compile(r"\b(twice|two times|2 times|2x|x ?2|bd|bid|every 12 ?h(ou)?rs?|12 ?hourly)\b"),
-     2),
-    (re.compile(r"\b(three times|thrice|3 times|3x|x ?3|tds|tid|every 8 ?h(ou)?rs?|"
-                r"8 ?hourly)\b"), 3),
+    (
+        re.compile(
+            r"\b(once|one time|1 time|od|daily|a day|per day|every day|at night|nocte|"
+            r"in the morning|every 24 ?h(ou)?rs?)\b"
+        ),
+        1,
+    ),
+    (re.compile(r"\b(twice|two times|2 times|2x|x ?2|bd|bid|every 12 ?h(ou)?rs?|12 ?hourly)\b"), 2),
+    (
+        re.compile(
+            r"\b(three times|thrice|3 times|3x|x ?3|tds|tid|every 8 ?h(ou)?rs?|"
+            r"8 ?hourly)\b"
+        ),
+        3,
+    ),
     (re.compile(r"\b(four times|4 times|4x|x ?4|qds|qid|every 6 ?h(ou)?rs?|6 ?hourly)\b"), 4),
 )
 _MG = re.compile(r"(\d+(?:[.,]\d+)?)\s*(mg|milligrams?)\b")
@@ -60,8 +71,10 @@ _RANGE = re.compile(r"\d\s*(-|–|to|or)\s*\d+\s*(times|x|tablets?|caps?)")
 _TABLETS = re.compile(r"\b(\d)\s*(tablets?|tabs?|capsules?|caps?)\b")
 # Morning-noon-night (and bedtime): "1-0-1" is a tablet morning and night; "½-0-1" too.
 _COUNT = r"(\d+(?:\.\d+)?|½|1/2)"
-_SCHEDULE = re.compile(rf"(?<![\d.]){_COUNT}\s*[-–]\s*{_COUNT}\s*[-–]\s*{_COUNT}"
-                       rf"(?:\s*[-–]\s*{_COUNT})?(?![\d.])")
+_SCHEDULE = re.compile(
+    rf"(?<![\d.]){_COUNT}\s*[-–]\s*{_COUNT}\s*[-–]\s*{_COUNT}"
+    rf"(?:\s*[-–]\s*{_COUNT})?(?![\d.])"
+)
 _NUMBER = re.compile(r"(\d+(?:[.,]\d+)?)")
 
 # Why a medicine is left out of the total, in the brief's words.
@@ -83,8 +96,10 @@ class Brand:
 def brands() -> tuple[Brand, ...]:
     """The brand list, longest names first (so "OxyContin" is not read as something shorter)."""
     data = yaml.load(BRANDS_FILE.read_text(encoding="utf-8"), Loader=yaml.CSafeLoader)
-    found = tuple(Brand(b["name"], b["drug"], b.get("amount"), bool(b.get("strength_in_name")),
-                        b["source"]) for b in data["brands"])
+    found = tuple(
+        Brand(b["name"], b["drug"], b.get("amount"), bool(b.get("strength_in_name")), b["source"])
+        for b in data["brands"]
+    )
     return tuple(sorted(found, key=lambda b: -len(b.name)))
 
 
@@ -132,7 +147,7 @@ class OpioidTotal:
         return not self.left_out
 
     def text(self) -> str:
-        """"about 30 mg oral morphine equivalent a day from 2 of 3 opioid or unknown
+        """ "about 30 mg oral morphine equivalent a day from 2 of 3 opioid or unknown
         medicines: …; not counted: Buvalor 10 patch (buprenorphine: no CDC factor)"."""
         if not self.doses:
             return ""
@@ -144,9 +159,11 @@ class OpioidTotal:
         medicines = "medicine" if of == 1 else "medicines"
         if not self.counted:
             return f"not calculable from the {of} opioid or unknown {medicines}{left_out}"
-        return (f"about {self.total:g} mg oral morphine equivalent a day from "
-                f"{len(self.counted)} of {of} opioid or unknown {medicines}: {counted}"
-                f"{left_out}")
+        return (
+            f"about {self.total:g} mg oral morphine equivalent a day from "
+            f"{len(self.counted)} of {of} opioid or unknown {medicines}: {counted}"
+            f"{left_out}"
+        )
 
 
 def _amount_after(text: str, start: int) -> float | None:
@@ -161,8 +178,7 @@ def identify(name: str) -> Medicine | None:
     for brand in brands():
         found = re.search(rf"\b{re.escape(brand.name.lower())}\b", lowered)
         if found:
-            amount = _amount_after(lowered, found.end()) if brand.strength_in_name \
-                else brand.amount
+            amount = _amount_after(lowered, found.end()) if brand.strength_in_name else brand.amount
             return Medicine(brand.drug, amount)
     drug = next((d for d in (*FACTORS, *NO_FACTOR) if d in lowered), None)
     if drug is None:
@@ -207,7 +223,8 @@ def daily_mme(drug: str, dose: str, unit_amount: float | None = None) -> float |
         return None  # "2-3 times a day": the specialist reads it
     # "twice a day" says twice, not once: "a day" counts only when nothing else does.
     times = [n for pattern, n in _PER_DAY[1:] if pattern.search(text)] or [
-        n for pattern, n in _PER_DAY[:1] if pattern.search(text)]
+        n for pattern, n in _PER_DAY[:1] if pattern.search(text)
+    ]
     if len(times) != 1 or len(amounts) > 1:
         return None
     tablets = _TABLETS.search(text)
@@ -216,8 +233,9 @@ def daily_mme(drug: str, dose: str, unit_amount: float | None = None) -> float |
     return round(per_unit * count * times[0] * factor, 1) if per_unit else None
 
 
-def _dose(medicine_name: str, typed: str, kind: str | None, opioid_code: str,
-          unknown_code: str) -> OpioidDose | None:
+def _dose(
+    medicine_name: str, typed: str, kind: str | None, opioid_code: str, unknown_code: str
+) -> OpioidDose | None:
     medicine = identify(medicine_name)
     if medicine is None:
         if kind == opioid_code:
@@ -226,15 +244,20 @@ def _dose(medicine_name: str, typed: str, kind: str | None, opioid_code: str,
             return OpioidDose(medicine_name, typed, None, KIND_UNKNOWN)
         return None
     if medicine.drug in NO_FACTOR:
-        return OpioidDose(medicine_name, typed, None,
-                          f"{medicine.drug}: no CDC conversion factor")
+        return OpioidDose(medicine_name, typed, None, f"{medicine.drug}: no CDC conversion factor")
     mme = daily_mme(medicine.drug, typed, medicine.unit_amount)
     return OpioidDose(medicine_name, typed, mme, None if mme is not None else NOT_CLEAR)
 
 
-def opioid_total(rows: Iterable[Mapping[str, Any]], name: str, dose: str, current: str,
-                 kind: str | None = None, opioid_code: str = "opioid",
-                 unknown_code: str = "dont_know") -> OpioidTotal | None:
+def opioid_total(
+    rows: Iterable[Mapping[str, Any]],
+    name: str,
+    dose: str,
+    current: str,
+    kind: str | None = None,
+    opioid_code: str = "opioid",
+    unknown_code: str = "dont_know",
+) -> OpioidTotal | None:
     """Every current opioid of a medicines list, with the total; None if there are none.
 
     A row counts when its name is a known opioid (generic or brand), or its kind is
@@ -245,8 +268,13 @@ def opioid_total(rows: Iterable[Mapping[str, Any]], name: str, dose: str, curren
     for row in rows:
         if row.get(current) is not True:
             continue
-        found = _dose(str(row.get(name) or ""), str(row.get(dose) or ""),
-                      row.get(kind) if kind else None, opioid_code, unknown_code)
+        found = _dose(
+            str(row.get(name) or ""),
+            str(row.get(dose) or ""),
+            row.get(kind) if kind else None,
+            opioid_code,
+            unknown_code,
+        )
         if found is not None:
             doses.append(found)
     return OpioidTotal(tuple(doses)) if doses else None

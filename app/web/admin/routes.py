@@ -35,9 +35,16 @@ def _user_or_404(user_id: str | None) -> User:
 
 def _staff_page(form: NewStaffForm | None = None, reset: tuple[User, str] | None = None):
     people = db.session.scalars(
-        select(User).where(User.role != "patient").order_by(User.name)).all()
-    return render_template("admin/staff.html", people=people, form=form or NewStaffForm(),
-                           change_form=StaffChangeForm(), confirm=CsrfForm(), reset=reset)
+        select(User).where(User.role != "patient").order_by(User.name)
+    ).all()
+    return render_template(
+        "admin/staff.html",
+        people=people,
+        form=form or NewStaffForm(),
+        change_form=StaffChangeForm(),
+        confirm=CsrfForm(),
+        reset=reset,
+    )
 
 
 @bp.route("/staff", methods=["GET", "POST"])
@@ -46,8 +53,9 @@ def staff():
     form = NewStaffForm()
     if form.validate_on_submit():
         try:
-            create_staff(form.email.data, form.password.data, form.name.data, form.role.data,
-                         by=current_user)
+            create_staff(
+                form.email.data, form.password.data, form.name.data, form.role.data, by=current_user
+            )
             flash(f"Account created for {form.email.data}.", "success")
             return redirect(url_for("admin.staff"))
         except StaffError as exc:
@@ -85,8 +93,12 @@ def staff_enabled(user_id: int, change: str):
     if CsrfForm().validate_on_submit():
         try:
             set_enabled(_user_or_404(str(user_id)), change == "activate", current_user)
-            flash("Account activated." if change == "activate" else
-                  "Account deactivated: they can no longer log in.", "success")
+            flash(
+                "Account activated."
+                if change == "activate"
+                else "Account deactivated: they can no longer log in.",
+                "success",
+            )
         except StaffError as exc:
             flash(str(exc), "error")
     return redirect(url_for("admin.staff"))
@@ -99,8 +111,7 @@ def edit_clinic_details():
     profile = clinic_details.current()
     form = ClinicProfileForm(obj=profile)
     if form.validate_on_submit():
-        clinic_details.save({name: form[name].data for name in clinic_details.FIELDS},
-                            current_user)
+        clinic_details.save({name: form[name].data for name in clinic_details.FIELDS}, current_user)
         flash("The clinic's details are saved. Patients see them from now on.", "success")
         return redirect(url_for("admin.clinic_details"))
     return render_template("admin/clinic.html", form=form)
@@ -115,9 +126,14 @@ def tokens():
     if form.validate_on_submit():
         created = api_tokens.create(form.name.data, form.scopes.data, by=current_user)
         form = ApiTokenForm(formdata=None)
-    return render_template("admin/tokens.html", form=form, created=created,
-                           tokens=api_tokens.all_tokens(), confirm=CsrfForm(),
-                           failures=api_tokens.failures())
+    return render_template(
+        "admin/tokens.html",
+        form=form,
+        created=created,
+        tokens=api_tokens.all_tokens(),
+        confirm=CsrfForm(),
+        failures=api_tokens.failures(),
+    )
 
 
 @bp.post("/tokens/<int:token_id>/revoke")
@@ -137,16 +153,23 @@ def revoke_token(token_id: int):
 def invitation_list():
     now = utcnow()
     rows = db.session.execute(
-        select(Invitation, Patient.name).join(Patient)
-        .where(Invitation.used_at.is_(None), Invitation.revoked_at.is_(None),
-               Invitation.expires_at > now)
+        select(Invitation, Patient.name)
+        .join(Patient)
+        .where(
+            Invitation.used_at.is_(None),
+            Invitation.revoked_at.is_(None),
+            Invitation.expires_at > now,
+        )
         .order_by(Invitation.expires_at)
     ).all()
     requests = db.session.scalars(
-        select(Patient).where(Patient.erasure_requested_at.is_not(None))
-        .order_by(Patient.erasure_requested_at)).all()
-    return render_template("admin/invitations.html", rows=rows, confirm=CsrfForm(),
-                           erasure_requests=requests)
+        select(Patient)
+        .where(Patient.erasure_requested_at.is_not(None))
+        .order_by(Patient.erasure_requested_at)
+    ).all()
+    return render_template(
+        "admin/invitations.html", rows=rows, confirm=CsrfForm(), erasure_requests=requests
+    )
 
 
 @bp.post("/invitations/<int:invitation_id>/revoke")
@@ -170,8 +193,7 @@ def erase(patient_id: int):
     form = CsrfForm()
     if form.validate_on_submit() and request.form.get("confirm_name") == patient.name:
         ref = erase_patient(patient, current_user)
-        flash(f"The patient's answers, notes and identity are erased (reference {ref}).",
-              "success")
+        flash(f"The patient's answers, notes and identity are erased (reference {ref}).", "success")
         return redirect(url_for("admin.invitation_list"))
     mismatch = request.method == "POST"
     return render_template("admin/erase.html", patient=patient, form=form, mismatch=mismatch)
@@ -204,10 +226,19 @@ def audit_log():
     total = db.session.scalar(select(func.count()).select_from(stmt.subquery()))
     page = min(page_number(args.get("page")), max(1, -(-total // AUDIT_PAGE_SIZE)))
     events = db.session.scalars(
-        stmt.order_by(AuditEvent.id.desc()).limit(AUDIT_PAGE_SIZE)
+        stmt.order_by(AuditEvent.id.desc())
+        .limit(AUDIT_PAGE_SIZE)
         .offset((page - 1) * AUDIT_PAGE_SIZE)
     ).all()
-    actions = db.session.scalars(select(AuditEvent.action).distinct().order_by(
-        AuditEvent.action)).all()
-    return render_template("admin/audit.html", events=events, total=total, page=page,
-                           actions=actions, args=args, page_size=AUDIT_PAGE_SIZE)
+    actions = db.session.scalars(
+        select(AuditEvent.action).distinct().order_by(AuditEvent.action)
+    ).all()
+    return render_template(
+        "admin/audit.html",
+        events=events,
+        total=total,
+        page=page,
+        actions=actions,
+        args=args,
+        page_size=AUDIT_PAGE_SIZE,
+    )

@@ -78,18 +78,27 @@ class AcceptInvitationForm(FlaskForm):
 
 def _new_password_fields(label: str):
     return (
-        PasswordField(label, description="At least 10 characters. A few words together are "
-                      "easy to remember. Not your email address or mobile number.",
-                      validators=[DataRequired("Choose a new password")]),
-        PasswordField("Type the new password again", validators=[
-            DataRequired("Type the new password again"),
-            EqualTo("password", "The two passwords are different")]),
+        PasswordField(
+            label,
+            description="At least 10 characters. A few words together are "
+            "easy to remember. Not your email address or mobile number.",
+            validators=[DataRequired("Choose a new password")],
+        ),
+        PasswordField(
+            "Type the new password again",
+            validators=[
+                DataRequired("Type the new password again"),
+                EqualTo("password", "The two passwords are different"),
+            ],
+        ),
     )
 
 
 class ChangePasswordForm(FlaskForm):
-    current = PasswordField("Current password", validators=[
-        DataRequired("Enter your current password"), Length(max=200)])
+    current = PasswordField(
+        "Current password",
+        validators=[DataRequired("Enter your current password"), Length(max=200)],
+    )
     password, confirm = _new_password_fields("New password")
 
 
@@ -98,6 +107,11 @@ class NewPasswordForm(FlaskForm):
 
 
 class ForgotPasswordForm(FlaskForm):
-    email = EmailField("Email address", validators=[
-        DataRequired("Enter the email address you log in with"),
-        Email("Enter a real email address, like name@example.com"), Length(max=254)])
+    email = EmailField(
+        "Email address",
+        validators=[
+            DataRequired("Enter the email address you log in with"),
+            Email("Enter a real email address, like name@example.com"),
+            Length(max=254),
+        ],
+    )

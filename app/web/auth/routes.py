@@ -37,14 +37,26 @@ from .services import authenticate, end_sessions
 bp = Blueprint("auth", __name__, url_prefix="/auth")
 
 INVITATION_PROBLEMS = {
-    "unknown": ("This link does not work", "Check you copied the whole link from the message "
-                "the clinic sent you, or ask the clinic for a new one."),
-    "expired": ("This link has expired", "Invitation links work for a limited time. Please "
-                "contact the clinic and ask for a new link."),
-    "used": ("This link has already been used", "You have already set a password. Log in "
-             "with your email address or mobile number and that password."),
-    "revoked": ("This link no longer works", "The clinic has cancelled this link, or the date "
-                "of birth was entered wrongly too many times. Please contact the clinic."),
+    "unknown": (
+        "This link does not work",
+        "Check you copied the whole link from the message "
+        "the clinic sent you, or ask the clinic for a new one.",
+    ),
+    "expired": (
+        "This link has expired",
+        "Invitation links work for a limited time. Please "
+        "contact the clinic and ask for a new link.",
+    ),
+    "used": (
+        "This link has already been used",
+        "You have already set a password. Log in "
+        "with your email address or mobile number and that password.",
+    ),
+    "revoked": (
+        "This link no longer works",
+        "The clinic has cancelled this link, or the date "
+        "of birth was entered wrongly too many times. Please contact the clinic.",
+    ),
 }
 
 
@@ -97,14 +109,19 @@ def enforce_idle_timeout():
     if idle or expired:
         back_to = request.path if request.method == "GET" else None
         if request.method == "POST":
-            kept = posted_after_timeout.send(current_app._get_current_object(),
-                                             user=current_user._get_current_object(),
-                                             request=request)
+            kept = posted_after_timeout.send(
+                current_app._get_current_object(),
+                user=current_user._get_current_object(),
+                request=request,
+            )
             back_to = next((path for _, path in kept if path), back_to)
         logout_user()
         session.clear()
-        flash(f"You were logged out after {minutes} minutes without activity. "
-              "What you typed is kept: log in to carry on.", "info")
+        flash(
+            f"You were logged out after {minutes} minutes without activity. "
+            "What you typed is kept: log in to carry on.",
+            "info",
+        )
         return redirect(url_for("auth.login", next=back_to))
     if now - session.get("last_seen", 0) >= LAST_SEEN_STEP_SECONDS:
         session["last_seen"] = now
@@ -145,8 +162,9 @@ def logout():
 
 @bp.route("/invitation/<token>", methods=["GET", "POST"])
 @public
-@limiter.limit(lambda: current_app.config["INVITATION_LIMIT"], methods=["POST"],
-               key_func=_invitation_key)
+@limiter.limit(
+    lambda: current_app.config["INVITATION_LIMIT"], methods=["POST"], key_func=_invitation_key
+)
 def accept_invitation(token: str):
     invitation = invitations.find_invitation(token)
     state = invitation.state(utcnow()) if invitation else "unknown"
@@ -168,8 +186,9 @@ def accept_invitation(token: str):
             if problem:
                 form.phone.errors = [*form.phone.errors, problem]
             else:
-                user = invitations.accept_invitation(invitation, form.password.data,
-                                                     form.phone.data)
+                user = invitations.accept_invitation(
+                    invitation, form.password.data, form.phone.data
+                )
                 _start_session(user)
                 return redirect(url_for("patient.start"))
         elif born is not None:
@@ -197,8 +216,11 @@ def change_password():
             field.errors = [*field.errors, str(exc)]
         else:
             _start_session(current_user._get_current_object())
-            flash("Your password is changed. Anywhere else you were logged in, you are now "
-                  "logged out.", "success")
+            flash(
+                "Your password is changed. Anywhere else you were logged in, you are now "
+                "logged out.",
+                "success",
+            )
             return redirect(url_for("main.index"))
     return render_template("auth/change_password.html", form=form)
 
@@ -215,21 +237,23 @@ def forgot_password():
             sent = accounts.request_reset_by_email(form.email.data)
         except (mail.MailError, jobs.JobError):
             sent = False
-    return render_template("auth/forgot.html", form=form, sent=sent,
-                           can_send=mail.can_send())
+    return render_template("auth/forgot.html", form=form, sent=sent, can_send=mail.can_send())
 
 
 @bp.route("/reset/<token>", methods=["GET", "POST"])
 @public
-@limiter.limit(lambda: current_app.config["INVITATION_LIMIT"], methods=["POST"],
-               key_func=_reset_key)
+@limiter.limit(
+    lambda: current_app.config["INVITATION_LIMIT"], methods=["POST"], key_func=_reset_key
+)
 def reset_password(token: str):
     reset = accounts.find_reset(token)
     if reset is None:
         return render_template(
-            "auth/invitation_problem.html", title="This link does not work",
+            "auth/invitation_problem.html",
+            title="This link does not work",
             message="Password links work once, for a short time. Ask for a new one from "
-                    "the login page, or ask the clinic."), 404
+            "the login page, or ask the clinic.",
+        ), 404
     form = NewPasswordForm()
     if form.validate_on_submit():
         try:
@@ -268,6 +292,6 @@ def session_status():
 @bp.post("/keepalive")
 @signed_in
 def keepalive():
-    """"Stay logged in" on the idle warning: a request, so the session counts as active."""
+    """ "Stay logged in" on the idle warning: a request, so the session counts as active."""
     session["last_seen"] = int(time.time())
     return "", 204

@@ -49,8 +49,9 @@ def authenticate(identifier: str, password: str) -> User | None:
         audit.record("login.failure", actor=user, locked=True, client_locked=True)
     else:
         counted = reserve_a_try(user)
-        right = (verify_password(user.password_hash, password) if counted
-                 else spend_a_check(password))
+        right = (
+            verify_password(user.password_hash, password) if counted else spend_a_check(password)
+        )
         accepted = right and user.is_enabled
         if accepted:
             succeeded(user, client)

@@ -13,13 +13,20 @@ from ...records.identifiers import phone_problem
 
 
 class InvitePatientForm(FlaskForm):
-    name = StringField("Full name", validators=[DataRequired("Enter the patient's name"),
-                                                Length(max=120)])
-    date_of_birth = DateField("Date of birth", validators=[
-        DataRequired("Enter the date of birth as a real date")])
-    email = EmailField("Email address", validators=[
-        DataRequired("Enter an email address"), Email("Enter a real email address"),
-        Length(max=254)])
+    name = StringField(
+        "Full name", validators=[DataRequired("Enter the patient's name"), Length(max=120)]
+    )
+    date_of_birth = DateField(
+        "Date of birth", validators=[DataRequired("Enter the date of birth as a real date")]
+    )
+    email = EmailField(
+        "Email address",
+        validators=[
+            DataRequired("Enter an email address"),
+            Email("Enter a real email address"),
+            Length(max=254),
+        ],
+    )
     phone = TelField("Mobile number (optional)", validators=[Optional(), Length(max=20)])
     visit_date = DateField("Planned visit date (optional)", validators=[Optional()])
 
@@ -35,14 +42,19 @@ class InvitePatientForm(FlaskForm):
         # A past date is most often a mistyped year, and would put the patient at the top
         # of the worklist as if their visit were due.
         if field.data and field.data < clinic_today():
-            raise ValidationError("The visit date has passed. Enter the planned date, or "
-                                  "leave it empty")
+            raise ValidationError(
+                "The visit date has passed. Enter the planned date, or leave it empty"
+            )
 
 
 class NoteForm(FlaskForm):
-    body = TextAreaField("Add a clinician note", validators=[
-        DataRequired("Write the note before saving it"),
-        Length(max=5000, message="Use 5,000 characters or fewer")])
+    body = TextAreaField(
+        "Add a clinician note",
+        validators=[
+            DataRequired("Write the note before saving it"),
+            Length(max=5000, message="Use 5,000 characters or fewer"),
+        ],
+    )
 
 
 class RevisionForm(FlaskForm):
@@ -52,16 +64,22 @@ class RevisionForm(FlaskForm):
 
 
 class FollowUpForm(FlaskForm):
-    action = TextAreaField("What was done", description="For example: phoned, safety-netted, "
-                           "GP informed. Saved with your name and the time.",
-                           validators=[DataRequired("Write what was done before saving"),
-                                       Length(max=2000, message="Use 2,000 characters or fewer")])
+    action = TextAreaField(
+        "What was done",
+        description="For example: phoned, safety-netted, "
+        "GP informed. Saved with your name and the time.",
+        validators=[
+            DataRequired("Write what was done before saving"),
+            Length(max=2000, message="Use 2,000 characters or fewer"),
+        ],
+    )
 
 
 class AcceptImportForm(FlaskForm):
     """Accept answers another system sent; ``override`` says why, when the name and date
     of birth sent do not match the record."""
 
-    override = TextAreaField("If the name or date of birth sent do not match: how do you know "
-                             "it is this patient?",
-                             validators=[Length(max=500, message="Use 500 characters or fewer")])
+    override = TextAreaField(
+        "If the name or date of birth sent do not match: how do you know it is this patient?",
+        validators=[Length(max=500, message="Use 500 characters or fewer")],
+    )

@@ -49,14 +49,28 @@ def worklist():
     today = clinic_today()
     day_text = request.args.get("day") or ""
     day = services.chosen_day(day_text, today)
-    page = services.worklist(status, search, page_number(request.args.get("page")),
-                             len(questionnaires.current().sections), day=day, today=today)
+    page = services.worklist(
+        status,
+        search,
+        page_number(request.args.get("page")),
+        len(questionnaires.current().sections),
+        day=day,
+        today=today,
+    )
     if search.strip():
         services.record_search(search, page.total)
-    return render_template("clinic/worklist.html", page=page, status=status, search=search,
-                           statuses=services.STATUSES, day=day, day_text=day_text,
-                           today=today, tomorrow=today + timedelta(days=1),
-                           bad_day=bool(day_text) and day is None)
+    return render_template(
+        "clinic/worklist.html",
+        page=page,
+        status=status,
+        search=search,
+        statuses=services.STATUSES,
+        day=day,
+        day_text=day_text,
+        today=today,
+        tomorrow=today + timedelta(days=1),
+        bad_day=bool(day_text) and day is None,
+    )
 
 
 @bp.get("/briefs.pdf")
@@ -69,15 +83,28 @@ def day_briefs():
     visits = list(services.day_patients(day))
     education = patient_information.education_of(patient for patient, _ in visits)
     urgent_items = urgent.entries_by_patient([patient.id for patient, _ in visits])
-    briefs = [(patient, response, _summary_for(patient, response), education[patient.id],
-               urgent_items.get(patient.id, [])) for patient, response in visits]
-    html = render_template("clinic/briefs_pdf.html", briefs=briefs, day=day,
-                           not_sent=services.day_patients_not_sent(day))
+    briefs = [
+        (
+            patient,
+            response,
+            _summary_for(patient, response),
+            education[patient.id],
+            urgent_items.get(patient.id, []),
+        )
+        for patient, response in visits
+    ]
+    html = render_template(
+        "clinic/briefs_pdf.html",
+        briefs=briefs,
+        day=day,
+        not_sent=services.day_patients_not_sent(day),
+    )
     try:
         pdf = render_pdf(html, current_app.static_folder)
     except PdfUnavailable as exc:
-        return render_template("clinic/pdf_unavailable.html", patient=None, response=None,
-                               reason=str(exc)), 503
+        return render_template(
+            "clinic/pdf_unavailable.html", patient=None, response=None, reason=str(exc)
+        ), 503
     services.record_day_briefs(day, [(p, r) for p, r, *_ in briefs])
     return download(pdf, "application/pdf", f"briefs-{day.isoformat()}.pdf")
 
@@ -89,8 +116,9 @@ def _patient_or_404(patient_id: int) -> Patient:
     return patient
 
 
-def _chosen_revision(revisions: list[QuestionnaireResponse],
-                     held: list[QuestionnaireResponse] = ()) -> QuestionnaireResponse | None:
+def _chosen_revision(
+    revisions: list[QuestionnaireResponse], held: list[QuestionnaireResponse] = ()
+) -> QuestionnaireResponse | None:
     """The revision asked for (an import waiting for staff too), else the newest
     submitted one."""
     wanted = request.args.get("revision")
@@ -108,10 +136,19 @@ def _summary_for(patient: Patient, response: QuestionnaireResponse):
     if q is None:
         abort(500)
     return build_summary(
-        q, response.answers, response.submitted_at,
-        patient=PatientInfo(patient.name, patient.date_of_birth, patient.visit_date,
-                            readable_reference(patient.ref), patient.phone),
-        alert_times=response.alerts_shown, revision=response.revision, zone=clinic_zone(),
+        q,
+        response.answers,
+        response.submitted_at,
+        patient=PatientInfo(
+            patient.name,
+            patient.date_of_birth,
+            patient.visit_date,
+            readable_reference(patient.ref),
+            patient.phone,
+        ),
+        alert_times=response.alerts_shown,
+        revision=response.revision,
+        zone=clinic_zone(),
     )
 
 
@@ -123,10 +160,15 @@ def summary(patient_id: int):
     held = services.held_imports(patient)
     response = _chosen_revision(revisions, held)
     context = {
-        "patient": patient, "revisions": revisions, "response": response, "held": held,
+        "patient": patient,
+        "revisions": revisions,
+        "response": response,
+        "held": held,
         "accept_form": AcceptImportForm(),
-        "notes": services.notes_for(patient), "note_form": NoteForm(),
-        "revision_form": RevisionForm(), "latest": revisions[-1] if revisions else None,
+        "notes": services.notes_for(patient),
+        "note_form": NoteForm(),
+        "revision_form": RevisionForm(),
+        "latest": revisions[-1] if revisions else None,
         "button_form": CsrfForm(),
         "amendment": services.amendment(revisions, response) if response else None,
         "urgent_items": urgent.entries(urgent.items_for(patient)),
@@ -135,8 +177,12 @@ def summary(patient_id: int):
     if response is None:
         page = render_template("clinic/not_submitted.html", **context)
     else:
-        page = render_template("clinic/summary.html", summary=_summary_for(patient, response),
-                               education=patient_information.education_for(patient), **context)
+        page = render_template(
+            "clinic/summary.html",
+            summary=_summary_for(patient, response),
+            education=patient_information.education_for(patient),
+            **context,
+        )
     # The read is audited before the page leaves; rendering first spares re-reading the
     # rows a commit expires.
     services.record_read("summary.view", patient, response)
@@ -151,16 +197,19 @@ def summary_pdf(patient_id: int):
     response = _chosen_revision(revisions)
     if response is None:
         abort(404)
-    html = render_template("clinic/summary_pdf.html",
-                           summary=_summary_for(patient, response),
-                           education=patient_information.education_for(patient),
-                           amendment=services.amendment(revisions, response),
-                           urgent_items=urgent.entries(urgent.items_for(patient)))
+    html = render_template(
+        "clinic/summary_pdf.html",
+        summary=_summary_for(patient, response),
+        education=patient_information.education_for(patient),
+        amendment=services.amendment(revisions, response),
+        urgent_items=urgent.entries(urgent.items_for(patient)),
+    )
     try:
         pdf = render_pdf(html, current_app.static_folder)
     except PdfUnavailable as exc:
-        return render_template("clinic/pdf_unavailable.html", patient=patient,
-                               response=response, reason=str(exc)), 503
+        return render_template(
+            "clinic/pdf_unavailable.html", patient=patient, response=response, reason=str(exc)
+        ), 503
     services.record_read("summary.pdf", patient, response)
     return download(pdf, "application/pdf", f"scs-summary-{patient.ref}-r{response.revision}.pdf")
 
@@ -169,8 +218,9 @@ def summary_pdf(patient_id: int):
 @staff_required
 def questionnaire_response(patient_id: int):
     """Where the FHIR export was: it is served by the FHIR blueprint now."""
-    return redirect(url_for("fhir.patient_response", patient_id=patient_id,
-                            **request.args.to_dict()), 308)
+    return redirect(
+        url_for("fhir.patient_response", patient_id=patient_id, **request.args.to_dict()), 308
+    )
 
 
 @bp.get("/export.csv")
@@ -179,8 +229,12 @@ def export_csv():
     """Submitted responses of the cohort; direct identifiers only when asked for."""
     identifiers = request.args.get("identifiers") == "1"
     body = cohort_export.export_cohort(
-        request.args.get("q"), request.args.get("status") == "reviewed", identifiers,
-        current_user, free_text=request.args.get("free_text") == "1")
+        request.args.get("q"),
+        request.args.get("status") == "reviewed",
+        identifiers,
+        current_user,
+        free_text=request.args.get("free_text") == "1",
+    )
     name = "scs-intake-cohort" + ("" if identifiers else "-deidentified") + ".csv"
     return download(body, "text/csv", name)
 
@@ -198,8 +252,7 @@ def accept_import(patient_id: int, revision: int):
         except fhir_import.ImportNotAccepted as exc:
             flash(str(exc), "error")
         else:
-            flash(f"Revision {revision} is accepted: it is now the patient's answers.",
-                  "success")
+            flash(f"Revision {revision} is accepted: it is now the patient's answers.", "success")
     return redirect(url_for("clinic.summary", patient_id=patient.id))
 
 
@@ -228,8 +281,9 @@ def add_note(patient_id: int):
     form = NoteForm()
     if form.validate_on_submit():
         revisions = services.revisions(patient)
-        services.add_note(patient, revisions[-1] if revisions else None, current_user,
-                          form.body.data)
+        services.add_note(
+            patient, revisions[-1] if revisions else None, current_user, form.body.data
+        )
         flash("Note saved.", "success")
     else:
         for error in form.body.errors:
@@ -265,8 +319,11 @@ def reopen(patient_id: int):
     response = _revision_from_form(patient)
     draft = services.reopen(response, current_user)
     if draft is not None:
-        flash(f"Reopened for the patient as revision {draft.revision}. Revision "
-              f"{response.revision} stays as it was submitted.", "success")
+        flash(
+            f"Reopened for the patient as revision {draft.revision}. Revision "
+            f"{response.revision} stays as it was submitted.",
+            "success",
+        )
     return redirect(url_for("clinic.summary", patient_id=patient.id))
 
 
@@ -298,14 +355,22 @@ def invite():
         known = existing_patient(form.name.data, form.date_of_birth.data, form.email.data)
     if known is not None:
         services.record_duplicate_shown(known)
-        form.email.errors = [*form.email.errors, (
-            f"{known.name}, born {known.date_of_birth:%d %b %Y}, already has a record. To "
-            "send them a new link (for a forgotten password, say), open their page and "
-            "press Give a new link.")]
+        form.email.errors = [
+            *form.email.errors,
+            (
+                f"{known.name}, born {known.date_of_birth:%d %b %Y}, already has a record. To "
+                "send them a new link (for a forgotten password, say), open their page and "
+                "press Give a new link."
+            ),
+        ]
     elif form.validate_on_submit():
         patient, link = invite_patient(
-            form.name.data, form.date_of_birth.data, form.email.data,
-            form.visit_date.data, form.phone.data, invited_by=current_user,
+            form.name.data,
+            form.date_of_birth.data,
+            form.email.data,
+            form.visit_date.data,
+            form.phone.data,
+            invited_by=current_user,
         )
         flash(f"{patient.name} is invited. Send them the link below.", "success")
         form = InvitePatientForm(formdata=None)

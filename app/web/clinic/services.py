@@ -67,16 +67,23 @@ def _score(q: Questionnaire | None, answers, instrument: str) -> str:
     return "" if score.total is None else f"{score.total:g}"
 
 
-def worklist(status: str | None, search: str | None, page: int, section_count: int,
-             day: date | None = None, today: date | None = None) -> WorklistPage:
+def worklist(
+    status: str | None,
+    search: str | None,
+    page: int,
+    section_count: int,
+    day: date | None = None,
+    today: date | None = None,
+) -> WorklistPage:
     """One page of patients: urgent first, then by visit date. Four queries, whatever the size.
 
     Sorting and filtering use the state copied onto each patient (``Patient.track``) and
     an index; the page's newest responses and open urgent items are then read in one
     query each.
     """
-    stmt = select(Patient.id, Patient.name, Patient.visit_date, Patient.worklist_status,
-                  Patient.is_urgent)
+    stmt = select(
+        Patient.id, Patient.name, Patient.visit_date, Patient.worklist_status, Patient.is_urgent
+    )
     if status in STATUSES:
         stmt = stmt.where(Patient.worklist_status == status)
     if search and search.strip():
@@ -87,16 +94,23 @@ def worklist(status: str | None, search: str | None, page: int, section_count: i
     pages = max(1, -(-total // PAGE_SIZE))
     page = min(max(page, 1), pages)
     patients = db.session.execute(
-        stmt.order_by(*WORKLIST_ORDER)
-        .limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)
+        stmt.order_by(*WORKLIST_ORDER).limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)
     ).all()
     ids = [p.id for p in patients]
     newest, waiting = {}, set()
     if patients:
         qr = QuestionnaireResponse
         for row in db.session.execute(
-            select(qr.patient_id, qr.revision, qr.sections_done, qr.submitted_at, qr.answers,
-                   qr.questionnaire_id, qr.questionnaire_version, qr.hold)
+            select(
+                qr.patient_id,
+                qr.revision,
+                qr.sections_done,
+                qr.submitted_at,
+                qr.answers,
+                qr.questionnaire_id,
+                qr.questionnaire_version,
+                qr.hold,
+            )
             .where(qr.patient_id.in_(ids), or_(qr.hold.is_(None), qr.hold == "held"))
             .order_by(qr.revision)
         ):
@@ -108,22 +122,36 @@ def worklist(status: str | None, search: str | None, page: int, section_count: i
     rows = []
     for p in patients:
         latest = newest.get(p.id)
-        q = questionnaires.get(latest.questionnaire_id, latest.questionnaire_version) \
-            if latest else None
-        soon = (today is not None and p.visit_date is not None
-                and p.worklist_status in ("invited", "in_progress")
-                and 0 <= (p.visit_date - today).days <= SOON_DAYS)
-        rows.append(WorklistRow(
-            patient_id=p.id, name=p.name, visit_date=p.visit_date, status=p.worklist_status,
-            percent_done=round(100 * len(latest.sections_done or []) / section_count)
-            if latest else 0,
-            submitted_at=latest.submitted_at if latest else None, urgent=p.is_urgent,
-            revision=latest.revision if latest else None,
-            urgent_reasons=tuple(dict.fromkeys(reasons.get(p.id, ()))),
-            phq9=_score(q, latest.answers if latest else None, "phq9"),
-            peg=_score(q, latest.answers if latest else None, "peg"),
-            visit_soon=soon, import_waiting=p.id in waiting,
-        ))
+        q = (
+            questionnaires.get(latest.questionnaire_id, latest.questionnaire_version)
+            if latest
+            else None
+        )
+        soon = (
+            today is not None
+            and p.visit_date is not None
+            and p.worklist_status in ("invited", "in_progress")
+            and 0 <= (p.visit_date - today).days <= SOON_DAYS
+        )
+        rows.append(
+            WorklistRow(
+                patient_id=p.id,
+                name=p.name,
+                visit_date=p.visit_date,
+                status=p.worklist_status,
+                percent_done=round(100 * len(latest.sections_done or []) / section_count)
+                if latest
+                else 0,
+                submitted_at=latest.submitted_at if latest else None,
+                urgent=p.is_urgent,
+                revision=latest.revision if latest else None,
+                urgent_reasons=tuple(dict.fromkeys(reasons.get(p.id, ()))),
+                phq9=_score(q, latest.answers if latest else None, "phq9"),
+                peg=_score(q, latest.answers if latest else None, "peg"),
+                visit_soon=soon,
+                import_waiting=p.id in waiting,
+            )
+        )
     return WorklistPage(rows, total, page, pages)
 
 
@@ -142,54 +170,74 @@ def chosen_day(text: str, today: date) -> date | None:
 def record_day_briefs(day: date, read: list[tuple[Patient, QuestionnaireResponse]]) -> None:
     """Audit the day's briefs: a read of each patient's record."""
     for patient, response in read:
-        audit.record("summary.day_briefs", patient=patient, revision=response.revision,
-                     day=day.isoformat())
+        audit.record(
+            "summary.day_briefs", patient=patient, revision=response.revision, day=day.isoformat()
+        )
     db.session.commit()
 
 
 def day_patients(day: date) -> list[tuple[Patient, QuestionnaireResponse]]:
     """Patients with a visit on ``day`` and their newest submitted revision, in order."""
     qr = QuestionnaireResponse
-    newest = (select(qr.patient_id, func.max(qr.revision).label("revision"))
-              .where(qr.status == "submitted", qr.hold.is_(None))
-              .group_by(qr.patient_id).subquery())
-    return list(db.session.execute(
-        select(Patient, qr)
-        .join(newest, newest.c.patient_id == Patient.id)
-        .join(qr, (qr.patient_id == Patient.id) & (qr.revision == newest.c.revision))
-        .where(Patient.visit_date == day)
-        .order_by(*WORKLIST_ORDER)
-    ).all())
+    newest = (
+        select(qr.patient_id, func.max(qr.revision).label("revision"))
+        .where(qr.status == "submitted", qr.hold.is_(None))
+        .group_by(qr.patient_id)
+        .subquery()
+    )
+    return list(
+        db.session.execute(
+            select(Patient, qr)
+            .join(newest, newest.c.patient_id == Patient.id)
+            .join(qr, (qr.patient_id == Patient.id) & (qr.revision == newest.c.revision))
+            .where(Patient.visit_date == day)
+            .order_by(*WORKLIST_ORDER)
+        ).all()
+    )
 
 
 def day_patients_not_sent(day: date) -> list[Patient]:
     """Patients with a visit on ``day`` who have not sent their answers, by name."""
-    sent = select(QuestionnaireResponse.id).where(
-        QuestionnaireResponse.patient_id == Patient.id,
-        QuestionnaireResponse.status == "submitted",
-        QuestionnaireResponse.hold.is_(None)).exists()
-    return list(db.session.scalars(
-        select(Patient).where(Patient.visit_date == day, ~sent).order_by(Patient.name)))
+    sent = (
+        select(QuestionnaireResponse.id)
+        .where(
+            QuestionnaireResponse.patient_id == Patient.id,
+            QuestionnaireResponse.status == "submitted",
+            QuestionnaireResponse.hold.is_(None),
+        )
+        .exists()
+    )
+    return list(
+        db.session.scalars(
+            select(Patient).where(Patient.visit_date == day, ~sent).order_by(Patient.name)
+        )
+    )
 
 
 def revisions(patient: Patient) -> list[QuestionnaireResponse]:
     """The patient's revisions, oldest first; imports waiting for staff left out."""
-    return list(db.session.scalars(
-        select(QuestionnaireResponse)
-        .where(QuestionnaireResponse.patient_id == patient.id,
-               QuestionnaireResponse.hold.is_(None))
-        .order_by(QuestionnaireResponse.revision)
-    ))
+    return list(
+        db.session.scalars(
+            select(QuestionnaireResponse)
+            .where(
+                QuestionnaireResponse.patient_id == patient.id, QuestionnaireResponse.hold.is_(None)
+            )
+            .order_by(QuestionnaireResponse.revision)
+        )
+    )
 
 
 def held_imports(patient: Patient) -> list[QuestionnaireResponse]:
     """Responses sent by another system for this patient, waiting for staff to accept."""
-    return list(db.session.scalars(
-        select(QuestionnaireResponse)
-        .where(QuestionnaireResponse.patient_id == patient.id,
-               QuestionnaireResponse.hold == "held")
-        .order_by(QuestionnaireResponse.revision)
-    ))
+    return list(
+        db.session.scalars(
+            select(QuestionnaireResponse)
+            .where(
+                QuestionnaireResponse.patient_id == patient.id, QuestionnaireResponse.hold == "held"
+            )
+            .order_by(QuestionnaireResponse.revision)
+        )
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -198,28 +246,35 @@ class Amendment:
     changes: list[Change]
 
 
-def amendment(all_revisions: list[QuestionnaireResponse],
-              response: QuestionnaireResponse) -> Amendment | None:
+def amendment(
+    all_revisions: list[QuestionnaireResponse], response: QuestionnaireResponse
+) -> Amendment | None:
     """What changed since the submitted revision before ``response``; None for the first."""
-    previous = next((r for r in reversed(all_revisions)
-                     if r.is_submitted and r.revision < response.revision), None)
+    previous = next(
+        (r for r in reversed(all_revisions) if r.is_submitted and r.revision < response.revision),
+        None,
+    )
     if previous is None:
         return None
     before_q = questionnaires.get(previous.questionnaire_id, previous.questionnaire_version)
     after_q = questionnaires.get(response.questionnaire_id, response.questionnaire_version)
     if before_q is None or after_q is None:
         return None
-    return Amendment(previous, changes_between(before_q, previous.answers,
-                                               after_q, response.answers))
+    return Amendment(
+        previous, changes_between(before_q, previous.answers, after_q, response.answers)
+    )
 
 
 def notes_for(patient: Patient) -> list[ClinicianNote]:
     """Newest first, each with its author, in one query."""
-    return list(db.session.scalars(
-        select(ClinicianNote).where(ClinicianNote.patient_id == patient.id)
-        .options(joinedload(ClinicianNote.author))
-        .order_by(ClinicianNote.created_at.desc())
-    ))
+    return list(
+        db.session.scalars(
+            select(ClinicianNote)
+            .where(ClinicianNote.patient_id == patient.id)
+            .options(joinedload(ClinicianNote.author))
+            .order_by(ClinicianNote.created_at.desc())
+        )
+    )
 
 
 def record_search(query: str, found: int) -> None:
@@ -240,10 +295,15 @@ def record_read(action: str, patient: Patient, response: QuestionnaireResponse |
     db.session.commit()
 
 
-def add_note(patient: Patient, response: QuestionnaireResponse | None, author: User,
-             body: str) -> ClinicianNote:
-    note = ClinicianNote(patient_id=patient.id, response_id=response.id if response else None,
-                         author_id=author.id, body=body.strip())
+def add_note(
+    patient: Patient, response: QuestionnaireResponse | None, author: User, body: str
+) -> ClinicianNote:
+    note = ClinicianNote(
+        patient_id=patient.id,
+        response_id=response.id if response else None,
+        author_id=author.id,
+        body=body.strip(),
+    )
     db.session.add(note)
     audit.record("note.add", patient=patient, revision=response.revision if response else None)
     db.session.commit()

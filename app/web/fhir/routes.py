@@ -27,8 +27,12 @@ bp = Blueprint("fhir", __name__, url_prefix="/fhir")
 
 
 def _fhir(resource: dict, status: int = 200, **headers) -> Response:
-    return Response(json.dumps(resource, indent=2, ensure_ascii=False), status=status,
-                    mimetype=FHIR_JSON, headers=headers)
+    return Response(
+        json.dumps(resource, indent=2, ensure_ascii=False),
+        status=status,
+        mimetype=FHIR_JSON,
+        headers=headers,
+    )
 
 
 def _resource(q: Questionnaire) -> dict:
@@ -49,14 +53,28 @@ def questionnaire_search():
     """A searchset Bundle: ``?url=<canonical>`` (``url|version`` too), ``?version=N``."""
     url, _, pinned = (request.args.get("url") or "").partition("|")
     version = pinned or request.args.get("version") or ""
-    found = [q for q in questionnaires.all_definitions()
-             if (not url or q.url == url) and (not version or str(q.version) == version)]
+    found = [
+        q
+        for q in questionnaires.all_definitions()
+        if (not url or q.url == url) and (not version or str(q.version) == version)
+    ]
     found.sort(key=lambda q: (q.id, q.version))
-    entries = [{"fullUrl": url_for("fhir.questionnaire", questionnaire_id=fhir_id(q.id),
-                                   version=q.version, _external=True),
-                "resource": _resource(q), "search": {"mode": "match"}} for q in found]
-    return _fhir({"resourceType": "Bundle", "type": "searchset", "total": len(entries),
-                  "entry": entries})
+    entries = [
+        {
+            "fullUrl": url_for(
+                "fhir.questionnaire",
+                questionnaire_id=fhir_id(q.id),
+                version=q.version,
+                _external=True,
+            ),
+            "resource": _resource(q),
+            "search": {"mode": "match"},
+        }
+        for q in found
+    ]
+    return _fhir(
+        {"resourceType": "Bundle", "type": "searchset", "total": len(entries), "entry": entries}
+    )
 
 
 @bp.get("/Questionnaire/<questionnaire_id>")
@@ -67,8 +85,14 @@ def questionnaire(questionnaire_id: str):
         # Only the parameter this route reads is carried over: url_for treats others
         # (_scheme, _anchor, _method, questionnaire_id) as its own.
         version = parse_id(request.args.get("version"))
-        return redirect(url_for("fhir.questionnaire", questionnaire_id=fhir_id(questionnaire_id),
-                                **({"version": version} if version else {})), 301)
+        return redirect(
+            url_for(
+                "fhir.questionnaire",
+                questionnaire_id=fhir_id(questionnaire_id),
+                **({"version": version} if version else {}),
+            ),
+            301,
+        )
     wanted = request.args.get("version")
     found = [q for q in questionnaires.all_definitions() if fhir_id(q.id) == questionnaire_id]
     if wanted:
@@ -92,13 +116,18 @@ def patient_response(patient_id: int):
         abort(404)
     wanted = request.args.get("revision")
     response = fhir_export.revision_to_export(
-        patient, parse_id(wanted) if wanted else None,
-        include_draft=request.args.get("include") == "draft")
+        patient,
+        parse_id(wanted) if wanted else None,
+        include_draft=request.args.get("include") == "draft",
+    )
     if response is None or (wanted and parse_id(wanted) is None):
         abort(404)
     resource = fhir_export.export_response(patient, response)
-    return download(json.dumps(resource, indent=2, ensure_ascii=False), FHIR_JSON,
-                    f"questionnaire-response-{patient.ref}-r{response.revision}.json")
+    return download(
+        json.dumps(resource, indent=2, ensure_ascii=False),
+        FHIR_JSON,
+        f"questionnaire-response-{patient.ref}-r{response.revision}.json",
+    )
 
 
 # Deeper than any resource this server reads (a response nests about ten levels).
@@ -148,17 +177,29 @@ def receive_response():
         return _fhir(outcome([issue("error", "structure", problem)]), 400)
     token = g.api_token
     try:
-        done = import_response(data, patient_id, origin=f"FHIR API, token {token.name}",
-                               token=token.id, token_owner=token.created_by_id)
+        done = import_response(
+            data,
+            patient_id,
+            origin=f"FHIR API, token {token.name}",
+            token=token.id,
+            token_owner=token.created_by_id,
+        )
     except FhirImportError as exc:
-        return _fhir(outcome(issue("error", "invalid", text, where)
-                             for where, text in exc.problems), 422)
-    location = url_for("fhir.patient_response", patient_id=done.patient.id,
-                       _external=True)
-    notes = [issue("warning", "incomplete" if where is None else "value", text, where)
-             for where, text in done.warnings]
-    notes.append(issue("information", "informational",
-                       f"Stored for patient {done.patient.id} as revision "
-                       f"{done.response.revision}, "
-                       f"{'submitted' if done.response.is_submitted else 'in progress'}"))
+        return _fhir(
+            outcome(issue("error", "invalid", text, where) for where, text in exc.problems), 422
+        )
+    location = url_for("fhir.patient_response", patient_id=done.patient.id, _external=True)
+    notes = [
+        issue("warning", "incomplete" if where is None else "value", text, where)
+        for where, text in done.warnings
+    ]
+    notes.append(
+        issue(
+            "information",
+            "informational",
+            f"Stored for patient {done.patient.id} as revision "
+            f"{done.response.revision}, "
+            f"{'submitted' if done.response.is_submitted else 'in progress'}",
+        )
+    )
     return _fhir(outcome(notes), 201, Location=location)

@@ -10,8 +10,15 @@ from . import services
 from .section_forms import normalise_formdata, row_formdata
 
 # The routes a questionnaire page is sent to, and its draft saved to.
-PAGE_ENDPOINTS = frozenset({"patient.save_section", "patient.save_page",
-                            "patient.autosave", "patient.autosave_page", "patient.row"})
+PAGE_ENDPOINTS = frozenset(
+    {
+        "patient.save_section",
+        "patient.save_page",
+        "patient.autosave",
+        "patient.autosave_page",
+        "patient.row",
+    }
+)
 
 
 @posted_after_timeout.connect
@@ -38,8 +45,9 @@ def keep_posted_page(sender, user, request: Request) -> str | None:
         return None
     if request.endpoint == "patient.row":
         return _keep_row(response, section, part, request)
-    formdata = normalise_formdata(part, request.form, drop_blank_rows=False,
-                                  inline_rows=part is section)
+    formdata = normalise_formdata(
+        part, request.form, drop_blank_rows=False, inline_rows=part is section
+    )
     services.save_pending(response, part, formdata, None)
     if part is section or part.number == 1:
         return url_for("patient.section", section_id=section.id)
@@ -49,11 +57,15 @@ def keep_posted_page(sender, user, request: Request) -> str | None:
 def _keep_row(response, section, part, request: Request) -> str | None:
     """A row's page (a medicine, say): kept under the row's own key until it is saved."""
     args = request.view_args
-    group = next((i for i in part.questions
-                  if i.is_group and i.link_id == args["group_id"]), None)
+    group = next((i for i in part.questions if i.is_group and i.link_id == args["group_id"]), None)
     if group is None or args["row"] > len(response.answers.get(group.link_id) or []):
         return None
     formdata = row_formdata(group, request.form)
     services.save_pending_row(response, group, args["row"], formdata)
-    return url_for("patient.row", section_id=section.id, page=part.number,
-                   group_id=group.link_id, row=args["row"])
+    return url_for(
+        "patient.row",
+        section_id=section.id,
+        page=part.number,
+        group_id=group.link_id,
+        row=args["row"],
+    )

@@ -25,8 +25,11 @@ class PageError:
 def field_anchor(item: Item, name: str) -> str:
     """The id the error summary links to: the first option of a radio or checkbox list."""
     if item.options or item.type == "boolean":
-        first = "yes" if item.type == "boolean" and item.widget != "checkbox" else (
-            item.options[0].code if item.options else "yes")
+        first = (
+            "yes"
+            if item.type == "boolean" and item.widget != "checkbox"
+            else (item.options[0].code if item.options else "yes")
+        )
         return f"{name}-{first}"
     return name
 
@@ -34,14 +37,18 @@ def field_anchor(item: Item, name: str) -> str:
 def page_errors(form, part: Page | Section, extra: list[PageError] = ()) -> list[PageError]:
     """Errors in the order the questions appear, each linking to its field."""
     # The check's own message with the numbers typed in it, as shown beside it.
-    found = [PageError(f"confirm_{c.id}", form[f"confirm_{c.id}"].errors[0])
-             for c in part.soft_checks if form[f"confirm_{c.id}"].errors]
+    found = [
+        PageError(f"confirm_{c.id}", form[f"confirm_{c.id}"].errors[0])
+        for c in part.soft_checks
+        if form[f"confirm_{c.id}"].errors
+    ]
     found += list(extra)
     for item in form._items():
         field = form[item.link_id]
         if not item.is_group:
-            found += [PageError(field_anchor(item, item.link_id), e, item.text)
-                      for e in field.errors]
+            found += [
+                PageError(field_anchor(item, item.link_id), e, item.text) for e in field.errors
+            ]
             continue
         own = [e for e in field.errors if isinstance(e, str)]
         found += [PageError(item.link_id, e, item.text) for e in own]
@@ -76,21 +83,24 @@ def conditional_items(
             continue
         # A condition on a question of another page is decided here, from its stored
         # answer: the page's script cannot read it.
-        rules[item.link_id] = json.dumps({
-            "any": item.enable_behavior == "any",
-            "when": [
-                {"q": c.question, "op": c.operator, "a": _js_answer(c.answer)}
-                if c.question in own else
-                {"q": c.question, "known": condition_holds(q, c, other_answers)}
-                for c in item.enable_when
-            ],
-        })
+        rules[item.link_id] = json.dumps(
+            {
+                "any": item.enable_behavior == "any",
+                "when": [
+                    {"q": c.question, "op": c.operator, "a": _js_answer(c.answer)}
+                    if c.question in own
+                    else {"q": c.question, "known": condition_holds(q, c, other_answers)}
+                    for c in item.enable_when
+                ],
+            }
+        )
         first = item.enable_when[0]
         source = q.item(first.question)
         wanted = display(source, first.answer) if first.operator == "=" else ""
         hints[item.link_id] = (
             f"Answer this if you answered ‘{wanted}’ to ‘{source.text}’"
-            if wanted else "Answer this only if it applies to your answers above"
+            if wanted
+            else "Answer this only if it applies to your answers above"
         )
     return left_out, rules, hints
 

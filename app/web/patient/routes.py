@@ -64,8 +64,11 @@ def _draft() -> tuple[QuestionnaireResponse, Questionnaire] | None:
         _patient()  # an account with no patient record gets a 403, not the consent page
         return None
     current = questionnaires.current()
-    if (not response.is_submitted and response.questionnaire_id == current.id
-            and response.questionnaire_version < current.version):
+    if (
+        not response.is_submitted
+        and response.questionnaire_id == current.id
+        and response.questionnaire_version < current.version
+    ):
         services.upgrade_draft(response, current)
     q = questionnaires.get(response.questionnaire_id, response.questionnaire_version)
     if q is None:
@@ -110,8 +113,9 @@ def _return_to(value: str | None) -> str | None:
     return url_for("patient.check") + anchor
 
 
-def _next_url(q: Questionnaire, section: Section, part: Page | Section,
-              return_to: str | None) -> str:
+def _next_url(
+    q: Questionnaire, section: Section, part: Page | Section, return_to: str | None
+) -> str:
     back = _return_to(return_to)
     if back:
         return back
@@ -125,9 +129,17 @@ def _next_url(q: Questionnaire, section: Section, part: Page | Section,
 
 def _lists(response: QuestionnaireResponse, part: Page | Section):
     """The lists on a page, each as (group, [(index, line)]), for the one-line-per-row view."""
-    return [(item, [(n, row_line(item, row))
-                    for n, row in enumerate(response.answers.get(item.link_id) or [])])
-            for item in part.questions if item.is_group]
+    return [
+        (
+            item,
+            [
+                (n, row_line(item, row))
+                for n, row in enumerate(response.answers.get(item.link_id) or [])
+            ],
+        )
+        for item in part.questions
+        if item.is_group
+    ]
 
 
 def _render_section(q, response, section, part, form, status=200, notice=None, errors=None):
@@ -137,9 +149,9 @@ def _render_section(q, response, section, part, form, status=200, notice=None, e
     others = {k: v for k, v in response.answers.items() if k not in own}
     left_out, rules, hints = conditional_items(q, part, others)
     states = services.progress(q, response)
-    attributions = list(dict.fromkeys(
-        ins.attribution for ins in q.instruments if own & set(ins.items)
-    ))
+    attributions = list(
+        dict.fromkeys(ins.attribution for ins in q.instruments if own & set(ins.items))
+    )
     undo = (response.pending or {}).get(services.UNDO)
     removed = request.args.get("removed")
     return render_template(
@@ -149,8 +161,9 @@ def _render_section(q, response, section, part, form, status=200, notice=None, e
         section=section,
         page=part,
         form=form,
-        errors=errors if errors is not None else (
-            page_errors(form, part) if request.method == "POST" else []),
+        errors=errors
+        if errors is not None
+        else (page_errors(form, part) if request.method == "POST" else []),
         left_out=left_out,
         rules=rules,
         hints=hints,
@@ -186,8 +199,11 @@ def _show(section_id: str, number: int | None):
         formdata = MultiDict(formdata)
         formdata.setlist("return_to", [request.args["return_to"]])
     form = _form_for(q, response, part, False, formdata)
-    notice = ("We kept what you typed last time. Check it, then press Save and continue."
-              if typed else None)
+    notice = (
+        "We kept what you typed last time. Check it, then press Save and continue."
+        if typed
+        else None
+    )
     return _render_section(q, response, section, part, form, notice=notice)
 
 
@@ -215,9 +231,14 @@ def consent():
         services.record_consent(patient, current_user, questionnaires.current())
         return redirect(url_for("patient.start"))
     already = services.has_consented(patient)
-    return render_template("patient/consent.html", form=form, already=already,
-                           errors=form.agree.errors, about=patient_information.current(),
-                           q=questionnaires.current())
+    return render_template(
+        "patient/consent.html",
+        form=form,
+        already=already,
+        errors=form.agree.errors,
+        about=patient_information.current(),
+        q=questionnaires.current(),
+    )
 
 
 @bp.get("/section/<section_id>")
@@ -236,10 +257,13 @@ def _list_errors(q, response, part, form) -> list[PageError]:
     """A list that applies but has fewer rows than it needs ("add at least one procedure")."""
     merged = {**response.answers, **form.candidate_answers()}
     enabled = enabled_link_ids(q, merged)
-    return [PageError(f"add-{item.link_id}", required_message(item), item.label)
-            for item in part.questions
-            if item.is_group and item.link_id in enabled
-            and len(response.answers.get(item.link_id) or []) < item.min_rows]
+    return [
+        PageError(f"add-{item.link_id}", required_message(item), item.label)
+        for item in part.questions
+        if item.is_group
+        and item.link_id in enabled
+        and len(response.answers.get(item.link_id) or []) < item.min_rows
+    ]
 
 
 def _save(section_id: str, number: int | None):
@@ -268,19 +292,22 @@ def _save(section_id: str, number: int | None):
             services.save_pending(response, part, formdata, lock)
             if later:
                 return redirect(url_for("patient.saved"))
-            return _render_section(q, response, section, part, form,
-                                   errors=page_errors(form, part, missing_rows))
-        alerts = services.save_section(response, q, section, part, form.owned,
-                                       form.answers(), lock)
+            return _render_section(
+                q, response, section, part, form, errors=page_errors(form, part, missing_rows)
+            )
+        alerts = services.save_section(response, q, section, part, form.owned, form.answers(), lock)
     except services.StaleDraft:
         services.save_pending(response, part, formdata, None)
-        notice = ("Your answers were changed in another window or on another device after "
-                  "you opened this page. What you typed here is shown below. Check it and "
-                  "press Save and continue to keep it.")
+        notice = (
+            "Your answers were changed in another window or on another device after "
+            "you opened this page. What you typed here is shown below. Check it and "
+            "press Save and continue to keep it."
+        )
         form.validate(context=response.answers, today=clinic_today())
         return _render_section(q, response, section, part, form, status=409, notice=notice)
-    next_url = url_for("patient.saved") if later else _next_url(q, section, part,
-                                                                 form.return_to.data)
+    next_url = (
+        url_for("patient.saved") if later else _next_url(q, section, part, form.return_to.data)
+    )
     if alerts:
         return redirect(url_for("patient.support", section_id=section.id, next=next_url))
     return redirect(next_url)
@@ -308,21 +335,27 @@ def _autosave(section_id: str, number: int | None):
     part = section if number is None else _page_or_404(section, number)
     if response.is_submitted:
         return {"saved": False, "message": "Your answers have already been sent."}, 409
-    formdata = normalise_formdata(part, request.form, drop_blank_rows=False,
-                                  inline_rows=number is None)
+    formdata = normalise_formdata(
+        part, request.form, drop_blank_rows=False, inline_rows=number is None
+    )
     if group := rows_over_limit(part, formdata):
-        return {"saved": False, "message": f"You can add up to {group.max_rows} of these. "
-                "Remove one, then press Save."}, 400
+        return {
+            "saved": False,
+            "message": f"You can add up to {group.max_rows} of these. Remove one, then press Save.",
+        }, 400
     try:
         services.save_pending(response, part, formdata, request.form.get("lock_version"))
     except services.StaleDraft:
         return {
             "saved": False,
             "message": "These answers were changed in another window. Press Save to keep "
-                       "what you typed here.",
+            "what you typed here.",
         }, 409
-    return {"saved": True, "lock_version": response.lock_version,
-            "saved_at": local(response.updated_at).strftime("%H:%M")}
+    return {
+        "saved": True,
+        "lock_version": response.lock_version,
+        "saved_at": local(response.updated_at).strftime("%H:%M"),
+    }
 
 
 @bp.post("/section/<section_id>/autosave")
@@ -362,16 +395,17 @@ def _keep_page(response, q, part):
     formdata = normalise_formdata(part, request.form, drop_blank_rows=False, inline_rows=False)
     form = section_form_class(q, part, FlaskForm, False)(formdata=formdata)
     valid = form.candidate_answers()
-    typed = MultiDict([(k, v) for k, v in formdata.items(multi=True)
-                       if k in form.owned and v.strip()])
+    typed = MultiDict(
+        [(k, v) for k, v in formdata.items(multi=True) if k in form.owned and v.strip()]
+    )
     stored = answers_to_formdata(part, {**response.answers, **valid}, inline_rows=False)
-    as_typed = None if sorted(typed.items(multi=True)) == sorted(stored.items(multi=True)) \
-        else formdata
+    as_typed = (
+        None if sorted(typed.items(multi=True)) == sorted(stored.items(multi=True)) else formdata
+    )
     services.keep_page(response, q, part, valid, as_typed, request.form.get("lock_version"))
 
 
-@bp.route("/section/<section_id>/<int:page>/rows/<group_id>/<int:row>",
-          methods=["GET", "POST"])
+@bp.route("/section/<section_id>/<int:page>/rows/<group_id>/<int:row>", methods=["GET", "POST"])
 @patient_required
 def row(section_id: str, page: int, group_id: str, row: int):
     """One row of a list (a medicine, a procedure) on a page of its own."""
@@ -392,8 +426,7 @@ def row(section_id: str, page: int, group_id: str, row: int):
         form = form_class()
         if form.validate(today=clinic_today()):
             try:
-                services.save_row(response, q, group, row, form.answers(),
-                                  form.lock_version.data)
+                services.save_row(response, q, group, row, form.answers(), form.lock_version.data)
             except services.StaleDraft:
                 flash("Your answers changed in another window. Check this one again.", "error")
                 return redirect(request.path)
@@ -403,12 +436,25 @@ def row(section_id: str, page: int, group_id: str, row: int):
             flash(f"{group.row_label} {row + 1} is saved.", "success")
             return redirect(page_url(section, part) + f"#row-{group.link_id}-{row}")
     form.lock_version.data = str(response.lock_version)
-    errors = [PageError(field_anchor(child, child.link_id), e, child.text)
-              for child in group.items for e in form[child.link_id].errors]
-    return render_template("patient/row.html", q=q, section=section, page=part, group=group,
-                           form=form, number=row + 1, adding=adding, errors=errors,
-                           back=page_url(section, part), notice=notice,
-                           keep_token=keep_token(current_user))
+    errors = [
+        PageError(field_anchor(child, child.link_id), e, child.text)
+        for child in group.items
+        for e in form[child.link_id].errors
+    ]
+    return render_template(
+        "patient/row.html",
+        q=q,
+        section=section,
+        page=part,
+        group=group,
+        form=form,
+        number=row + 1,
+        adding=adding,
+        errors=errors,
+        back=page_url(section, part),
+        notice=notice,
+        keep_token=keep_token(current_user),
+    )
 
 
 @bp.post("/section/<section_id>/<int:page>/rows/<group_id>/add")
@@ -418,8 +464,15 @@ def add_row(section_id: str, page: int, group_id: str):
     with contextlib.suppress(services.StaleDraft):  # the page kept elsewhere wins
         _keep_page(response, q, part)
     count = len(response.answers.get(group.link_id) or [])
-    return redirect(url_for("patient.row", section_id=section.id, page=part.number,
-                            group_id=group.link_id, row=count))
+    return redirect(
+        url_for(
+            "patient.row",
+            section_id=section.id,
+            page=part.number,
+            group_id=group.link_id,
+            row=count,
+        )
+    )
 
 
 @bp.post("/section/<section_id>/<int:page>/rows/<group_id>/<int:row>/remove")
@@ -476,15 +529,19 @@ def support(section_id: str):
     if not next_url.startswith("/intake/"):
         next_url = fallback
     shown = [(alert, _triggers(q, alert, response.answers)) for alert in alerts]
-    return render_template("patient/support.html", alerts=shown, next_url=next_url,
-                           section_id=section_id, form=SubmitForm(
-                               lock_version=str(response.lock_version)))
+    return render_template(
+        "patient/support.html",
+        alerts=shown,
+        next_url=next_url,
+        section_id=section_id,
+        form=SubmitForm(lock_version=str(response.lock_version)),
+    )
 
 
 @bp.post("/section/<section_id>/support/<alert_id>/mistake")
 @patient_required
 def support_mistake(section_id: str, alert_id: str):
-    """"I ticked this by mistake": take the answer out and go back to the question."""
+    """ "I ticked this by mistake": take the answer out and go back to the question."""
     found = _draft()
     if found is None:
         return redirect(url_for("patient.consent"))
@@ -501,8 +558,9 @@ def support_mistake(section_id: str, alert_id: str):
         flash("Your answers changed in another window. Please look again.", "error")
         return redirect(page_url(section, section.page_of(question)) + f"#q-{question}")
     # The confirmation stands just above the question, where the page opens.
-    return redirect(page_url(section, section.page_of(question), taken_back=question)
-                    + "#taken-back")
+    return redirect(
+        page_url(section, section.page_of(question), taken_back=question) + "#taken-back"
+    )
 
 
 @bp.get("/saved")
@@ -523,10 +581,15 @@ def check():
         return redirect(url_for("patient.submitted"))
     states = services.progress(q, response)
     form = SubmitForm(lock_version=str(response.lock_version))
-    return render_template("patient/check.html", q=q, response=response,
-                           answers=answer_list(q, response.answers),
-                           done={s.section.id for s in states if s.done}, form=form,
-                           page_url=page_url)
+    return render_template(
+        "patient/check.html",
+        q=q,
+        response=response,
+        answers=answer_list(q, response.answers),
+        done={s.section.id for s in states if s.done},
+        form=form,
+        page_url=page_url,
+    )
 
 
 @bp.post("/submit")
@@ -545,8 +608,9 @@ def submit():
         flash(f"Please finish these sections first: {exc}.", "error")
         return redirect(url_for("patient.check"))
     except services.StaleDraft:
-        flash("Your answers changed in another window. Please check them again, then send.",
-              "error")
+        flash(
+            "Your answers changed in another window. Please check them again, then send.", "error"
+        )
         return redirect(url_for("patient.check"))
     return redirect(url_for("patient.submitted"))
 
@@ -560,9 +624,13 @@ def submitted():
     response, q = found
     if not response.is_submitted:
         return redirect(url_for("patient.start"))
-    return render_template("patient/submitted.html", q=q, response=response,
-                           answers=answer_list(q, response.answers),
-                           questions=response.answers.get(QUESTIONS_FOR_DOCTOR))
+    return render_template(
+        "patient/submitted.html",
+        q=q,
+        response=response,
+        answers=answer_list(q, response.answers),
+        questions=response.answers.get(QUESTIONS_FOR_DOCTOR),
+    )
 
 
 @bp.get("/your-data")
@@ -575,8 +643,7 @@ def your_data():
 @patient_required
 def your_data_json():
     patient = _patient()
-    body = json.dumps(patient_rights.export_patient_data(patient), indent=2,
-                      ensure_ascii=False)
+    body = json.dumps(patient_rights.export_patient_data(patient), indent=2, ensure_ascii=False)
     return download(body, "application/json", f"my-answers-{patient.ref}.json")
 
 
@@ -585,7 +652,8 @@ def your_data_json():
 def request_erasure():
     if SubmitForm().validate_on_submit():
         patient_rights.request_erasure(_patient())
-        flash("Your request is sent. The clinic will erase your data and may contact you "
-              "to confirm.", "success")
+        flash(
+            "Your request is sent. The clinic will erase your data and may contact you to confirm.",
+            "success",
+        )
     return redirect(url_for("patient.your_data"))
-

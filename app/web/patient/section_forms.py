@@ -56,8 +56,9 @@ class AnswerCheck:
         if not self.item.is_multi:
             raw = raw[0] if len(raw) == 1 else (raw or None)
         try:
-            field.answer = parse_answer(self.item, raw, getattr(form, "today", None),
-                                        _ticked(form, self.item.year_alone_if))
+            field.answer = parse_answer(
+                self.item, raw, getattr(form, "today", None), _ticked(form, self.item.year_alone_if)
+            )
         except AnswerError as exc:
             field.answer = None
             raise StopValidation(str(exc)) from None
@@ -96,8 +97,9 @@ def _field(item: Item):
     if item.type in {"boolean", "choice", "open-choice"}:
         return RadioField(label, choices=choices, validate_choice=False, validators=validators)
     if item.is_multi:
-        return SelectMultipleField(label, choices=choices, validate_choice=False,
-                                   validators=validators)
+        return SelectMultipleField(
+            label, choices=choices, validate_choice=False, validators=validators
+        )
     if item.type == "text":
         return TextAreaField(label, validators=validators)
     return StringField(label, validators=validators)
@@ -176,9 +178,11 @@ class SectionFormMixin:
                 success = False
         for check in self.failed_soft_checks():
             # "Your least pain (7) is higher than your pain now (5)": the numbers typed.
-            message = re.sub(r"\{([a-z0-9_]+)\}",
-                             lambda m: str(getattr(self[m.group(1)], "answer", "")),
-                             check.message)
+            message = re.sub(
+                r"\{([a-z0-9_]+)\}",
+                lambda m: str(getattr(self[m.group(1)], "answer", "")),
+                check.message,
+            )
             self.form_errors.append(message)
             self[f"confirm_{check.id}"].errors = [message]
             success = False
@@ -229,8 +233,9 @@ class SectionFormMixin:
 
 
 @cache
-def section_form_class(q: Questionnaire, section: Page | Section, base: type = Form,
-                       inline_rows: bool = True) -> type:
+def section_form_class(
+    q: Questionnaire, section: Page | Section, base: type = Form, inline_rows: bool = True
+) -> type:
     """The form class for a page or a whole section; built once per combination."""
     attrs: dict[str, Any] = {"questionnaire": q, "section": section, "inline_rows": inline_rows}
     for item in form_items(section, inline_rows):
@@ -259,8 +264,11 @@ class RowFormMixin:
         return super().validate(extra_validators)
 
     def answers(self) -> dict[str, Any]:
-        return {c.link_id: self[c.link_id].answer for c in self.group.items
-                if getattr(self[c.link_id], "answer", None) is not None}
+        return {
+            c.link_id: self[c.link_id].answer
+            for c in self.group.items
+            if getattr(self[c.link_id], "answer", None) is not None
+        }
 
 
 @cache
@@ -284,8 +292,9 @@ def row_to_formdata(group: Item, row: Mapping[str, Any]) -> MultiDict:
 def row_formdata(group: Item, formdata: MultiDict) -> MultiDict:
     """Only a row's own fields from a posted row page (what is kept when it cannot be saved)."""
     children = {c.link_id for c in group.items}
-    return MultiDict([(k, v) for k, v in formdata.items(multi=True)
-                      if k in children and isinstance(v, str)])
+    return MultiDict(
+        [(k, v) for k, v in formdata.items(multi=True) if k in children and isinstance(v, str)]
+    )
 
 
 def parse_action(formdata: Mapping[str, Any]) -> tuple[str, str | None, int | None]:
@@ -298,7 +307,9 @@ def parse_action(formdata: Mapping[str, Any]) -> tuple[str, str | None, int | No
 
 
 def normalise_formdata(
-    section: Page | Section, formdata: MultiDict, drop_blank_rows: bool = True,
+    section: Page | Section,
+    formdata: MultiDict,
+    drop_blank_rows: bool = True,
     inline_rows: bool = True,
 ) -> MultiDict:
     """Keep only this section's fields and renumber repeating rows 0..n-1.
@@ -329,7 +340,7 @@ def normalise_formdata(
         # One row past the limit is kept, so the page can say what the limit is; the rest
         # are dropped, so no post can make the page (or the kept draft) grow without end.
         limit = items[group].max_rows
-        ordered = [by_index[i] for i in sorted(by_index)][:None if limit is None else limit + 1]
+        ordered = [by_index[i] for i in sorted(by_index)][: None if limit is None else limit + 1]
         if drop_blank_rows and verb == "save":
             ordered = [r for r in ordered if any(v.strip() for _, v in r.items(multi=True))]
         if group == target and verb == "remove" and index is not None and index < len(ordered):
@@ -357,8 +368,9 @@ def rows_over_limit(section: Page | Section, formdata: MultiDict) -> Item | None
     return None
 
 
-def answers_to_formdata(section: Page | Section, answers: Mapping[str, Any],
-                        inline_rows: bool = True) -> MultiDict:
+def answers_to_formdata(
+    section: Page | Section, answers: Mapping[str, Any], inline_rows: bool = True
+) -> MultiDict:
     """Stored answers of a page or section as the form input that would reproduce them."""
     data = MultiDict()
     for item in form_items(section, inline_rows):

@@ -55,8 +55,7 @@ def latest_response(patient: Patient) -> QuestionnaireResponse | None:
     """The patient's newest revision (an import waiting for staff is not theirs yet)."""
     return db.session.scalar(
         select(QuestionnaireResponse)
-        .where(QuestionnaireResponse.patient_id == patient.id,
-               QuestionnaireResponse.hold.is_(None))
+        .where(QuestionnaireResponse.patient_id == patient.id, QuestionnaireResponse.hold.is_(None))
         .order_by(QuestionnaireResponse.revision.desc())
         .limit(1)
     )
@@ -87,8 +86,14 @@ def has_consented(patient: Patient) -> bool:
 
 def record_consent(patient: Patient, user: User, q: Questionnaire) -> QuestionnaireResponse:
     """Store the consent and open the first draft, in one transaction."""
-    db.session.add(Consent(patient_id=patient.id, user_id=user.id, text_version=CONSENT_VERSION,
-                           information_version=patient_information.current().version))
+    db.session.add(
+        Consent(
+            patient_id=patient.id,
+            user_id=user.id,
+            text_version=CONSENT_VERSION,
+            information_version=patient_information.current().version,
+        )
+    )
     response = latest_response(patient) or _new_response(patient, q, revision=1)
     patient.track(response)
     audit.record("consent.accept", patient=patient, version=CONSENT_VERSION)
@@ -155,8 +160,9 @@ def row_key(group: Item, index: int) -> str:
     return f"row:{group.link_id}:{index}"
 
 
-def save_pending_row(response: QuestionnaireResponse, group: Item, index: int,
-                     formdata: MultiDict) -> None:
+def save_pending_row(
+    response: QuestionnaireResponse, group: Item, index: int, formdata: MultiDict
+) -> None:
     """Keep what was typed on a row's page, exactly, until the row is saved."""
     response.pending = {**response.pending, row_key(group, index): _typed(formdata)}
     _commit(response)
@@ -170,8 +176,13 @@ def pending_for(response: QuestionnaireResponse, part: Part | str) -> MultiDict 
     return MultiDict([(k, v) for k, values in typed.items() for v in values])
 
 
-def _store(response: QuestionnaireResponse, q: Questionnaire, answers: dict[str, Any],
-           done: list[str], withdrawn_as: str = "changed") -> list[UrgentItem]:
+def _store(
+    response: QuestionnaireResponse,
+    q: Questionnaire,
+    answers: dict[str, Any],
+    done: list[str],
+    withdrawn_as: str = "changed",
+) -> list[UrgentItem]:
     """Set the answers, hidden ones pruned, and everything derived from them; returns the
     urgent items the answers newly raise (to notify once committed).
 
@@ -210,8 +221,9 @@ def save_section(
     finishes = part is section or part is section.pages[-1]
     done = [*response.sections_done, *([section.id] if finishes else [])]
     raised = _store(response, q, merged, done)
-    response.pending = {k: v for k, v in (response.pending or {}).items()
-                        if k not in (part.key, UNDO)}
+    response.pending = {
+        k: v for k, v in (response.pending or {}).items() if k not in (part.key, UNDO)
+    }
     alerts = new_alerts(q, section.id, before, response.answers)
     shown = dict(response.alerts_shown or {})
     for alert in alerts:
@@ -222,8 +234,14 @@ def save_section(
     return alerts
 
 
-def keep_page(response: QuestionnaireResponse, q: Questionnaire, part: Part,
-              valid: dict[str, Any], formdata: MultiDict | None, lock_version: Any) -> None:
+def keep_page(
+    response: QuestionnaireResponse,
+    q: Questionnaire,
+    part: Part,
+    valid: dict[str, Any],
+    formdata: MultiDict | None,
+    lock_version: Any,
+) -> None:
     """Store the answers on a page that are already valid, and the page as typed if given,
     without finishing it: before opening a row of a list, or removing one, from that page."""
     _check_lock(response, lock_version)
@@ -237,8 +255,14 @@ def keep_page(response: QuestionnaireResponse, q: Questionnaire, part: Part,
     urgent.notify(raised)
 
 
-def save_row(response: QuestionnaireResponse, q: Questionnaire, group: Item, index: int,
-             row: dict[str, Any], lock_version: Any) -> None:
+def save_row(
+    response: QuestionnaireResponse,
+    q: Questionnaire,
+    group: Item,
+    index: int,
+    row: dict[str, Any],
+    lock_version: Any,
+) -> None:
     """Store one row of a list (a medicine, a procedure); ``index`` past the end adds it."""
     _check_lock(response, lock_version)
     response.patient  # noqa: B018 - loaded before any change
@@ -249,16 +273,17 @@ def save_row(response: QuestionnaireResponse, q: Questionnaire, group: Item, ind
         rows[index] = row
     if group.max_rows is not None and len(rows) > group.max_rows:
         raise TooManyRows(group)
-    raised = _store(response, q, {**response.answers, group.link_id: rows},
-           list(response.sections_done))
-    response.pending = {k: v for k, v in response.pending.items()
-                        if k != row_key(group, index)}
+    raised = _store(
+        response, q, {**response.answers, group.link_id: rows}, list(response.sections_done)
+    )
+    response.pending = {k: v for k, v in response.pending.items() if k != row_key(group, index)}
     _commit(response)
     urgent.notify(raised)
 
 
-def remove_row(response: QuestionnaireResponse, q: Questionnaire, group: Item, index: int,
-               lock_version: Any) -> dict[str, Any] | None:
+def remove_row(
+    response: QuestionnaireResponse, q: Questionnaire, group: Item, index: int, lock_version: Any
+) -> dict[str, Any] | None:
     """Take one row out of a list, keeping it so that Undo can put it back; the row."""
     _check_lock(response, lock_version)
     response.patient  # noqa: B018 - loaded before any change
@@ -270,8 +295,10 @@ def remove_row(response: QuestionnaireResponse, q: Questionnaire, group: Item, i
     if not rows:
         answers.pop(group.link_id)
     raised = _store(response, q, answers, list(response.sections_done))
-    response.pending = {**response.pending,
-                        UNDO: {"group": group.link_id, "index": index, "row": removed}}
+    response.pending = {
+        **response.pending,
+        UNDO: {"group": group.link_id, "index": index, "row": removed},
+    }
     _commit(response)
     urgent.notify(raised)
     return removed
@@ -286,17 +313,19 @@ def undo_remove(response: QuestionnaireResponse, q: Questionnaire, lock_version:
     response.patient  # noqa: B018 - loaded before any change
     rows = list(response.answers.get(kept["group"]) or [])
     rows.insert(min(kept["index"], len(rows)), kept["row"])
-    raised = _store(response, q, {**response.answers, kept["group"]: rows},
-           list(response.sections_done))
+    raised = _store(
+        response, q, {**response.answers, kept["group"]: rows}, list(response.sections_done)
+    )
     response.pending = {k: v for k, v in response.pending.items() if k != UNDO}
     _commit(response)
     urgent.notify(raised)
     return True
 
 
-def take_back(response: QuestionnaireResponse, q: Questionnaire, alert: Alert,
-              lock_version: Any) -> None:
-    """"I ticked this by mistake": the answers that triggered ``alert`` are taken out."""
+def take_back(
+    response: QuestionnaireResponse, q: Questionnaire, alert: Alert, lock_version: Any
+) -> None:
+    """ "I ticked this by mistake": the answers that triggered ``alert`` are taken out."""
     _check_lock(response, lock_version)
     response.patient  # noqa: B018 - loaded before any change
     answers = dict(response.answers)
@@ -343,8 +372,10 @@ def resume_point(q: Questionnaire, response: QuestionnaireResponse) -> Section |
 def resume_page(q: Questionnaire, section: Section, response: QuestionnaireResponse) -> Page:
     """The first page of ``section`` with a question still to answer (else its first)."""
     problems = validate_answers(q, response.answers, (section,), clinic_today())
-    return next((p for p in section.pages if any(i.link_id in problems for i in p.questions)),
-                section.pages[0])
+    return next(
+        (p for p in section.pages if any(i.link_id in problems for i in p.questions)),
+        section.pages[0],
+    )
 
 
 def upgrade_draft(response: QuestionnaireResponse, q: Questionnaire) -> None:
@@ -360,8 +391,13 @@ def upgrade_draft(response: QuestionnaireResponse, q: Questionnaire) -> None:
         # A list the patient began keeps its rows: its new gate question ("have you
         # taken any medicines?") is answered yes for them.
         gate = item.enable_when[0] if item.is_group and len(item.enable_when) == 1 else None
-        if (gate and answers.get(item.link_id) and gate.operator == "=" and gate.answer is True
-                and gate.question not in answers):
+        if (
+            gate
+            and answers.get(item.link_id)
+            and gate.operator == "="
+            and gate.answer is True
+            and gate.question not in answers
+        ):
             answers[gate.question] = True
     done = [s for s in response.sections_done if q.section(s) is not None]
     response.questionnaire_version = q.version

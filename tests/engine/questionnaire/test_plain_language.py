@@ -27,30 +27,51 @@ def texts(q):
 
 
 def test_the_questions_and_help_read_at_grade_eight_or_below(q):
-    hard = {(link, text): textstat.flesch_kincaid_grade(text) for link, text in texts(q)
-            if len(text.split()) >= 10 and textstat.flesch_kincaid_grade(text) > GRADE}
+    hard = {
+        (link, text): textstat.flesch_kincaid_grade(text)
+        for link, text in texts(q)
+        if len(text.split()) >= 10 and textstat.flesch_kincaid_grade(text) > GRADE
+    }
     assert hard == {}
     whole = ". ".join(text for _, text in texts(q))
     assert textstat.flesch_kincaid_grade(whole) <= GRADE
 
 
 def test_the_check_sees_a_hard_sentence():
-    hard = ("Do you take steroids, chemotherapy or other medicines that lower immunity "
-            "or predispose to opportunistic infection?")
+    hard = (
+        "Do you take steroids, chemotherapy or other medicines that lower immunity "
+        "or predispose to opportunistic infection?"
+    )
     assert textstat.flesch_kincaid_grade(hard) > GRADE
 
 
 # Each term a patient may not know, and words that explain it where it appears.
 TERMS = {
-    "diathermy": "heat treatment", "MRSA": "germ", "intrathecal": "fluid around the spinal",
-    "radiculopathy": "pain down a limb", "arachnoiditis": "lining around the nerves",
-    "radiofrequency": "heat on a nerve", "HbA1c": "blood test", "CRPS": "lasting pain",
-    "neuropathy": "damage to", "TENS": "pads", "stimulator": "eases pain",
-    "epidural": "near the nerves", "facet": "small joints", "psychosis": "believing things",
-    "bipolar": "moods", "PTSD": "after a shock", "discectomy": "disc taken out",
-    "fusion": "joined", "laminectomy": "free the nerves", "CBT": "talking therapy",
-    "defibrillator": "shock the heart", "angina": "from the heart",
-    "cochlear": "hearing", "MRI": "magnet", "methadone": "in place of",
+    "diathermy": "heat treatment",
+    "MRSA": "germ",
+    "intrathecal": "fluid around the spinal",
+    "radiculopathy": "pain down a limb",
+    "arachnoiditis": "lining around the nerves",
+    "radiofrequency": "heat on a nerve",
+    "HbA1c": "blood test",
+    "CRPS": "lasting pain",
+    "neuropathy": "damage to",
+    "TENS": "pads",
+    "stimulator": "eases pain",
+    "epidural": "near the nerves",
+    "facet": "small joints",
+    "psychosis": "believing things",
+    "bipolar": "moods",
+    "PTSD": "after a shock",
+    "discectomy": "disc taken out",
+    "fusion": "joined",
+    "laminectomy": "free the nerves",
+    "CBT": "talking therapy",
+    "defibrillator": "shock the heart",
+    "angina": "from the heart",
+    "cochlear": "hearing",
+    "MRI": "magnet",
+    "methadone": "in place of",
 }
 
 
@@ -62,7 +83,9 @@ def test_every_medical_term_is_explained_where_it_appears(q, term, explained):
         for number, text in enumerate(words):
             if term.lower() in text.lower():
                 # Explained in the same text, or in the question's help.
-                places.append(explained.lower() in (text + " " + (item.help or "")).lower()
-                              or (number == 0 and explained.lower() in " ".join(words).lower()))
+                places.append(
+                    explained.lower() in (text + " " + (item.help or "")).lower()
+                    or (number == 0 and explained.lower() in " ".join(words).lower())
+                )
     assert places, f"{term} does not appear"
     assert all(places), term

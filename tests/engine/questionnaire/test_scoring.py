@@ -24,20 +24,39 @@ def gad(total: int) -> dict:
     return adding_up("gad7", 7, total)
 
 
-@pytest.mark.parametrize(("total", "band"), [
-    (0, "Minimal"), (4, "Minimal"), (5, "Mild"), (9, "Mild"), (10, "Moderate"),
-    (14, "Moderate"), (15, "Moderately severe"), (19, "Moderately severe"), (20, "Severe"),
-    (27, "Severe"),
-])
+@pytest.mark.parametrize(
+    ("total", "band"),
+    [
+        (0, "Minimal"),
+        (4, "Minimal"),
+        (5, "Mild"),
+        (9, "Mild"),
+        (10, "Moderate"),
+        (14, "Moderate"),
+        (15, "Moderately severe"),
+        (19, "Moderately severe"),
+        (20, "Severe"),
+        (27, "Severe"),
+    ],
+)
 def test_phq9_bands_at_every_boundary(q, total, band):
     score = score_instrument(q, q.instrument("phq9"), phq(total))
     assert (score.total, score.band) == (total, band)
 
 
-@pytest.mark.parametrize(("total", "band"), [
-    (0, "Minimal"), (4, "Minimal"), (5, "Mild"), (9, "Mild"), (10, "Moderate"),
-    (14, "Moderate"), (15, "Severe"), (21, "Severe"),
-])
+@pytest.mark.parametrize(
+    ("total", "band"),
+    [
+        (0, "Minimal"),
+        (4, "Minimal"),
+        (5, "Mild"),
+        (9, "Mild"),
+        (10, "Moderate"),
+        (14, "Moderate"),
+        (15, "Severe"),
+        (21, "Severe"),
+    ],
+)
 def test_gad7_bands_at_every_boundary(q, total, band):
     score = score_instrument(q, q.instrument("gad7"), gad(total))
     assert (score.total, score.band) == (total, band)
@@ -56,9 +75,16 @@ def test_a_partly_answered_instrument_has_no_total(q):
     assert score.missing == 1
 
 
-@pytest.mark.parametrize(("items", "mean"), [
-    ((7, 8, 6), 7.0), ((0, 0, 0), 0.0), ((10, 10, 10), 10.0), ((5, 6, 6), 5.7), ((1, 0, 0), 0.3),
-])
+@pytest.mark.parametrize(
+    ("items", "mean"),
+    [
+        ((7, 8, 6), 7.0),
+        ((0, 0, 0), 0.0),
+        ((10, 10, 10), 10.0),
+        ((5, 6, 6), 5.7),
+        ((1, 0, 0), 0.3),
+    ],
+)
 def test_peg_is_the_mean_of_its_three_items_to_one_decimal(q, items, mean):
     answers = dict(zip(("peg_pain", "peg_enjoyment", "peg_activity"), items, strict=True))
     score = score_instrument(q, q.instrument("peg"), answers)
@@ -66,13 +92,28 @@ def test_peg_is_the_mean_of_its_three_items_to_one_decimal(q, items, mean):
     assert score.band is None
 
 
-@pytest.mark.parametrize(("answers", "total"), [
-    ({"alcohol_frequency": "never"}, 0),
-    ({"alcohol_frequency": "4_plus_week", "alcohol_typical_drinks": "10_plus",
-      "alcohol_six_plus": "daily"}, 12),
-    ({"alcohol_frequency": "monthly_or_less", "alcohol_typical_drinks": "3_4",
-      "alcohol_six_plus": "less_than_monthly"}, 3),
-])
+@pytest.mark.parametrize(
+    ("answers", "total"),
+    [
+        ({"alcohol_frequency": "never"}, 0),
+        (
+            {
+                "alcohol_frequency": "4_plus_week",
+                "alcohol_typical_drinks": "10_plus",
+                "alcohol_six_plus": "daily",
+            },
+            12,
+        ),
+        (
+            {
+                "alcohol_frequency": "monthly_or_less",
+                "alcohol_typical_drinks": "3_4",
+                "alcohol_six_plus": "less_than_monthly",
+            },
+            3,
+        ),
+    ],
+)
 def test_audit_c_scores_hidden_items_as_zero(q, answers, total):
     assert score_instrument(q, q.instrument("auditc"), answers).total == total
 

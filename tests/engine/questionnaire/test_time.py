@@ -15,8 +15,11 @@ ANSWER_SETS = (FUSION_PATIENT_STORED, CRPS_PATIENT_STORED, DIABETIC_PATIENT_STOR
 def test_each_list_row_is_a_page_of_its_own(q):
     plain = sum(len(s.pages) for s in q.sections)
     assert pages_to_answer(q, DIABETIC_PATIENT_STORED) == plain
-    rows = len(FUSION_PATIENT_STORED["medications"]) + len(FUSION_PATIENT_STORED["procedures"]) \
+    rows = (
+        len(FUSION_PATIENT_STORED["medications"])
+        + len(FUSION_PATIENT_STORED["procedures"])
         + len(FUSION_PATIENT_STORED["surgeries"])
+    )
     assert pages_to_answer(q, FUSION_PATIENT_STORED) == plain + rows
 
 
@@ -25,7 +28,8 @@ def test_the_consent_s_promise_is_the_median_estimate_rounded_to_five_minutes(q)
     low, high = 5 * int(median // 5), 5 * -int(-median // 5)
     assert q.minutes == (low, high), (
         f"the median answer set takes about {median:.0f} minutes: set minutes: [{low}, "
-        f"{high}] in the definition")
+        f"{high}] in the definition"
+    )
 
 
 def test_the_consent_page_states_the_promise(patient, client):

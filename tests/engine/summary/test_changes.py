@@ -18,9 +18,12 @@ def test_a_changed_answer_is_shown_before_and_after_in_words(q):
     after = amended(goals_text="Sleep through the night", pain_now=4)
     assert changes_between(q, FUSION_PATIENT_STORED, q, after) == [
         Change("pain_now", "Pain now", ("6",), ("4",)),
-        Change("goals_text", q.item("goals_text").label,
-               ("Walk to the temple and play with my grandchildren",),
-               ("Sleep through the night",)),
+        Change(
+            "goals_text",
+            q.item("goals_text").label,
+            ("Walk to the temple and play with my grandchildren",),
+            ("Sleep through the night",),
+        ),
     ]
 
 
