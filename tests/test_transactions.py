@@ -43,3 +43,37 @@ def test_the_check_sees_the_commits_there_are():
     assert ("app/web/auth/services.py", "authenticate") in found
     assert ("app/web/clinic/services.py", "record_read") in found
     assert len(found) > 15
+
+
+def commits_during(app, request) -> int:
+    """How many times the database committed while ``request()`` was served."""
+    from sqlalchemy import event
+    from sqlalchemy.orm import Session
+
+    count = []
+
+    def committed(session):
+        count.append(1)
+
+    event.listen(Session, "after_commit", committed)
+    try:
+        request()
+    finally:
+        event.remove(Session, "after_commit", committed)
+    return len(count)
+
+
+def test_removing_a_row_keeps_the_page_and_removes_it_in_one_transaction(
+    app, patient, person, client
+):
+    from .conftest import lock_of
+
+    person.fill_all()
+    page = client.get("/intake/section/medicines").get_data(as_text=True)
+    remove = lambda: client.post(  # noqa: E731
+        "/intake/section/medicines/1/rows/medications/0/remove",
+        data={"lock_version": lock_of(page), "medicines_taken": "yes"},
+    )
+    assert commits_during(app, remove) == 1
+    assert "Pregabalin" in client.get("/intake/section/medicines").get_data(as_text=True)
+    assert "Tapentadol" not in client.get("/intake/section/medicines").get_data(as_text=True)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import json
 import re
+from functools import wraps
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
@@ -30,6 +31,14 @@ from ..access import patient_required
 from ..downloads import download
 from . import services
 from .forms import ConsentForm, SubmitForm
+from .loading import (
+    already_sent,
+    conflict,
+    patient_record,
+    to_submitted,
+    with_draft,
+    with_page,
+)
 from .pages import PageError, conditional_items, field_anchor, page_errors
 from .section_forms import (
     answers_to_formdata,
@@ -45,49 +54,6 @@ bp = Blueprint("patient", __name__, url_prefix="/intake")
 # Echoed back under "What happens next", so the patient brings them to the visit.
 QUESTIONS_FOR_DOCTOR = "questions_for_doctor"
 _RETURN = re.compile(r"check(?::(?P<link_id>[a-z][a-z0-9_]*))?")
-
-
-def _patient():
-    patient = current_user.patient
-    if patient is None:
-        abort(403)
-    return patient
-
-
-def _draft() -> tuple[QuestionnaireResponse, Questionnaire] | None:
-    """The patient's current response and its definition, or None before consent.
-
-    A draft begun on an earlier version of the definition carries over to the current one.
-    """
-    response = services.consented_response(current_user)
-    if response is None:
-        _patient()  # an account with no patient record gets a 403, not the consent page
-        return None
-    current = questionnaires.current()
-    if (
-        not response.is_submitted
-        and response.questionnaire_id == current.id
-        and response.questionnaire_version < current.version
-    ):
-        services.upgrade_draft(response, current)
-    q = questionnaires.get(response.questionnaire_id, response.questionnaire_version)
-    if q is None:
-        abort(500)
-    return response, q
-
-
-def _section_or_404(q: Questionnaire, section_id: str) -> Section:
-    section = q.section(section_id)
-    if section is None:
-        abort(404)
-    return section
-
-
-def _page_or_404(section: Section, number: int) -> Page:
-    page = section.page(number)
-    if page is None:
-        abort(404)
-    return page
 
 
 def page_url(section: Section, page: Page | Section, **args) -> str:
@@ -183,15 +149,13 @@ def _form_for(q, response, part, inline_rows, formdata):
     return section_form_class(q, part, FlaskForm, inline_rows)(formdata=formdata)
 
 
-def _show(section_id: str, number: int | None):
-    found = _draft()
-    if found is None:
-        return redirect(url_for("patient.consent"))
-    response, q = found
-    if response.is_submitted:
-        return redirect(url_for("patient.submitted"))
-    section = _section_or_404(q, section_id)
-    part = _page_or_404(section, number or 1)
+@bp.get("/section/<section_id>", endpoint="section")
+@bp.get("/section/<section_id>/<int:page>", endpoint="section_page")
+@patient_required
+@with_draft(sent=to_submitted)
+@with_page()
+def show_page(response, q, section, part):
+    """A page of a section (its first page at the section's own address)."""
     # What was typed on this page; else what was typed when the whole section was sent.
     typed = services.pending_for(response, part) or services.pending_for(response, section)
     formdata = typed or answers_to_formdata(part, response.answers, inline_rows=False)
@@ -209,13 +173,8 @@ def _show(section_id: str, number: int | None):
 
 @bp.get("/")
 @patient_required
-def start():
-    found = _draft()
-    if found is None:
-        return redirect(url_for("patient.consent"))
-    response, q = found
-    if response.is_submitted:
-        return redirect(url_for("patient.submitted"))
+@with_draft(sent=to_submitted)
+def start(response, q):
     section = services.resume_point(q, response)
     if section is None:
         return redirect(url_for("patient.check"))
@@ -225,7 +184,7 @@ def start():
 @bp.route("/consent", methods=["GET", "POST"])
 @patient_required
 def consent():
-    patient = _patient()
+    patient = patient_record()
     form = ConsentForm()
     if form.validate_on_submit():
         services.record_consent(patient, current_user, questionnaires.current())
@@ -241,18 +200,6 @@ def consent():
     )
 
 
-@bp.get("/section/<section_id>")
-@patient_required
-def section(section_id: str):
-    return _show(section_id, None)
-
-
-@bp.get("/section/<section_id>/<int:page>")
-@patient_required
-def section_page(section_id: str, page: int):
-    return _show(section_id, page)
-
-
 def _list_errors(q, response, part, form) -> list[PageError]:
     """A list that applies but has fewer rows than it needs ("add at least one procedure")."""
     merged = {**response.answers, **form.candidate_answers()}
@@ -266,17 +213,14 @@ def _list_errors(q, response, part, form) -> list[PageError]:
     ]
 
 
-def _save(section_id: str, number: int | None):
-    found = _draft()
-    if found is None:
-        return redirect(url_for("patient.consent"))
-    response, q = found
-    if response.is_submitted:
-        flash("Your answers have already been sent to the clinic.", "info")
-        return redirect(url_for("patient.submitted"))
-    section = _section_or_404(q, section_id)
-    part = section if number is None else _page_or_404(section, number)
-    inline_rows = number is None
+@bp.post("/section/<section_id>", endpoint="save_section")
+@bp.post("/section/<section_id>/<int:page>", endpoint="save_page")
+@patient_required
+@with_draft(sent=already_sent)
+@with_page(whole_section=True)
+def save(response, q, section, part):
+    """Save a page (or, for scripts, a whole section with its lists' rows)."""
+    inline_rows = part is section
     verb, _, _ = parse_action(request.form)
     later = request.form.get("action") == "save-later"
     formdata = normalise_formdata(part, request.form, inline_rows=inline_rows)
@@ -313,30 +257,23 @@ def _save(section_id: str, number: int | None):
     return redirect(next_url)
 
 
-@bp.post("/section/<section_id>")
+def _reload():
+    return {"saved": False, "message": "Please reload the page."}, 409
+
+
+def _sent():
+    return {"saved": False, "message": "Your answers have already been sent."}, 409
+
+
+@bp.post("/section/<section_id>/autosave", endpoint="autosave")
+@bp.post("/section/<section_id>/<int:page>/autosave", endpoint="autosave_page")
 @patient_required
-def save_section(section_id: str):
-    return _save(section_id, None)
-
-
-@bp.post("/section/<section_id>/<int:page>")
-@patient_required
-def save_page(section_id: str, page: int):
-    return _save(section_id, page)
-
-
-def _autosave(section_id: str, number: int | None):
+@with_draft(missing=_reload, sent=_sent)
+@with_page(whole_section=True)
+def autosave(response, q, section, part):
     """Keep what is typed so far (called every so often by the page's script)."""
-    found = _draft()
-    if found is None:
-        return {"saved": False, "message": "Please reload the page."}, 409
-    response, q = found
-    section = _section_or_404(q, section_id)
-    part = section if number is None else _page_or_404(section, number)
-    if response.is_submitted:
-        return {"saved": False, "message": "Your answers have already been sent."}, 409
     formdata = normalise_formdata(
-        part, request.form, drop_blank_rows=False, inline_rows=number is None
+        part, request.form, drop_blank_rows=False, inline_rows=part is section
     )
     if group := rows_over_limit(part, formdata):
         return {
@@ -358,58 +295,26 @@ def _autosave(section_id: str, number: int | None):
     }
 
 
-@bp.post("/section/<section_id>/autosave")
-@patient_required
-def autosave(section_id: str):
-    return _autosave(section_id, None)
+def with_list(view):
+    """Hand a row's view the list (a repeating group) the address names on its page."""
 
+    @wraps(view)
+    def wrapped(*args, part, group_id: str, **kwargs):
+        group = next((i for i in part.questions if i.is_group and i.link_id == group_id), None)
+        if group is None:
+            abort(404)
+        return view(*args, part=part, group=group, **kwargs)
 
-@bp.post("/section/<section_id>/<int:page>/autosave")
-@patient_required
-def autosave_page(section_id: str, page: int):
-    return _autosave(section_id, page)
-
-
-def _list_context(section_id: str, number: int, group_id: str):
-    """The draft, the page and the list (a repeating group) on it, or a 404."""
-    found = _draft()
-    if found is None:
-        abort(409)
-    response, q = found
-    if response.is_submitted:
-        abort(409)
-    section = _section_or_404(q, section_id)
-    part = _page_or_404(section, number)
-    group = next((i for i in part.questions if i.is_group and i.link_id == group_id), None)
-    if group is None:
-        abort(404)
-    return response, q, section, part, group
-
-
-def _keep_page(response, q, part):
-    """What was typed on the page, kept before leaving it for a row's own page.
-
-    Valid answers are stored; the page is kept as typed only when something on it is
-    not (yet) a valid answer, so coming back shows a note only when there is reason to.
-    """
-    formdata = normalise_formdata(part, request.form, drop_blank_rows=False, inline_rows=False)
-    form = section_form_class(q, part, FlaskForm, False)(formdata=formdata)
-    valid = form.candidate_answers()
-    typed = MultiDict(
-        [(k, v) for k, v in formdata.items(multi=True) if k in form.owned and v.strip()]
-    )
-    stored = answers_to_formdata(part, {**response.answers, **valid}, inline_rows=False)
-    as_typed = (
-        None if sorted(typed.items(multi=True)) == sorted(stored.items(multi=True)) else formdata
-    )
-    services.keep_page(response, q, part, valid, as_typed, request.form.get("lock_version"))
+    return wrapped
 
 
 @bp.route("/section/<section_id>/<int:page>/rows/<group_id>/<int:row>", methods=["GET", "POST"])
 @patient_required
-def row(section_id: str, page: int, group_id: str, row: int):
+@with_draft(missing=conflict, sent=conflict)
+@with_page()
+@with_list
+def row(response, q, section, part, group, row: int):
     """One row of a list (a medicine, a procedure) on a page of its own."""
-    response, q, section, part, group = _list_context(section_id, page, group_id)
     rows = response.answers.get(group.link_id) or []
     adding = row == len(rows)
     if row > len(rows) or (adding and group.max_rows is not None and row >= group.max_rows):
@@ -459,10 +364,12 @@ def row(section_id: str, page: int, group_id: str, row: int):
 
 @bp.post("/section/<section_id>/<int:page>/rows/<group_id>/add")
 @patient_required
-def add_row(section_id: str, page: int, group_id: str):
-    response, q, section, part, group = _list_context(section_id, page, group_id)
+@with_draft(missing=conflict, sent=conflict)
+@with_page()
+@with_list
+def add_row(response, q, section, part, group):
     with contextlib.suppress(services.StaleDraft):  # the page kept elsewhere wins
-        _keep_page(response, q, part)
+        services.keep_page(response, q, part, request.form, request.form.get("lock_version"))
     count = len(response.answers.get(group.link_id) or [])
     return redirect(
         url_for(
@@ -477,11 +384,20 @@ def add_row(section_id: str, page: int, group_id: str):
 
 @bp.post("/section/<section_id>/<int:page>/rows/<group_id>/<int:row>/remove")
 @patient_required
-def remove_row(section_id: str, page: int, group_id: str, row: int):
-    response, q, section, part, group = _list_context(section_id, page, group_id)
+@with_draft(missing=conflict, sent=conflict)
+@with_page()
+@with_list
+def remove_row(response, q, section, part, group, row: int):
     try:
-        _keep_page(response, q, part)
-        services.remove_row(response, q, group, row, None)
+        services.remove_row(
+            response,
+            q,
+            group,
+            row,
+            request.form.get("lock_version"),
+            page=part,
+            posted=request.form,
+        )
     except services.StaleDraft:
         flash("Your answers changed in another window. Please look again.", "error")
     return redirect(page_url(section, part, removed=group.link_id) + f"#list-{group.link_id}")
@@ -489,13 +405,9 @@ def remove_row(section_id: str, page: int, group_id: str, row: int):
 
 @bp.post("/section/<section_id>/<int:page>/rows/undo")
 @patient_required
-def undo_remove(section_id: str, page: int):
-    found = _draft()
-    if found is None:
-        return redirect(url_for("patient.consent"))
-    response, q = found
-    section = _section_or_404(q, section_id)
-    part = _page_or_404(section, page)
+@with_draft()
+@with_page()
+def undo_remove(response, q, section, part):
     try:
         if services.undo_remove(response, q, request.form.get("lock_version")):
             flash("It is back in the list.", "success")
@@ -516,11 +428,8 @@ def _triggers(q: Questionnaire, alert, answers) -> list[str]:
 
 @bp.get("/section/<section_id>/support")
 @patient_required
-def support(section_id: str):
-    found = _draft()
-    if found is None:
-        return redirect(url_for("patient.consent"))
-    response, q = found
+@with_draft()
+def support(response, q, section_id: str):
     alerts = triggered_alerts(q, section_id, response.answers)
     fallback = url_for("patient.start")
     if not alerts:
@@ -540,17 +449,14 @@ def support(section_id: str):
 
 @bp.post("/section/<section_id>/support/<alert_id>/mistake")
 @patient_required
-def support_mistake(section_id: str, alert_id: str):
+@with_draft()
+@with_page()
+def support_mistake(response, q, section, part, alert_id: str):
     """ "I ticked this by mistake": take the answer out and go back to the question."""
-    found = _draft()
-    if found is None:
-        return redirect(url_for("patient.consent"))
-    response, q = found
-    alert = next((a for a in q.alerts if a.id == alert_id and a.section == section_id), None)
+    alert = next((a for a in q.alerts if a.id == alert_id and a.section == section.id), None)
     form = SubmitForm()
     if alert is None or not form.validate_on_submit():
         abort(404)
-    section = _section_or_404(q, section_id)
     question = alert.when[0].question
     try:
         services.take_back(response, q, alert, form.lock_version.data)
@@ -567,18 +473,13 @@ def support_mistake(section_id: str, alert_id: str):
 @patient_required
 def saved():
     """After "Save and come back later": what was kept, and how to come back."""
-    return render_template("patient/saved.html", patient=_patient())
+    return render_template("patient/saved.html", patient=patient_record())
 
 
 @bp.get("/check")
 @patient_required
-def check():
-    found = _draft()
-    if found is None:
-        return redirect(url_for("patient.consent"))
-    response, q = found
-    if response.is_submitted:
-        return redirect(url_for("patient.submitted"))
+@with_draft(sent=to_submitted)
+def check(response, q):
     states = services.progress(q, response)
     form = SubmitForm(lock_version=str(response.lock_version))
     return render_template(
@@ -594,11 +495,8 @@ def check():
 
 @bp.post("/submit")
 @patient_required
-def submit():
-    found = _draft()
-    if found is None:
-        return redirect(url_for("patient.consent"))
-    response, q = found
+@with_draft()
+def submit(response, q):
     form = SubmitForm()
     if not form.validate_on_submit():
         return redirect(url_for("patient.check"))
@@ -617,11 +515,8 @@ def submit():
 
 @bp.get("/submitted")
 @patient_required
-def submitted():
-    found = _draft()
-    if found is None:
-        return redirect(url_for("patient.consent"))
-    response, q = found
+@with_draft()
+def submitted(response, q):
     if not response.is_submitted:
         return redirect(url_for("patient.start"))
     return render_template(
@@ -636,13 +531,13 @@ def submitted():
 @bp.get("/your-data")
 @patient_required
 def your_data():
-    return render_template("patient/your_data.html", patient=_patient(), form=SubmitForm())
+    return render_template("patient/your_data.html", patient=patient_record(), form=SubmitForm())
 
 
 @bp.get("/your-data.json")
 @patient_required
 def your_data_json():
-    patient = _patient()
+    patient = patient_record()
     body = json.dumps(patient_rights.export_patient_data(patient), indent=2, ensure_ascii=False)
     return download(body, "application/json", f"my-answers-{patient.ref}.json")
 
@@ -651,7 +546,7 @@ def your_data_json():
 @patient_required
 def request_erasure():
     if SubmitForm().validate_on_submit():
-        patient_rights.request_erasure(_patient())
+        patient_rights.request_erasure(patient_record())
         flash(
             "Your request is sent. The clinic will erase your data and may contact you to confirm.",
             "success",

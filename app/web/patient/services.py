@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import contains_eager
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.datastructures import MultiDict
+from wtforms import Form
 
 from ...engine.questionnaire.answers import validate_answers
 from ...engine.questionnaire.definition import Alert, Item, Page, Questionnaire, Section
@@ -23,6 +24,7 @@ from ...platform.extensions import db
 from ...records import audit, patient_information, urgent
 from ...records.clock import clinic_today
 from ...records.models import Consent, Patient, QuestionnaireResponse, UrgentItem, User, utcnow
+from .section_forms import answers_to_formdata, normalise_formdata, section_form_class
 
 CONSENT_VERSION = "2026-11"
 
@@ -234,23 +236,48 @@ def save_section(
     return alerts
 
 
+def page_as_typed(
+    response: QuestionnaireResponse, q: Questionnaire, part: Part, posted: MultiDict
+) -> tuple[dict[str, Any], MultiDict | None]:
+    """What a posted page holds: its answers that are already valid, and the page as typed
+    when something on it is not (yet) a valid answer (else None, so coming back shows a
+    note only when there is reason to)."""
+    formdata = normalise_formdata(part, posted, drop_blank_rows=False, inline_rows=False)
+    form = section_form_class(q, part, Form, False)(formdata=formdata)
+    valid = form.candidate_answers()
+    typed = MultiDict(
+        [(k, v) for k, v in formdata.items(multi=True) if k in form.owned and v.strip()]
+    )
+    stored = answers_to_formdata(part, {**response.answers, **valid}, inline_rows=False)
+    same = sorted(typed.items(multi=True)) == sorted(stored.items(multi=True))
+    return valid, None if same else formdata
+
+
+def _keep(
+    response: QuestionnaireResponse, q: Questionnaire, part: Part, posted: MultiDict
+) -> list[UrgentItem]:
+    """Store a page's valid answers, and the page as typed if need be (not committed)."""
+    valid, as_typed = page_as_typed(response, q, part, posted)
+    response.patient  # noqa: B018 - loaded before any change
+    raised = _store(response, q, {**response.answers, **valid}, list(response.sections_done))
+    pending = {k: v for k, v in response.pending.items() if k != part.key}
+    if as_typed is not None:
+        pending[part.key] = _typed(as_typed)
+    response.pending = pending
+    return raised
+
+
 def keep_page(
     response: QuestionnaireResponse,
     q: Questionnaire,
     part: Part,
-    valid: dict[str, Any],
-    formdata: MultiDict | None,
+    posted: MultiDict,
     lock_version: Any,
 ) -> None:
-    """Store the answers on a page that are already valid, and the page as typed if given,
-    without finishing it: before opening a row of a list, or removing one, from that page."""
+    """Keep what was typed on a page without finishing it, before opening a row of one of
+    its lists on a page of its own."""
     _check_lock(response, lock_version)
-    response.patient  # noqa: B018 - loaded before any change
-    raised = _store(response, q, {**response.answers, **valid}, list(response.sections_done))
-    pending = {k: v for k, v in response.pending.items() if k != part.key}
-    if formdata is not None:
-        pending[part.key] = _typed(formdata)
-    response.pending = pending
+    raised = _keep(response, q, part, posted)
     _commit(response)
     urgent.notify(raised)
 
@@ -282,23 +309,33 @@ def save_row(
 
 
 def remove_row(
-    response: QuestionnaireResponse, q: Questionnaire, group: Item, index: int, lock_version: Any
+    response: QuestionnaireResponse,
+    q: Questionnaire,
+    group: Item,
+    index: int,
+    lock_version: Any,
+    page: Part | None = None,
+    posted: MultiDict | None = None,
 ) -> dict[str, Any] | None:
-    """Take one row out of a list, keeping it so that Undo can put it back; the row."""
+    """Take one row out of a list, keeping it so that Undo can put it back; the row.
+
+    With ``page`` and ``posted``, what was typed on the list's page is kept first, in the
+    same transaction: one commit for the whole request.
+    """
     _check_lock(response, lock_version)
+    raised = _keep(response, q, page, posted) if page is not None and posted is not None else []
     response.patient  # noqa: B018 - loaded before any change
     rows = list(response.answers.get(group.link_id) or [])
-    if not 0 <= index < len(rows):
-        return None
-    removed = rows.pop(index)
-    answers = {**response.answers, group.link_id: rows}
-    if not rows:
-        answers.pop(group.link_id)
-    raised = _store(response, q, answers, list(response.sections_done))
-    response.pending = {
-        **response.pending,
-        UNDO: {"group": group.link_id, "index": index, "row": removed},
-    }
+    removed = rows.pop(index) if 0 <= index < len(rows) else None
+    if removed is not None:
+        answers = {**response.answers, group.link_id: rows}
+        if not rows:
+            answers.pop(group.link_id)
+        raised += _store(response, q, answers, list(response.sections_done))
+        response.pending = {
+            **response.pending,
+            UNDO: {"group": group.link_id, "index": index, "row": removed},
+        }
     _commit(response)
     urgent.notify(raised)
     return removed
