@@ -106,7 +106,9 @@ def test_the_profile_s_phone_is_enough_to_start_in_production(monkeypatch, tmp_p
         from tests.factories import StaffFactory
 
         clinic_details.save(DETAILS, StaffFactory(role="admin"))
-    create_app("production", SQLALCHEMY_DATABASE_URI=url, CLINIC_PHONE="")
+    production = create_app("production", SQLALCHEMY_DATABASE_URI=url, CLINIC_PHONE="")
+    with production.test_request_context():
+        assert clinic_details.current().phone == DETAILS["phone"]
 
 
 def test_the_profile_s_time_zone_sets_the_clock_of_every_page(admin, clinic, staff):

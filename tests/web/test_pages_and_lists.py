@@ -310,3 +310,41 @@ def test_the_header_names_the_clinic_and_what_the_pages_are(patient, client):
     page = page_of(client, "/intake/section/about")
     assert "Pain Clinic <span>Questions before your visit</span>" in page
     assert "SCS pre-visit" not in page
+
+
+def test_a_row_saved_after_another_window_changed_the_answers_is_not_overwritten(
+    patient, person, client, clinic
+):
+    person.fill_all()
+    url = "/intake/section/medicines/1/rows/medications/0"
+    stale = lock_of(page_of(client, url))
+    other = with_changes(FUSION_PATIENT_POSTS, "goals", {"goals_text": "From the other window"})
+    person.save("goals", other["goals"])  # another window saves meanwhile
+    answer = client.post(
+        url,
+        data={
+            "lock_version": stale,
+            "med_name": "Changed elsewhere?",
+            "med_kind": "opioid",
+            "med_current": "yes",
+            "med_duration": "gt_1_year",
+            "med_relief": "a_little",
+        },
+    )
+    assert answer.headers["Location"].endswith(url)
+    again = page_of(client, url)
+    assert "Your answers changed in another window. Check this one again." in again
+    assert clinic.response(patient).answers["medications"][0]["med_name"] == "Tapentadol"
+
+
+def test_sending_after_another_window_changed_the_answers_asks_to_check_again(
+    patient, person, client, clinic
+):
+    person.fill_all()
+    stale = lock_of(page_of(client, "/intake/check"))
+    other = with_changes(FUSION_PATIENT_POSTS, "goals", {"goals_text": "From the other window"})
+    person.save("goals", other["goals"])
+    answer = client.post("/intake/submit", data={"lock_version": stale})
+    assert answer.headers["Location"].endswith("/intake/check")
+    assert "Please check them again, then send." in page_of(client, "/intake/check")
+    assert clinic.response(patient).status == "draft"

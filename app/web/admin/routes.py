@@ -3,26 +3,22 @@ erasure."""
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy import func, select
 
 from ...platform.extensions import db
 from ...records import accounts, api_tokens, clinic_details, invitations
-from ...records.clock import day_bounds
 from ...records.identifiers import parse_id
-from ...records.models import ApiToken, AuditEvent, Invitation, Patient, User, utcnow
+from ...records.models import ApiToken, Invitation, Patient, User
 from ...records.patient_rights import erase_patient
 from ...records.staff import StaffError, change_role, create_staff, set_enabled
 from ..access import admin_required
 from ..forms import CsrfForm
 from ..guards import page_number
+from . import services
 from .forms import ApiTokenForm, ClinicProfileForm, NewStaffForm, StaffChangeForm
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
-AUDIT_PAGE_SIZE = 100
 
 
 def _user_or_404(user_id: str | None) -> User:
@@ -34,12 +30,9 @@ def _user_or_404(user_id: str | None) -> User:
 
 
 def _staff_page(form: NewStaffForm | None = None, reset: tuple[User, str] | None = None):
-    people = db.session.scalars(
-        select(User).where(User.role != "patient").order_by(User.name)
-    ).all()
     return render_template(
         "admin/staff.html",
-        people=people,
+        people=services.staff_list(),
         form=form or NewStaffForm(),
         change_form=StaffChangeForm(),
         confirm=CsrfForm(),
@@ -151,24 +144,11 @@ def revoke_token(token_id: int):
 @bp.get("/invitations")
 @admin_required
 def invitation_list():
-    now = utcnow()
-    rows = db.session.execute(
-        select(Invitation, Patient.name)
-        .join(Patient)
-        .where(
-            Invitation.used_at.is_(None),
-            Invitation.revoked_at.is_(None),
-            Invitation.expires_at > now,
-        )
-        .order_by(Invitation.expires_at)
-    ).all()
-    requests = db.session.scalars(
-        select(Patient)
-        .where(Patient.erasure_requested_at.is_not(None))
-        .order_by(Patient.erasure_requested_at)
-    ).all()
     return render_template(
-        "admin/invitations.html", rows=rows, confirm=CsrfForm(), erasure_requests=requests
+        "admin/invitations.html",
+        rows=services.open_invitations(),
+        confirm=CsrfForm(),
+        erasure_requests=services.erasure_requests(),
     )
 
 
@@ -199,46 +179,20 @@ def erase(patient_id: int):
     return render_template("admin/erase.html", patient=patient, form=form, mismatch=mismatch)
 
 
-def _day(text: str | None, end: bool = False) -> datetime | None:
-    """The start (or end) of a day typed into the filter, a day on the clinic's clock."""
-    try:
-        day = datetime.fromisoformat(text or "").date()
-    except ValueError:
-        return None
-    return day_bounds(day)[1 if end else 0]
-
-
 @bp.get("/audit")
 @admin_required
 def audit_log():
     args = request.args
-    stmt = select(AuditEvent).outerjoin(User, AuditEvent.actor_id == User.id)
-    if args.get("action"):
-        stmt = stmt.where(AuditEvent.action == args["action"])
-    if args.get("actor"):
-        stmt = stmt.where(User.email.ilike(f"%{args['actor'].strip()[:254]}%"))
-    if args.get("patient"):
-        stmt = stmt.where(AuditEvent.patient_ref == args["patient"].strip().lower()[:32])
-    if start := _day(args.get("from")):
-        stmt = stmt.where(AuditEvent.at >= start)
-    if end := _day(args.get("to"), end=True):
-        stmt = stmt.where(AuditEvent.at <= end)
-    total = db.session.scalar(select(func.count()).select_from(stmt.subquery()))
-    page = min(page_number(args.get("page")), max(1, -(-total // AUDIT_PAGE_SIZE)))
-    events = db.session.scalars(
-        stmt.order_by(AuditEvent.id.desc())
-        .limit(AUDIT_PAGE_SIZE)
-        .offset((page - 1) * AUDIT_PAGE_SIZE)
-    ).all()
-    actions = db.session.scalars(
-        select(AuditEvent.action).distinct().order_by(AuditEvent.action)
-    ).all()
+    filters = services.AuditFilters(
+        *(args.get(name, "") for name in ("action", "actor", "patient", "from", "to"))
+    )
+    found = services.audit_page(filters, page_number(args.get("page")))
     return render_template(
         "admin/audit.html",
-        events=events,
-        total=total,
-        page=page,
-        actions=actions,
+        events=found.events,
+        total=found.total,
+        page=found.page,
+        actions=found.actions,
         args=args,
-        page_size=AUDIT_PAGE_SIZE,
+        page_size=services.AUDIT_PAGE_SIZE,
     )
