@@ -17,8 +17,8 @@ style of its own and a named destination, which cost an eighth of a summary's PD
 
 The cyclic garbage collector is paused while a PDF is made. Layout keeps hundreds of
 thousands of objects alive until it ends, and their number kept setting off full
-collections of the whole process: one PDF in four paid 150 ms for one, which was most of
-the slowest PDFs' time. Reference counting still frees what a PDF leaves; the collector
+collections of the whole process, which made most of the slowest PDFs' time (measured in
+docs/performance.md). Reference counting still frees what a PDF leaves; the collector
 runs again as soon as the PDF is made.
 """
 
