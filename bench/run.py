@@ -271,7 +271,7 @@ def in_process(app, ids) -> dict[str, dict]:
         ),
         "summary": measure(app, staff, "GET", f"/clinic/patients/{pid}", REQUESTS),
         "FHIR QuestionnaireResponse": measure(
-            app, staff, "GET", f"/clinic/patients/{pid}/questionnaire-response.json", REQUESTS
+            app, staff, "GET", f"/fhir/patients/{pid}/questionnaire-response.json", REQUESTS
         ),
         "PDF": measure(app, staff, "GET", f"/clinic/patients/{pid}/summary.pdf", PDF_REQUESTS),
         f"day's briefs PDF ({DAY_BRIEFS} patients)": measure(
