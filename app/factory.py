@@ -11,7 +11,7 @@ from sqlalchemy.engine import Engine
 
 from config import CONFIGS, Config
 
-from . import ROOT
+from . import IN_CHECKOUT, ROOT, shared_folder
 from .platform import logs, security
 from .platform.extensions import csrf, db, limiter, login_manager, migrate
 from .records import clinic_details, clock, patient_information, questionnaires
@@ -25,8 +25,9 @@ def create_app(config: type[Config] | str | None = None, **overrides) -> Flask:
     config.check()
     app = Flask(
         "app",
-        instance_path=str(ROOT / "instance"),
-        template_folder=str(ROOT / "templates"),
+        # Installed, Flask's default: <prefix>/var/app-instance.
+        instance_path=str(ROOT / "instance") if IN_CHECKOUT else None,
+        template_folder=str(shared_folder("templates")),
     )
     app.config.from_object(config)
     app.config.update(overrides)
@@ -80,7 +81,7 @@ def register_extensions(app: Flask) -> None:
     migrate.init_app(
         app,
         db,
-        directory=str(ROOT / "migrations"),
+        directory=str(shared_folder("migrations")),
         compare_type=True,
         include_object=include_in_autogenerate,
     )
