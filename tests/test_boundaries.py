@@ -87,7 +87,7 @@ def _lint_a_copy(tmp_path: Path, change: tuple[str, str]) -> subprocess.Complete
     ("change", "broken"),
     [
         (
-            ("app.engine.questionnaire.definition", "import flask  # noqa"),
+            ("app.engine.questionnaire.definition.model", "import flask  # noqa"),
             "The engine imports no web stack and no database BROKEN",
         ),
         (("app.records.audit", "from app.web import access  # noqa"), "Layers: "),

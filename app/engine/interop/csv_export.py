@@ -35,7 +35,6 @@ IDENTIFIED = (
 )
 DEIDENTIFIED = ("study_id", "age_band", "visit_month", "revision", "submitted_month")
 FREE_TEXT_TYPES = {"string", "text"}
-SCORE_COLUMNS = ("peg_score", "phq9_total", "phq9_band", "gad7_total", "gad7_band", "auditc_total")
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,7 +94,17 @@ def columns(
             for c in item.items
             if _exported(c, free_text)
         ]
-    return head + list(SCORE_COLUMNS)
+    return head + score_columns(q)
+
+
+def score_columns(q: Questionnaire) -> list[str]:
+    """Each instrument's total, by its ``total_id``, and its band where it has bands."""
+    return [
+        name
+        for ins in q.instruments
+        for name in (ins.total_id, f"{ins.id}_band" if ins.bands else None)
+        if name
+    ]
 
 
 def _month(moment: date | datetime | None) -> str | None:
@@ -127,8 +136,7 @@ def _flat(q: Questionnaire, row: ExportRow, study_id: str) -> dict[str, Any]:
             flat[key] = value
     scores = score_all(q, row.answers)
     for ins_id, score in scores.items():
-        name = "peg_score" if ins_id == "peg" else f"{ins_id}_total"
-        flat[name] = score.total
+        flat[score.instrument.total_id] = score.total
         flat[f"{ins_id}_band"] = score.band
     return flat
 

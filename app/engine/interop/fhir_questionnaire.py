@@ -33,12 +33,6 @@ HELP = {"coding": [{"system": CONTROLS, "code": "help", "display": "Help-Button"
 RADIO = {"coding": [{"system": CONTROLS, "code": "radio-button", "display": "Radio Button"}]}
 CHECK = {"coding": [{"system": CONTROLS, "code": "check-box", "display": "Check-box"}]}
 SCORES_GROUP = "scores"
-SCORE_ITEMS = {  # instrument id -> (linkId, FHIR type)
-    "peg": ("peg_score", "decimal"),
-    "phq9": ("phq9_total", "integer"),
-    "gad7": ("gad7_total", "integer"),
-    "auditc": ("auditc_total", "integer"),
-}
 
 
 def fhir_id(questionnaire_id: str) -> str:
@@ -203,9 +197,9 @@ def to_fhir_questionnaire(q: Questionnaire, today: date | None = None) -> dict[s
     sections = [section_group(q, s, this_year) for s in q.sections]
     scores = [
         {
-            "linkId": SCORE_ITEMS[ins.id][0],
+            "linkId": ins.total_id,
             "text": f"{ins.title} total",
-            "type": SCORE_ITEMS[ins.id][1],
+            "type": ins.total_type,
             "readOnly": True,
             "extension": [
                 {
@@ -218,7 +212,6 @@ def to_fhir_questionnaire(q: Questionnaire, today: date | None = None) -> dict[s
             ],
         }
         for ins in q.instruments
-        if ins.id in SCORE_ITEMS
     ]
     if scores:
         sections.append(

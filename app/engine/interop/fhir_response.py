@@ -16,7 +16,7 @@ from typing import Any
 from ..questionnaire.definition import Item, Questionnaire
 from ..questionnaire.enable_when import prune_hidden
 from ..questionnaire.scoring import score_all
-from .fhir_questionnaire import SCORE_ITEMS, SCORES_GROUP, coding
+from .fhir_questionnaire import SCORES_GROUP, coding
 
 ALERT_EXTENSION = "urn:scs-intake:fhir:alert-shown"
 RESPONSE_SYSTEM = "urn:scs-intake:response"
@@ -82,13 +82,13 @@ def to_fhir_response(
         if items:
             sections.append({"linkId": section.id, "text": section.title, "item": items})
     totals = []
-    for ins_id, score in score_all(q, answers).items():
-        if ins_id in SCORE_ITEMS and score.total is not None:
-            link_id, kind = SCORE_ITEMS[ins_id]
-            key = "valueDecimal" if kind == "decimal" else "valueInteger"
+    for score in score_all(q, answers).values():
+        if score.total is not None:
+            ins = score.instrument
+            key = "valueDecimal" if ins.total_type == "decimal" else "valueInteger"
             totals.append(
                 {
-                    "linkId": link_id,
+                    "linkId": ins.total_id,
                     "text": f"{score.instrument.title} total",
                     "answer": [{key: score.total}],
                 }

@@ -43,8 +43,8 @@ class WorklistRow:
     urgent: bool
     revision: int | None
     urgent_reasons: tuple[str, ...] = ()
-    phq9: str = ""
-    peg: str = ""
+    # One total per column of the page ("" when not complete), in the columns' order.
+    scores: tuple[str, ...] = ()
     visit_soon: bool = False  # invited or in progress, with the visit within 3 days
     import_waiting: bool = False  # another system sent answers that staff must accept
 
@@ -55,6 +55,9 @@ class WorklistPage:
     total: int
     page: int
     pages: int
+    # The headings of the score columns: each instrument the current definition puts on
+    # the worklist (``worklist:`` in its YAML).
+    columns: tuple[str, ...] = ()
 
 
 SOON_DAYS = 3
@@ -65,6 +68,11 @@ def _score(q: Questionnaire | None, answers, instrument: str) -> str:
         return ""
     score = score_instrument(q, q.instrument(instrument), answers or {})
     return "" if score.total is None else f"{score.total:g}"
+
+
+def worklist_instruments() -> list[tuple[str, str]]:
+    """(instrument id, column heading) for each total the worklist shows."""
+    return [(i.id, i.worklist) for i in questionnaires.current().instruments if i.worklist]
 
 
 def worklist(
@@ -119,6 +127,7 @@ def worklist(
             else:
                 waiting.add(row.patient_id)
     reasons = urgent.open_by_patient(ids)
+    shown = worklist_instruments()
     rows = []
     for p in patients:
         latest = newest.get(p.id)
@@ -146,13 +155,14 @@ def worklist(
                 urgent=p.is_urgent,
                 revision=latest.revision if latest else None,
                 urgent_reasons=tuple(dict.fromkeys(reasons.get(p.id, ()))),
-                phq9=_score(q, latest.answers if latest else None, "phq9"),
-                peg=_score(q, latest.answers if latest else None, "peg"),
+                scores=tuple(
+                    _score(q, latest.answers if latest else None, ins_id) for ins_id, _ in shown
+                ),
                 visit_soon=soon,
                 import_waiting=p.id in waiting,
             )
         )
-    return WorklistPage(rows, total, page, pages)
+    return WorklistPage(rows, total, page, pages, tuple(heading for _, heading in shown))
 
 
 def chosen_day(text: str, today: date) -> date | None:

@@ -80,10 +80,16 @@ def check_references(q: Questionnaire) -> None:
                 raise DefinitionError(
                     f"item '{item.link_id}': {key} must name a boolean item beside it"
                 )
+    totals: set[str] = set()
     for ins in q.instruments:
         for link_id in ins.items:
             if link_id not in q.items:
                 raise DefinitionError(f"instrument '{ins.id}': unknown item '{link_id}'")
+        if ins.total_id in q.items or ins.total_id in totals:
+            raise DefinitionError(
+                f"instrument '{ins.id}': total_id '{ins.total_id}' is already a linkId"
+            )
+        totals.add(ins.total_id)
     section_ids = {s.id for s in q.sections}
     for alert in q.alerts:
         if alert.section not in section_ids:

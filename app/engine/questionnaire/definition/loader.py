@@ -41,6 +41,8 @@ from .summary_spec import (
     SummarySpec,
 )
 
+LINK_ID = re.compile(r"[a-z][a-z0-9_]*")
+
 
 def load_definition(
     path: Path, disabled_instruments: frozenset[str] = frozenset()
@@ -158,7 +160,7 @@ def _conditions(raw: Any, where: str) -> tuple[Condition, ...]:
 
 def _item(raw: dict, section_id: str, group: str | None = None) -> Item:
     link_id = raw.get("linkId")
-    if not link_id or not re.fullmatch(r"[a-z][a-z0-9_]*", str(link_id)):
+    if not link_id or not LINK_ID.fullmatch(str(link_id)):
         raise DefinitionError(f"section '{section_id}': item without a valid linkId: {raw!r}")
     where = f"item '{link_id}'"
     item_type = raw.get("type")
@@ -314,6 +316,9 @@ def _instrument(raw: dict) -> Instrument:
     where = f"instrument '{raw.get('id')}'"
     if raw.get("scoring") not in {"sum", "mean"}:
         raise DefinitionError(f"{where}: scoring must be 'sum' or 'mean'")
+    total_id = str(raw.get("total_id") or f"{raw['id']}_total")
+    if not LINK_ID.fullmatch(total_id):
+        raise DefinitionError(f"{where}: total_id {total_id!r} is not a valid linkId")
     return Instrument(
         id=raw["id"],
         title=raw["title"],
@@ -327,6 +332,8 @@ def _instrument(raw: dict) -> Instrument:
         decimals=int(raw.get("decimals", 0)),
         hidden_items_score_zero=bool(raw.get("hidden_items_score_zero", False)),
         note=raw.get("note"),
+        total_id=total_id,
+        worklist=str(raw["worklist"]) if raw.get("worklist") else None,
     )
 
 

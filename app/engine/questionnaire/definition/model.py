@@ -211,6 +211,15 @@ class Instrument:
     decimals: int = 0
     hidden_items_score_zero: bool = False
     note: str | None = None
+    # The total's linkId in FHIR (the ``scores`` group) and its CSV column.
+    total_id: str = ""
+    # The worklist's column heading for this total; no column when not given.
+    worklist: str | None = None
+
+    @property
+    def total_type(self) -> str:
+        """The total's FHIR type: a mean kept to decimals is a decimal."""
+        return "decimal" if self.decimals else "integer"
 
 
 @dataclass(frozen=True, slots=True)
