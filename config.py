@@ -65,6 +65,24 @@ class Config:
     # Who is emailed when a patient's answer raises an urgent item (none: worklist only).
     URGENT_RESPONDER_EMAIL = os.environ.get("URGENT_RESPONDER_EMAIL")
 
+    # Texts to patients (app/platform/messaging.py): "console" prints them, "webhook"
+    # POSTs signed JSON to a relay for any SMS/WhatsApp provider, "whatsapp" uses the
+    # WhatsApp Business Cloud API. Email always goes by the MAIL_* settings.
+    MESSAGE_BACKEND = os.environ.get("MESSAGE_BACKEND", "console")
+    MESSAGE_WEBHOOK_URL = os.environ.get("MESSAGE_WEBHOOK_URL")
+    MESSAGE_WEBHOOK_SECRET = os.environ.get("MESSAGE_WEBHOOK_SECRET")
+    WHATSAPP_API_URL = os.environ.get("WHATSAPP_API_URL", "https://graph.facebook.com/v21.0")
+    WHATSAPP_PHONE_NUMBER_ID = os.environ.get("WHATSAPP_PHONE_NUMBER_ID")
+    WHATSAPP_TOKEN = os.environ.get("WHATSAPP_TOKEN")
+    WHATSAPP_LANGUAGE = os.environ.get("WHATSAPP_LANGUAGE", "en")
+    # Reminders go this many days before the visit (flask reminders send, run daily).
+    REMINDER_DAYS = os.environ.get("REMINDER_DAYS", "7,2")
+    # Messages to patients wait out these hours on the clinic's clock ("21-8"; empty: none).
+    MESSAGE_QUIET_HOURS = os.environ.get("MESSAGE_QUIET_HOURS", "21-8")
+    # A phone for urgent notices too (SMS or WhatsApp, with a webhook/whatsapp backend).
+    URGENT_RESPONDER_PHONE = os.environ.get("URGENT_RESPONDER_PHONE")
+    URGENT_RESPONDER_CHANNEL = os.environ.get("URGENT_RESPONDER_CHANNEL", "sms")
+
     # Work outside the request (app/platform/jobs.py): "rq" (Redis, run by `flask worker`),
     # "memory" (tests) or "sync" (runs at once: development, no worker to start).
     JOB_QUEUE = os.environ.get("JOB_QUEUE", "sync")
@@ -136,6 +154,7 @@ class TestingConfig(Config):
     ARGON2_MEMORY_COST = 1024
     BASE_URL = "http://localhost"
     MAIL_BACKEND = "memory"
+    MESSAGE_BACKEND = "memory"
 
 
 class ProductionConfig(Config):

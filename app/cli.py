@@ -15,11 +15,14 @@ from sqlalchemy import select
 
 from .platform import jobs
 from .platform.extensions import db
-from .records import clinic_details
+from .records import clinic_details, messages
 from .records.accounts import issue_staff_reset
+from .records.clock import clinic_today
 from .records.fhir_import import FhirImportError, import_response
+from .records.identifiers import phone_problem
 from .records.invitations import existing_patient, invite_patient, reissue_invitation
-from .records.models import STAFF_ROLES, User
+from .records.models import MESSAGE_CHANNELS, STAFF_ROLES, User
+from .records.reminders import send_reminders
 from .records.staff import StaffError, create_staff
 
 
@@ -35,6 +38,7 @@ def _iso_date(ctx, param, value):
 users = AppGroup("users", help="Manage staff accounts.")
 fhir = AppGroup("fhir", help="FHIR import.")
 invite = AppGroup("invite", help="Invite patients.")
+reminders = AppGroup("reminders", help="Remind patients who have not sent their answers.")
 
 
 @users.command("create")
@@ -65,12 +69,33 @@ def users_reset_link(email: str) -> None:
 @invite.command("create")
 @click.option("--name", required=True)
 @click.option("--dob", required=True, callback=_iso_date, help="Date of birth, YYYY-MM-DD")
-@click.option("--email", required=True)
+@click.option("--email", default=None, help="Email address (optional)")
 @click.option("--visit-date", callback=_iso_date, help="Planned visit, YYYY-MM-DD")
 @click.option("--phone", default=None, help="Mobile number (optional)")
-def invite_create(name, dob, email, visit_date, phone) -> None:
-    """Invite a patient; the invitation link is printed on the last line."""
-    patient, url = invite_patient(name, dob, email, visit_date, phone)
+@click.option(
+    "--channel",
+    type=click.Choice(MESSAGE_CHANNELS),
+    default="letter",
+    help="How the link goes: sms, whatsapp or email queue a message; letter (the default) "
+    "prints the link here.",
+)
+def invite_create(name, dob, email, visit_date, phone, channel) -> None:
+    """Invite a patient; with a letter, the invitation link is printed on the last line."""
+    if problem := phone_problem(phone):
+        raise click.BadParameter(problem, param_hint="--phone")
+    needs = {"sms": phone, "whatsapp": phone, "email": email}
+    if channel in needs and not needs[channel]:
+        raise click.UsageError(
+            f"--channel {channel} needs --{'email' if channel == 'email' else 'phone'}"
+        )
+    patient, url = invite_patient(name, dob, email, visit_date, phone, channel=channel)
+    if url is None:
+        message = messages.queue(patient, "invitation", channel)
+        click.echo(
+            f"Invited {patient.name} (patient {patient.id}); {channel} to {message.to}: "
+            f"{message.state}"
+        )
+        return
     click.echo(f"Invited {patient.name} (patient {patient.id}); send them this link:")
     click.echo(url)
 
@@ -186,8 +211,19 @@ def worker(burst: bool) -> None:
         click.echo(f"{done} jobs done, {failed} failed")
 
 
+@reminders.command("send")
+@click.option(
+    "--on", "on", callback=_iso_date, help="The day to act for, YYYY-MM-DD (default: today)."
+)
+def reminders_send(on: date | None) -> None:
+    """Queue the reminders due today on the clinic's clock (run once a day)."""
+    day = on or clinic_today()
+    click.echo(f"{send_reminders(day)} reminders queued for {day.isoformat()}")
+
+
 def init_app(app: Flask) -> None:
     app.cli.add_command(users)
+    app.cli.add_command(reminders)
     app.cli.add_command(invite)
     app.cli.add_command(seed_demo)
     app.cli.add_command(backup)

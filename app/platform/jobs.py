@@ -11,7 +11,8 @@ jobs wait:
   RQ's failed registry with its reason.
 - ``memory``: jobs wait in this process until ``run_queued()`` (tests, which run
   ``flask worker --burst`` to send what a request queued).
-- ``sync``: a job runs as soon as it is queued (development: no worker to start).
+- ``sync``: a job runs as soon as it is queued, retried at once (development: no worker
+  to start); a job that keeps failing is logged, never raised into the request.
 
 Jobs are named functions registered with ``@job``; the queue holds the name and plain
 keyword arguments, never an object, so a job can be read back by any worker process.
@@ -21,6 +22,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from datetime import UTC, datetime
 from typing import Any
 
 from flask import current_app
@@ -47,14 +49,16 @@ def job(name: str) -> Callable[[Callable[..., None]], Callable[..., None]]:
 
 
 def perform(name: str, kwargs: dict[str, Any]) -> None:
-    """Run one job in the app's context (RQ calls this); an exception means "try again"."""
-    try:
-        _JOBS[name](**kwargs)
-    except Exception:
-        db.session.rollback()
-        raise
-    finally:
-        db.session.remove()
+    """Run one job in an app context of its own (RQ calls this): its own database session
+    and ``g``, whatever ran before it. An exception means "try again"."""
+    with current_app.app_context():
+        try:
+            _JOBS[name](**kwargs)
+        except Exception:
+            db.session.rollback()
+            raise
+        finally:
+            db.session.remove()
 
 
 def _retry_seconds() -> list[int]:
@@ -76,27 +80,33 @@ def rq_queue():
     )
 
 
-def enqueue(name: str, **kwargs: Any) -> None:
-    """Queue the job ``name`` with ``kwargs`` (plain values only)."""
+def enqueue(name: str, at: datetime | None = None, **kwargs: Any) -> None:
+    """Queue the job ``name`` with ``kwargs`` (plain values only), to run at once or, with
+    ``at`` (aware UTC), not before then."""
     if name not in _JOBS:
         raise KeyError(f"no job named {name!r}")
     mode = current_app.config["JOB_QUEUE"]
     if mode == "sync":
-        _JOBS[name](**kwargs)
+        _run(name, kwargs)
+    elif mode == "memory" and at is not None and at > datetime.now(UTC):
+        current_app.extensions.setdefault("delayed_jobs", []).append((at, name, kwargs))
     elif mode == "memory":
-        current_app.extensions.setdefault("queued_jobs", []).append((name, kwargs))
+        queued().append((name, kwargs))
     else:
         from redis.exceptions import RedisError
         from rq import Retry
 
+        options = {
+            "args": (name, kwargs),
+            "failure_ttl": 7 * 24 * 3600,
+            "retry": Retry(max=current_app.config["JOB_RETRIES"], interval=_retry_seconds()),
+            "description": name,
+        }
         try:
-            rq_queue().enqueue_call(
-                perform,
-                args=(name, kwargs),
-                failure_ttl=7 * 24 * 3600,
-                retry=Retry(max=current_app.config["JOB_RETRIES"], interval=_retry_seconds()),
-                description=name,
-            )
+            if at is not None and at > datetime.now(UTC):
+                rq_queue().enqueue_at(at, perform, **options)
+            else:
+                rq_queue().enqueue_call(perform, **options)
         except RedisError as exc:
             raise JobError(f"the job queue is unreachable: {type(exc).__name__}") from exc
 
@@ -106,25 +116,38 @@ def queued() -> list[tuple[str, dict[str, Any]]]:
     return current_app.extensions.setdefault("queued_jobs", [])
 
 
-def run_queued() -> tuple[int, int]:
-    """Run the jobs waiting in this process, each retried as RQ would; (done, failed)."""
+def _run(name: str, kwargs: dict[str, Any]) -> bool:
+    """Run one job, retried as RQ would (without the waits); False if its last try failed."""
+    for attempt in range(current_app.config["JOB_RETRIES"] + 1):
+        try:
+            perform(name, kwargs)
+        except Exception as exc:  # a job that fails its last try is recorded, not raised
+            if attempt == current_app.config["JOB_RETRIES"]:
+                log.warning("job %s failed: %s", name, type(exc).__name__)
+                current_app.extensions.setdefault("failed_jobs", []).append(
+                    (name, kwargs, f"{type(exc).__name__}: {exc}")
+                )
+                return False
+            continue
+        return True
+    return False
+
+
+def run_queued(now: datetime | None = None) -> tuple[int, int]:
+    """Run the jobs waiting in this process, and the delayed ones due by ``now``;
+    (done, failed)."""
+    now = now or datetime.now(UTC)
+    delayed = current_app.extensions.setdefault("delayed_jobs", [])
+    queued().extend((name, kwargs) for at, name, kwargs in delayed if at <= now)
+    delayed[:] = [job for job in delayed if job[0] > now]
     done = failed = 0
     waiting = queued()
     while waiting:
         name, kwargs = waiting.pop(0)
-        for attempt in range(current_app.config["JOB_RETRIES"] + 1):
-            try:
-                perform(name, kwargs)
-            except Exception as exc:  # a job that fails its last try is recorded, not raised
-                if attempt == current_app.config["JOB_RETRIES"]:
-                    log.warning("job %s failed: %s", name, type(exc).__name__)
-                    current_app.extensions.setdefault("failed_jobs", []).append(
-                        (name, kwargs, f"{type(exc).__name__}: {exc}")
-                    )
-                    failed += 1
-                continue
+        if _run(name, kwargs):
             done += 1
-            break
+        else:
+            failed += 1
     return done, failed
 
 

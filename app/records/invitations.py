@@ -28,20 +28,24 @@ def invite_patient(
     visit_date: date | None,
     phone: str | None = None,
     invited_by: User | None = None,
-) -> tuple[Patient, str]:
-    """Create the patient's record and an invitation; returns the patient and the link."""
+    channel: str = "letter",
+) -> tuple[Patient, str | None]:
+    """Create the patient's record; returns the patient and, for a letter (or a link
+    handed over), the link. For SMS, WhatsApp and email the message's job makes the link
+    when it sends it (``records.messages``), so none is made here."""
     patient = Patient(
         name=name.strip(),
         date_of_birth=date_of_birth,
         email=normalise_email(email),
         phone=normalise_phone(phone),
         visit_date=visit_date,
+        channel=channel,
         created_by_id=invited_by.id if invited_by else None,
     )
     db.session.add(patient)
     db.session.flush()
-    url = issue_invitation(patient, invited_by)
-    audit.record("patient.invite", patient=patient, actor=invited_by)
+    url = issue_invitation(patient, invited_by) if channel == "letter" else None
+    audit.record("patient.invite", patient=patient, actor=invited_by, channel=channel)
     db.session.commit()
     return patient, url
 

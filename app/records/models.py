@@ -17,6 +17,9 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from ..platform.extensions import db
 
 ROLES = ("patient", "clinician", "admin")
+# How a patient is reached: a text, WhatsApp, email, or a printed letter handed over.
+MESSAGE_CHANNELS = ("sms", "whatsapp", "email", "letter")
+MESSAGE_STATES = ("queued", "sent", "failed")
 STAFF_ROLES = ("clinician", "admin")
 
 
@@ -109,6 +112,8 @@ class Patient(db.Model):
         sa.String(16), default="invited", server_default="invited"
     )
     is_urgent: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    # How the clinic reaches this patient: one of MESSAGE_CHANNELS, chosen at invitation.
+    channel: Mapped[str | None] = mapped_column(sa.String(16))
 
     user: Mapped[User | None] = relationship(back_populates="patient", foreign_keys=[user_id])
     invitations: Mapped[list[Invitation]] = relationship(
@@ -436,3 +441,34 @@ class AuditEvent(db.Model):
     detail: Mapped[dict[str, Any]] = mapped_column(sa.JSON, default=dict)
 
     actor: Mapped[User | None] = relationship()
+
+
+class Message(db.Model):
+    """One message the clinic sent, or is sending, and what became of it.
+
+    The text itself is not kept: it is made from the template when it is sent, and holds
+    only the clinic's name, the visit date and a link. ``for_day`` (a reminder's day on
+    the clinic's clock) makes a second reminder on the same day impossible.
+    """
+
+    __tablename__ = "messages"
+    __table_args__ = (
+        sa.UniqueConstraint("patient_id", "template", "for_day", name="uq_message_patient_day"),
+        sa.CheckConstraint(f"state IN {MESSAGE_STATES}", name="state"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    patient_id: Mapped[int | None] = mapped_column(sa.ForeignKey("patients.id"), index=True)
+    template: Mapped[str] = mapped_column(sa.String(32))
+    channel: Mapped[str] = mapped_column(sa.String(16))
+    to: Mapped[str] = mapped_column(sa.String(254))
+    state: Mapped[str] = mapped_column(sa.String(16), default="queued")
+    reason: Mapped[str | None] = mapped_column(sa.String(200))
+    attempts: Mapped[int] = mapped_column(default=0)
+    for_day: Mapped[date | None] = mapped_column(sa.Date)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    send_after: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+
+    patient: Mapped[Patient | None] = relationship()

@@ -4,8 +4,9 @@ An item is raised the first time a revision's answers make an urgent rule of the
 definition fire (thoughts of self-harm, new weakness). It stays open, and the patient
 stays at the top of the worklist, until someone records who followed it up, when, and
 what was done. "Mark as reviewed" and a note do not close it. A configurable responder
-(``URGENT_RESPONDER_EMAIL``) is emailed when an item is raised; the email names the
-patient's reference and links to the summary, never the answer itself.
+(``URGENT_RESPONDER_EMAIL``, ``URGENT_RESPONDER_PHONE``) gets a notice through the job
+queue when an item is raised: that an answer needs follow-up and a link to the patient's
+page, never the answer itself.
 """
 
 from __future__ import annotations
@@ -13,15 +14,15 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
-from flask import current_app, url_for
+from flask import current_app
 from sqlalchemy import func, select
 
 from ..engine.questionnaire.answers import display
 from ..engine.questionnaire.definition import Questionnaire
 from ..engine.summary.highlights import urgent_rules
-from ..platform import mail
+from ..platform import jobs, mail
 from ..platform.extensions import db
-from . import audit, questionnaires
+from . import audit, messages, questionnaires
 from .models import Patient, QuestionnaireResponse, UrgentItem, User, utcnow
 
 log = logging.getLogger(__name__)
@@ -205,23 +206,21 @@ def open_by_patient(patient_ids: list[int]) -> dict[int, list[str]]:
 
 
 def notify(items: list[UrgentItem]) -> None:
-    """Tell the responder about newly raised items; a mail failure never undoes a save."""
-    responder = current_app.config["URGENT_RESPONDER_EMAIL"]
-    if not items or not responder or not mail.can_send():
+    """Queue a notice of newly raised items to the responders (email, and a phone when
+    set). It says only that an answer needs follow-up, with a link to the patient's page;
+    a notice that cannot be queued never undoes a save."""
+    config = current_app.config
+    if not items:
         return
     patient = db.session.get(Patient, items[0].patient_id)
-    labels = ", ".join(dict.fromkeys(i.label for i in items))
-    link = current_app.config["BASE_URL"].rstrip("/") + url_for(
-        "clinic.summary", patient_id=patient.id
-    )
-    reference = patient.ref[:8].upper()
-    try:
-        mail.send(
-            responder,
-            f"Urgent answer to follow up: {reference[:4]}-{reference[4:]}",
-            f"A patient's answers raised an urgent item to follow up: {labels}.\n\n"
-            f"Patient reference {reference[:4]}-{reference[4:]}. Open the summary "
-            f"(log in first):\n{link}\n\nRecord the follow-up on the summary page.\n",
-        )
-    except mail.MailError as exc:
-        log.warning("urgent notice not sent: %s", exc)
+    responders = [
+        ("email", config["URGENT_RESPONDER_EMAIL"] if mail.can_send() else None),
+        (config["URGENT_RESPONDER_CHANNEL"], config.get("URGENT_RESPONDER_PHONE")),
+    ]
+    for channel, to in responders:
+        if not to:
+            continue
+        try:
+            messages.queue(patient, "urgent_notice", channel, to=to)
+        except (messages.NoAddress, jobs.JobError) as exc:
+            log.warning("urgent notice not queued: %s", exc)

@@ -332,6 +332,7 @@ def test_staff_can_invite_a_patient_from_a_page(clinic, person, client):
             "date_of_birth": "1955-02-01",
             "email": "arjun@example.org",
             "visit_date": (date.today() + timedelta(days=30)).isoformat(),
+            "channel": "letter",
         },
     )
     page = response.get_data(as_text=True)

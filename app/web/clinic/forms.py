@@ -5,11 +5,43 @@ from __future__ import annotations
 from datetime import date
 
 from flask_wtf import FlaskForm
-from wtforms import DateField, EmailField, HiddenField, StringField, TelField, TextAreaField
+from wtforms import (
+    DateField,
+    EmailField,
+    HiddenField,
+    RadioField,
+    StringField,
+    TelField,
+    TextAreaField,
+)
 from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
 
 from ...records.clock import clinic_today
 from ...records.identifiers import phone_problem
+from ...records.messages import CHANNEL_NAMES, default_channel
+
+CHANNEL_CHOICES = [
+    ("sms", "SMS"),
+    ("whatsapp", "WhatsApp"),
+    ("email", "Email"),
+    ("letter", "Printed letter or by hand: show me the link"),
+]
+
+
+def check_channel(form) -> bool:
+    """The channel needs its address: a mobile number for SMS and WhatsApp, an email for
+    email. An unchosen channel is SMS when there is a number, else email, else a letter."""
+    channel = form.channel.data or default_channel(form.phone.data, form.email.data)
+    form.channel.data = channel
+    needs = {"sms": form.phone, "whatsapp": form.phone, "email": form.email}.get(channel)
+    if needs is not None and not (needs.data or "").strip():
+        form.channel.errors = [
+            *form.channel.errors,
+            f"Enter the {needs.label.text.split(' (')[0].lower()} to send the link by "
+            f"{CHANNEL_NAMES[channel]}, or choose another way",
+        ]
+        return False
+    return True
 
 
 class InvitePatientForm(FlaskForm):
@@ -20,15 +52,20 @@ class InvitePatientForm(FlaskForm):
         "Date of birth", validators=[DataRequired("Enter the date of birth as a real date")]
     )
     email = EmailField(
-        "Email address",
-        validators=[
-            DataRequired("Enter an email address"),
-            Email("Enter a real email address"),
-            Length(max=254),
-        ],
+        "Email address (optional)",
+        validators=[Optional(), Email("Enter a real email address"), Length(max=254)],
     )
     phone = TelField("Mobile number (optional)", validators=[Optional(), Length(max=20)])
     visit_date = DateField("Planned visit date (optional)", validators=[Optional()])
+    channel = RadioField(
+        "How to send the link",
+        choices=CHANNEL_CHOICES,
+        validators=[Optional()],
+        description="When none is chosen: SMS if a mobile number is given, else email.",
+    )
+
+    def validate(self, extra_validators=None) -> bool:
+        return super().validate(extra_validators) and check_channel(self)
 
     def validate_date_of_birth(self, field):
         if field.data and not date(1900, 1, 1) <= field.data <= clinic_today():

@@ -19,7 +19,14 @@ from flask_login import current_user
 from ...engine.summary.builder import PatientInfo, build_summary
 from ...platform.extensions import db
 from ...platform.pdf import PdfUnavailable, render_pdf
-from ...records import cohort_export, fhir_import, patient_information, questionnaires, urgent
+from ...records import (
+    cohort_export,
+    fhir_import,
+    messages,
+    patient_information,
+    questionnaires,
+    urgent,
+)
 from ...records.clock import clinic_today, clinic_zone
 from ...records.identifiers import parse_id
 from ...records.invitations import existing_patient, invite_patient, reissue_invitation
@@ -173,6 +180,9 @@ def summary(patient_id: int):
         "amendment": services.amendment(revisions, response) if response else None,
         "urgent_items": urgent.entries(urgent.items_for(patient)),
         "follow_up_form": FollowUpForm(),
+        "sent_messages": messages.for_patient(patient),
+        "channel_names": messages.CHANNEL_NAMES,
+        "template_names": messages.TEMPLATE_NAMES,
     }
     if response is None:
         page = render_template("clinic/not_submitted.html", **context)
@@ -371,10 +381,25 @@ def invite():
             form.visit_date.data,
             form.phone.data,
             invited_by=current_user,
+            channel=form.channel.data,
         )
-        flash(f"{patient.name} is invited. Send them the link below.", "success")
+        if link is None:
+            message = messages.queue(patient, "invitation", patient.channel, by=current_user)
+            flash_sending(message, f"{patient.name} is invited. ")
+        else:
+            flash(f"{patient.name} is invited. Give them the link below.", "success")
         form = InvitePatientForm(formdata=None)
     return render_template("clinic/invite.html", form=form, link=link, known=known)
+
+
+def flash_sending(message, before: str = "") -> None:
+    how = f"{messages.CHANNEL_NAMES[message.channel]} to {message.to}"
+    if message.state == "failed":
+        flash(f"{before}The link could not be sent by {how}: {message.reason}.", "error")
+    else:
+        flash(
+            f"{before}The link is on its way by {how}; their page shows when it is sent.", "success"
+        )
 
 
 @bp.post("/patients/<int:patient_id>/new-link")
@@ -384,5 +409,10 @@ def new_link(patient_id: int):
     patient = _patient_or_404(patient_id)
     if not CsrfForm().validate_on_submit():
         abort(400)
+    if patient.channel in ("sms", "whatsapp", "email") and messages.address(
+        patient, patient.channel
+    ):
+        flash_sending(messages.queue(patient, "invitation", patient.channel, by=current_user))
+        return redirect(url_for("clinic.summary", patient_id=patient.id) + "#messages")
     link = reissue_invitation(patient, current_user)
     return render_template("clinic/new_link.html", patient=patient, link=link)

@@ -1,20 +1,14 @@
 """Questionnaire definitions: typed, immutable objects loaded from versioned YAML files.
 
 ``model`` holds the objects, ``summary_spec`` what the specialist's brief is made of,
-``loader`` reads a file and ``checks`` proves its cross-references; importers use the
-names below.
+``loader`` reads a file and ``checks`` proves its cross-references. The rest of the app
+imports the names below from here.
 """
 
 from .loader import load_definition, parse_definition
 from .model import (
-    CHOICE_TYPES,
-    ITEM_TYPES,
-    OPERATORS,
     PLACEHOLDER,
-    THIS_YEAR,
-    WIDGETS,
     Alert,
-    Band,
     Condition,
     DefinitionError,
     Instrument,
@@ -25,26 +19,11 @@ from .model import (
     Section,
     SoftCheck,
 )
-from .summary_spec import (
-    COMPUTED_KINDS,
-    HighlightRule,
-    RowFilter,
-    SnapshotFact,
-    SnapshotPart,
-    SummaryGroup,
-    SummarySpec,
-)
+from .summary_spec import HighlightRule, RowFilter, SummaryGroup
 
 __all__ = [
-    "CHOICE_TYPES",
-    "COMPUTED_KINDS",
-    "ITEM_TYPES",
-    "OPERATORS",
     "PLACEHOLDER",
-    "THIS_YEAR",
-    "WIDGETS",
     "Alert",
-    "Band",
     "Condition",
     "DefinitionError",
     "HighlightRule",
@@ -55,11 +34,8 @@ __all__ = [
     "Questionnaire",
     "RowFilter",
     "Section",
-    "SnapshotFact",
-    "SnapshotPart",
     "SoftCheck",
     "SummaryGroup",
-    "SummarySpec",
     "load_definition",
     "parse_definition",
 ]

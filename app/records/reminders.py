@@ -1,0 +1,73 @@
+"""Reminders to patients who have not sent their answers, some days before the visit.
+
+``flask reminders send`` runs once a day (a timer, docs/deploy.md). The rules, each
+tested: a reminder goes ``REMINDER_DAYS`` days before the visit (7 and 2 by default),
+only to a patient who has not submitted, never on or after the visit day, never when
+their link was revoked, at most one message a day to a patient, and never twice for the
+same day: running it again the same day queues nothing new.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from flask import current_app
+from sqlalchemy import select
+
+from ..platform.extensions import db
+from . import messages
+from .clock import day_bounds
+from .models import Invitation, Message, Patient
+
+SENDABLE = ("sms", "whatsapp", "email")
+
+
+def reminder_days() -> list[int]:
+    text = str(current_app.config["REMINDER_DAYS"])
+    return sorted({int(part) for part in text.split(",") if part.strip()}, reverse=True)
+
+
+def due(on: date) -> list[Patient]:
+    """The patients a reminder is due for on the clinic's day ``on``."""
+    visits = [on + timedelta(days=n) for n in reminder_days() if n > 0]
+    if not visits:
+        return []
+    start, end = day_bounds(on)
+    messaged_today = select(Message.patient_id).where(
+        Message.patient_id.is_not(None), Message.created_at.between(start, end)
+    )
+    candidates = db.session.scalars(
+        select(Patient)
+        .where(
+            Patient.visit_date.in_(visits),
+            Patient.worklist_status.in_(("invited", "in_progress")),
+            Patient.channel.in_(SENDABLE),
+            Patient.erasure_requested_at.is_(None),
+            Patient.id.not_in(messaged_today),
+        )
+        .order_by(Patient.visit_date, Patient.id)
+    )
+    return [p for p in candidates if messages.address(p, p.channel) and not _link_revoked(p)]
+
+
+def _link_revoked(patient: Patient) -> bool:
+    """A patient without an account whose newest link staff (or five wrong dates of birth)
+    revoked: the clinic stopped this invitation, so no reminder brings a new one."""
+    if patient.user is not None:
+        return False
+    newest = db.session.scalar(
+        select(Invitation)
+        .where(Invitation.patient_id == patient.id)
+        .order_by(Invitation.created_at.desc(), Invitation.id.desc())
+        .limit(1)
+    )
+    return newest is not None and newest.revoked_at is not None
+
+
+def send_reminders(on: date) -> int:
+    """Queue each reminder due on ``on``; how many were queued."""
+    sent = 0
+    for patient in due(on):
+        messages.queue(patient, "reminder", patient.channel, for_day=on)
+        sent += 1
+    return sent

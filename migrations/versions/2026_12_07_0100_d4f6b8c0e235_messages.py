@@ -1,0 +1,52 @@
+"""Messages to patients and staff, and each patient's channel
+
+Revision ID: d4f6b8c0e235
+Revises: c3e5a7b9d124
+Create Date: 2026-12-07 01:00:00.000000
+
+"""
+import sqlalchemy as sa
+from alembic import op
+
+
+# revision identifiers, used by Alembic.
+revision = 'd4f6b8c0e235'
+down_revision = 'c3e5a7b9d124'
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    op.create_table(
+        'messages',
+        sa.Column('id', sa.Integer(), nullable=False),
+        sa.Column('patient_id', sa.Integer(), nullable=True),
+        sa.Column('template', sa.String(length=32), nullable=False),
+        sa.Column('channel', sa.String(length=16), nullable=False),
+        sa.Column('to', sa.String(length=254), nullable=False),
+        sa.Column('state', sa.String(length=16), nullable=False),
+        sa.Column('reason', sa.String(length=200), nullable=True),
+        sa.Column('attempts', sa.Integer(), nullable=False),
+        sa.Column('for_day', sa.Date(), nullable=True),
+        sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+        sa.Column('send_after', sa.DateTime(timezone=True), nullable=True),
+        sa.Column('sent_at', sa.DateTime(timezone=True), nullable=True),
+        sa.Column('created_by_id', sa.Integer(), nullable=True),
+        sa.CheckConstraint("state IN ('queued', 'sent', 'failed')", name=op.f('ck_messages_state')),
+        sa.ForeignKeyConstraint(['created_by_id'], ['users.id'],
+                                name=op.f('fk_messages_created_by_id_users')),
+        sa.ForeignKeyConstraint(['patient_id'], ['patients.id'],
+                                name=op.f('fk_messages_patient_id_patients')),
+        sa.PrimaryKeyConstraint('id', name=op.f('pk_messages')),
+        sa.UniqueConstraint('patient_id', 'template', 'for_day', name='uq_message_patient_day'),
+    )
+    op.create_index(op.f('ix_messages_patient_id'), 'messages', ['patient_id'], unique=False)
+    # Not in batch mode: on SQLite that rebuilds the table, and with it the worklist's
+    # expression indexes, which it cannot read back.
+    op.add_column('patients', sa.Column('channel', sa.String(length=16), nullable=True))
+
+
+def downgrade():
+    op.drop_column('patients', 'channel')
+    op.drop_index(op.f('ix_messages_patient_id'), table_name='messages')
+    op.drop_table('messages')
