@@ -101,10 +101,12 @@ def empty_tables(app) -> None:
 
 @pytest.fixture
 def app(shared_app):
-    """The shared app with empty tables, no mail sent and the configuration it was built with."""
+    """The shared app with empty tables, nothing sent or queued, and the configuration it
+    was built with."""
     config = shared_app.config.copy()
     empty_tables(shared_app)
-    shared_app.extensions.pop("outbox", None)
+    for kept in ("outbox", "message_outbox", "queued_jobs", "delayed_jobs", "failed_jobs"):
+        shared_app.extensions.pop(kept, None)
     # The limiter is one object for the process: an app another test built with limits
     # on turned it on for this one too.
     limiter.enabled = shared_app.config["RATELIMIT_ENABLED"]

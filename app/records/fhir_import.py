@@ -347,6 +347,9 @@ def import_response(
         )
     if problems := _fhir_problems(FhirResponse, resource, ""):
         raise FhirImportError(problems)
+    # FHIR's JSON writes a dateTime as text; the validator would take 1 as a Unix time.
+    if "authored" in resource and not isinstance(resource["authored"], str):
+        raise FhirImportError([("authored", "a dateTime in text, such as 2026-12-07T10:30:00Z")])
     q = _definition(resource.get("questionnaire") or "")
     parsed = from_fhir_response(q, resource)
     answers, status = parsed["answers"], parsed["status"]

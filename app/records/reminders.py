@@ -3,8 +3,9 @@
 ``flask reminders send`` runs once a day (a timer, docs/deploy.md). The rules, each
 tested: a reminder goes ``REMINDER_DAYS`` days before the visit (7 and 2 by default),
 only to a patient who has not submitted, never on or after the visit day, never when
-their link was revoked, at most one message a day to a patient, and never twice for the
-same day: running it again the same day queues nothing new.
+their link was revoked, at most one message a day to a patient (sent that day, or a reminder
+for that day), so running it again the same day queues nothing new; two runs at once
+meet the database's unique (patient, template, day) and the second skips.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from datetime import date, timedelta
 
 from flask import current_app
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from ..platform.extensions import db
 from . import messages
@@ -33,8 +35,9 @@ def due(on: date) -> list[Patient]:
     if not visits:
         return []
     start, end = day_bounds(on)
-    messaged_today = select(Message.patient_id).where(
-        Message.patient_id.is_not(None), Message.created_at.between(start, end)
+    messaged = select(Message.patient_id).where(
+        Message.patient_id.is_not(None),
+        Message.created_at.between(start, end) | (Message.for_day == on),
     )
     candidates = db.session.scalars(
         select(Patient)
@@ -43,7 +46,7 @@ def due(on: date) -> list[Patient]:
             Patient.worklist_status.in_(("invited", "in_progress")),
             Patient.channel.in_(SENDABLE),
             Patient.erasure_requested_at.is_(None),
-            Patient.id.not_in(messaged_today),
+            Patient.id.not_in(messaged),
         )
         .order_by(Patient.visit_date, Patient.id)
     )
@@ -68,6 +71,10 @@ def send_reminders(on: date) -> int:
     """Queue each reminder due on ``on``; how many were queued."""
     sent = 0
     for patient in due(on):
-        messages.queue(patient, "reminder", patient.channel, for_day=on)
+        try:
+            messages.queue(patient, "reminder", patient.channel, for_day=on)
+        except IntegrityError:  # another run queued it a moment ago
+            db.session.rollback()
+            continue
         sent += 1
     return sent

@@ -191,6 +191,7 @@ def test_over_https_staff_invite_a_patient_who_sends_answers_and_staff_get_the_p
     staff.fill('[name="name"]', "Kamala Iyer")
     staff.fill('[name="date_of_birth"]', "1959-08-21")
     staff.fill('[name="email"]', "kamala@example.org")
+    staff.check('[name="channel"][value="letter"]')
     staff.click('button:has-text("Create invitation")')
     link = staff.locator(".link-box code").inner_text()
     assert link.startswith(site + "/auth/invitation/")

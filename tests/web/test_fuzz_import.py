@@ -212,3 +212,16 @@ def test_no_body_gets_a_server_error(sender, body):
     assert answer.status_code < 500, (answer.status_code, body)
     if answer.status_code >= 400:
         assert answer.get_json()["resourceType"] == "OperationOutcome"
+
+
+@pytest.mark.parametrize("authored", [1, 1.5, True, ["2026-11-20"], {"value": "2026"}])
+def test_an_authored_time_that_is_not_text_is_explained(sender, authored):
+    """Found by the fuzz: the validator reads a number as a Unix time."""
+    client, headers = sender
+    body = {**VALID, "authored": authored}
+    answer = client.post(
+        URL, data=json.dumps(body), headers=headers, content_type="application/fhir+json"
+    )
+    assert answer.status_code == 422
+    issue = answer.get_json()["issue"][0]
+    assert "authored" in json.dumps(issue)

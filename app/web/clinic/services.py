@@ -12,7 +12,7 @@ from ...engine.questionnaire.definition import Questionnaire
 from ...engine.questionnaire.scoring import score_instrument
 from ...engine.summary.changes import Change, changes_between
 from ...platform.extensions import db
-from ...records import audit, questionnaires, urgent
+from ...records import audit, messages, questionnaires, urgent
 from ...records.models import (
     WORKLIST_ORDER,
     ClinicianNote,
@@ -47,6 +47,7 @@ class WorklistRow:
     scores: tuple[str, ...] = ()
     visit_soon: bool = False  # invited or in progress, with the visit within 3 days
     import_waiting: bool = False  # another system sent answers that staff must accept
+    invitation_failed: bool = False  # the newest invitation message could not be sent
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,11 +84,11 @@ def worklist(
     day: date | None = None,
     today: date | None = None,
 ) -> WorklistPage:
-    """One page of patients: urgent first, then by visit date. Four queries, whatever the size.
+    """One page of patients: urgent first, then by visit date. Five queries, whatever the size.
 
     Sorting and filtering use the state copied onto each patient (``Patient.track``) and
-    an index; the page's newest responses and open urgent items are then read in one
-    query each.
+    an index; the page's newest responses, open urgent items and failed invitations are
+    then read in one query each.
     """
     stmt = select(
         Patient.id, Patient.name, Patient.visit_date, Patient.worklist_status, Patient.is_urgent
@@ -127,6 +128,7 @@ def worklist(
             else:
                 waiting.add(row.patient_id)
     reasons = urgent.open_by_patient(ids)
+    not_sent = messages.failed_invitations(ids) if ids else set()
     shown = worklist_instruments()
     rows = []
     for p in patients:
@@ -160,6 +162,7 @@ def worklist(
                 ),
                 visit_soon=soon,
                 import_waiting=p.id in waiting,
+                invitation_failed=p.id in not_sent,
             )
         )
     return WorklistPage(rows, total, page, pages, tuple(heading for _, heading in shown))
