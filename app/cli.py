@@ -15,7 +15,7 @@ from sqlalchemy import select
 
 from .platform import jobs
 from .platform.extensions import db
-from .records import clinic_details, messages
+from .records import appointment_lists, clinic_details, messages
 from .records.accounts import issue_staff_reset
 from .records.clock import clinic_today
 from .records.fhir_import import FhirImportError, import_response
@@ -64,6 +64,28 @@ def users_reset_link(email: str) -> None:
         raise click.BadParameter(f"no staff account uses {email}")
     click.echo(f"One-time password link for {user.email}:")
     click.echo(issue_staff_reset(user, None))
+
+
+@invite.command("import")
+@click.argument("file", type=click.File("r", encoding="utf-8-sig"))
+@click.option("--yes", is_flag=True, help="Invite the ready rows without asking.")
+def invite_import(file, yes: bool) -> None:
+    """Invite an appointment list (CSV: name,date_of_birth,phone,email,visit_date,channel,
+    language): every row is checked first, and nothing is created until you confirm."""
+    checked = appointment_lists.check(file.read(), clinic_today())
+    if checked.problem:
+        raise click.ClickException(checked.problem)
+    for number, column, text in checked.problems:
+        click.echo(f"row {number}, {column}: {text}")
+    known = [r for r in checked.rows if r.known is not None]
+    for row in known:
+        click.echo(f"row {row.number}: {row.name} already has a record (patient {row.known.id})")
+    ready = checked.ready
+    click.echo(f"{len(ready)} of {len(checked.rows)} rows ready to invite")
+    if not ready or not (yes or click.confirm("Invite them?")):
+        return
+    created = appointment_lists.invite_all(checked, None)
+    click.echo(f"{len(created)} patients invited; their messages are queued")
 
 
 @invite.command("create")

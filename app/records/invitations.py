@@ -33,6 +33,22 @@ def invite_patient(
     """Create the patient's record; returns the patient and, for a letter (or a link
     handed over), the link. For SMS, WhatsApp and email the message's job makes the link
     when it sends it (``records.messages``), so none is made here."""
+    patient, url = add_patient(name, date_of_birth, email, visit_date, phone, invited_by, channel)
+    db.session.commit()
+    return patient, url
+
+
+def add_patient(
+    name: str,
+    date_of_birth: date,
+    email: str | None,
+    visit_date: date | None,
+    phone: str | None,
+    invited_by: User | None,
+    channel: str,
+    make_link: bool = True,
+) -> tuple[Patient, str | None]:
+    """``invite_patient`` without the commit, for a list invited in one transaction."""
     patient = Patient(
         name=name.strip(),
         date_of_birth=date_of_birth,
@@ -44,9 +60,8 @@ def invite_patient(
     )
     db.session.add(patient)
     db.session.flush()
-    url = issue_invitation(patient, invited_by) if channel == "letter" else None
+    url = issue_invitation(patient, invited_by) if make_link and channel == "letter" else None
     audit.record("patient.invite", patient=patient, actor=invited_by, channel=channel)
-    db.session.commit()
     return patient, url
 
 

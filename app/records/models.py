@@ -114,6 +114,8 @@ class Patient(db.Model):
     is_urgent: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     # How the clinic reaches this patient: one of MESSAGE_CHANNELS, chosen at invitation.
     channel: Mapped[str | None] = mapped_column(sa.String(16))
+    # The language the patient reads ("en", "hi"), from the appointment list; None: unknown.
+    language: Mapped[str | None] = mapped_column(sa.String(8))
 
     user: Mapped[User | None] = relationship(back_populates="patient", foreign_keys=[user_id])
     invitations: Mapped[list[Invitation]] = relationship(

@@ -1,4 +1,4 @@
-"""Messages to patients and staff, and each patient's channel
+"""Messages to patients and staff, and each patient's channel and language
 
 Revision ID: d4f6b8c0e235
 Revises: c3e5a7b9d124
@@ -44,9 +44,11 @@ def upgrade():
     # Not in batch mode: on SQLite that rebuilds the table, and with it the worklist's
     # expression indexes, which it cannot read back.
     op.add_column('patients', sa.Column('channel', sa.String(length=16), nullable=True))
+    op.add_column('patients', sa.Column('language', sa.String(length=8), nullable=True))
 
 
 def downgrade():
+    op.drop_column('patients', 'language')
     op.drop_column('patients', 'channel')
     op.drop_index(op.f('ix_messages_patient_id'), table_name='messages')
     op.drop_table('messages')

@@ -490,6 +490,7 @@ def test_staff_admin_and_error_pages_pass_axe(browser, live_app):
     for path in (
         "/clinic/",
         "/clinic/invite",
+        "/clinic/invite/list",
         f"/clinic/patients/{patient_id}",
         "/admin/staff",
         "/admin/invitations",

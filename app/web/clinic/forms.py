@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
 from wtforms import (
     DateField,
     EmailField,
@@ -120,3 +121,25 @@ class AcceptImportForm(FlaskForm):
         "If the name or date of birth sent do not match: how do you know it is this patient?",
         validators=[Length(max=500, message="Use 500 characters or fewer")],
     )
+
+
+class AppointmentListForm(FlaskForm):
+    """An appointment list: a CSV file, checked first; its text then comes back hidden
+    with the confirmation, and is checked again before anyone is created."""
+
+    file = FileField("Appointment list (a CSV file)")
+    text = HiddenField()
+
+    def csv_text(self) -> str | None:
+        """The list's text, or None with the reason on the file field."""
+        upload = self.file.data
+        if upload and getattr(upload, "filename", ""):
+            try:
+                return upload.read().decode("utf-8")
+            except UnicodeDecodeError:
+                self.file.errors = ["Save the list as CSV (UTF-8) and choose it again"]
+                return None
+        if self.text.data:
+            return self.text.data
+        self.file.errors = ["Choose the appointment list to check"]
+        return None

@@ -20,6 +20,7 @@ from ...engine.summary.builder import PatientInfo, build_summary
 from ...platform.extensions import db
 from ...platform.pdf import PdfUnavailable, render_pdf
 from ...records import (
+    appointment_lists,
     cohort_export,
     fhir_import,
     messages,
@@ -39,6 +40,7 @@ from ..templating import readable_reference
 from . import services
 from .forms import (
     AcceptImportForm,
+    AppointmentListForm,
     FollowUpForm,
     InvitePatientForm,
     NoteForm,
@@ -390,6 +392,27 @@ def invite():
             flash(f"{patient.name} is invited. Give them the link below.", "success")
         form = InvitePatientForm(formdata=None)
     return render_template("clinic/invite.html", form=form, link=link, known=known)
+
+
+@bp.route("/invite/list", methods=["GET", "POST"])
+@staff_required
+def invite_list():
+    """Invite from an appointment list: check the CSV, then, once confirmed, invite."""
+    form = AppointmentListForm()
+    checked = text = None
+    if form.validate_on_submit() and (text := form.csv_text()) is not None:
+        checked = appointment_lists.check(text, clinic_today())
+        if request.form.get("action") == "invite" and checked.problem is None:
+            created = appointment_lists.invite_all(checked, current_user)
+            flash(f"{len(created)} patients invited from the list.", "success")
+            return redirect(url_for("clinic.worklist"))
+    return render_template(
+        "clinic/invite_list.html",
+        form=form,
+        checked=checked,
+        text=text,
+        channel_names=messages.CHANNEL_NAMES,
+    )
 
 
 def flash_sending(message, before: str = "") -> None:
