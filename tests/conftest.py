@@ -317,7 +317,7 @@ def importer(admin):
     return {"Authorization": f"Bearer {make_token(admin)}"}
 
 
-ROLES = ["anonymous", "patient", "other_patient", "clinician", "admin"]
+ROLES = ["anonymous", "patient", "other_patient", "frontdesk", "clinician", "admin"]
 
 
 @pytest.fixture
@@ -333,6 +333,7 @@ def visitors(app, clinic):
         person = Person(clients[role])
         assert person.accept(tok, phone=phone).status_code == 302
         person.consent()
+    Person(clients["frontdesk"]).login(clinic.staff("frontdesk"))
     Person(clients["clinician"]).login(clinic.staff("clinician"))
     Person(clients["admin"]).login(clinic.staff("admin"))
     submitted = clinic.with_answers("Submitted Person", FUSION_PATIENT_STORED)

@@ -16,11 +16,15 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..platform.extensions import db
 
-ROLES = ("patient", "clinician", "admin")
+ROLES = ("patient", "frontdesk", "clinician", "admin")
 # How a patient is reached: a text, WhatsApp, email, or a printed letter handed over.
 MESSAGE_CHANNELS = ("sms", "whatsapp", "email", "letter")
 MESSAGE_STATES = ("queued", "sent", "failed")
-STAFF_ROLES = ("clinician", "admin")
+STAFF_ROLES = ("frontdesk", "clinician", "admin")
+# Staff who read answers, summaries, notes and exports; the front desk invites and chases
+# patients, and sees their progress and messages, never what they answered.
+CLINICAL_ROLES = ("clinician", "admin")
+ROLE_NAMES = {"frontdesk": "Front desk", "clinician": "Clinician", "admin": "Admin"}
 
 
 def utcnow() -> datetime:
@@ -81,6 +85,10 @@ class User(UserMixin, db.Model):
     @property
     def is_staff(self) -> bool:
         return self.role in STAFF_ROLES
+
+    @property
+    def reads_answers(self) -> bool:
+        return self.role in CLINICAL_ROLES
 
     @property
     def is_admin(self) -> bool:

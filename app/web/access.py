@@ -27,9 +27,12 @@ def _role_required(*roles: str) -> Callable:
     return decorator
 
 
-signed_in = _role_required("patient", "clinician", "admin")
+signed_in = _role_required("patient", "frontdesk", "clinician", "admin")
 patient_required = _role_required("patient")
+# Who reads answers: clinicians and admins.
 staff_required = _role_required("clinician", "admin")
+# Who invites and chases patients: the front desk, and clinicians and admins too.
+desk_required = _role_required("frontdesk", "clinician", "admin")
 admin_required = _role_required("admin")
 
 

@@ -1,10 +1,37 @@
-"""The one form every audience shares: a button that sends nothing but its CSRF token
-(log out, revoke, give a new link). Each blueprint's own forms live beside its routes."""
+"""What every audience's forms share: a button that sends nothing but its CSRF token
+(log out, revoke, give a new link), and how a patient is reached (the invite page, the
+front desk). Each blueprint's own forms live beside its routes."""
 
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
 
+from ..records.messages import CHANNEL_NAMES, default_channel
+
 
 class CsrfForm(FlaskForm):
     """A button that changes something and needs nothing but the CSRF token."""
+
+
+CHANNEL_CHOICES = [
+    ("sms", "SMS"),
+    ("whatsapp", "WhatsApp"),
+    ("email", "Email"),
+    ("letter", "Printed letter or by hand: show me the link"),
+]
+
+
+def check_channel(form) -> bool:
+    """The channel needs its address: a mobile number for SMS and WhatsApp, an email for
+    email. An unchosen channel is SMS when there is a number, else email, else a letter."""
+    channel = form.channel.data or default_channel(form.phone.data, form.email.data)
+    form.channel.data = channel
+    needs = {"sms": form.phone, "whatsapp": form.phone, "email": form.email}.get(channel)
+    if needs is not None and not (needs.data or "").strip():
+        form.channel.errors = [
+            *form.channel.errors,
+            f"Enter the {needs.label.text.split(' (')[0].lower()} to send the link by "
+            f"{CHANNEL_NAMES[channel]}, or choose another way",
+        ]
+        return False
+    return True

@@ -15,8 +15,10 @@ bp = Blueprint("main", __name__)
 def index():
     if not current_user.is_authenticated:
         return redirect(url_for("auth.login"))
-    if current_user.is_staff:
+    if current_user.reads_answers:
         return redirect(url_for("clinic.worklist"))
+    if current_user.is_staff:
+        return redirect(url_for("desk.patients"))
     return redirect(url_for("patient.start"))
 
 

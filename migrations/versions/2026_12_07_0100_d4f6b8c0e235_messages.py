@@ -1,4 +1,4 @@
-"""Messages to patients and staff, and each patient's channel and language
+"""Messages to patients and staff, each patient's channel and language, the front desk role
 
 Revision ID: d4f6b8c0e235
 Revises: c3e5a7b9d124
@@ -14,6 +14,9 @@ revision = 'd4f6b8c0e235'
 down_revision = 'c3e5a7b9d124'
 branch_labels = None
 depends_on = None
+
+ROLES_BEFORE = "role IN ('patient', 'clinician', 'admin')"
+ROLES_NOW = "role IN ('patient', 'frontdesk', 'clinician', 'admin')"
 
 
 def upgrade():
@@ -45,9 +48,15 @@ def upgrade():
     # expression indexes, which it cannot read back.
     op.add_column('patients', sa.Column('channel', sa.String(length=16), nullable=True))
     op.add_column('patients', sa.Column('language', sa.String(length=8), nullable=True))
+    with op.batch_alter_table('users') as batch_op:
+        batch_op.drop_constraint(op.f('ck_users_role'), type_='check')
+        batch_op.create_check_constraint('role', ROLES_NOW)
 
 
 def downgrade():
+    with op.batch_alter_table('users') as batch_op:
+        batch_op.drop_constraint(op.f('ck_users_role'), type_='check')
+        batch_op.create_check_constraint('role', ROLES_BEFORE)
     op.drop_column('patients', 'language')
     op.drop_column('patients', 'channel')
     op.drop_index(op.f('ix_messages_patient_id'), table_name='messages')

@@ -492,6 +492,8 @@ def test_staff_admin_and_error_pages_pass_axe(browser, live_app):
         "/clinic/invite",
         "/clinic/invite/list",
         f"/clinic/patients/{patient_id}",
+        "/desk/",
+        f"/desk/patients/{patient_id}",
         "/admin/staff",
         "/admin/invitations",
         "/admin/audit",

@@ -1,8 +1,9 @@
 """Every route is tried by every kind of visitor, from a table built from the URL map.
 
-A new route without an audience (``@public``, ``@patient_required``, ``@staff_required``,
-``@admin_required``, ``@system_required``, ``@staff_or_system``) fails here, so access
-control cannot be forgotten.
+A new route without an audience (``@public``, ``@patient_required``, ``@desk_required``,
+``@staff_required``, ``@admin_required``, ``@system_required``, ``@staff_or_system``)
+fails here, so access control cannot be forgotten. The front desk reaches the invitation
+and front-desk pages, and none that shows an answer, a summary, a note or an export.
 """
 
 from __future__ import annotations
@@ -55,6 +56,7 @@ EXPECTED = {
     # audience -> roles allowed in
     "anyone": set(ROLES),
     "patient": {"patient", "other_patient"},
+    "frontdesk": {"frontdesk"},
     "clinician": {"clinician", "admin"},
     "admin": {"admin"},
     "system": set(),  # an API token only: no session cookie counts

@@ -21,9 +21,9 @@ from wtforms.validators import DataRequired, Email, Length, Optional, Regexp, Va
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from ...records.identifiers import phone_problem
-from ...records.models import STAFF_ROLES
+from ...records.models import ROLE_NAMES, STAFF_ROLES
 
-ROLE_CHOICES = [SelectChoice(r, r.capitalize()) for r in STAFF_ROLES]
+ROLE_CHOICES = [SelectChoice(r, ROLE_NAMES[r]) for r in STAFF_ROLES]
 
 
 class NewStaffForm(FlaskForm):

@@ -19,30 +19,7 @@ from wtforms.validators import DataRequired, Email, Length, Optional, Validation
 
 from ...records.clock import clinic_today
 from ...records.identifiers import phone_problem
-from ...records.messages import CHANNEL_NAMES, default_channel
-
-CHANNEL_CHOICES = [
-    ("sms", "SMS"),
-    ("whatsapp", "WhatsApp"),
-    ("email", "Email"),
-    ("letter", "Printed letter or by hand: show me the link"),
-]
-
-
-def check_channel(form) -> bool:
-    """The channel needs its address: a mobile number for SMS and WhatsApp, an email for
-    email. An unchosen channel is SMS when there is a number, else email, else a letter."""
-    channel = form.channel.data or default_channel(form.phone.data, form.email.data)
-    form.channel.data = channel
-    needs = {"sms": form.phone, "whatsapp": form.phone, "email": form.email}.get(channel)
-    if needs is not None and not (needs.data or "").strip():
-        form.channel.errors = [
-            *form.channel.errors,
-            f"Enter the {needs.label.text.split(' (')[0].lower()} to send the link by "
-            f"{CHANNEL_NAMES[channel]}, or choose another way",
-        ]
-        return False
-    return True
+from ..forms import CHANNEL_CHOICES, check_channel
 
 
 class InvitePatientForm(FlaskForm):

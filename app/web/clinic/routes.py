@@ -32,7 +32,7 @@ from ...records.clock import clinic_today, clinic_zone
 from ...records.identifiers import parse_id
 from ...records.invitations import existing_patient, invite_patient, reissue_invitation
 from ...records.models import Patient, QuestionnaireResponse, UrgentItem
-from ..access import staff_required
+from ..access import desk_required, staff_required
 from ..downloads import download
 from ..forms import CsrfForm
 from ..guards import page_number
@@ -358,7 +358,7 @@ def follow_up(patient_id: int, item_id: int):
 
 
 @bp.route("/invite", methods=["GET", "POST"])
-@staff_required
+@desk_required
 def invite():
     form = InvitePatientForm()
     link = None
@@ -395,7 +395,7 @@ def invite():
 
 
 @bp.route("/invite/list", methods=["GET", "POST"])
-@staff_required
+@desk_required
 def invite_list():
     """Invite from an appointment list: check the CSV, then, once confirmed, invite."""
     form = AppointmentListForm()
@@ -405,7 +405,7 @@ def invite_list():
         if request.form.get("action") == "invite" and checked.problem is None:
             created = appointment_lists.invite_all(checked, current_user)
             flash(f"{len(created)} patients invited from the list.", "success")
-            return redirect(url_for("clinic.worklist"))
+            return redirect(url_for("desk.patients"))
     return render_template(
         "clinic/invite_list.html",
         form=form,
@@ -426,7 +426,7 @@ def flash_sending(message, before: str = "") -> None:
 
 
 @bp.post("/patients/<int:patient_id>/new-link")
-@staff_required
+@desk_required
 def new_link(patient_id: int):
     """A new invitation link for the same record: answers kept, a new password set."""
     patient = _patient_or_404(patient_id)
@@ -436,6 +436,7 @@ def new_link(patient_id: int):
         patient, patient.channel
     ):
         flash_sending(messages.queue(patient, "invitation", patient.channel, by=current_user))
-        return redirect(url_for("clinic.summary", patient_id=patient.id) + "#messages")
+        page = "clinic.summary" if current_user.reads_answers else "desk.patient"
+        return redirect(url_for(page, patient_id=patient.id) + "#messages")
     link = reissue_invitation(patient, current_user)
     return render_template("clinic/new_link.html", patient=patient, link=link)

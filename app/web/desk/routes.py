@@ -1,0 +1,86 @@
+"""Front-desk pages: every patient's progress and messages, their contact details."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from ...platform.extensions import db
+from ...records import messages
+from ...records.clock import clinic_today
+from ...records.models import Patient
+from ..access import desk_required
+from ..forms import CsrfForm
+from ..guards import page_number
+from . import services
+from .forms import ContactForm
+
+bp = Blueprint("desk", __name__, url_prefix="/desk")
+
+
+def _patient_or_404(patient_id: int) -> Patient:
+    patient = db.session.get(Patient, patient_id)
+    if patient is None:
+        abort(404)
+    return patient
+
+
+@bp.get("/")
+@desk_required
+def patients():
+    search = (request.args.get("q") or "")[:120]
+    day_text = request.args.get("day") or ""
+    day = clinic_today() if day_text == "today" else None
+    rows, total, page, pages = services.patients(search, day, page_number(request.args.get("page")))
+    if search.strip():
+        services.record_search(search, total)
+    return render_template(
+        "desk/patients.html",
+        rows=rows,
+        total=total,
+        page=page,
+        pages=pages,
+        search=search,
+        day_text=day_text,
+        channel_names=messages.CHANNEL_NAMES,
+    )
+
+
+@bp.route("/patients/<int:patient_id>", methods=["GET", "POST"])
+@desk_required
+def patient(patient_id: int):
+    """A patient's contact details, progress and messages; the details can be changed."""
+    patient = _patient_or_404(patient_id)
+    form = ContactForm(obj=patient)
+    if form.validate_on_submit():
+        changed = services.change_contact(
+            patient, form.phone.data, form.email.data, form.channel.data, current_user
+        )
+        flash(f"Saved: {', '.join(changed)}." if changed else "Nothing changed.", "success")
+        return redirect(url_for("desk.patient", patient_id=patient.id))
+    progress = services.progress_of([patient.id]).get(patient.id, services.Progress("not_started"))
+    page = render_template(
+        "desk/patient.html",
+        patient=patient,
+        form=form,
+        progress=progress,
+        button_form=CsrfForm(),
+        sent_messages=messages.for_patient(patient),
+        channel_names=messages.CHANNEL_NAMES,
+        template_names=messages.TEMPLATE_NAMES,
+        usable_links=services.usable_links(patient),
+    )
+    services.record_view(patient)
+    return page
+
+
+@bp.post("/patients/<int:patient_id>/revoke")
+@desk_required
+def revoke(patient_id: int):
+    """Stop the patient's link (given to the wrong person, say): it no longer opens."""
+    patient = _patient_or_404(patient_id)
+    if not CsrfForm().validate_on_submit():
+        abort(400)
+    count = services.revoke_links(patient, current_user)
+    flash("The link is stopped." if count else "There was no working link.", "success")
+    return redirect(url_for("desk.patient", patient_id=patient.id))

@@ -1,0 +1,109 @@
+"""The front desk: invites and chases patients, sees their progress and messages, changes
+how they are reached, and never sees what they answered."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, timedelta
+
+import pytest
+from sqlalchemy import select
+
+from app.platform.extensions import db
+from app.records.models import AuditEvent, Patient, User
+from tests.answers_data import FUSION_PATIENT_STORED
+from tests.conftest import Person
+
+VISIT = (date.today() + timedelta(days=5)).isoformat()
+
+
+@pytest.fixture
+def desk(app, clinic):
+    client = app.test_client()
+    response = Person(client).login(clinic.staff("frontdesk"))
+    assert response.headers["Location"] == "/"
+    return client
+
+
+def test_the_front_desk_lands_on_its_list_and_sees_progress_not_answers(app, clinic, desk):
+    sent = clinic.with_answers("Ravi Kumar", {**FUSION_PATIENT_STORED, "phq9_9": "3"})
+    clinic.with_answers("Asha Rao", FUSION_PATIENT_STORED, submitted=False)
+    clinic.invite(name="Kamala Iyer", email="kamala@example.org")
+    assert desk.get("/").headers["Location"].endswith("/desk/")
+    page = desk.get("/desk/").get_data(as_text=True)
+    rows = {
+        name: re.sub(r"\s+", " ", page.split(name)[1].split("</tr>")[0])
+        for name in ("Ravi Kumar", "Asha Rao", "Kamala Iyer")
+    }
+    assert "Sent" in rows["Ravi Kumar"]
+    assert "Started" in rows["Asha Rao"]
+    assert "Not started" in rows["Kamala Iyer"]
+    details = desk.get(f"/desk/patients/{sent}").get_data(as_text=True)
+    for text in (page, details):
+        for private in ("PHQ-9", "PEG", "self-harm", "Tapentadol", "Urgent", "Open their answers"):
+            assert private not in text, private
+    for url in (f"/clinic/patients/{sent}", "/clinic/", "/clinic/export.csv"):
+        assert desk.get(url).status_code == 403
+
+
+def test_the_front_desk_invites_and_resends_a_link(app, desk):
+    app.config.update(JOB_QUEUE="memory", MESSAGE_QUIET_HOURS="")
+    page = desk.post(
+        "/clinic/invite",
+        data={"name": "Kamala Iyer", "date_of_birth": "1959-08-21", "phone": "98290 12345",
+              "visit_date": VISIT, "channel": "sms"},
+    ).get_data(as_text=True)  # fmt: skip
+    assert "Kamala Iyer is invited. The link is on its way by SMS to +919829012345" in page
+    with app.app_context():
+        patient_id = db.session.scalar(select(Patient.id))
+    after = desk.post(f"/clinic/patients/{patient_id}/new-link")
+    assert after.headers["Location"].endswith(f"/desk/patients/{patient_id}#messages")
+    details = desk.get(f"/desk/patients/{patient_id}").get_data(as_text=True)
+    assert details.count("Invitation by SMS to +919829012345") == 2
+    assert details.count('<span class="tag tag-todo">waiting</span>') == 2
+
+
+def test_contact_details_and_channel_change_and_are_audited(app, clinic, desk):
+    patient_id, _ = clinic.invite(name="Kamala Iyer", email="kamala@example.org")
+    bad = desk.post(
+        f"/desk/patients/{patient_id}",
+        data={"phone": "12", "email": "kamala@example.org", "channel": "sms"},
+    ).get_data(as_text=True)
+    assert "Enter a mobile number, for example 98450 12345" in bad
+    assert 'value="12"' in bad  # what was typed is kept
+    desk.post(
+        f"/desk/patients/{patient_id}",
+        data={"phone": "098290 12345", "email": "", "channel": "whatsapp"},
+    )
+    with app.app_context():
+        patient = db.session.get(Patient, patient_id)
+        assert (patient.phone, patient.email, patient.channel) == (
+            "+919829012345",
+            None,
+            "whatsapp",
+        )
+        event = db.session.scalar(
+            select(AuditEvent).where(AuditEvent.action == "patient.contact_change")
+        )
+        assert event.detail["changed"] == ["phone", "email", "channel"]
+        assert db.session.scalar(select(AuditEvent).where(AuditEvent.action == "desk.view"))
+
+
+def test_a_link_given_to_the_wrong_person_can_be_stopped(app, clinic, desk, client):
+    patient_id, token = clinic.invite(name="Kamala Iyer", email="kamala@example.org")
+    assert "Stop the link" in desk.get(f"/desk/patients/{patient_id}").get_data(as_text=True)
+    desk.post(f"/desk/patients/{patient_id}/revoke")
+    assert "Stop the link" not in desk.get(f"/desk/patients/{patient_id}").get_data(as_text=True)
+    page = client.get(f"/auth/invitation/{token}").get_data(as_text=True)
+    assert "Your date of birth" not in page
+
+
+def test_a_front_desk_account_is_made_from_the_command_line(app):
+    result = app.test_cli_runner().invoke(
+        args=["users", "create", "--role", "frontdesk", "--email", "desk@clinic.example",
+              "--name", "Front Desk", "--password", "a-long-desk-passphrase"],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        user = db.session.scalar(select(User).where(User.email == "desk@clinic.example"))
+        assert (user.role, user.is_staff, user.reads_answers) == ("frontdesk", True, False)
