@@ -43,6 +43,28 @@ def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+# A printed letter's link is typed by hand: 12 characters of an alphabet without the
+# look-alikes 0/O, 1/I/L and U/V (about 58 bits), read in groups of four. Guessing one is
+# out of reach at any rate the server answers, and a link still asks the date of birth.
+CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTWXYZ"
+CODE_LENGTH = 12
+
+
+def new_short_code() -> tuple[str, str]:
+    """A code to type from paper ("K7QM4XPA9RTD") and the hash stored in its place."""
+    code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+    return code, hash_token(code)
+
+
+def typed_code(text: str) -> str:
+    """A typed code as it was made: spaces and dashes dropped, capitals."""
+    return "".join(text.split()).replace("-", "").upper()
+
+
+def code_in_groups(code: str) -> str:
+    return "-".join(code[i : i + 4] for i in range(0, len(code), 4))
+
+
 # A page that was open when its session ended may still be saved once, as a draft, by the
 # one person the page was made for: the page carries a signed, short-lived keep token that
 # names the account and the session it was shown in. A new login (or a log-out, or a

@@ -9,7 +9,7 @@ from sqlalchemy import func, select, update
 
 from ..platform.extensions import db
 from ..platform.passwords import hash_password
-from ..platform.security import hash_token, new_token
+from ..platform.security import code_in_groups, hash_token, new_short_code, new_token
 from . import audit
 from .identifiers import normalise_email, normalise_phone
 from .models import Invitation, Patient, User, utcnow
@@ -65,13 +65,14 @@ def add_patient(
     return patient, url
 
 
-def issue_invitation(patient: Patient, invited_by: User | None = None) -> str:
-    """A fresh link for ``patient``; earlier unused links stop working."""
+def issue_invitation(patient: Patient, invited_by: User | None = None, typed: bool = False) -> str:
+    """A fresh link for ``patient``; earlier unused links stop working. ``typed`` makes
+    the short link of a printed letter (``/i/K7QM-4XPA-9RTD``)."""
     now = utcnow()
     for old in patient.invitations:
         if old.state(now) == "usable":
             old.revoked_at = now
-    token, token_hash = new_token()
+    token, token_hash = new_short_code() if typed else new_token()
     days = current_app.config["INVITATION_DAYS"]
     patient.invitations.append(
         Invitation(
@@ -80,7 +81,17 @@ def issue_invitation(patient: Patient, invited_by: User | None = None) -> str:
             created_by_id=invited_by.id if invited_by else None,
         )
     )
+    if typed:
+        return f"{current_app.config['BASE_URL'].rstrip('/')}/i/{code_in_groups(token)}"
     return invitation_url(token)
+
+
+def letter_link(patient: Patient, by: User | None) -> str:
+    """A new short link for the patient's printed letter (earlier links stop working)."""
+    url = issue_invitation(patient, by, typed=True)
+    audit.record("invitation.letter", patient=patient, actor=by)
+    db.session.commit()
+    return url
 
 
 def reissue_invitation(patient: Patient, by: User | None) -> str:

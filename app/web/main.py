@@ -4,6 +4,7 @@ from flask import Blueprint, redirect, render_template, url_for
 from flask_login import current_user
 
 from ..platform.health import readiness
+from ..platform.security import typed_code
 from ..records import patient_information
 from .access import public
 
@@ -47,3 +48,11 @@ def about_scs():
     if patient is not None:
         patient_information.record_opened(patient, text.version)
     return render_template("info/about.html", text=text)
+
+
+@bp.get("/i/<code>")
+@public
+def typed_link(code: str):
+    """The short link printed on a letter, typed by hand in any case, with or without
+    its dashes: the same page as the invitation link."""
+    return redirect(url_for("auth.accept_invitation", token=typed_code(code)[:64]))

@@ -3,10 +3,12 @@ how they are reached, and never sees what they answered."""
 
 from __future__ import annotations
 
+import io
 import re
 from datetime import date, timedelta
 
 import pytest
+from pypdf import PdfReader
 from sqlalchemy import select
 
 from app.platform.extensions import db
@@ -107,3 +109,27 @@ def test_a_front_desk_account_is_made_from_the_command_line(app):
     with app.app_context():
         user = db.session.scalar(select(User).where(User.email == "desk@clinic.example"))
         assert (user.role, user.is_staff, user.reads_answers) == ("frontdesk", True, False)
+
+
+def test_a_printed_letter_carries_a_short_link_that_works_typed_by_hand(app, clinic, desk, client):
+    app.config["BASE_URL"] = "https://clinic.example.org"
+    patient_id, first_token = clinic.invite(name="Kamala Iyer", email=None)
+    response = desk.post(f"/desk/patients/{patient_id}/letter.pdf")
+    assert response.mimetype == "application/pdf"
+    pages = PdfReader(io.BytesIO(response.data)).pages
+    assert len(pages) == 1
+    text = " ".join(pages[0].extract_text().split())
+    assert "Dear Kamala Iyer" in text
+    assert "date of birth" in text
+    assert "1961" not in text  # the date of birth itself is never printed
+    code = re.search(r"clinic\.example\.org/i/([2-9A-Z]{4}-[2-9A-Z]{4}-[2-9A-Z]{4})", text)
+    assert code, text
+    typed = code.group(1).lower().replace("-", " ")  # as someone might type it
+    opened = client.get(f"/i/{typed}", follow_redirects=True).get_data(as_text=True)
+    assert "Your date of birth" in opened
+    # The earlier link stopped working, and the letter is audited.
+    assert "Your date of birth" not in client.get(f"/auth/invitation/{first_token}").get_data(
+        as_text=True
+    )
+    with app.app_context():
+        assert db.session.scalar(select(AuditEvent).where(AuditEvent.action == "invitation.letter"))

@@ -361,8 +361,7 @@ def follow_up(patient_id: int, item_id: int):
 @desk_required
 def invite():
     form = InvitePatientForm()
-    link = None
-    known = None
+    link = known = invited = None
     if form.validate_on_submit():
         known = existing_patient(form.name.data, form.date_of_birth.data, form.email.data)
     if known is not None:
@@ -389,9 +388,10 @@ def invite():
             message = messages.queue(patient, "invitation", patient.channel, by=current_user)
             flash_sending(message, f"{patient.name} is invited. ")
         else:
+            invited = patient
             flash(f"{patient.name} is invited. Give them the link below.", "success")
         form = InvitePatientForm(formdata=None)
-    return render_template("clinic/invite.html", form=form, link=link, known=known)
+    return render_template("clinic/invite.html", form=form, link=link, known=known, invited=invited)
 
 
 @bp.route("/invite/list", methods=["GET", "POST"])

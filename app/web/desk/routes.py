@@ -2,14 +2,26 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_login import current_user
 
 from ...platform.extensions import db
-from ...records import messages
+from ...platform.pdf import PdfUnavailable, render_pdf
+from ...records import messages, questionnaires
 from ...records.clock import clinic_today
+from ...records.invitations import letter_link
 from ...records.models import Patient
 from ..access import desk_required
+from ..downloads import download
 from ..forms import CsrfForm
 from ..guards import page_number
 from . import services
@@ -84,3 +96,29 @@ def revoke(patient_id: int):
     count = services.revoke_links(patient, current_user)
     flash("The link is stopped." if count else "There was no working link.", "success")
     return redirect(url_for("desk.patient", patient_id=patient.id))
+
+
+@bp.post("/patients/<int:patient_id>/letter.pdf")
+@desk_required
+def letter(patient_id: int):
+    """A one-page letter to hand or post to the patient: what to do, the link as a QR code
+    and as a short address to type. It makes a new link; earlier ones stop working."""
+    patient = _patient_or_404(patient_id)
+    if not CsrfForm().validate_on_submit():
+        abort(400)
+    link = letter_link(patient, current_user)
+    html = render_template(
+        "desk/letter_pdf.html",
+        patient=patient,
+        link=link,
+        qr=services.qr_svg(link),
+        typed=link.split("://", 1)[-1],
+        expires=patient.invitations[-1].expires_at,
+        minutes=questionnaires.current().minutes,
+    )
+    try:
+        pdf = render_pdf(html, current_app.static_folder)
+    except PdfUnavailable as exc:
+        flash(f"The letter cannot be made here: {exc}", "error")
+        return redirect(url_for("desk.patient", patient_id=patient.id))
+    return download(pdf, "application/pdf", f"letter-{patient.ref}.pdf")

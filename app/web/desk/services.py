@@ -6,6 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
+import segno
+from markupsafe import Markup
 from sqlalchemy import func, select
 
 from ...platform.extensions import db
@@ -141,3 +143,10 @@ def sendable(patient: Patient) -> bool:
     return patient.channel in ("sms", "whatsapp", "email") and bool(
         messages.address(patient, patient.channel)
     )
+
+
+def qr_svg(link: str) -> Markup:
+    """The link as a QR code, an SVG drawn by segno (its markup only holds the link's
+    modules, no text of ours)."""
+    code = segno.make(link, error="m")
+    return Markup(code.svg_inline(scale=5, border=2, title=None))  # noqa: S704  # nosec B704
