@@ -13,6 +13,10 @@ from __future__ import annotations
 import logging
 import os
 import re
+import shutil
+import socket
+import subprocess
+import time
 from datetime import date
 
 import pytest
@@ -340,3 +344,49 @@ def visitors(app, clinic):
     with app.app_context():
         staff_id = db.session.scalar(select(User.id).where(User.role == "clinician"))
     return clients, {"patient": submitted, "staff": staff_id, "own": patient_id, "other": other_id}
+
+
+def _listening(port: int) -> bool:
+    try:
+        socket.create_connection(("127.0.0.1", port), timeout=1).close()
+    except OSError:
+        return False
+    return True
+
+
+@pytest.fixture(scope="session")
+def redis_url(tmp_path_factory):
+    """Redis on 127.0.0.1:6379 when it runs; else one started here from redis-server."""
+    if _listening(6379):
+        yield "redis://127.0.0.1:6379/0"
+        return
+    binary = shutil.which("redis-server")
+    if binary is None:
+        pytest.skip("no Redis on 127.0.0.1:6379 and no redis-server to start one")
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    folder = tmp_path_factory.mktemp("redis")
+    server = subprocess.Popen(
+        [
+            binary,
+            "--port",
+            str(port),
+            "--bind",
+            "127.0.0.1",
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+            "--dir",
+            str(folder),
+        ],
+        stdout=subprocess.DEVNULL,
+    )
+    for _ in range(50):
+        if _listening(port):
+            break
+        time.sleep(0.1)
+    yield f"redis://127.0.0.1:{port}/0"
+    server.terminate()
+    server.wait(timeout=10)

@@ -28,6 +28,7 @@ def build(rule, ids):
         "patient_id": ids["patient"],
         "section_id": "about",
         "token": "not-a-token",
+        "code": "ABCD-EFGH-JKMN",
         "invitation_id": 1,
         "user_id": ids["staff"],
         "change": "activate",

@@ -7,6 +7,7 @@ import hashlib
 import hmac
 import json
 import threading
+import uuid
 from datetime import UTC, date, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from zoneinfo import ZoneInfo
@@ -308,3 +309,37 @@ def test_a_message_queued_at_night_waits_for_the_morning(app, staff, webhook):
         assert message.send_after > datetime.now(UTC)
         jobs.run_queued(now=message.send_after)
     assert len(webhook.requests) == 1
+
+
+def test_on_rq_over_redis_the_worker_sends_what_a_page_queued(app, staff, provider, redis_url):
+    from rq import Queue
+
+    name = f"scs-test-{uuid.uuid4().hex[:8]}"
+    app.config.update(
+        JOB_QUEUE="rq",
+        REDIS_URL=redis_url,
+        JOB_QUEUE_NAME=name,
+        JOB_RETRY_SECONDS="0",
+        MESSAGE_QUIET_HOURS="",
+        MESSAGE_BACKEND="webhook",
+        MESSAGE_WEBHOOK_URL=provider.url + "/relay",
+        MESSAGE_WEBHOOK_SECRET=SECRET,
+    )
+    provider.statuses = [502]  # the first try fails; RQ tries again
+    invite(staff)
+    assert provider.requests == []
+    result = app.test_cli_runner().invoke(args=["worker", "--burst"])
+    assert result.exit_code == 0, result.output
+    assert [b["to"] for b in provider.bodies()] == ["+919829012345"] * 2
+    with app.app_context():
+        message = db.session.scalar(select(Message))
+        assert (message.state, message.attempts) == ("sent", 2)
+        Queue(name, connection=jobs.redis_connection()).delete(delete_jobs=True)
+
+
+def test_the_invitation_page_gives_the_clinic_s_number_and_hours(app, clinic, client):
+    app.config.update(CLINIC_PHONE="+91 80 1234 5678", CLINIC_HOURS="Mon–Sat 10:00–14:00")
+    _, token = clinic.invite()
+    page = client.get(f"/auth/invitation/{token}").get_data(as_text=True)
+    assert 'href="tel:+918012345678"' in page
+    assert "Mon–Sat 10:00–14:00" in page
