@@ -19,7 +19,7 @@ from .records import appointment_lists, clinic_details, messages
 from .records.accounts import issue_staff_reset
 from .records.clock import clinic_today
 from .records.fhir_import import FhirImportError, import_response
-from .records.identifiers import phone_problem
+from .records.identifiers import mobile_problem
 from .records.invitations import existing_patient, invite_patient, reissue_invitation
 from .records.models import MESSAGE_CHANNELS, STAFF_ROLES, User
 from .records.reminders import send_reminders
@@ -103,7 +103,7 @@ def invite_import(file, yes: bool) -> None:
 )
 def invite_create(name, dob, email, visit_date, phone, channel) -> None:
     """Invite a patient; with a letter, the invitation link is printed on the last line."""
-    if problem := phone_problem(phone):
+    if problem := mobile_problem(phone):
         raise click.BadParameter(problem, param_hint="--phone")
     needs = {"sms": phone, "whatsapp": phone, "email": email}
     if channel in needs and not needs[channel]:

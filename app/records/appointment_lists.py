@@ -80,6 +80,8 @@ def _phone(text: str) -> str | None:
         return None
     if not phonenumbers.is_valid_number(number):
         return None
+    if phonenumbers.number_type(number) == phonenumbers.PhoneNumberType.FIXED_LINE:
+        return None
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 

@@ -43,6 +43,23 @@ def phone_problem(phone: str | None) -> str | None:
     return None
 
 
+def mobile_problem(phone: str | None) -> str | None:
+    """Why ``phone`` cannot be a patient's mobile, in words for the form; None if it can.
+
+    A number the numbering plan knows as a landline ("080 4000 1234") is refused: texts
+    and WhatsApp cannot reach it. A number whose kind is unknown is given the benefit of
+    the doubt, as plans lag behind new ranges.
+    """
+    if problem := phone_problem(phone):
+        return problem
+    if not phone or not phone.strip():
+        return None
+    number = phonenumbers.parse(phone, current_app.config["CLINIC_REGION"])
+    if phonenumbers.number_type(number) == phonenumbers.PhoneNumberType.FIXED_LINE:
+        return "This is a landline number: enter a mobile number, so texts can reach it"
+    return None
+
+
 def normalise_identifier(identifier: str | None) -> str:
     """The account an email address or phone number names, written one way ("" if neither)."""
     text = (identifier or "").strip()

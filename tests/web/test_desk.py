@@ -133,3 +133,21 @@ def test_a_printed_letter_carries_a_short_link_that_works_typed_by_hand(app, cli
     )
     with app.app_context():
         assert db.session.scalar(select(AuditEvent).where(AuditEvent.action == "invitation.letter"))
+
+
+@pytest.mark.parametrize("landline", ["080 4000 1234", "+91 11 2345 6789"])
+def test_a_landline_is_not_taken_as_a_mobile(app, clinic, desk, landline):
+    page = desk.post(
+        "/clinic/invite",
+        data={"name": "Kamala Iyer", "date_of_birth": "1959-08-21", "phone": landline,
+              "visit_date": VISIT, "channel": "sms"},
+    ).get_data(as_text=True)  # fmt: skip
+    assert "This is a landline number: enter a mobile number, so texts can reach it" in page
+    patient_id, _ = clinic.invite(name="Asha Rao", email="asha@example.org")
+    page = desk.post(
+        f"/desk/patients/{patient_id}",
+        data={"phone": landline, "email": "asha@example.org", "channel": "email"},
+    ).get_data(as_text=True)
+    assert "This is a landline number" in page
+    with app.app_context():
+        assert db.session.get(Patient, patient_id).phone is None

@@ -9,7 +9,7 @@ from wtforms import EmailField, PasswordField, StringField, TelField
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional, ValidationError
 
 from ...platform.passwords import password_problem
-from ...records.identifiers import normalise_phone, phone_problem
+from ...records.identifiers import mobile_problem, normalise_phone
 
 
 class LoginForm(FlaskForm):
@@ -64,7 +64,7 @@ class AcceptInvitationForm(FlaskForm):
             raise ValidationError(problem)
 
     def validate_phone(self, field):
-        if problem := phone_problem(field.data):
+        if problem := mobile_problem(field.data):
             raise ValidationError(problem)
 
     def date_of_birth(self) -> date | None:

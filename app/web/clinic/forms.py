@@ -18,7 +18,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
 
 from ...records.clock import clinic_today
-from ...records.identifiers import phone_problem
+from ...records.identifiers import mobile_problem
 from ..forms import CHANNEL_CHOICES, check_channel
 
 
@@ -50,7 +50,7 @@ class InvitePatientForm(FlaskForm):
             raise ValidationError("The date of birth must be in the past")
 
     def validate_phone(self, field):
-        if problem := phone_problem(field.data):
+        if problem := mobile_problem(field.data):
             raise ValidationError(problem)
 
     def validate_visit_date(self, field):

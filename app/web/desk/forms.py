@@ -6,7 +6,7 @@ from flask_wtf import FlaskForm
 from wtforms import EmailField, RadioField, TelField
 from wtforms.validators import Email, Length, Optional, ValidationError
 
-from ...records.identifiers import phone_problem
+from ...records.identifiers import mobile_problem
 from ..forms import CHANNEL_CHOICES, check_channel
 
 
@@ -21,7 +21,7 @@ class ContactForm(FlaskForm):
     channel = RadioField("How to send links and reminders", choices=CHANNEL_CHOICES)
 
     def validate_phone(self, field):
-        if problem := phone_problem(field.data):
+        if problem := mobile_problem(field.data):
             raise ValidationError(problem)
 
     def validate(self, extra_validators=None) -> bool:
