@@ -1,5 +1,5 @@
-"""The front desk: invites and chases patients, sees their progress and messages, changes
-how they are reached, and never sees what they answered."""
+"""The front desk: invites and chases patients, sees their progress and messages, corrects
+their details, prints their letters, and never sees what they answered."""
 
 from __future__ import annotations
 
@@ -65,30 +65,75 @@ def test_the_front_desk_invites_and_resends_a_link(app, desk):
     assert details.count('<span class="tag tag-todo">waiting</span>') == 2
 
 
-def test_contact_details_and_channel_change_and_are_audited(app, clinic, desk):
+def details(**changes) -> dict:
+    return {
+        "name": "Kamala Iyer",
+        "date_of_birth": "1961-04-12",
+        "visit_date": "2027-01-15",
+        "phone": "",
+        "email": "kamala@example.org",
+        "channel": "email",
+        **changes,
+    }
+
+
+def test_details_are_corrected_and_audited_with_the_old_and_new_values(app, clinic, desk):
     patient_id, _ = clinic.invite(name="Kamala Iyer", email="kamala@example.org")
     bad = desk.post(
-        f"/desk/patients/{patient_id}",
-        data={"phone": "12", "email": "kamala@example.org", "channel": "sms"},
+        f"/desk/patients/{patient_id}", data=details(phone="12", date_of_birth="2999-01-01")
     ).get_data(as_text=True)
     assert "Enter a mobile number, for example 98450 12345" in bad
+    assert "The date of birth must be in the past" in bad
     assert 'value="12"' in bad  # what was typed is kept
     desk.post(
         f"/desk/patients/{patient_id}",
-        data={"phone": "098290 12345", "email": "", "channel": "whatsapp"},
+        data=details(
+            name="Kamala  Iyengar",
+            date_of_birth="1959-08-21",
+            visit_date="2027-02-01",
+            phone="098290 12345",
+            email="",
+            channel="whatsapp",
+        ),
     )
     with app.app_context():
         patient = db.session.get(Patient, patient_id)
-        assert (patient.phone, patient.email, patient.channel) == (
-            "+919829012345",
-            None,
-            "whatsapp",
+        assert (patient.name, patient.date_of_birth, patient.visit_date) == (
+            "Kamala Iyengar",
+            date(1959, 8, 21),
+            date(2027, 2, 1),
         )
+        contact = (patient.phone, patient.email, patient.channel)
+        assert contact == ("+919829012345", None, "whatsapp")
         event = db.session.scalar(
-            select(AuditEvent).where(AuditEvent.action == "patient.contact_change")
+            select(AuditEvent).where(AuditEvent.action == "patient.details_change")
         )
-        assert event.detail["changed"] == ["phone", "email", "channel"]
+        assert event.detail["changes"] == {
+            "name": ["Kamala Iyer", "Kamala Iyengar"],
+            "date_of_birth": ["1961-04-12", "1959-08-21"],
+            "visit_date": ["2027-01-15", "2027-02-01"],
+            "phone": [None, "+919829012345"],
+            "email": ["kamala@example.org", None],
+            "channel": ["letter", "whatsapp"],
+        }
         assert db.session.scalar(select(AuditEvent).where(AuditEvent.action == "desk.view"))
+
+
+def test_a_wrong_date_of_birth_is_fixed_and_the_patient_gets_in(app, clinic, desk, client):
+    """Five wrong tries stop the link; the desk corrects the date and sends a new one."""
+    patient_id, token = clinic.invite(name="Kamala Iyer", email="kamala@example.org")
+    born = date(1959, 8, 21)  # the clinic typed 1961-04-12
+    for _ in range(5):
+        Person(client).accept(token, dob=born)
+    page = desk.get(f"/desk/patients/{patient_id}").get_data(as_text=True)
+    assert "Stopped after 5 wrong dates of birth" in page
+    desk.post(
+        f"/desk/patients/{patient_id}",
+        data=details(date_of_birth=born.isoformat(), channel="letter"),
+    )
+    new = desk.post(f"/clinic/patients/{patient_id}/new-link").get_data(as_text=True)
+    new_token = re.search(r"http://localhost/auth/invitation/([\w-]+)", new).group(1)
+    assert Person(client).accept(new_token, dob=born).status_code == 302
 
 
 def test_a_link_given_to_the_wrong_person_can_be_stopped(app, clinic, desk, client):
@@ -146,7 +191,7 @@ def test_a_landline_is_not_taken_as_a_mobile(app, clinic, desk, landline):
     patient_id, _ = clinic.invite(name="Asha Rao", email="asha@example.org")
     page = desk.post(
         f"/desk/patients/{patient_id}",
-        data={"phone": landline, "email": "asha@example.org", "channel": "email"},
+        data=details(name="Asha Rao", phone=landline, email="asha@example.org"),
     ).get_data(as_text=True)
     assert "This is a landline number" in page
     with app.app_context():

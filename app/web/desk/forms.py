@@ -2,16 +2,29 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
-from wtforms import EmailField, RadioField, TelField
-from wtforms.validators import Email, Length, Optional, ValidationError
+from datetime import date
 
+from flask_wtf import FlaskForm
+from wtforms import DateField, EmailField, RadioField, StringField, TelField
+from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
+
+from ...records.clock import clinic_today
 from ...records.identifiers import mobile_problem
 from ..forms import CHANNEL_CHOICES, check_channel
 
 
-class ContactForm(FlaskForm):
-    """How the clinic reaches a patient: their mobile, their email and the channel."""
+class DetailsForm(FlaskForm):
+    """A patient's details as the clinic keeps them: who they are, when their visit is,
+    and how they are reached."""
+
+    name = StringField(
+        "Full name", validators=[DataRequired("Enter the patient's name"), Length(max=120)]
+    )
+    date_of_birth = DateField(
+        "Date of birth", validators=[DataRequired("Enter the date of birth as a real date")]
+    )
+    visit_date = DateField("Visit date (optional)", validators=[Optional()])
+    kept_visit: date | None = None  # the visit date as it is stored
 
     phone = TelField("Mobile number", validators=[Optional(), Length(max=20)])
     email = EmailField(
@@ -23,6 +36,17 @@ class ContactForm(FlaskForm):
     def validate_phone(self, field):
         if problem := mobile_problem(field.data):
             raise ValidationError(problem)
+
+    def validate_date_of_birth(self, field):
+        if field.data and not date(1900, 1, 1) <= field.data <= clinic_today():
+            raise ValidationError("The date of birth must be in the past")
+
+    def validate_visit_date(self, field):
+        # A visit that has passed may stay as it was; a new date must be to come.
+        if field.data and field.data < clinic_today() and field.data != self.kept_visit:
+            raise ValidationError(
+                "The visit date has passed. Enter the new date, or leave it empty"
+            )
 
     def validate(self, extra_validators=None) -> bool:
         return super().validate(extra_validators) and check_channel(self)

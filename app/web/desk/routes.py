@@ -25,7 +25,7 @@ from ..downloads import download
 from ..forms import CsrfForm
 from ..guards import page_number
 from . import services
-from .forms import ContactForm
+from .forms import DetailsForm
 
 bp = Blueprint("desk", __name__, url_prefix="/desk")
 
@@ -63,12 +63,13 @@ def patients():
 def patient(patient_id: int):
     """A patient's contact details, progress and messages; the details can be changed."""
     patient = _patient_or_404(patient_id)
-    form = ContactForm(obj=patient)
+    form = DetailsForm(obj=patient)
+    form.kept_visit = patient.visit_date
     if form.validate_on_submit():
-        changed = services.change_contact(
-            patient, form.phone.data, form.email.data, form.channel.data, current_user
-        )
-        flash(f"Saved: {', '.join(changed)}." if changed else "Nothing changed.", "success")
+        values = {field: getattr(form, field).data for field in services.DETAILS}
+        changed = services.change_details(patient, values, current_user)
+        words = ", ".join(name.replace("_", " ") for name in changed)
+        flash(f"Saved: {words}." if changed else "Nothing changed.", "success")
         return redirect(url_for("desk.patient", patient_id=patient.id))
     progress = services.progress_of([patient.id]).get(patient.id, services.Progress("not_started"))
     page = render_template(
@@ -81,6 +82,7 @@ def patient(patient_id: int):
         channel_names=messages.CHANNEL_NAMES,
         template_names=messages.TEMPLATE_NAMES,
         usable_links=services.usable_links(patient),
+        link_state=services.link_state(patient),
     )
     services.record_view(patient)
     return page

@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from ...platform.extensions import db
 from ...records import audit, messages
 from ...records.identifiers import normalise_email, normalise_phone
-from ...records.invitations import revoke_invitation
+from ...records.invitations import MAX_DOB_ATTEMPTS, revoke_invitation
 from ...records.models import (
     WORKLIST_ORDER,
     Invitation,
@@ -112,18 +112,68 @@ def record_search(query: str, found: int) -> None:
     db.session.commit()
 
 
-def change_contact(
-    patient: Patient, phone: str | None, email: str | None, channel: str, by: User
-) -> list[str]:
-    """Store new contact details and channel; the names of what changed, audited."""
-    new = {"phone": normalise_phone(phone), "email": normalise_email(email), "channel": channel}
-    changed = [name for name, value in new.items() if getattr(patient, name) != value]
-    for name in changed:
-        setattr(patient, name, new[name])
-    if changed:
-        audit.record("patient.contact_change", patient=patient, actor=by, changed=changed)
+DETAILS = ("name", "date_of_birth", "visit_date", "phone", "email", "channel")
+
+
+def change_details(patient: Patient, values: dict, by: User) -> list[str]:
+    """Store the patient's corrected details; audited with the old and new values.
+
+    A corrected date of birth is what the next link will check; a new visit date moves
+    the reminders with it. A patient with an account keeps logging in as before, except
+    that a new phone or email becomes their login too when no other account uses it.
+    """
+    new = {
+        **values,
+        "name": " ".join(values["name"].split()),
+        "phone": normalise_phone(values["phone"]),
+        "email": normalise_email(values["email"]),
+    }
+    changes = {
+        field: [_plain(getattr(patient, field)), _plain(new[field])]
+        for field in DETAILS
+        if getattr(patient, field) != new[field]
+    }
+    for field in changes:
+        setattr(patient, field, new[field])
+    if patient.user is not None:
+        patient.user.name = patient.name
+        for field in ("phone", "email"):
+            if field in changes and not _login_taken(field, new[field], patient.user):
+                setattr(patient.user, field, new[field])
+    if changes:
+        audit.record("patient.details_change", patient=patient, actor=by, changes=changes)
         db.session.commit()
-    return changed
+    return list(changes)
+
+
+def _plain(value):
+    return value.isoformat() if isinstance(value, date) else value
+
+
+def _login_taken(field: str, value: str | None, user: User) -> bool:
+    if value is None:
+        return False
+    column = getattr(User, field)
+    return db.session.scalar(select(User.id).where(column == value, User.id != user.id)) is not None
+
+
+def link_state(patient: Patient) -> str:
+    """The newest link in words: what the front desk tells a patient who calls."""
+    if patient.user is not None:
+        return "Used: they have an account"
+    if not patient.invitations:
+        return "No link yet"
+    newest = patient.invitations[-1]
+    state = newest.state(utcnow())
+    if state == "revoked" and newest.failed_checks >= MAX_DOB_ATTEMPTS:
+        return "Stopped after 5 wrong dates of birth: check the date, then send a new link"
+    return {
+        "usable": f"Working until {newest.expires_at:%d %b %Y}"
+        + (f", {newest.failed_checks} wrong date(s) of birth" if newest.failed_checks else ""),
+        "used": "Used",
+        "revoked": "Stopped",
+        "expired": "Expired: send a new link",
+    }[state]
 
 
 def usable_links(patient: Patient) -> list[Invitation]:
