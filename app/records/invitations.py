@@ -173,21 +173,31 @@ def _taken(column, value, user: User | None) -> bool:
 def login_problem(invitation: Invitation, phone: str | None) -> str | None:
     """Why the patient cannot log in with these details, if they cannot.
 
-    Families often share an email address or a phone; each login needs its own.
+    Families often share an email address or a phone; each login needs its own. A
+    number typed here is the login; left empty, the number the clinic has is used when no
+    other account has it, else the email when that is free.
     """
     patient, user = invitation.patient, invitation.patient.user
-    phone = normalise_phone(phone)
-    if _taken(User.phone, phone, user):
+    typed = normalise_phone(phone)
+    if _taken(User.phone, typed, user):
         return (
             "This mobile number is already used by another account. "
             "Enter a different number, or leave it empty."
         )
-    if _taken(User.email, patient.email, user) and not phone:
+    phone_free = typed or (patient.phone if not _taken(User.phone, patient.phone, user) else None)
+    email_free = patient.email and not _taken(User.email, patient.email, user)
+    if phone_free or email_free:
+        return None
+    if patient.phone:
         return (
-            "Your email address is already used by another account, so enter a mobile "
-            "number to log in with."
+            "Someone else (in your family, perhaps) already logs in with this mobile number"
+            + (" and email address" if patient.email else "")
+            + ". Enter a mobile number of your own to log in with."
         )
-    return None
+    return (
+        "Your email address is already used by another account, so enter a mobile "
+        "number to log in with."
+    )
 
 
 def accept_invitation(invitation: Invitation, password: str, phone: str | None) -> User:
@@ -200,8 +210,11 @@ def accept_invitation(invitation: Invitation, password: str, phone: str | None) 
         db.session.add(user)
         patient.user = user
     user.email = None if _taken(User.email, patient.email, user) else patient.email
-    user.phone = normalise_phone(phone) or patient.phone
-    patient.phone = user.phone
+    typed = normalise_phone(phone)
+    if typed:
+        user.phone = patient.phone = typed
+    else:  # the clinic's number for them, unless another account logs in with it
+        user.phone = None if _taken(User.phone, patient.phone, user) else patient.phone
     user.password_hash = hash_password(password)
     # A new link is how a patient who lost their phone gets back in: whoever holds the
     # old sessions is logged out, as a password change or a reset does.

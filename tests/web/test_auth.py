@@ -379,3 +379,21 @@ def test_family_members_sharing_a_phone_or_email_are_told_what_to_do(clinic, app
     assert other.accept(second, phone="+91 90000 22222").status_code == 302
     other.logout()
     assert other.login("+91 90000 22222", PATIENT_PASSWORD).status_code == 302
+
+
+def test_a_second_family_member_on_the_same_phone_is_told_what_to_do_not_an_error(clinic, app):
+    """The clinic wrote one phone for two family members and no email for the second."""
+    _, first = clinic.invite(name="Mother", email="mother@example.org")
+    with app.app_context():
+        from app.records.invitations import invite_patient
+
+        _, url = invite_patient("Father", date(1958, 1, 2), None, None, phone="+91 90000 11111")
+    second = url.rsplit("/", 1)[1]
+    assert Person(app.test_client()).accept(first, phone="+91 90000 11111").status_code == 302
+    other = Person(app.test_client())
+    born = date(1958, 1, 2)
+    page = other.accept(second, dob=born, phone="").get_data(as_text=True)
+    assert "already logs in with this mobile number. Enter a mobile number of your own" in page
+    assert other.accept(second, dob=born, phone="+91 90000 22222").status_code == 302
+    other.logout()
+    assert other.login("+91 90000 22222", PATIENT_PASSWORD).status_code == 302
