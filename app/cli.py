@@ -19,7 +19,6 @@ from .records import appointment_lists, clinic_details, messages
 from .records.accounts import issue_staff_reset
 from .records.clock import clinic_today
 from .records.fhir_import import FhirImportError, import_response
-from .records.identifiers import mobile_problem
 from .records.invitations import existing_patient, invite_patient, reissue_invitation
 from .records.models import MESSAGE_CHANNELS, STAFF_ROLES, User
 from .records.reminders import send_reminders
@@ -88,12 +87,15 @@ def invite_import(file, yes: bool) -> None:
     click.echo(f"{len(created)} patients invited; their messages are queued")
 
 
+OPTION_OF = {"date_of_birth": "--dob", "visit_date": "--visit-date"}
+
+
 @invite.command("create")
 @click.option("--name", required=True)
-@click.option("--dob", required=True, callback=_iso_date, help="Date of birth, YYYY-MM-DD")
-@click.option("--email", default=None, help="Email address (optional)")
-@click.option("--visit-date", callback=_iso_date, help="Planned visit, YYYY-MM-DD")
-@click.option("--phone", default=None, help="Mobile number (optional)")
+@click.option("--dob", required=True, help="Date of birth, YYYY-MM-DD or DD/MM/YYYY")
+@click.option("--email", default="", help="Email address (optional)")
+@click.option("--visit-date", default="", help="Planned visit, YYYY-MM-DD (optional)")
+@click.option("--phone", default="", help="Mobile number (optional)")
 @click.option(
     "--channel",
     type=click.Choice(MESSAGE_CHANNELS),
@@ -102,15 +104,22 @@ def invite_import(file, yes: bool) -> None:
     "prints the link here.",
 )
 def invite_create(name, dob, email, visit_date, phone, channel) -> None:
-    """Invite a patient; with a letter, the invitation link is printed on the last line."""
-    if problem := mobile_problem(phone):
-        raise click.BadParameter(problem, param_hint="--phone")
-    needs = {"sms": phone, "whatsapp": phone, "email": email}
-    if channel in needs and not needs[channel]:
+    """Invite a patient, checked as the invite page checks; with a letter, the invitation
+    link is printed on the last line."""
+    typed = {"name": name, "date_of_birth": dob, "email": email, "visit_date": visit_date}
+    row = appointment_lists.check_row({**typed, "phone": phone, "channel": channel}, clinic_today())
+    if row.problems:
         raise click.UsageError(
-            f"--channel {channel} needs --{'email' if channel == 'email' else 'phone'}"
+            "; ".join(f"{OPTION_OF.get(c, '--' + c)}: {text}" for c, text in row.problems)
         )
-    patient, url = invite_patient(name, dob, email, visit_date, phone, channel=channel)
+    if known := existing_patient(row.name, row.date_of_birth, row.email):
+        raise click.ClickException(
+            f"{known.name}, born {known.date_of_birth:%d %b %Y}, already has a record "
+            f"(patient {known.id}); send a new link from their page instead"
+        )
+    patient, url = invite_patient(
+        row.name, row.date_of_birth, row.email, row.visit_date, row.phone, channel=row.channel
+    )
     if url is None:
         message = messages.queue(patient, "invitation", channel)
         click.echo(

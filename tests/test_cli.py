@@ -4,6 +4,12 @@ from __future__ import annotations
 
 import re
 
+import pytest
+from sqlalchemy import func, select
+
+from app.platform.extensions import db
+from app.records.models import Patient
+
 
 def test_users_create_makes_a_staff_account(runner, person):
     result = runner.invoke(
@@ -65,12 +71,34 @@ def test_invite_create_prints_the_full_link_on_its_last_line(runner, client):
     assert "Welcome, Lata Shah" in client.get(path).get_data(as_text=True)
 
 
-def test_invite_create_refuses_a_malformed_date(runner):
-    result = runner.invoke(
-        args=["invite", "create", "--name", "X", "--dob", "30/07/1958", "--email", "x@example.org"]
-    )
+@pytest.mark.parametrize(
+    ("options", "problem"),
+    [
+        (["--dob", "1958-13-40"], "--dob: not a date: write it as 1959-08-21 or 21/08/1959"),
+        (["--phone", "12345"], "--phone: not a mobile number in IN: 12345"),
+        (["--visit-date", "2020-01-10"], "--visit-date: the visit date has passed"),
+        (["--channel", "sms"], "--phone: a phone number is needed to send by sms"),
+    ],
+)
+def test_invite_create_checks_what_the_invite_page_checks(runner, app, options, problem):
+    """One check for the page's rules, the appointment list's and the command's."""
+    base = {"--name": "Lata Shah", "--dob": "1958-07-30", "--email": "lata@example.org"}
+    base.update(dict(zip(options[::2], options[1::2], strict=True)))
+    result = runner.invoke(args=["invite", "create", *[x for kv in base.items() for x in kv]])
     assert result.exit_code != 0
-    assert "YYYY-MM-DD" in result.output
+    assert problem in result.output
+    with app.app_context():
+        assert db.session.scalar(select(func.count(Patient.id))) == 0
+
+
+def test_invite_create_refuses_a_patient_the_clinic_already_has(runner, app):
+    args = ["invite", "create", "--name", "Lata Shah", "--dob", "30/07/1958"]
+    assert runner.invoke(args=args).exit_code == 0  # a date as people write it in India
+    again = runner.invoke(args=[*args[:3], "lata  shah", *args[4:]])
+    assert again.exit_code != 0
+    assert "Lata Shah, born 30 Jul 1958, already has a record" in again.output
+    with app.app_context():
+        assert db.session.scalar(select(func.count(Patient.id))) == 1
 
 
 def test_seed_demo_prints_logins_and_an_invitation_and_can_run_twice(runner):

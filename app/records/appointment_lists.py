@@ -85,7 +85,9 @@ def _phone(text: str) -> str | None:
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
-def _row(number: int, raw: dict[str, str], today: date) -> Row:
+def check_row(raw: dict[str, str], today: date, number: int = 1) -> Row:
+    """One patient's details as typed (a CSV row, or ``flask invite create``'s options),
+    checked as the invite page checks them; the problems are on the row."""
     value = {k: " ".join((raw.get(k) or "").split()) for k in HEADER}
     row = Row(number, name=value["name"][:120], language=value["language"].lower())
     problems = row.problems
@@ -140,7 +142,7 @@ def check(text: str, today: date) -> Checked:
             return Checked([], f"At most {MAX_ROWS} rows at a time")
         if not any((v or "").strip() for k, v in raw.items() if k):
             continue
-        row = _row(number, raw, today)
+        row = check_row(raw, today, number)
         key = (row.name.lower(), row.date_of_birth)
         if not row.problems and key in seen:
             row.problems.append(("name", f"the same patient as row {seen[key]}"))
