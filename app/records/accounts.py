@@ -127,8 +127,6 @@ def send_reset_email(address: str) -> None:
     if user is None or not user.is_enabled:
         return
     url = _new_reset(user, None)
-    audit.record("password.reset_sent", target=f"user {user.id}")
-    db.session.commit()
     hours = current_app.config["PASSWORD_RESET_HOURS"]
     clinic = clinic_details.current().name
     mail.send(
@@ -140,6 +138,17 @@ def send_reset_email(address: str) -> None:
             "If you did not ask for this, ignore this email: your password stays as it is.\n"
         ),
     )
+    # Kept only once the mail server took it: a failed try leaves no link and no record,
+    # and the queue tries again.
+    audit.record(
+        "password.reset_sent",
+        target=f"user {user.id}",
+        to=user.email,
+        channel="email",
+        template="password_reset",
+        state="sent",
+    )
+    db.session.commit()
 
 
 def find_reset(token: str) -> PasswordReset | None:
