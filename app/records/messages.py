@@ -208,8 +208,8 @@ def for_patient(patient: Patient) -> list[Message]:
     )
 
 
-def failed_invitations(patient_ids: list[int]) -> set[int]:
-    """Which of these patients' newest invitation message failed."""
+def newest_invitations(patient_ids: list[int]) -> dict[int, Message]:
+    """Each of these patients' newest invitation message, by patient id; one query."""
     newest: dict[int, Message] = {}
     for message in db.session.scalars(
         select(Message)
@@ -217,4 +217,9 @@ def failed_invitations(patient_ids: list[int]) -> set[int]:
         .order_by(Message.id)
     ):
         newest[message.patient_id] = message
-    return {pid for pid, m in newest.items() if m.state == "failed"}
+    return newest
+
+
+def failed_invitations(patient_ids: list[int]) -> set[int]:
+    """Which of these patients' newest invitation message failed."""
+    return {pid for pid, m in newest_invitations(patient_ids).items() if m.state == "failed"}

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import re
 
-from sqlalchemy import and_, or_
+from sqlalchemy import Select, and_, func, or_, select
 
+from ..platform.extensions import db
 from .identifiers import normalise_phone
 from .models import Patient
 
@@ -42,3 +43,11 @@ def patient_matches(search: str):
         prefix = text.lower().split("/")[0].replace("-", "")
         conditions.append(Patient.ref.startswith(prefix, autoescape=True))
     return or_(*conditions)
+
+
+def count_and_page(stmt: Select, page: int, size: int) -> tuple[int, int, int]:
+    """How many rows ``stmt`` finds, the page asked for kept within the pages there are,
+    and how many pages: (total, page, pages). A page past the last is the last."""
+    total = db.session.scalar(select(func.count()).select_from(stmt.subquery()))
+    pages = max(1, -(-total // size))
+    return total, min(max(page, 1), pages), pages

@@ -21,7 +21,7 @@ from ...records.models import (
     User,
     utcnow,
 )
-from ...records.search import patient_matches
+from ...records.search import count_and_page, patient_matches
 
 PAGE_SIZE = 50
 STATUSES = {
@@ -99,9 +99,7 @@ def worklist(
         stmt = stmt.where(patient_matches(search))
     if day is not None:
         stmt = stmt.where(Patient.visit_date == day)
-    total = db.session.scalar(select(func.count()).select_from(stmt.subquery()))
-    pages = max(1, -(-total // PAGE_SIZE))
-    page = min(max(page, 1), pages)
+    total, page, pages = count_and_page(stmt, page, PAGE_SIZE)
     patients = db.session.execute(
         stmt.order_by(*WORKLIST_ORDER).limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)
     ).all()

@@ -8,7 +8,7 @@ from datetime import date, datetime
 
 import segno
 from markupsafe import Markup
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from ...platform.extensions import db
 from ...records import audit, messages
@@ -23,7 +23,7 @@ from ...records.models import (
     User,
     utcnow,
 )
-from ...records.search import patient_matches
+from ...records.search import count_and_page, patient_matches
 
 PAGE_SIZE = 50
 
@@ -65,17 +65,6 @@ def progress_of(patient_ids: list[int]) -> dict[int, Progress]:
     return found
 
 
-def newest_invitations(patient_ids: list[int]) -> dict[int, Message]:
-    newest: dict[int, Message] = {}
-    for message in db.session.scalars(
-        select(Message)
-        .where(Message.patient_id.in_(patient_ids), Message.template == "invitation")
-        .order_by(Message.id)
-    ):
-        newest[message.patient_id] = message
-    return newest
-
-
 def patients(search: str, day: date | None, page: int) -> tuple[list[DeskRow], int, int, int]:
     """One page of patients by visit date: rows, total, page, pages. Four queries."""
     stmt = select(Patient)
@@ -83,9 +72,7 @@ def patients(search: str, day: date | None, page: int) -> tuple[list[DeskRow], i
         stmt = stmt.where(patient_matches(search))
     if day is not None:
         stmt = stmt.where(Patient.visit_date == day)
-    total = db.session.scalar(select(func.count()).select_from(stmt.subquery()))
-    pages = max(1, -(-total // PAGE_SIZE))
-    page = min(max(page, 1), pages)
+    total, page, pages = count_and_page(stmt, page, PAGE_SIZE)
     found = list(
         db.session.scalars(
             stmt.order_by(*WORKLIST_ORDER[1:]).limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)
@@ -93,7 +80,7 @@ def patients(search: str, day: date | None, page: int) -> tuple[list[DeskRow], i
     )
     ids = [p.id for p in found]
     progress = progress_of(ids) if ids else {}
-    invitations = newest_invitations(ids) if ids else {}
+    invitations = messages.newest_invitations(ids) if ids else {}
     rows = [
         DeskRow(p, progress.get(p.id, Progress("not_started")), invitations.get(p.id))
         for p in found
