@@ -33,6 +33,7 @@ CHANNEL_NAMES = {"sms": "SMS", "whatsapp": "WhatsApp", "email": "email", "letter
 TEMPLATE_NAMES = {
     "invitation": "Invitation",
     "reminder": "Reminder",
+    "reopened": "Questionnaire reopened",
     "urgent_notice": "Urgent notice",
 }
 log = logging.getLogger(__name__)
@@ -218,6 +219,14 @@ def newest_invitations(patient_ids: list[int]) -> dict[int, Message]:
     ):
         newest[message.patient_id] = message
     return newest
+
+
+def tell_patient(patient: Patient, template: str, by: User | None = None) -> Message | None:
+    """Queue a message to the patient by their channel, when it can reach them (a patient
+    reached by letter, or without the address, is told by the clinic instead)."""
+    if patient.channel not in ("sms", "whatsapp", "email") or not address(patient, patient.channel):
+        return None
+    return queue(patient, template, patient.channel, by=by)
 
 
 def failed_invitations(patient_ids: list[int]) -> set[int]:

@@ -343,3 +343,25 @@ def test_the_invitation_page_gives_the_clinic_s_number_and_hours(app, clinic, cl
     page = client.get(f"/auth/invitation/{token}").get_data(as_text=True)
     assert 'href="tel:+918012345678"' in page
     assert "Mon–Sat 10:00–14:00" in page
+
+
+def test_a_patient_is_told_when_their_questionnaire_is_opened_again(app, clinic, staff):
+    with app.app_context():
+        patient_id = factories.patient_with_answers(
+            FUSION_PATIENT_STORED, login=True, phone="+919829012345", channel="sms"
+        ).id
+        letter_id = factories.patient_with_answers(
+            FUSION_PATIENT_STORED, login=True, channel="letter", email="l@example.org"
+        ).id
+    page = staff.post(
+        f"/clinic/patients/{patient_id}/reopen", data={"revision": "1"}, follow_redirects=True
+    ).get_data(as_text=True)
+    assert "They are told by SMS." in page
+    with app.app_context():
+        [told] = messaging.sent()
+    assert told.template == "reopened"
+    assert "opened your questionnaire again" in told.text
+    assert told.link == "http://localhost/auth/login"  # they have an account
+    staff.post(f"/clinic/patients/{letter_id}/reopen", data={"revision": "1"})
+    with app.app_context():
+        assert len(messaging.sent()) == 1  # a patient reached by letter is told by the clinic

@@ -331,9 +331,11 @@ def reopen(patient_id: int):
     response = _revision_from_form(patient)
     draft = services.reopen(response, current_user)
     if draft is not None:
+        told = messages.tell_patient(patient, "reopened", by=current_user)
         flash(
             f"Reopened for the patient as revision {draft.revision}. Revision "
-            f"{response.revision} stays as it was submitted.",
+            f"{response.revision} stays as it was submitted."
+            + (f" They are told by {messages.CHANNEL_NAMES[told.channel]}." if told else ""),
             "success",
         )
     return redirect(url_for("clinic.summary", patient_id=patient.id))
@@ -432,10 +434,8 @@ def new_link(patient_id: int):
     patient = _patient_or_404(patient_id)
     if not CsrfForm().validate_on_submit():
         abort(400)
-    if patient.channel in ("sms", "whatsapp", "email") and messages.address(
-        patient, patient.channel
-    ):
-        flash_sending(messages.queue(patient, "invitation", patient.channel, by=current_user))
+    if message := messages.tell_patient(patient, "invitation", by=current_user):
+        flash_sending(message)
         page = "clinic.summary" if current_user.reads_answers else "desk.patient"
         return redirect(url_for(page, patient_id=patient.id) + "#messages")
     link = reissue_invitation(patient, current_user)

@@ -175,13 +175,6 @@ def revoke_links(patient: Patient, by: User) -> int:
     return len(usable)
 
 
-def sendable(patient: Patient) -> bool:
-    """Whether a new link can go by the patient's channel (else it is shown to staff)."""
-    return patient.channel in ("sms", "whatsapp", "email") and bool(
-        messages.address(patient, patient.channel)
-    )
-
-
 def qr_svg(link: str) -> Markup:
     """The link as a QR code, an SVG drawn by segno (its markup only holds the link's
     modules, no text of ours)."""
