@@ -52,6 +52,12 @@ class Config:
     INFORMATION_DIR = os.environ.get("INFORMATION_DIR")
 
     INVITATION_DAYS = env_int("INVITATION_DAYS", 14)
+    # FHIR identifier systems: the hospital's own for its patient numbers (UHID), and
+    # the ABHA number's as the exchange the clinic joins names it.
+    HOSPITAL_NUMBER_SYSTEM = os.environ.get(
+        "HOSPITAL_NUMBER_SYSTEM", "urn:scs-intake:hospital-number"
+    )
+    ABHA_SYSTEM = os.environ.get("ABHA_SYSTEM", "https://healthid.abdm.gov.in")
 
     # Email (password reset links, urgent-answer notices). SMTP when MAIL_SERVER is set.
     MAIL_SERVER = os.environ.get("MAIL_SERVER")

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import g, has_request_context
+from flask import current_app, g, has_request_context
 from sqlalchemy import select
 
 from ..engine.interop.fhir_response import to_fhir_response
 from ..platform.extensions import db
 from . import audit, questionnaires
+from .identifiers import abha_in_groups
 from .models import Patient, QuestionnaireResponse
 
 
@@ -18,6 +19,18 @@ def _by_token() -> dict[str, Any]:
     """Who asked, when a system did: the API token and the admin who made it."""
     token = g.get("api_token") if has_request_context() else None
     return {"token": token.id, "token_owner": token.created_by_id} if token else {}
+
+
+def identifiers_of(patient: Patient) -> list[tuple[str, str]]:
+    """The patient's other identifiers as FHIR (system, value): the hospital's number under
+    the system the clinic sets (``HOSPITAL_NUMBER_SYSTEM``), the ABHA number as printed."""
+    config = current_app.config
+    found = []
+    if patient.hospital_number:
+        found.append((config["HOSPITAL_NUMBER_SYSTEM"], patient.hospital_number))
+    if patient.abha_number:
+        found.append((config["ABHA_SYSTEM"], abha_in_groups(patient.abha_number)))
+    return found
 
 
 def export_response(patient: Patient, response: QuestionnaireResponse) -> dict[str, Any]:
@@ -32,6 +45,7 @@ def export_response(patient: Patient, response: QuestionnaireResponse) -> dict[s
         birth_date=patient.date_of_birth,
         reference=f"{patient.ref}-{response.revision}",
         alert_times=response.alerts_shown,
+        identifiers=identifiers_of(patient),
     )
     audit.record(
         "export.fhir",

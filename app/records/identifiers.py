@@ -60,6 +60,33 @@ def mobile_problem(phone: str | None) -> str | None:
     return None
 
 
+HOSPITAL_NUMBER = re.compile(r"[A-Za-z0-9][A-Za-z0-9/.-]{0,31}")
+
+
+def hospital_number_problem(text: str | None) -> str | None:
+    """Why ``text`` cannot be a hospital number (UHID) as printed on a hospital card."""
+    text = (text or "").strip()
+    if text and not HOSPITAL_NUMBER.fullmatch(text):
+        return "Use the hospital number as on the card: letters, digits, / . or -, up to 32"
+    return None
+
+
+def normalise_abha(text: str | None) -> str | None:
+    """An ABHA number's 14 digits ("91-1234-5678-9012" -> "91123456789012"), or None."""
+    digits = re.sub(r"[\s-]", "", text or "")
+    return digits if re.fullmatch(r"[0-9]{14}", digits) else None
+
+
+def abha_problem(text: str | None) -> str | None:
+    if text and text.strip() and normalise_abha(text) is None:
+        return "An ABHA number has 14 digits, for example 91-1234-5678-9012"
+    return None
+
+
+def abha_in_groups(digits: str) -> str:
+    return f"{digits[:2]}-{digits[2:6]}-{digits[6:10]}-{digits[10:]}"
+
+
 def normalise_identifier(identifier: str | None) -> str:
     """The account an email address or phone number names, written one way ("" if neither)."""
     text = (identifier or "").strip()

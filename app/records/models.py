@@ -124,6 +124,9 @@ class Patient(db.Model):
     channel: Mapped[str | None] = mapped_column(sa.String(16))
     # The language the patient reads ("en", "hi"), from the appointment list; None: unknown.
     language: Mapped[str | None] = mapped_column(sa.String(8))
+    # The hospital's own patient number (UHID), and the national ABHA number (14 digits).
+    hospital_number: Mapped[str | None] = mapped_column(sa.String(32))
+    abha_number: Mapped[str | None] = mapped_column(sa.String(14))
 
     user: Mapped[User | None] = relationship(back_populates="patient", foreign_keys=[user_id])
     invitations: Mapped[list[Invitation]] = relationship(

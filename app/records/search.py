@@ -2,7 +2,8 @@
 
 "Nair Suresh" finds Suresh Nair (every word, in any order), "suresh@example.org" the
 email, "98450 12345" the mobile in any spelling, and "3214-C4FA" the reference read out
-on the phone. Each is a condition on the patients table, combined with OR.
+on the phone, "BLR/2026/00417" the hospital number, "91-1234-5678-9012" the ABHA number.
+Each is a condition on the patients table, combined with OR.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import re
 from sqlalchemy import Select, and_, func, or_, select
 
 from ..platform.extensions import db
-from .identifiers import normalise_phone
+from .identifiers import HOSPITAL_NUMBER, normalise_phone
 from .models import Patient
 
 _REFERENCE = re.compile(r"[0-9a-f]{4}-?[0-9a-f]{4}(/\d+)?")
@@ -30,12 +31,17 @@ def name_contains(search: str):
 
 
 def patient_matches(search: str):
-    """Names in any order, or the email, the phone or the reference."""
+    """Names in any order, or the email, the phone, the reference, the hospital number
+    (UHID) or the ABHA number."""
     text = search.strip()
     conditions = [name_contains(text)]
+    if re.search(r"[0-9]", text) and HOSPITAL_NUMBER.fullmatch(text):
+        conditions.append(func.lower(Patient.hospital_number) == text.lower())
     if "@" in text:
         conditions.append(_contains(Patient.email, text.lower()))
     digits = re.sub(r"\D", "", text)
+    if len(digits) == 14:
+        conditions.append(Patient.abha_number == digits)
     if len(digits) >= 6:
         phone = normalise_phone(text)
         conditions.append(Patient.phone == phone if phone else _contains(Patient.phone, digits))

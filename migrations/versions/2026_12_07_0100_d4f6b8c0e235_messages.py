@@ -1,4 +1,4 @@
-"""Messages to patients and staff, each patient's channel and language, the front desk role
+"""Messages; each patient's channel, language, UHID and ABHA number; the front desk role
 
 Revision ID: d4f6b8c0e235
 Revises: c3e5a7b9d124
@@ -48,6 +48,8 @@ def upgrade():
     # expression indexes, which it cannot read back.
     op.add_column('patients', sa.Column('channel', sa.String(length=16), nullable=True))
     op.add_column('patients', sa.Column('language', sa.String(length=8), nullable=True))
+    op.add_column('patients', sa.Column('hospital_number', sa.String(length=32), nullable=True))
+    op.add_column('patients', sa.Column('abha_number', sa.String(length=14), nullable=True))
     with op.batch_alter_table('users') as batch_op:
         batch_op.drop_constraint(op.f('ck_users_role'), type_='check')
         batch_op.create_check_constraint('role', ROLES_NOW)
@@ -57,6 +59,8 @@ def downgrade():
     with op.batch_alter_table('users') as batch_op:
         batch_op.drop_constraint(op.f('ck_users_role'), type_='check')
         batch_op.create_check_constraint('role', ROLES_BEFORE)
+    op.drop_column('patients', 'abha_number')
+    op.drop_column('patients', 'hospital_number')
     op.drop_column('patients', 'language')
     op.drop_column('patients', 'channel')
     op.drop_index(op.f('ix_messages_patient_id'), table_name='messages')

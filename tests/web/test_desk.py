@@ -73,6 +73,8 @@ def details(**changes) -> dict:
         "phone": "",
         "email": "kamala@example.org",
         "channel": "email",
+        "hospital_number": "",
+        "abha_number": "",
         **changes,
     }
 
@@ -196,3 +198,35 @@ def test_a_landline_is_not_taken_as_a_mobile(app, clinic, desk, landline):
     assert "This is a landline number" in page
     with app.app_context():
         assert db.session.get(Patient, patient_id).phone is None
+
+
+def test_the_hospital_number_and_abha_number_reach_the_brief_the_pdf_and_fhir(
+    app, clinic, desk, staff
+):
+    patient_id = clinic.with_answers("Kamala Iyer", FUSION_PATIENT_STORED, email="k@example.org")
+    page = desk.post(
+        f"/desk/patients/{patient_id}", data=details(abha_number="91-1234-5678")
+    ).get_data(as_text=True)
+    assert "An ABHA number has 14 digits, for example 91-1234-5678-9012" in page
+    desk.post(
+        f"/desk/patients/{patient_id}",
+        data=details(hospital_number="BLR/2026/00417", abha_number="91 1234 5678 9012"),
+    )
+    brief = staff.get(f"/clinic/patients/{patient_id}").get_data(as_text=True)
+    assert "<dt>UHID</dt><dd>BLR/2026/00417</dd>" in brief
+    assert "<dt>ABHA</dt><dd>91-1234-5678-9012</dd>" in brief
+    pdf = " ".join(
+        PdfReader(io.BytesIO(staff.get(f"/clinic/patients/{patient_id}/summary.pdf").data))
+        .pages[0]
+        .extract_text()
+        .split()
+    )
+    assert "UHID: BLR/2026/00417" in pdf
+    assert "ABHA: 91-1234-5678-9012" in pdf
+    fhir = staff.get(f"/fhir/patients/{patient_id}/questionnaire-response.json").get_json()
+    identifiers = fhir["contained"][0]["identifier"]
+    assert {"system": "urn:scs-intake:hospital-number", "value": "BLR/2026/00417"} in identifiers
+    assert {"system": "https://healthid.abdm.gov.in", "value": "91-1234-5678-9012"} in identifiers
+    for search in ("blr/2026/00417", "91-1234-5678-9012"):
+        found = staff.get("/clinic/", query_string={"q": search}).get_data(as_text=True)
+        assert "1 patient." in found, search

@@ -9,7 +9,7 @@ with name, birth date and the record's reference as identifier.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -66,9 +66,11 @@ def to_fhir_response(
     birth_date: date,
     reference: str,
     alert_times: Mapping[str, str] | None = None,
+    identifiers: Sequence[tuple[str, str]] = (),
 ) -> dict[str, Any]:
     """The response, with the patient contained and identified by their record's reference
-    (``urn:scs-intake:patient``), so importing it back finds the same patient."""
+    (``urn:scs-intake:patient``), so importing it back finds the same patient, and by
+    ``identifiers`` (system, value): the hospital number, the ABHA number."""
     patient_ref = reference.rsplit("-", 1)[0]
     answers = prune_hidden(q, answers)
     sections = []
@@ -107,7 +109,10 @@ def to_fhir_response(
             {
                 "resourceType": "Patient",
                 "id": "patient",
-                "identifier": [{"system": PATIENT_SYSTEM, "value": patient_ref}],
+                "identifier": [
+                    {"system": PATIENT_SYSTEM, "value": patient_ref},
+                    *({"system": system, "value": value} for system, value in identifiers),
+                ],
                 "name": [{"text": patient_name}],
                 "birthDate": birth_date.isoformat(),
             }

@@ -43,6 +43,8 @@ class PatientInfo:
     visit_date: date | None = None
     reference: str = ""
     phone: str | None = None
+    hospital_number: str | None = None
+    abha_number: str | None = None  # as printed: 91-1234-5678-9012
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,6 +56,8 @@ class Identity:
     reference: str
     phone: str | None
     visit_date: date | None
+    hospital_number: str | None = None
+    abha_number: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -276,6 +280,8 @@ def build_summary(
         reference=patient.reference if patient else "",
         phone=patient.phone if patient else None,
         visit_date=patient.visit_date if patient else None,
+        hospital_number=patient.hospital_number if patient else None,
+        abha_number=patient.abha_number if patient else None,
     )
     regions = next((i for i in q.top_level_items() if i.widget == "body_map"), None)
     attributions = list(dict.fromkeys(s.attribution for s in scores.values()))

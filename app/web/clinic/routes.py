@@ -29,7 +29,7 @@ from ...records import (
     urgent,
 )
 from ...records.clock import clinic_today, clinic_zone
-from ...records.identifiers import parse_id
+from ...records.identifiers import abha_in_groups, parse_id
 from ...records.invitations import existing_patient, invite_patient, reissue_invitation
 from ...records.models import Patient, QuestionnaireResponse, UrgentItem
 from ..access import desk_required, staff_required
@@ -154,6 +154,8 @@ def _summary_for(patient: Patient, response: QuestionnaireResponse):
             patient.visit_date,
             readable_reference(patient.ref),
             patient.phone,
+            patient.hospital_number,
+            abha_in_groups(patient.abha_number) if patient.abha_number else None,
         ),
         alert_times=response.alerts_shown,
         revision=response.revision,

@@ -9,7 +9,7 @@ from wtforms import DateField, EmailField, RadioField, StringField, TelField
 from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
 
 from ...records.clock import clinic_today
-from ...records.identifiers import mobile_problem
+from ...records.identifiers import abha_problem, hospital_number_problem, mobile_problem
 from ..forms import CHANNEL_CHOICES, check_channel
 
 
@@ -25,6 +25,14 @@ class DetailsForm(FlaskForm):
     )
     visit_date = DateField("Visit date (optional)", validators=[Optional()])
     kept_visit: date | None = None  # the visit date as it is stored
+    hospital_number = StringField(
+        "Hospital number (UHID, optional)", validators=[Optional(), Length(max=32)]
+    )
+    abha_number = StringField(
+        "ABHA number (optional)",
+        description="14 digits, as on the ABHA card: 91-1234-5678-9012",
+        validators=[Optional(), Length(max=20)],
+    )
 
     phone = TelField("Mobile number", validators=[Optional(), Length(max=20)])
     email = EmailField(
@@ -35,6 +43,14 @@ class DetailsForm(FlaskForm):
 
     def validate_phone(self, field):
         if problem := mobile_problem(field.data):
+            raise ValidationError(problem)
+
+    def validate_hospital_number(self, field):
+        if problem := hospital_number_problem(field.data):
+            raise ValidationError(problem)
+
+    def validate_abha_number(self, field):
+        if problem := abha_problem(field.data):
             raise ValidationError(problem)
 
     def validate_date_of_birth(self, field):

@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from ...platform.extensions import db
 from ...records import audit, messages
-from ...records.identifiers import normalise_email, normalise_phone
+from ...records.identifiers import normalise_abha, normalise_email, normalise_phone
 from ...records.invitations import MAX_DOB_ATTEMPTS, revoke_invitation
 from ...records.models import (
     WORKLIST_ORDER,
@@ -99,7 +99,16 @@ def record_search(query: str, found: int) -> None:
     db.session.commit()
 
 
-DETAILS = ("name", "date_of_birth", "visit_date", "phone", "email", "channel")
+DETAILS = (
+    "name",
+    "date_of_birth",
+    "visit_date",
+    "hospital_number",
+    "abha_number",
+    "phone",
+    "email",
+    "channel",
+)
 
 
 def change_details(patient: Patient, values: dict, by: User) -> list[str]:
@@ -114,6 +123,8 @@ def change_details(patient: Patient, values: dict, by: User) -> list[str]:
         "name": " ".join(values["name"].split()),
         "phone": normalise_phone(values["phone"]),
         "email": normalise_email(values["email"]),
+        "hospital_number": (values["hospital_number"] or "").strip() or None,
+        "abha_number": normalise_abha(values["abha_number"]),
     }
     changes = {
         field: [_plain(getattr(patient, field)), _plain(new[field])]
