@@ -88,6 +88,11 @@ class Config:
     # A phone for urgent notices too (SMS or WhatsApp, with a webhook/whatsapp backend).
     URGENT_RESPONDER_PHONE = os.environ.get("URGENT_RESPONDER_PHONE")
     URGENT_RESPONDER_CHANNEL = os.environ.get("URGENT_RESPONDER_CHANNEL", "sms")
+    # A second responder, told when nobody has acknowledged an urgent item within this
+    # many minutes of the clinic's opening hours (its profile's hours, "Mon–Sat 10:00–14:00").
+    URGENT_ESCALATION_EMAIL = os.environ.get("URGENT_ESCALATION_EMAIL")
+    URGENT_ESCALATION_PHONE = os.environ.get("URGENT_ESCALATION_PHONE")
+    URGENT_ESCALATE_MINUTES = env_int("URGENT_ESCALATE_MINUTES", 60)
 
     # Work outside the request (app/platform/jobs.py): "rq" (Redis, run by `flask worker`),
     # "memory" (tests) or "sync" (runs at once: development, no worker to start).

@@ -16,9 +16,10 @@ from markupsafe import Markup, escape
 from sqlalchemy import select
 from sqlalchemy.exc import DBAPIError
 
+from ..engine.opening_hours import parse_hours
 from ..platform.extensions import db
 from . import audit
-from .models import ClinicProfile, User
+from .models import ClinicProfile, User, utcnow
 
 FIELDS = (
     "name",
@@ -143,3 +144,12 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(phone_link, "tel")
     app.add_template_filter(phone_links, "tels")
     app.add_template_filter(email_link, "mailto")
+
+
+def open_now() -> bool | None:
+    """Whether the clinic is open at this moment by its hours, or None when its hours are
+    not written in a form that can be read ("Mon–Sat 10:00–14:00")."""
+    from .clock import local
+
+    hours = parse_hours(current().opening_hours)
+    return None if hours is None else hours.is_open(local(utcnow()))

@@ -35,6 +35,7 @@ TEMPLATE_NAMES = {
     "reminder": "Reminder",
     "reopened": "Questionnaire reopened",
     "urgent_notice": "Urgent notice",
+    "urgent_escalation": "Urgent notice, escalated",
 }
 log = logging.getLogger(__name__)
 

@@ -353,8 +353,12 @@ class UrgentItem(db.Model):
     # it): the item stays, still needing a follow-up, and says so wherever it is shown.
     withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     withdrawn_as: Mapped[str | None] = mapped_column(sa.String(16))  # "mistake" | "changed"
+    # Someone has seen it and is dealing with it: no escalation to the second responder.
+    acknowledged_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    acknowledged_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
 
-    followed_up_by: Mapped[User | None] = relationship()
+    followed_up_by: Mapped[User | None] = relationship(foreign_keys=[followed_up_by_id])
+    acknowledged_by: Mapped[User | None] = relationship(foreign_keys=[acknowledged_by_id])
 
     @property
     def is_open(self) -> bool:

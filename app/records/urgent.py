@@ -13,16 +13,19 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 
 from flask import current_app
 from sqlalchemy import func, select
 
+from ..engine.opening_hours import after_open_minutes, parse_hours
 from ..engine.questionnaire.answers import display
 from ..engine.questionnaire.definition import Questionnaire
 from ..engine.summary.highlights import urgent_rules
 from ..platform import jobs, mail
 from ..platform.extensions import db
-from . import audit, messages, questionnaires
+from . import audit, clinic_details, messages, questionnaires
+from .clock import local
 from .models import Patient, QuestionnaireResponse, UrgentItem, User, utcnow
 
 log = logging.getLogger(__name__)
@@ -103,6 +106,8 @@ def follow_up(item: UrgentItem, by: User, action: str) -> None:
         return
     item.followed_up_at = utcnow()
     item.followed_up_by_id = by.id
+    if item.acknowledged_at is None:
+        item.acknowledged_at, item.acknowledged_by_id = item.followed_up_at, by.id
     item.action = action.strip()
     patient = db.session.get(Patient, item.patient_id)
     db.session.flush()
@@ -205,22 +210,85 @@ def open_by_patient(patient_ids: list[int]) -> dict[int, list[str]]:
     return found
 
 
+def _responders(email_key: str, phone_key: str) -> list[tuple[str, str]]:
+    """(channel, address) for a responder's email (when mail can go) and phone."""
+    config = current_app.config
+    found = []
+    if config.get(email_key) and mail.can_send():
+        found.append(("email", config[email_key]))
+    if config.get(phone_key):
+        found.append((config["URGENT_RESPONDER_CHANNEL"], config[phone_key]))
+    return found
+
+
+def _tell(patient: Patient, template: str, responders: list[tuple[str, str]]) -> None:
+    for channel, to in responders:
+        try:
+            messages.queue(patient, template, channel, to=to)
+        except (messages.NoAddress, jobs.JobError) as exc:
+            log.warning("urgent notice not queued: %s", exc)
+
+
+def escalation_due(raised: datetime) -> datetime:
+    """When an item raised at ``raised`` goes to the second responder: after
+    URGENT_ESCALATE_MINUTES of the clinic's opening hours, or of the clock when its
+    hours are not written in a form that can be counted ("Mon–Sat 10:00–14:00")."""
+    minutes = current_app.config["URGENT_ESCALATE_MINUTES"]
+    hours = parse_hours(clinic_details.current().opening_hours)
+    if hours is None:
+        return raised + timedelta(minutes=minutes)
+    return after_open_minutes(hours, local(raised), minutes).astimezone(UTC)
+
+
 def notify(items: list[UrgentItem]) -> None:
     """Queue a notice of newly raised items to the responders (email, and a phone when
-    set). It says only that an answer needs follow-up, with a link to the patient's page;
-    a notice that cannot be queued never undoes a save."""
-    config = current_app.config
+    set), and the escalation to a second responder if nobody acknowledges them in time.
+    A notice says only that an answer needs follow-up, with a link to the patient's page;
+    one that cannot be queued never undoes a save."""
     if not items:
         return
     patient = db.session.get(Patient, items[0].patient_id)
-    responders = [
-        ("email", config["URGENT_RESPONDER_EMAIL"] if mail.can_send() else None),
-        (config["URGENT_RESPONDER_CHANNEL"], config.get("URGENT_RESPONDER_PHONE")),
-    ]
-    for channel, to in responders:
-        if not to:
-            continue
+    _tell(patient, "urgent_notice", _responders("URGENT_RESPONDER_EMAIL", "URGENT_RESPONDER_PHONE"))
+    if _responders("URGENT_ESCALATION_EMAIL", "URGENT_ESCALATION_PHONE"):
         try:
-            messages.queue(patient, "urgent_notice", channel, to=to)
-        except (messages.NoAddress, jobs.JobError) as exc:
-            log.warning("urgent notice not queued: %s", exc)
+            jobs.enqueue(
+                "urgent_escalate",
+                at=escalation_due(utcnow()),
+                item_ids=[item.id for item in items],
+            )
+        except jobs.JobError as exc:
+            log.warning("urgent escalation not queued: %s", exc)
+
+
+@jobs.job("urgent_escalate")
+def escalate(item_ids: list[int]) -> None:
+    """Tell the second responder about the items nobody has acknowledged or followed up."""
+    waiting = list(
+        db.session.scalars(
+            select(UrgentItem).where(
+                UrgentItem.id.in_(item_ids),
+                UrgentItem.acknowledged_at.is_(None),
+                UrgentItem.followed_up_at.is_(None),
+            )
+        )
+    )
+    if not waiting:
+        return
+    patient = db.session.get(Patient, waiting[0].patient_id)
+    audit.record("urgent.escalate", patient=patient, items=[i.id for i in waiting])
+    db.session.commit()
+    _tell(
+        patient,
+        "urgent_escalation",
+        _responders("URGENT_ESCALATION_EMAIL", "URGENT_ESCALATION_PHONE"),
+    )
+
+
+def acknowledge(item: UrgentItem, by: User) -> None:
+    """Someone has seen the item and is dealing with it: it is not escalated."""
+    if item.acknowledged_at is not None or not item.is_open:
+        return
+    item.acknowledged_at, item.acknowledged_by_id = utcnow(), by.id
+    patient = db.session.get(Patient, item.patient_id)
+    audit.record("urgent.acknowledge", patient=patient, actor=by, item=item.id, rule=item.rule_id)
+    db.session.commit()

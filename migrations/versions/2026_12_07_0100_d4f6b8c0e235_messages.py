@@ -1,4 +1,4 @@
-"""Messages; each patient's channel, language, UHID and ABHA number; the front desk role
+"""Messages; patients' channel, language, UHID, ABHA; the front desk; acknowledged urgent items
 
 Revision ID: d4f6b8c0e235
 Revises: c3e5a7b9d124
@@ -53,9 +53,19 @@ def upgrade():
     with op.batch_alter_table('users') as batch_op:
         batch_op.drop_constraint(op.f('ck_users_role'), type_='check')
         batch_op.create_check_constraint('role', ROLES_NOW)
+    with op.batch_alter_table('urgent_items') as batch_op:
+        batch_op.add_column(sa.Column('acknowledged_at', sa.DateTime(timezone=True), nullable=True))
+        batch_op.add_column(sa.Column('acknowledged_by_id', sa.Integer(), nullable=True))
+        batch_op.create_foreign_key(op.f('fk_urgent_items_acknowledged_by_id_users'), 'users',
+                                    ['acknowledged_by_id'], ['id'])
 
 
 def downgrade():
+    with op.batch_alter_table('urgent_items') as batch_op:
+        batch_op.drop_constraint(op.f('fk_urgent_items_acknowledged_by_id_users'),
+                                 type_='foreignkey')
+        batch_op.drop_column('acknowledged_by_id')
+        batch_op.drop_column('acknowledged_at')
     with op.batch_alter_table('users') as batch_op:
         batch_op.drop_constraint(op.f('ck_users_role'), type_='check')
         batch_op.create_check_constraint('role', ROLES_BEFORE)

@@ -361,6 +361,21 @@ def follow_up(patient_id: int, item_id: int):
     return redirect(url_for("clinic.summary", patient_id=patient.id) + f"#urgent-{item.id}")
 
 
+@bp.post("/patients/<int:patient_id>/urgent/<int:item_id>/acknowledge")
+@staff_required
+def acknowledge(patient_id: int, item_id: int):
+    """Say "I am dealing with it": the item stays open, and is not escalated."""
+    patient = _patient_or_404(patient_id)
+    item = db.session.get(UrgentItem, item_id)
+    if item is None or item.patient_id != patient.id:
+        abort(404)
+    if not CsrfForm().validate_on_submit():
+        abort(400)
+    urgent.acknowledge(item, current_user)
+    flash(f"{item.label}: acknowledged. Record the follow-up once it is done.", "success")
+    return redirect(url_for("clinic.summary", patient_id=patient.id) + f"#urgent-{item.id}")
+
+
 @bp.route("/invite", methods=["GET", "POST"])
 @desk_required
 def invite():

@@ -24,7 +24,7 @@ from ...engine.questionnaire.enable_when import alert_triggers, enabled_link_ids
 from ...engine.questionnaire.progress import percent_done
 from ...engine.summary.answer_list import answer_list
 from ...platform.security import keep_token, safe_next_url
-from ...records import patient_information, patient_rights, questionnaires
+from ...records import clinic_details, patient_information, patient_rights, questionnaires
 from ...records.clock import clinic_today, local
 from ...records.models import QuestionnaireResponse
 from ..access import patient_required
@@ -444,6 +444,7 @@ def support(response, q, section_id: str):
         next_url=next_url,
         section_id=section_id,
         form=SubmitForm(lock_version=str(response.lock_version)),
+        clinic_open=clinic_details.open_now(),
     )
 
 
