@@ -211,14 +211,16 @@ def open_by_patient(patient_ids: list[int]) -> dict[int, list[str]]:
 
 
 def _responders(email_key: str, phone_key: str) -> list[tuple[str, str]]:
-    """(channel, address) for a responder's email (when mail can go) and phone."""
+    """(channel, address) for each responder's email (when mail can go) and phone; each
+    setting may name several, separated by commas."""
     config = current_app.config
-    found = []
-    if config.get(email_key) and mail.can_send():
-        found.append(("email", config[email_key]))
-    if config.get(phone_key):
-        found.append((config["URGENT_RESPONDER_CHANNEL"], config[phone_key]))
-    return found
+
+    def each(key: str) -> list[str]:
+        return [part.strip() for part in (config.get(key) or "").split(",") if part.strip()]
+
+    emails = each(email_key) if mail.can_send() else []
+    channel = config["URGENT_RESPONDER_CHANNEL"]
+    return [("email", e) for e in emails] + [(channel, p) for p in each(phone_key)]
 
 
 def _tell(patient: Patient, template: str, responders: list[tuple[str, str]]) -> None:

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import select
 
-from app.platform import jobs, mail
+from app.platform import jobs, mail, messaging
 from app.platform.extensions import db
 from app.records import urgent
 from app.records.models import AuditEvent, UrgentItem
@@ -119,3 +119,15 @@ def test_the_patient_is_told_when_nobody_at_the_clinic_reads_answers(app, patien
     app.config["CLINIC_HOURS"] = "Mon-Sun 00:00-24:00"
     open_now = client.get("/intake/section/mood/support").get_data(as_text=True)
     assert "The clinic reads answers in its opening hours (Mon-Sun 00:00-24:00)" in open_now
+
+
+def test_several_responders_each_get_the_notice(app, patient, person):
+    app.config.update(
+        URGENT_RESPONDER_EMAIL="duty@clinic.example, nurse@clinic.example",
+        URGENT_RESPONDER_PHONE="+919800000001",
+    )
+    raise_self_harm(person)
+    assert sent_to(app) == ["duty@clinic.example", "nurse@clinic.example"]
+    with app.app_context():
+        [text] = messaging.sent()
+    assert (text.to, text.template) == ("+919800000001", "urgent_notice")
