@@ -42,6 +42,7 @@ def export_cohort(
             r.revision,
             r.submitted_at,
             r.answers,
+            r.reviewed_at,
         )
         for p, r in db.session.execute(stmt)
     ]

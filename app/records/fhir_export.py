@@ -46,6 +46,9 @@ def export_response(patient: Patient, response: QuestionnaireResponse) -> dict[s
         reference=f"{patient.ref}-{response.revision}",
         alert_times=response.alerts_shown,
         identifiers=identifiers_of(patient),
+        reviewed=(response.reviewed_at, response.reviewed_by.name if response.reviewed_by else "")
+        if response.reviewed_at
+        else None,
     )
     audit.record(
         "export.fhir",

@@ -32,8 +32,9 @@ IDENTIFIED = (
     "visit_date",
     "revision",
     "submitted_at",
+    "reviewed_at",
 )
-DEIDENTIFIED = ("study_id", "age_band", "visit_month", "revision", "submitted_month")
+DEIDENTIFIED = ("study_id", "age_band", "visit_month", "revision", "submitted_month", "reviewed")
 FREE_TEXT_TYPES = {"string", "text"}
 
 
@@ -48,6 +49,7 @@ class ExportRow:
     revision: int
     submitted_at: datetime | None
     answers: Mapping[str, Any]
+    reviewed_at: datetime | None = None  # when a clinician marked it reviewed
 
 
 def _cell(value: Any) -> str:
@@ -122,6 +124,8 @@ def _flat(q: Questionnaire, row: ExportRow, study_id: str) -> dict[str, Any]:
         "visit_date": row.visit_date,
         "revision": row.revision,
         "submitted_at": row.submitted_at.isoformat() if row.submitted_at else None,
+        "reviewed_at": row.reviewed_at.isoformat() if row.reviewed_at else None,
+        "reviewed": row.reviewed_at is not None,
         "study_id": study_id,
         "visit_month": _month(row.visit_date),
         "submitted_month": _month(submitted),

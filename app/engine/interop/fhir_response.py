@@ -19,6 +19,8 @@ from ..questionnaire.scoring import score_all
 from .fhir_questionnaire import SCORES_GROUP, coding
 
 ALERT_EXTENSION = "urn:scs-intake:fhir:alert-shown"
+# When a clinician marked the response reviewed (clinician notes stay in the app).
+REVIEWED_EXTENSION = "urn:scs-intake:fhir:reviewed"
 RESPONSE_SYSTEM = "urn:scs-intake:response"
 
 
@@ -67,10 +69,12 @@ def to_fhir_response(
     reference: str,
     alert_times: Mapping[str, str] | None = None,
     identifiers: Sequence[tuple[str, str]] = (),
+    reviewed: tuple[datetime, str] | None = None,
 ) -> dict[str, Any]:
     """The response, with the patient contained and identified by their record's reference
     (``urn:scs-intake:patient``), so importing it back finds the same patient, and by
-    ``identifiers`` (system, value): the hospital number, the ABHA number."""
+    ``identifiers`` (system, value): the hospital number, the ABHA number. ``reviewed``
+    (when, by whom) becomes an extension."""
     patient_ref = reference.rsplit("-", 1)[0]
     answers = prune_hidden(q, answers)
     sections = []
@@ -131,6 +135,17 @@ def to_fhir_response(
             }
             for alert, shown in sorted(alert_times.items())
         ]
+    if reviewed:
+        when, by = reviewed
+        resource.setdefault("extension", []).append(
+            {
+                "url": REVIEWED_EXTENSION,
+                "extension": [
+                    {"url": "when", "valueDateTime": when.isoformat()},
+                    {"url": "by", "valueString": by},
+                ],
+            }
+        )
     return resource
 
 

@@ -211,12 +211,15 @@ def summary_pdf(patient_id: int):
     response = _chosen_revision(revisions)
     if response is None:
         abort(404)
+    with_notes = request.args.get("notes") == "1"
     html = render_template(
         "clinic/summary_pdf.html",
         summary=_summary_for(patient, response),
         education=patient_information.education_for(patient),
         amendment=services.amendment(revisions, response),
         urgent_items=urgent.entries(urgent.items_for(patient)),
+        notes=services.notes_for(patient) if with_notes else None,
+        reviewed=response if response.reviewed_at else None,
     )
     try:
         pdf = render_pdf(html, current_app.static_folder)
@@ -224,7 +227,7 @@ def summary_pdf(patient_id: int):
         return render_template(
             "clinic/pdf_unavailable.html", patient=patient, response=response, reason=str(exc)
         ), 503
-    services.record_read("summary.pdf", patient, response)
+    services.record_read("summary.pdf", patient, response, notes=with_notes)
     return download(pdf, "application/pdf", f"scs-summary-{patient.ref}-r{response.revision}.pdf")
 
 

@@ -300,9 +300,13 @@ def record_duplicate_shown(patient: Patient) -> None:
     db.session.commit()
 
 
-def record_read(action: str, patient: Patient, response: QuestionnaireResponse | None) -> None:
+def record_read(
+    action: str, patient: Patient, response: QuestionnaireResponse | None, **detail
+) -> None:
     """Audit a staff read of a patient's record (the summary page, its PDF)."""
-    audit.record(action, patient=patient, revision=response.revision if response else None)
+    audit.record(
+        action, patient=patient, revision=response.revision if response else None, **detail
+    )
     db.session.commit()
 
 
