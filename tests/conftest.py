@@ -290,6 +290,15 @@ def staff(app, clinic):
 
 
 @pytest.fixture
+def exports_allowed(app, staff):
+    """An admin has let the clinician of ``staff`` download identified exports."""
+    with app.app_context():
+        user = db.session.scalar(select(User).where(User.role == "clinician"))
+        user.may_export_identified = True
+        db.session.commit()
+
+
+@pytest.fixture
 def submitted_patient(clinic, person):
     """A patient who has sent in the fusion answer set, logged in; their id."""
     patient_id = clinic.with_answers(

@@ -67,6 +67,8 @@ class User(UserMixin, db.Model):
     locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Granted by an admin: may download the CSV with identifiers or free text.
+    may_export_identified: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
 
     patient: Mapped[Patient | None] = relationship(
         back_populates="user", foreign_keys="Patient.user_id"
@@ -89,6 +91,11 @@ class User(UserMixin, db.Model):
     @property
     def reads_answers(self) -> bool:
         return self.role in CLINICAL_ROLES
+
+    @property
+    def exports_identified(self) -> bool:
+        """Admins, and clinicians an admin allowed: names, contacts and free text leave."""
+        return self.role == "admin" or (self.reads_answers and self.may_export_identified)
 
     @property
     def is_admin(self) -> bool:

@@ -56,6 +56,15 @@ def change_role(user: User, role: str, by: User) -> None:
     db.session.commit()
 
 
+def allow_identified_exports(user: User, allowed: bool, by: User) -> None:
+    """Let a clinician download the CSV with identifiers and free text, or stop it."""
+    if user.role != "clinician":
+        raise StaffError("Admins may always; the front desk never downloads answers")
+    user.may_export_identified = allowed
+    audit.record("staff.identified_exports", actor=by, target=f"user {user.id}", allowed=allowed)
+    db.session.commit()
+
+
 def set_enabled(user: User, enabled: bool, by: User) -> None:
     if user.id == by.id:
         raise StaffError("You cannot deactivate your own account")

@@ -53,6 +53,8 @@ def upgrade():
     with op.batch_alter_table('users') as batch_op:
         batch_op.drop_constraint(op.f('ck_users_role'), type_='check')
         batch_op.create_check_constraint('role', ROLES_NOW)
+        batch_op.add_column(sa.Column('may_export_identified', sa.Boolean(),
+                                      server_default=sa.false(), nullable=False))
     with op.batch_alter_table('urgent_items') as batch_op:
         batch_op.add_column(sa.Column('acknowledged_at', sa.DateTime(timezone=True), nullable=True))
         batch_op.add_column(sa.Column('acknowledged_by_id', sa.Integer(), nullable=True))
@@ -69,6 +71,7 @@ def downgrade():
     with op.batch_alter_table('users') as batch_op:
         batch_op.drop_constraint(op.f('ck_users_role'), type_='check')
         batch_op.create_check_constraint('role', ROLES_BEFORE)
+        batch_op.drop_column('may_export_identified')
     op.drop_column('patients', 'abha_number')
     op.drop_column('patients', 'hospital_number')
     op.drop_column('patients', 'language')

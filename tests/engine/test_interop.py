@@ -246,7 +246,9 @@ def read_csv(text):
     return list(csv.DictReader(io.StringIO(text)))
 
 
-def test_csv_has_a_row_per_submitted_response_and_a_column_per_link_id(clinic, staff):
+def test_csv_has_a_row_per_submitted_response_and_a_column_per_link_id(
+    clinic, staff, exports_allowed
+):
     clinic.with_answers("Ravi Kumar", FUSION_PATIENT_STORED)
     clinic.with_answers("Asha Rao", CRPS_PATIENT_STORED)
     clinic.with_answers("Draft Only", {"sex": "male"}, submitted=False)
@@ -265,14 +267,14 @@ def test_csv_has_a_row_per_submitted_response_and_a_column_per_link_id(clinic, s
     assert rows[1]["surgeries-0-surgery_type"] == ""
 
 
-def test_csv_includes_identifiers_only_when_asked(clinic, staff, app):
+def test_csv_includes_identifiers_only_when_asked(clinic, staff, app, exports_allowed):
     clinic.with_answers("Ravi Kumar", FUSION_PATIENT_STORED)
     rows = read_csv(staff.get("/clinic/export.csv?identifiers=1").get_data(as_text=True))
     assert rows[0]["name"] == "Ravi Kumar"
     assert rows[0]["date_of_birth"] == "1961-04-12"
 
 
-def test_csv_cells_cannot_run_as_spreadsheet_formulas(clinic, staff):
+def test_csv_cells_cannot_run_as_spreadsheet_formulas(clinic, staff, exports_allowed):
     clinic.with_answers(
         '=HYPERLINK("http://x")',
         {**FUSION_PATIENT_STORED, "goals_text": "=1+1", "helper_relation": "@x"},

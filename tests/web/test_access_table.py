@@ -32,6 +32,7 @@ def build(rule, ids):
         "invitation_id": 1,
         "user_id": ids["staff"],
         "change": "activate",
+        "grant": "allow",
         "questionnaire_id": "scs-intake",
         "page": 1,
         "group_id": "medications",

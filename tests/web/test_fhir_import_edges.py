@@ -383,7 +383,7 @@ def test_a_draft_leaves_by_fhir_only_when_asked_for_and_that_is_audited(app, cli
     assert event.detail["token_owner"] >= 1
 
 
-def test_a_csv_export_names_whose_records_left(app, clinic, staff):
+def test_a_csv_export_names_whose_records_left(app, clinic, staff, exports_allowed):
     first = clinic.with_answers("Asha Rao", FUSION_PATIENT_STORED)
     second = clinic.with_answers("Ravi Kumar", FUSION_PATIENT_STORED)
     staff.get("/clinic/export.csv?identifiers=1")

@@ -10,8 +10,9 @@ from pypdf import PdfReader
 from sqlalchemy import select
 
 from app.platform.extensions import db
-from app.records.models import AuditEvent
+from app.records.models import AuditEvent, User
 from tests.answers_data import FUSION_PATIENT_STORED
+from tests.conftest import Person
 
 REVIEWED = "urn:scs-intake:fhir:reviewed"
 
@@ -27,7 +28,7 @@ def rows(staff, query: str) -> list[dict]:
     return list(csv.DictReader(io.StringIO(staff.get(f"/clinic/export.csv{query}").text)))
 
 
-def test_the_csv_says_whether_and_when_each_revision_was_reviewed(clinic, staff):
+def test_the_csv_says_whether_and_when_each_revision_was_reviewed(clinic, staff, exports_allowed):
     reviewed_patient(clinic, staff)
     clinic.with_answers("Asha Rao", FUSION_PATIENT_STORED)
     by_name = {r["name"]: r for r in rows(staff, "?identifiers=1")}
@@ -68,3 +69,24 @@ def test_the_pdf_holds_the_notes_only_when_asked_for(app, clinic, staff):
             select(AuditEvent).where(AuditEvent.action == "summary.pdf").order_by(AuditEvent.id)
         ).all()
         assert [e.detail["notes"] for e in reads] == [False, True]
+
+
+def test_identified_exports_need_an_admin_s_permission(app, clinic, staff):
+    clinic.with_answers("Ravi Kumar", FUSION_PATIENT_STORED)
+    for query in ("?identifiers=1", "?free_text=1"):
+        refused = staff.get(f"/clinic/export.csv{query}", follow_redirects=True)
+        assert refused.mimetype == "text/html"
+        assert "need an admin&#39;s permission" in refused.text
+    assert len(rows(staff, "")) == 1  # the de-identified file stays open
+    admin = app.test_client()
+    Person(admin).login(clinic.staff("admin"))
+    with app.app_context():
+        clinician = db.session.scalar(select(User).where(User.role == "clinician"))
+    admin.post(f"/admin/staff/{clinician.id}/identified-exports/allow")
+    assert rows(staff, "?identifiers=1")[0]["name"] == "Ravi Kumar"
+    assert rows(admin, "?identifiers=1")[0]["name"] == "Ravi Kumar"  # admins may always
+    with app.app_context():
+        event = db.session.scalar(
+            select(AuditEvent).where(AuditEvent.action == "staff.identified_exports")
+        )
+        assert event.detail == {"allowed": True}

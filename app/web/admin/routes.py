@@ -11,7 +11,13 @@ from ...records import accounts, api_tokens, clinic_details, invitations
 from ...records.identifiers import parse_id
 from ...records.models import ApiToken, Invitation, Patient, User
 from ...records.patient_rights import erase_patient
-from ...records.staff import StaffError, change_role, create_staff, set_enabled
+from ...records.staff import (
+    StaffError,
+    allow_identified_exports,
+    change_role,
+    create_staff,
+    set_enabled,
+)
 from ..access import admin_required
 from ..forms import CsrfForm
 from ..guards import page_number
@@ -90,6 +96,23 @@ def staff_enabled(user_id: int, change: str):
                 "Account activated."
                 if change == "activate"
                 else "Account deactivated: they can no longer log in.",
+                "success",
+            )
+        except StaffError as exc:
+            flash(str(exc), "error")
+    return redirect(url_for("admin.staff"))
+
+
+@bp.post("/staff/<int:user_id>/identified-exports/<any(allow, stop):grant>")
+@admin_required
+def staff_identified_exports(user_id: int, grant: str):
+    if CsrfForm().validate_on_submit():
+        try:
+            allow_identified_exports(_user_or_404(str(user_id)), grant == "allow", current_user)
+            flash(
+                "They may now download answers with identifiers."
+                if grant == "allow"
+                else "They may download de-identified answers only.",
                 "success",
             )
         except StaffError as exc:

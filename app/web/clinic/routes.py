@@ -243,8 +243,18 @@ def questionnaire_response(patient_id: int):
 @bp.get("/export.csv")
 @staff_required
 def export_csv():
-    """Submitted responses of the cohort; direct identifiers only when asked for."""
+    """Submitted responses of the cohort; direct identifiers and free text only when asked
+    for, and only by those an admin allowed (Admin → Staff)."""
     identifiers = request.args.get("identifiers") == "1"
+    if (identifiers or request.args.get("free_text") == "1") and not (
+        current_user.exports_identified
+    ):
+        flash(
+            "Answers with identifiers or free text need an admin's permission "
+            "(Admin → Staff). The de-identified file is open to every clinician.",
+            "error",
+        )
+        return redirect(url_for("clinic.worklist"))
     body = cohort_export.export_cohort(
         request.args.get("q"),
         request.args.get("status") == "reviewed",
