@@ -134,8 +134,11 @@ class Patient(db.Model):
     # The hospital's own patient number (UHID), and the national ABHA number (14 digits).
     hospital_number: Mapped[str | None] = mapped_column(sa.String(32))
     abha_number: Mapped[str | None] = mapped_column(sa.String(14))
+    # The specialist the patient is seeing, if the clinic assigns one ("my patients").
+    clinician_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"), index=True)
 
     user: Mapped[User | None] = relationship(back_populates="patient", foreign_keys=[user_id])
+    clinician: Mapped[User | None] = relationship(foreign_keys=[clinician_id])
     invitations: Mapped[list[Invitation]] = relationship(
         back_populates="patient", order_by="Invitation.created_at", cascade="all, delete-orphan"
     )

@@ -50,6 +50,14 @@ def upgrade():
     op.add_column('patients', sa.Column('language', sa.String(length=8), nullable=True))
     op.add_column('patients', sa.Column('hospital_number', sa.String(length=32), nullable=True))
     op.add_column('patients', sa.Column('abha_number', sa.String(length=14), nullable=True))
+    if op.get_bind().dialect.name == "sqlite":
+        # SQLite adds a column with its reference, but Alembic would rebuild the table.
+        op.execute("ALTER TABLE patients ADD COLUMN clinician_id INTEGER REFERENCES users (id)")
+    else:
+        op.add_column('patients', sa.Column('clinician_id', sa.Integer(), nullable=True))
+        op.create_foreign_key(op.f('fk_patients_clinician_id_users'), 'patients', 'users',
+                              ['clinician_id'], ['id'])
+    op.create_index(op.f('ix_patients_clinician_id'), 'patients', ['clinician_id'])
     with op.batch_alter_table('users') as batch_op:
         batch_op.drop_constraint(op.f('ck_users_role'), type_='check')
         batch_op.create_check_constraint('role', ROLES_NOW)
@@ -72,6 +80,11 @@ def downgrade():
         batch_op.drop_constraint(op.f('ck_users_role'), type_='check')
         batch_op.create_check_constraint('role', ROLES_BEFORE)
         batch_op.drop_column('may_export_identified')
+    op.drop_index(op.f('ix_patients_clinician_id'), table_name='patients')
+    if op.get_bind().dialect.name != "sqlite":
+        op.drop_constraint(op.f('fk_patients_clinician_id_users'), 'patients',
+                           type_='foreignkey')
+    op.drop_column('patients', 'clinician_id')
     op.drop_column('patients', 'abha_number')
     op.drop_column('patients', 'hospital_number')
     op.drop_column('patients', 'language')

@@ -75,6 +75,7 @@ def details(**changes) -> dict:
         "channel": "email",
         "hospital_number": "",
         "abha_number": "",
+        "clinician_id": "",
         **changes,
     }
 
@@ -230,3 +231,39 @@ def test_the_hospital_number_and_abha_number_reach_the_brief_the_pdf_and_fhir(
     for search in ("blr/2026/00417", "91-1234-5678-9012"):
         found = staff.get("/clinic/", query_string={"q": search}).get_data(as_text=True)
         assert "1 patient." in found, search
+
+
+def test_an_assigned_specialist_sees_their_patients_first_and_prints_their_briefs(
+    app, clinic, desk, staff
+):
+    mine = clinic.with_answers("Kamala Iyer", FUSION_PATIENT_STORED, email="k@example.org")
+    clinic.with_answers("Ravi Kumar", FUSION_PATIENT_STORED)
+    # Before any patient is assigned, the worklist shows everyone.
+    assert names(staff.get("/clinic/").text) == ["Kamala Iyer", "Ravi Kumar"]
+    with app.app_context():
+        specialist = db.session.scalar(select(User.id).where(User.role == "clinician"))
+    desk.post(
+        f"/desk/patients/{mine}",
+        data=details(visit_date="2027-01-15", clinician_id=str(specialist)),
+    )
+    page = staff.get("/clinic/").text
+    assert "Worklist: my patients" in page
+    assert names(page) == ["Kamala Iyer"]
+    assert names(staff.get("/clinic/?who=all").text) == ["Kamala Iyer", "Ravi Kumar"]
+    day = "/clinic/briefs.pdf?day=2027-01-15"
+    assert "Ravi Kumar" in pdf_text(staff.get(day).data)
+    assert "Ravi Kumar" not in pdf_text(staff.get(day + "&who=mine").data)
+    assert "Kamala Iyer" in pdf_text(staff.get(day + "&who=mine").data)
+    with app.app_context():
+        event = db.session.scalar(
+            select(AuditEvent).where(AuditEvent.action == "patient.details_change")
+        )
+        assert event.detail["changes"]["clinician_id"] == [None, specialist]
+
+
+def names(worklist: str) -> list[str]:
+    return re.findall(r'<a href="/clinic/patients/\d+">([^<]+)</a>', worklist)
+
+
+def pdf_text(data: bytes) -> str:
+    return " ".join(" ".join(p.extract_text() for p in PdfReader(io.BytesIO(data)).pages).split())

@@ -46,6 +46,8 @@ def test_posts_without_a_csrf_token_are_refused_everywhere(tmp_path):
                 if k == "section_id"
                 else "activate"
                 if k == "change"
+                else "allow"
+                if k == "grant"
                 else "x"
                 for k in rule.arguments
             }

@@ -50,6 +50,14 @@ from .forms import (
 bp = Blueprint("clinic", __name__, url_prefix="/clinic")
 
 
+def _whose() -> str:
+    """ "mine" (the patients assigned to me) or "all": as asked, else mine when I have any."""
+    asked = request.args.get("who")
+    if asked in ("mine", "all"):
+        return asked
+    return "mine" if services.has_patients(current_user) else "all"
+
+
 @bp.get("/")
 @staff_required
 def worklist():
@@ -58,6 +66,7 @@ def worklist():
     today = clinic_today()
     day_text = request.args.get("day") or ""
     day = services.chosen_day(day_text, today)
+    who = _whose()
     page = services.worklist(
         status,
         search,
@@ -65,6 +74,7 @@ def worklist():
         len(questionnaires.current().sections),
         day=day,
         today=today,
+        clinician_id=current_user.id if who == "mine" else None,
     )
     if search.strip():
         services.record_search(search, page.total)
@@ -78,6 +88,7 @@ def worklist():
         day_text=day_text,
         today=today,
         tomorrow=today + timedelta(days=1),
+        who=who,
         bad_day=bool(day_text) and day is None,
     )
 
@@ -89,7 +100,8 @@ def day_briefs():
     day = services.chosen_day(request.args.get("day") or "", clinic_today())
     if day is None:
         abort(404)
-    visits = list(services.day_patients(day))
+    mine = current_user.id if request.args.get("who") == "mine" else None
+    visits = list(services.day_patients(day, mine))
     education = patient_information.education_of(patient for patient, _ in visits)
     urgent_items = urgent.entries_by_patient([patient.id for patient, _ in visits])
     briefs = [
@@ -106,7 +118,7 @@ def day_briefs():
         "clinic/briefs_pdf.html",
         briefs=briefs,
         day=day,
-        not_sent=services.day_patients_not_sent(day),
+        not_sent=services.day_patients_not_sent(day, mine),
     )
     try:
         pdf = render_pdf(html, current_app.static_folder)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import exists, func, or_, select
 from sqlalchemy.orm import joinedload
 
 from ...engine.questionnaire.definition import Questionnaire
@@ -83,6 +83,7 @@ def worklist(
     section_count: int,
     day: date | None = None,
     today: date | None = None,
+    clinician_id: int | None = None,
 ) -> WorklistPage:
     """One page of patients: urgent first, then by visit date. Five queries, whatever the size.
 
@@ -97,6 +98,8 @@ def worklist(
         stmt = stmt.where(Patient.worklist_status == status)
     if search and search.strip():
         stmt = stmt.where(patient_matches(search))
+    if clinician_id is not None:
+        stmt = stmt.where(Patient.clinician_id == clinician_id)
     if day is not None:
         stmt = stmt.where(Patient.visit_date == day)
     total, page, pages = count_and_page(stmt, page, PAGE_SIZE)
@@ -187,8 +190,11 @@ def record_day_briefs(day: date, read: list[tuple[Patient, QuestionnaireResponse
     db.session.commit()
 
 
-def day_patients(day: date) -> list[tuple[Patient, QuestionnaireResponse]]:
-    """Patients with a visit on ``day`` and their newest submitted revision, in order."""
+def day_patients(
+    day: date, clinician_id: int | None = None
+) -> list[tuple[Patient, QuestionnaireResponse]]:
+    """Patients with a visit on ``day`` and their newest submitted revision, in order; only
+    one specialist's with ``clinician_id``."""
     qr = QuestionnaireResponse
     newest = (
         select(qr.patient_id, func.max(qr.revision).label("revision"))
@@ -201,13 +207,22 @@ def day_patients(day: date) -> list[tuple[Patient, QuestionnaireResponse]]:
             select(Patient, qr)
             .join(newest, newest.c.patient_id == Patient.id)
             .join(qr, (qr.patient_id == Patient.id) & (qr.revision == newest.c.revision))
-            .where(Patient.visit_date == day)
+            .where(Patient.visit_date == day, *_assigned(clinician_id))
             .order_by(*WORKLIST_ORDER)
         ).all()
     )
 
 
-def day_patients_not_sent(day: date) -> list[Patient]:
+def _assigned(clinician_id: int | None) -> tuple:
+    return () if clinician_id is None else (Patient.clinician_id == clinician_id,)
+
+
+def has_patients(user: User) -> bool:
+    """Whether any patient is assigned to ``user``: then their worklist opens on them."""
+    return bool(db.session.scalar(select(exists().where(Patient.clinician_id == user.id))))
+
+
+def day_patients_not_sent(day: date, clinician_id: int | None = None) -> list[Patient]:
     """Patients with a visit on ``day`` who have not sent their answers, by name."""
     sent = (
         select(QuestionnaireResponse.id)
@@ -220,7 +235,9 @@ def day_patients_not_sent(day: date) -> list[Patient]:
     )
     return list(
         db.session.scalars(
-            select(Patient).where(Patient.visit_date == day, ~sent).order_by(Patient.name)
+            select(Patient)
+            .where(Patient.visit_date == day, ~sent, *_assigned(clinician_id))
+            .order_by(Patient.name)
         )
     )
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import date
 
 from flask_wtf import FlaskForm
-from wtforms import DateField, EmailField, RadioField, StringField, TelField
+from wtforms import DateField, EmailField, RadioField, SelectField, StringField, TelField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
 
 from ...records.clock import clinic_today
@@ -25,6 +26,11 @@ class DetailsForm(FlaskForm):
     )
     visit_date = DateField("Visit date (optional)", validators=[Optional()])
     kept_visit: date | None = None  # the visit date as it is stored
+    clinician_id = SelectField(
+        "Specialist (optional)",
+        coerce=lambda value: int(value) if value not in (None, "", "None") else None,
+        description="Their patients open first on the specialist's worklist.",
+    )
     hospital_number = StringField(
         "Hospital number (UHID, optional)", validators=[Optional(), Length(max=32)]
     )
@@ -44,6 +50,11 @@ class DetailsForm(FlaskForm):
     def validate_phone(self, field):
         if problem := mobile_problem(field.data):
             raise ValidationError(problem)
+
+    def offer_specialists(self, specialists) -> None:
+        self.clinician_id.choices = [SelectChoice("", "Not assigned")] + [
+            SelectChoice(str(user.id), user.name) for user in specialists
+        ]
 
     def validate_hospital_number(self, field):
         if problem := hospital_number_problem(field.data):

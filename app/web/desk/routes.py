@@ -65,6 +65,7 @@ def patient(patient_id: int):
     patient = _patient_or_404(patient_id)
     form = DetailsForm(obj=patient)
     form.kept_visit = patient.visit_date
+    form.offer_specialists(services.specialists())
     if form.validate_on_submit():
         values = {field: getattr(form, field).data for field in services.DETAILS}
         changed = services.change_details(patient, values, current_user)

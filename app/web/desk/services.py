@@ -15,6 +15,7 @@ from ...records import audit, messages
 from ...records.identifiers import normalise_abha, normalise_email, normalise_phone
 from ...records.invitations import MAX_DOB_ATTEMPTS, revoke_invitation
 from ...records.models import (
+    CLINICAL_ROLES,
     WORKLIST_ORDER,
     Invitation,
     Message,
@@ -103,6 +104,7 @@ DETAILS = (
     "name",
     "date_of_birth",
     "visit_date",
+    "clinician_id",
     "hospital_number",
     "abha_number",
     "phone",
@@ -142,6 +144,17 @@ def change_details(patient: Patient, values: dict, by: User) -> list[str]:
         audit.record("patient.details_change", patient=patient, actor=by, changes=changes)
         db.session.commit()
     return list(changes)
+
+
+def specialists() -> list[User]:
+    """Who a patient can be assigned to: the clinic's active clinicians and admins."""
+    return list(
+        db.session.scalars(
+            select(User)
+            .where(User.role.in_(CLINICAL_ROLES), User.is_enabled.is_(True))
+            .order_by(User.name)
+        )
+    )
 
 
 def _plain(value):
