@@ -52,6 +52,8 @@ class Config:
     INFORMATION_DIR = os.environ.get("INFORMATION_DIR")
 
     INVITATION_DAYS = env_int("INVITATION_DAYS", 14)
+    # flask backup keeps this many days of backups in the instance folder's backups/.
+    BACKUP_KEEP_DAYS = env_int("BACKUP_KEEP_DAYS", 14)
     # FHIR identifier systems: the hospital's own for its patient numbers (UHID), and
     # the ABHA number's as the exchange the clinic joins names it.
     HOSPITAL_NUMBER_SYSTEM = os.environ.get(

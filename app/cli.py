@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import json
-import sqlite3
-from contextlib import closing
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
 import click
@@ -13,7 +11,7 @@ from flask import Flask, current_app
 from flask.cli import AppGroup, with_appcontext
 from sqlalchemy import select
 
-from .platform import jobs
+from .platform import backups, jobs
 from .platform.extensions import db
 from .records import appointment_lists, clinic_details, messages
 from .records.accounts import issue_staff_reset
@@ -203,31 +201,39 @@ def fhir_import(file, patient_id: int | None) -> None:
 
 @click.command("backup")
 @click.argument("destination", required=False, type=click.Path(dir_okay=False))
+@click.option(
+    "--keep-days",
+    type=int,
+    default=None,
+    help="Remove backups older than this from the backups folder (default BACKUP_KEEP_DAYS).",
+)
 @with_appcontext
-def backup(destination: str | None) -> None:
-    """Write a consistent copy of the SQLite database (online, while the app runs)."""
+def backup(destination: str | None, keep_days: int | None) -> None:
+    """Back up the database while the app runs: SQLite's online backup, or pg_dump's
+    custom format on PostgreSQL. Without DESTINATION, a timestamped file in the instance
+    folder's backups/, where older ones are pruned."""
     url = db.engine.url
-    if url.get_backend_name() != "sqlite":
-        click.echo(
-            "This database is PostgreSQL: back it up with pg_dump, for example\n"
-            '  pg_dump --format=custom --file=scs_intake.dump "$DATABASE_URL"\n'
-            'and restore with pg_restore --clean --dbname="$DATABASE_URL" '
-            "scs_intake.dump",
-            err=True,
+    sqlite = url.get_backend_name() == "sqlite"
+    folder = Path(current_app.instance_path) / "backups"
+    target = (
+        Path(destination)
+        if destination
+        else backups.stamped(
+            folder, Path(url.database or "scs_intake").stem, ".db" if sqlite else ".dump"
         )
-        raise SystemExit(2)
-    source_path = Path(url.database)
+    )
+    try:
+        if sqlite:
+            backups.backup_sqlite(Path(url.database), target)
+        else:
+            backups.backup_postgresql(url, target)
+    except backups.BackupError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"Backed up to {target}")
     if destination is None:
-        stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
-        folder = Path(current_app.instance_path) / "backups"
-        folder.mkdir(parents=True, exist_ok=True)
-        destination = str(folder / f"{source_path.stem}-{stamp}.db")
-    with (
-        closing(sqlite3.connect(source_path)) as source,
-        closing(sqlite3.connect(destination)) as target,
-    ):
-        source.backup(target)
-    click.echo(f"Backed up to {destination}")
+        days = keep_days if keep_days is not None else current_app.config["BACKUP_KEEP_DAYS"]
+        for old in backups.prune(folder, days):
+            click.echo(f"Removed {old.name} (older than {days} days)")
 
 
 @click.command("worker")

@@ -5,7 +5,6 @@ from __future__ import annotations
 import io
 import json
 import re
-import sqlite3
 from datetime import UTC, datetime
 
 import pytest
@@ -364,20 +363,6 @@ def test_sqlite_runs_in_wal_mode_with_foreign_keys_and_a_busy_timeout(app):
         assert conn.execute(text("PRAGMA journal_mode")).scalar() == "wal"
         assert conn.execute(text("PRAGMA foreign_keys")).scalar() == 1
         assert conn.execute(text("PRAGMA busy_timeout")).scalar() == 5000
-
-
-def test_backup_writes_a_consistent_copy(app, runner, submitted_patient, tmp_path):
-    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
-        result = runner.invoke(args=["backup"])
-        assert result.exit_code == 2
-        assert "pg_dump" in result.output
-        return
-    target = tmp_path / "copy.db"
-    result = runner.invoke(args=["backup", str(target)])
-    assert result.exit_code == 0, result.output
-    with sqlite3.connect(target) as copy:
-        assert copy.execute("SELECT count(*) FROM questionnaire_responses").fetchone()[0] == 1
-        assert copy.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
 
 
 XSS = "<script>alert('x')</script>"
