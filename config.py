@@ -39,6 +39,10 @@ class Config:
     CLINIC_EMAIL = os.environ.get("CLINIC_EMAIL", "")
     CLINIC_ADDRESS = os.environ.get("CLINIC_ADDRESS", "")
     CLINIC_HOURS = os.environ.get("CLINIC_HOURS", "")
+    # Data protection (DPDP Act 2023): whom patients write to, and how long records stay.
+    GRIEVANCE_OFFICER = os.environ.get("GRIEVANCE_OFFICER", "")
+    GRIEVANCE_CONTACT = os.environ.get("GRIEVANCE_CONTACT", "")
+    RECORD_RETENTION_YEARS = env_int("RECORD_RETENTION_YEARS", 3)
     CRISIS_LINE = os.environ.get("CRISIS_LINE", "Tele-MANAS")
     CRISIS_NUMBERS = os.environ.get("CRISIS_NUMBERS", "14416, 1-800-891-4416")
     EMERGENCY_NUMBER = os.environ.get("EMERGENCY_NUMBER", "112")

@@ -134,6 +134,8 @@ class Patient(db.Model):
     # The hospital's own patient number (UHID), and the national ABHA number (14 digits).
     hospital_number: Mapped[str | None] = mapped_column(sa.String(32))
     abha_number: Mapped[str | None] = mapped_column(sa.String(14))
+    # Set by an admin with the reason (a complaint, a court order): erasure waits for it.
+    legal_hold: Mapped[str | None] = mapped_column(sa.String(300))
     # The specialist the patient is seeing, if the clinic assigns one ("my patients").
     clinician_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"), index=True)
 
@@ -305,6 +307,14 @@ class Consent(db.Model):
     accepted_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     # The version of "About spinal cord stimulation" the consent page linked to.
     information_version: Mapped[int | None] = mapped_column(sa.Integer)
+    # Whether the patient agreed that their answers, without their name, may be used for
+    # research (None: consent given before the question was asked).
+    research: Mapped[bool | None] = mapped_column(sa.Boolean)
+    # Who gave the consent: the patient ("self"), a parent or guardian ("guardian"), or
+    # someone helping them ("helper"), and that person's name.
+    given_by: Mapped[str | None] = mapped_column(sa.String(16))
+    given_by_name: Mapped[str | None] = mapped_column(sa.String(120))
+    withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
 class InformationView(db.Model):
@@ -448,6 +458,9 @@ class ClinicProfile(db.Model):
     crisis_numbers: Mapped[str] = mapped_column(sa.String(120), default="")
     emergency_number: Mapped[str] = mapped_column(sa.String(20), default="")
     time_zone: Mapped[str] = mapped_column(sa.String(64))
+    # Whom a patient writes to about how their data is used (DPDP Act 2023).
+    grievance_officer: Mapped[str] = mapped_column(sa.String(120), default="", server_default="")
+    grievance_contact: Mapped[str] = mapped_column(sa.String(254), default="", server_default="")
     updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), onupdate=utcnow)
     updated_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
 

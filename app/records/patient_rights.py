@@ -20,6 +20,7 @@ from .models import (
     Consent,
     InformationView,
     Invitation,
+    Message,
     Patient,
     QuestionnaireResponse,
     UrgentItem,
@@ -68,6 +69,10 @@ def export_patient_data(patient: Patient) -> dict[str, Any]:
                 "version": c.text_version,
                 "accepted_at": c.accepted_at.isoformat(),
                 "information_version": c.information_version,
+                "research": c.research,
+                "given_by": c.given_by,
+                "given_by_name": c.given_by_name,
+                "withdrawn_at": c.withdrawn_at.isoformat() if c.withdrawn_at else None,
             }
             for c in consents
         ],
@@ -89,8 +94,25 @@ def request_erasure(patient: Patient) -> None:
         db.session.commit()
 
 
+class ErasureHeld(Exception):
+    """An admin set a legal hold on the record: it cannot be erased until it is lifted."""
+
+
+def set_legal_hold(patient: Patient, reason: str | None, by: User) -> None:
+    """Hold the record against erasure, with the reason (a complaint, a court order), or
+    lift the hold with no reason."""
+    patient.legal_hold = (reason or "").strip()[:300] or None
+    audit.record(
+        "patient.legal_hold", patient=patient, actor=by, held=patient.legal_hold is not None
+    )
+    db.session.commit()
+
+
 def erase_patient(patient: Patient, by: User) -> str:
-    """Remove the patient's answers, notes and identity; returns the opaque reference."""
+    """Remove the patient's answers, notes, messages and identity; returns the opaque
+    reference. A record under a legal hold is not erased."""
+    if patient.legal_hold:
+        raise ErasureHeld(patient.legal_hold)
     ref = patient.ref
     audit.record("patient.erase", patient=patient, actor=by)
     for model in (
@@ -99,6 +121,7 @@ def erase_patient(patient: Patient, by: User) -> str:
         Consent,
         InformationView,
         Invitation,
+        Message,
         QuestionnaireResponse,
     ):
         db.session.execute(delete(model).where(model.patient_id == patient.id))

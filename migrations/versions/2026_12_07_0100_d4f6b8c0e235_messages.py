@@ -1,4 +1,5 @@
-"""Messages; patients' channel, language, UHID, ABHA; the front desk; acknowledged urgent items
+"""Messages; patient contact, identifiers, specialist, legal hold; the front desk; acknowledged
+urgent items; consent for research and by whom; the grievance officer
 
 Revision ID: d4f6b8c0e235
 Revises: c3e5a7b9d124
@@ -58,6 +59,14 @@ def upgrade():
         op.create_foreign_key(op.f('fk_patients_clinician_id_users'), 'patients', 'users',
                               ['clinician_id'], ['id'])
     op.create_index(op.f('ix_patients_clinician_id'), 'patients', ['clinician_id'])
+    op.add_column('patients', sa.Column('legal_hold', sa.String(length=300), nullable=True))
+    for name, kind in (('research', sa.Boolean()), ('given_by', sa.String(length=16)),
+                       ('given_by_name', sa.String(length=120)),
+                       ('withdrawn_at', sa.DateTime(timezone=True))):
+        op.add_column('consents', sa.Column(name, kind, nullable=True))
+    for name, length in (('grievance_officer', 120), ('grievance_contact', 254)):
+        op.add_column('clinic_profile', sa.Column(name, sa.String(length=length),
+                                                  server_default='', nullable=False))
     with op.batch_alter_table('users') as batch_op:
         batch_op.drop_constraint(op.f('ck_users_role'), type_='check')
         batch_op.create_check_constraint('role', ROLES_NOW)
@@ -80,6 +89,11 @@ def downgrade():
         batch_op.drop_constraint(op.f('ck_users_role'), type_='check')
         batch_op.create_check_constraint('role', ROLES_BEFORE)
         batch_op.drop_column('may_export_identified')
+    for name in ('grievance_contact', 'grievance_officer'):
+        op.drop_column('clinic_profile', name)
+    for name in ('withdrawn_at', 'given_by_name', 'given_by', 'research'):
+        op.drop_column('consents', name)
+    op.drop_column('patients', 'legal_hold')
     op.drop_index(op.f('ix_patients_clinician_id'), table_name='patients')
     if op.get_bind().dialect.name != "sqlite":
         op.drop_constraint(op.f('fk_patients_clinician_id_users'), 'patients',

@@ -18,6 +18,8 @@ DETAILS = {
     "email": "care@shanti.example",
     "address": "12 Hospital Road, Bengaluru",
     "opening_hours": "Mon–Sat 10:00–14:00",
+    "grievance_officer": "Dr Anil Rao, Medical Records",
+    "grievance_contact": "privacy@shanti.example",
     "crisis_line": "Tele-MANAS",
     "crisis_numbers": "14416, 1-800-891-4416",
     "emergency_number": "112",

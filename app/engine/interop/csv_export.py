@@ -33,8 +33,17 @@ IDENTIFIED = (
     "revision",
     "submitted_at",
     "reviewed_at",
+    "research_consent",
 )
-DEIDENTIFIED = ("study_id", "age_band", "visit_month", "revision", "submitted_month", "reviewed")
+DEIDENTIFIED = (
+    "study_id",
+    "age_band",
+    "visit_month",
+    "revision",
+    "submitted_month",
+    "reviewed",
+    "research_consent",
+)
 FREE_TEXT_TYPES = {"string", "text"}
 
 
@@ -50,6 +59,7 @@ class ExportRow:
     submitted_at: datetime | None
     answers: Mapping[str, Any]
     reviewed_at: datetime | None = None  # when a clinician marked it reviewed
+    research: str = "not asked"  # the patient's say on research: yes, no, not asked
 
 
 def _cell(value: Any) -> str:
@@ -126,6 +136,7 @@ def _flat(q: Questionnaire, row: ExportRow, study_id: str) -> dict[str, Any]:
         "submitted_at": row.submitted_at.isoformat() if row.submitted_at else None,
         "reviewed_at": row.reviewed_at.isoformat() if row.reviewed_at else None,
         "reviewed": row.reviewed_at is not None,
+        "research_consent": row.research,
         "study_id": study_id,
         "visit_month": _month(row.visit_date),
         "submitted_month": _month(submitted),

@@ -93,8 +93,19 @@ class ClinicProfileForm(FlaskForm):
     address = TextAreaField("Address", validators=[Length(max=500), text_block])
     opening_hours = StringField(
         "Opening hours",
-        description="For example: Mon–Sat 10:00–14:00",
+        description="For example: Mon–Sat 10:00–14:00 (written so, urgent answers are "
+        "escalated by opening time)",
         validators=[Length(max=200), one_line],
+    )
+    grievance_officer = StringField(
+        "Grievance officer",
+        description="Who answers a patient's complaint about how their data is used (DPDP "
+        "Act 2023): a name and role",
+        validators=[Length(max=120), one_line],
+    )
+    grievance_contact = StringField(
+        "Grievance officer's email or phone",
+        validators=[Length(max=254), one_line],
     )
     crisis_line = StringField(
         "Crisis line",

@@ -10,7 +10,7 @@ from ...platform.extensions import db
 from ...records import accounts, api_tokens, clinic_details, invitations
 from ...records.identifiers import parse_id
 from ...records.models import ApiToken, Invitation, Patient, User
-from ...records.patient_rights import erase_patient
+from ...records.patient_rights import ErasureHeld, erase_patient, set_legal_hold
 from ...records.staff import (
     StaffError,
     allow_identified_exports,
@@ -194,8 +194,21 @@ def erase(patient_id: int):
     if patient is None:
         abort(404)
     form = CsrfForm()
+    if form.validate_on_submit() and "legal_hold" in request.form:
+        holding = request.form["legal_hold"] == "set"
+        reason = (request.form.get("reason") or "").strip() if holding else None
+        if holding and not reason:
+            flash("Write why the record is held.", "error")
+        else:
+            set_legal_hold(patient, reason, current_user)
+            flash("The legal hold is set." if holding else "The hold is lifted.", "success")
+        return redirect(url_for("admin.erase", patient_id=patient.id))
     if form.validate_on_submit() and request.form.get("confirm_name") == patient.name:
-        ref = erase_patient(patient, current_user)
+        try:
+            ref = erase_patient(patient, current_user)
+        except ErasureHeld as exc:
+            flash(f"This record is under a legal hold ({exc}): lift it first.", "error")
+            return redirect(url_for("admin.erase", patient_id=patient.id))
         flash(f"The patient's answers, notes and identity are erased (reference {ref}).", "success")
         return redirect(url_for("admin.invitation_list"))
     mismatch = request.method == "POST"

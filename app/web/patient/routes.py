@@ -13,7 +13,16 @@ import json
 import re
 from functools import wraps
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from werkzeug.datastructures import MultiDict
@@ -187,7 +196,14 @@ def consent():
     patient = patient_record()
     form = ConsentForm()
     if form.validate_on_submit():
-        services.record_consent(patient, current_user, questionnaires.current())
+        services.record_consent(
+            patient,
+            current_user,
+            questionnaires.current(),
+            research=form.research.data,
+            given_by=form.given_by.data or "self",
+            given_by_name=form.given_by_name.data,
+        )
         return redirect(url_for("patient.start"))
     already = services.has_consented(patient)
     return render_template(
@@ -195,6 +211,7 @@ def consent():
         form=form,
         already=already,
         errors=form.agree.errors,
+        retention_years=current_app.config["RECORD_RETENTION_YEARS"],
         about=patient_information.current(),
         q=questionnaires.current(),
     )
@@ -532,7 +549,13 @@ def submitted(response, q):
 @bp.get("/your-data")
 @patient_required
 def your_data():
-    return render_template("patient/your_data.html", patient=patient_record(), form=SubmitForm())
+    patient = patient_record()
+    return render_template(
+        "patient/your_data.html",
+        patient=patient,
+        form=SubmitForm(),
+        consented=services.has_consented(patient),
+    )
 
 
 @bp.get("/your-data.json")
@@ -541,6 +564,20 @@ def your_data_json():
     patient = patient_record()
     body = json.dumps(patient_rights.export_patient_data(patient), indent=2, ensure_ascii=False)
     return download(body, "application/json", f"my-answers-{patient.ref}.json")
+
+
+@bp.post("/your-data/withdraw")
+@patient_required
+def withdraw_consent():
+    if SubmitForm().validate_on_submit() and services.withdraw_consent(
+        patient_record(), current_user
+    ):
+        flash(
+            "Your consent is withdrawn. Nobody will ask you for more, and your answers are no "
+            "longer used for research. What you sent stays in your medical record.",
+            "success",
+        )
+    return redirect(url_for("patient.your_data"))
 
 
 @bp.post("/your-data/erase")

@@ -26,7 +26,7 @@ from ...records.clock import clinic_today
 from ...records.models import Consent, Patient, QuestionnaireResponse, UrgentItem, User, utcnow
 from .section_forms import answers_to_formdata, normalise_formdata, section_form_class
 
-CONSENT_VERSION = "2026-11"
+CONSENT_VERSION = "2026-12"  # retention, the grievance officer, research, who agreed
 
 
 class StaleDraft(Exception):
@@ -68,7 +68,11 @@ def consented_response(user: User) -> QuestionnaireResponse | None:
 
     One query, as every questionnaire page asks it.
     """
-    consented = select(Consent.id).where(Consent.patient_id == Patient.id).exists()
+    consented = (
+        select(Consent.id)
+        .where(Consent.patient_id == Patient.id, Consent.withdrawn_at.is_(None))
+        .exists()
+    )
     return db.session.scalar(
         select(QuestionnaireResponse)
         .join(QuestionnaireResponse.patient)
@@ -80,25 +84,59 @@ def consented_response(user: User) -> QuestionnaireResponse | None:
 
 
 def has_consented(patient: Patient) -> bool:
+    """Whether the patient has a consent they have not withdrawn."""
     count = db.session.scalar(
-        select(func.count(Consent.id)).where(Consent.patient_id == patient.id)
+        select(func.count(Consent.id)).where(
+            Consent.patient_id == patient.id, Consent.withdrawn_at.is_(None)
+        )
     )
     return bool(count)
 
 
-def record_consent(patient: Patient, user: User, q: Questionnaire) -> QuestionnaireResponse:
-    """Store the consent and open the first draft, in one transaction."""
+def withdraw_consent(patient: Patient, user: User) -> bool:
+    """Withdraw the patient's consent: no more questions, no research use; what they sent
+    stays in their record. False if there was none to withdraw."""
+    consents = db.session.scalars(
+        select(Consent).where(Consent.patient_id == patient.id, Consent.withdrawn_at.is_(None))
+    ).all()
+    for consent in consents:
+        consent.withdrawn_at = utcnow()
+    if consents:
+        audit.record("consent.withdraw", patient=patient, actor=user)
+        db.session.commit()
+    return bool(consents)
+
+
+def record_consent(
+    patient: Patient,
+    user: User,
+    q: Questionnaire,
+    research: bool = False,
+    given_by: str = "self",
+    given_by_name: str | None = None,
+) -> QuestionnaireResponse:
+    """Store the consent (who gave it, and whether for research) and open the first
+    draft, in one transaction."""
     db.session.add(
         Consent(
             patient_id=patient.id,
             user_id=user.id,
             text_version=CONSENT_VERSION,
             information_version=patient_information.current().version,
+            research=research,
+            given_by=given_by,
+            given_by_name=(given_by_name or "").strip() or None if given_by != "self" else None,
         )
     )
     response = latest_response(patient) or _new_response(patient, q, revision=1)
     patient.track(response)
-    audit.record("consent.accept", patient=patient, version=CONSENT_VERSION)
+    audit.record(
+        "consent.accept",
+        patient=patient,
+        version=CONSENT_VERSION,
+        research=research,
+        given_by=given_by,
+    )
     db.session.commit()
     return response
 
