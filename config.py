@@ -176,6 +176,9 @@ class TestingConfig(Config):
 
 class ProductionConfig(Config):
     JOB_QUEUE = os.environ.get("JOB_QUEUE", "rq")
+    # Printing texts to a server's log would be worse than not sending them: until a
+    # provider is set, a text fails with its reason on the patient's page.
+    MESSAGE_BACKEND = os.environ.get("MESSAGE_BACKEND", "")
     SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", True)
     HSTS = True
     # Patients must always have a number to call (see clinic_profile.require_phone).

@@ -2,7 +2,8 @@
 
 The same placeholder syntax as the questionnaire's texts (``{name}``). Only the names in
 ``FIELDS`` exist, so no template can ask for a date of birth or an answer: a message
-carries the clinic's name and phone, the visit and a link, and nothing else.
+carries the clinic's name and phone, the visit and a link (or a one-time code), and
+nothing else.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import yaml
 
 from .questionnaire.definition import PLACEHOLDER, DefinitionError
 
-FIELDS = frozenset({"clinic", "clinic_phone", "visit", "link"})
+FIELDS = frozenset({"clinic", "clinic_phone", "visit", "link", "code"})
 AUDIENCES = frozenset({"patient", "staff"})
 
 

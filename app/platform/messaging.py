@@ -49,6 +49,11 @@ class Outgoing:
     whatsapp_parameters: tuple[str, ...] = field(default=())
 
 
+def can_send_texts() -> bool:
+    """Whether SMS or WhatsApp messages can leave (development prints them)."""
+    return current_app.config.get("MESSAGE_BACKEND") in {"console", "memory", "webhook", "whatsapp"}
+
+
 def sent() -> list[Outgoing]:
     """Texts "sent" with the memory backend, oldest first."""
     return current_app.extensions.setdefault("message_outbox", [])
@@ -62,7 +67,7 @@ def deliver(message: Outgoing) -> None:
         except mail.MailError as exc:
             raise MessageError(str(exc)) from exc
         return
-    backend = current_app.config.get("MESSAGE_BACKEND") or "console"
+    backend = current_app.config.get("MESSAGE_BACKEND") or "none"
     if backend == "memory":
         sent().append(message)
     elif backend == "console":

@@ -1,4 +1,5 @@
-"""Passwords that can be changed and recovered: by the person, by an admin, by email.
+"""Passwords that can be changed and recovered: by the person, by an admin, by email, or
+by a code sent by text to the mobile a patient logs in with.
 
 Each function is one transaction and writes its audit event. A reset link is a random
 token shown or sent once; only its hash is stored, it works once, and it stops working
@@ -8,17 +9,18 @@ of the account (the session token is rotated).
 
 from __future__ import annotations
 
+import secrets
 from datetime import timedelta
 
 from flask import current_app
 from sqlalchemy import select
 
-from ..platform import jobs, mail
+from ..platform import jobs, mail, messaging
 from ..platform.extensions import db
 from ..platform.passwords import hash_password, password_problem, spend_a_check, verify_password
 from ..platform.security import hash_token, new_token
-from . import audit, clinic_details, login_limits
-from .identifiers import normalise_email
+from . import audit, clinic_details, login_limits, messages
+from .identifiers import normalise_email, normalise_phone
 from .models import PasswordReset, User, utcnow
 
 
@@ -69,15 +71,20 @@ def reset_url(token: str) -> str:
     return f"{current_app.config['BASE_URL'].rstrip('/')}/auth/reset/{token}"
 
 
-def _new_reset(user: User, by: User | None) -> str:
-    """A fresh reset link for ``user``; earlier unused ones stop working."""
-    now = utcnow()
+def _retire_resets(user: User, now) -> None:
+    """Earlier unused links and codes of ``user`` stop working."""
     for old in db.session.scalars(
         select(PasswordReset).where(
             PasswordReset.user_id == user.id, PasswordReset.used_at.is_(None)
         )
     ):
         old.used_at = now
+
+
+def _new_reset(user: User, by: User | None) -> str:
+    """A fresh reset link for ``user``; earlier unused ones stop working."""
+    now = utcnow()
+    _retire_resets(user, now)
     token, token_hash = new_token()
     hours = current_app.config["PASSWORD_RESET_HOURS"]
     db.session.add(
@@ -149,6 +156,77 @@ def send_reset_email(address: str) -> None:
         state="sent",
     )
     db.session.commit()
+
+
+CODE_MINUTES = 15
+CODE_TRIES = 5
+
+
+def _code_hash(user: User, code: str) -> str:
+    """Codes are six digits, so two accounts may get the same one: the hash names both."""
+    return hash_token(f"{user.id}:{code}")
+
+
+def request_reset_by_phone(phone: str) -> None:
+    """Queue a one-time code for the account that logs in with ``phone``; as by email, the
+    request does the same work whoever's number it is."""
+    audit.record("password.reset_request", channel="text")
+    db.session.commit()
+    jobs.enqueue("password_reset_code", phone=normalise_phone(phone) or "")
+
+
+@jobs.job("password_reset_code")
+def send_reset_code(phone: str) -> None:
+    """The job behind "send me a code": a code for an active account's mobile, else nothing."""
+    user = db.session.scalar(select(User).where(User.phone == phone)) if phone else None
+    if user is None or not user.is_enabled:
+        return
+    now = utcnow()
+    _retire_resets(user, now)
+    code = f"{secrets.randbelow(10**6):06d}"
+    db.session.add(
+        PasswordReset(
+            user_id=user.id,
+            token_hash=_code_hash(user, code),
+            expires_at=now + timedelta(minutes=CODE_MINUTES),
+        )
+    )
+    channel = "whatsapp" if user.patient and user.patient.channel == "whatsapp" else "sms"
+    messaging.deliver(messages.outgoing_code(phone, channel, code))
+    # Kept only once the provider took it: a failed try leaves no code, and is tried again.
+    audit.record(
+        "password.reset_sent",
+        target=f"user {user.id}",
+        to=phone,
+        channel=channel,
+        template="reset_code",
+        state="sent",
+    )
+    db.session.commit()
+
+
+def check_reset_code(phone: str, code: str) -> PasswordReset | None:
+    """The reset a texted code opens, or None; five wrong codes and it is dead."""
+    user = db.session.scalar(select(User).where(User.phone == normalise_phone(phone)))
+    reset = (
+        db.session.scalar(
+            select(PasswordReset)
+            .where(PasswordReset.user_id == user.id, PasswordReset.used_at.is_(None))
+            .order_by(PasswordReset.id.desc())
+            .limit(1)
+        )
+        if user is not None
+        else None
+    )
+    if reset is None or not reset.usable(utcnow()) or reset.failed_checks >= CODE_TRIES:
+        spend_a_check(code)
+        return None
+    if secrets.compare_digest(reset.token_hash, _code_hash(user, "".join(code.split()))):
+        return reset
+    reset.failed_checks += 1
+    audit.record("password.code_failure", actor=user, tries=reset.failed_checks)
+    db.session.commit()
+    return None
 
 
 def find_reset(token: str) -> PasswordReset | None:

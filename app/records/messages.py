@@ -165,6 +165,22 @@ def outgoing(message: Message) -> Outgoing:
     )
 
 
+def outgoing_code(to: str, channel: str, code: str) -> Outgoing:
+    """A one-time code to choose a new password, by text; never kept as a Message row."""
+    template = templates()["reset_code"]
+    values = {"clinic": clinic().name, "code": code}
+    return Outgoing(
+        to=to,
+        channel=channel,
+        template=template.id,
+        subject=fill(template.subject, values),
+        text=fill(template.text, values),
+        link="",
+        whatsapp_template=template.whatsapp_template,
+        whatsapp_parameters=tuple(values[p] for p in template.whatsapp_parameters),
+    )
+
+
 @jobs.job("send_message")
 def send(message_id: int) -> None:
     """Send one queued message. A failure is written down and raised, so the queue tries

@@ -232,8 +232,10 @@ class PasswordReset(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
     used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    # The admin who issued it; None when the person asked for it by email.
+    # The admin who issued it; None when the person asked for it by email or phone.
     created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    # Wrong codes typed against a code sent by text: five, and the code is dead.
+    failed_checks: Mapped[int] = mapped_column(default=0, server_default="0")
 
     user: Mapped[User] = relationship(foreign_keys=[user_id])
 

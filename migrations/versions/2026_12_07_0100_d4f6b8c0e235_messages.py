@@ -60,6 +60,8 @@ def upgrade():
                               ['clinician_id'], ['id'])
     op.create_index(op.f('ix_patients_clinician_id'), 'patients', ['clinician_id'])
     op.add_column('patients', sa.Column('legal_hold', sa.String(length=300), nullable=True))
+    op.add_column('password_resets', sa.Column('failed_checks', sa.Integer(),
+                                               server_default='0', nullable=False))
     for name, kind in (('research', sa.Boolean()), ('given_by', sa.String(length=16)),
                        ('given_by_name', sa.String(length=120)),
                        ('withdrawn_at', sa.DateTime(timezone=True))):
@@ -93,6 +95,7 @@ def downgrade():
         op.drop_column('clinic_profile', name)
     for name in ('withdrawn_at', 'given_by_name', 'given_by', 'research'):
         op.drop_column('consents', name)
+    op.drop_column('password_resets', 'failed_checks')
     op.drop_column('patients', 'legal_hold')
     op.drop_index(op.f('ix_patients_clinician_id'), table_name='patients')
     if op.get_bind().dialect.name != "sqlite":

@@ -106,6 +106,29 @@ class NewPasswordForm(FlaskForm):
     password, confirm = _new_password_fields("New password")
 
 
+class CodeRequestForm(FlaskForm):
+    phone = TelField(
+        "Mobile number you log in with",
+        validators=[DataRequired("Enter the mobile number you log in with"), Length(max=20)],
+    )
+
+    def validate_phone(self, field):
+        if normalise_phone(field.data) is None:
+            raise ValidationError("Enter a mobile number, for example 98450 12345")
+
+
+class ResetCodeForm(FlaskForm):
+    code = StringField(
+        "The 6-digit code we sent",
+        validators=[DataRequired("Enter the code from the message"), Length(max=12)],
+    )
+    password, confirm = _new_password_fields("New password")
+
+    def validate_password(self, field):
+        if problem := password_problem(field.data):
+            raise ValidationError(problem)
+
+
 class ForgotPasswordForm(FlaskForm):
     email = EmailField(
         "Email address",

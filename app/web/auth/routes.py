@@ -16,11 +16,11 @@ from flask import (
 )
 from flask_login import current_user, login_user, logout_user
 
-from ...platform import jobs, mail
+from ...platform import jobs, mail, messaging
 from ...platform.extensions import limiter
 from ...platform.security import hash_token, safe_next_url
 from ...records import accounts, invitations
-from ...records.identifiers import normalise_email, normalise_identifier
+from ...records.identifiers import normalise_email, normalise_identifier, normalise_phone
 from ...records.models import utcnow
 from ..access import public, signed_in
 from ..forms import CsrfForm
@@ -28,9 +28,11 @@ from ..signals import posted_after_timeout
 from .forms import (
     AcceptInvitationForm,
     ChangePasswordForm,
+    CodeRequestForm,
     ForgotPasswordForm,
     LoginForm,
     NewPasswordForm,
+    ResetCodeForm,
 )
 from .services import authenticate, end_sessions
 
@@ -237,7 +239,63 @@ def forgot_password():
             sent = accounts.request_reset_by_email(form.email.data)
         except (mail.MailError, jobs.JobError):
             sent = False
-    return render_template("auth/forgot.html", form=form, sent=sent, can_send=mail.can_send())
+    return render_template(
+        "auth/forgot.html",
+        form=form,
+        sent=sent,
+        can_send=mail.can_send(),
+        code_form=CodeRequestForm(formdata=None),
+        can_text=messaging.can_send_texts(),
+    )
+
+
+@bp.post("/forgot/code")
+@public
+@limiter.limit(lambda: current_app.config["RESET_LIMIT"])
+def send_code():
+    """A code by text to the mobile a patient logs in with; the next page takes it."""
+    form = CodeRequestForm()
+    if not messaging.can_send_texts() or not form.validate_on_submit():
+        return render_template(
+            "auth/forgot.html",
+            form=ForgotPasswordForm(formdata=None),
+            sent=None,
+            can_send=mail.can_send(),
+            code_form=form,
+            can_text=messaging.can_send_texts(),
+        )
+    try:
+        accounts.request_reset_by_phone(form.phone.data)
+    except jobs.JobError:
+        flash("We could not send a code just now. Please try again later.", "error")
+        return redirect(url_for("auth.forgot_password"))
+    session["reset_phone"] = normalise_phone(form.phone.data)
+    return redirect(url_for("auth.reset_with_code"))
+
+
+@bp.route("/reset-code", methods=["GET", "POST"])
+@public
+@limiter.limit(lambda: current_app.config["LOGIN_LIMIT"], methods=["POST"])
+def reset_with_code():
+    """Type the texted code and a new password (the code works 15 minutes, 5 tries)."""
+    phone = session.get("reset_phone")
+    if not phone:
+        return redirect(url_for("auth.forgot_password"))
+    form = ResetCodeForm()
+    if form.validate_on_submit():
+        reset = accounts.check_reset_code(phone, form.code.data)
+        if reset is None:
+            form.code.errors = [
+                *form.code.errors,
+                "That code is not right, or it has expired. Check the message, or ask for "
+                "a new code.",
+            ]
+        else:
+            accounts.reset_password(reset, form.password.data)
+            session.clear()
+            flash("Your new password is set. Log in with it now.", "success")
+            return redirect(url_for("auth.login"))
+    return render_template("auth/reset_code.html", form=form)
 
 
 @bp.route("/reset/<token>", methods=["GET", "POST"])
