@@ -24,10 +24,7 @@ class ConsentForm(FlaskForm):
         validators=[Optional()],
     )
     given_by_name = StringField("Your name", validators=[Length(max=120)])
-    research = BooleanField(
-        "I also agree that my answers, without my name or contact details, may be used for "
-        "research to improve care (you can say no: your care is the same)"
-    )
+    research = BooleanField("Also use my answers, without my name, for research (optional)")
 
     def validate_given_by_name(self, field):
         if self.given_by.data in ("guardian", "helper") and not (field.data or "").strip():
