@@ -14,7 +14,7 @@ from config import CONFIGS, Config
 from . import IN_CHECKOUT, ROOT, shared_folder
 from .platform import logs, security
 from .platform.extensions import csrf, db, limiter, login_manager, migrate
-from .records import clinic_details, clock, patient_information, questionnaires
+from .records import clinic_details, clock, messages, patient_information, questionnaires
 from .web import guards
 
 
@@ -43,6 +43,7 @@ def create_app(config: type[Config] | str | None = None, **overrides) -> Flask:
     clock.init_app(app)
     questionnaires.init_app(app)
     patient_information.init_app(app)
+    messages.init_app(app)
     security.init_app(app)
     register_blueprints(app)
     register_errorhandlers(app)

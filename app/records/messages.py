@@ -11,6 +11,7 @@ try keeps its reason on the row and is retried; after the last try the row says
 from __future__ import annotations
 
 import logging
+import re
 from datetime import UTC, date, datetime, time, timedelta
 from functools import cache
 from pathlib import Path
@@ -47,6 +48,17 @@ class NoAddress(ValueError):
 @cache
 def templates() -> dict[str, MessageTemplate]:
     return load_templates(TEMPLATES_FILE)
+
+
+def init_app(app) -> None:
+    """Read the message texts and the quiet hours at start-up: a mistake in either stops
+    the app with its reason, not a message in the night."""
+    templates()
+    quiet = app.config.get("MESSAGE_QUIET_HOURS") or ""
+    if quiet.strip() and not re.fullmatch(r"\s*([01]?\d|2[0-3])-([01]?\d|2[0-4])\s*", quiet):
+        raise RuntimeError(
+            f"MESSAGE_QUIET_HOURS {quiet!r} is not hours such as '21-8' (from 21:00 to 08:00)"
+        )
 
 
 def default_channel(phone: str | None, email: str | None) -> str:

@@ -365,3 +365,10 @@ def test_a_patient_is_told_when_their_questionnaire_is_opened_again(app, clinic,
     staff.post(f"/clinic/patients/{letter_id}/reopen", data={"revision": "1"})
     with app.app_context():
         assert len(messaging.sent()) == 1  # a patient reached by letter is told by the clinic
+
+
+def test_quiet_hours_that_cannot_be_read_stop_the_app_at_start():
+    from app import create_app
+
+    with pytest.raises(RuntimeError, match="MESSAGE_QUIET_HOURS 'nine'"):
+        create_app("testing", MESSAGE_QUIET_HOURS="nine")

@@ -1,5 +1,6 @@
-"""Front-desk operations: the patient list (progress, never answers), contact details,
-revoking a link. Each write commits once, and each read of a patient is audited."""
+"""Front-desk operations: the patient list (progress, never answers), a patient's details
+(audited with old and new values), stopping a link, the letter's QR code. Each write
+commits once, and each read of a patient is audited."""
 
 from __future__ import annotations
 
