@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from ..engine.interop.csv_export import ExportRow, to_csv
 from ..platform.extensions import db
-from . import audit, questionnaires
+from . import audit, questionnaires, urgent
 from .models import Consent, Patient, QuestionnaireResponse, User
 from .search import name_contains
 
@@ -49,6 +49,7 @@ def export_cohort(
         stmt = stmt.where(QuestionnaireResponse.reviewed_at.is_not(None))
     found = db.session.execute(stmt).all()
     research = research_consents([p.id for p, _ in found])
+    urgent_items = urgent.entries_by_patient([p.id for p, _ in found])
     if not identifiers:
         found = [(p, r) for p, r in found if research.get(p.id) != "no"]
     rows = [
@@ -64,6 +65,7 @@ def export_cohort(
             r.answers,
             r.reviewed_at,
             research.get(p.id, "not asked"),
+            "; ".join(f"{e.item.label}: {e.state}" for e in urgent_items.get(p.id, [])),
         )
         for p, r in found
     ]

@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from ..engine.interop.fhir_response import to_fhir_response
 from ..platform.extensions import db
-from . import audit, questionnaires
+from . import audit, questionnaires, urgent
 from .identifiers import abha_in_groups
 from .models import Patient, QuestionnaireResponse
 
@@ -46,6 +46,17 @@ def export_response(patient: Patient, response: QuestionnaireResponse) -> dict[s
         reference=f"{patient.ref}-{response.revision}",
         alert_times=response.alerts_shown,
         identifiers=identifiers_of(patient),
+        urgent_items=[
+            {
+                "rule": e.item.rule_id,
+                "label": e.item.label,
+                "state": e.state,
+                "raised": e.item.raised_at,
+                "followed_up": e.item.followed_up_at,
+                "followed_up_by": e.item.followed_up_by.name if e.item.followed_up_by else "",
+            }
+            for e in urgent.entries(urgent.items_for(patient))
+        ],
         reviewed=(response.reviewed_at, response.reviewed_by.name if response.reviewed_by else "")
         if response.reviewed_at
         else None,

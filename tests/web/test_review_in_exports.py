@@ -10,7 +10,7 @@ from pypdf import PdfReader
 from sqlalchemy import select
 
 from app.platform.extensions import db
-from app.records.models import AuditEvent, User
+from app.records.models import AuditEvent, UrgentItem, User
 from tests.answers_data import FUSION_PATIENT_STORED
 from tests.conftest import Person
 
@@ -90,3 +90,20 @@ def test_identified_exports_need_an_admin_s_permission(app, clinic, staff):
             select(AuditEvent).where(AuditEvent.action == "staff.identified_exports")
         )
         assert event.detail == {"allowed": True}
+
+
+def test_urgent_items_and_their_follow_up_leave_with_the_answers(app, clinic, staff):
+    patient_id = clinic.with_answers("Ravi Kumar", {**FUSION_PATIENT_STORED, "phq9_9": "3"})
+    with app.app_context():
+        item_id = db.session.scalar(select(UrgentItem.id))
+    staff.post(f"/clinic/patients/{patient_id}/urgent/{item_id}", data={"action": "Phoned"})
+    [row] = rows(staff, "")
+    assert row["urgent_items"] == "Thoughts of self-harm: Followed up"
+    resource = staff.get(f"/fhir/patients/{patient_id}/questionnaire-response.json").get_json()
+    [item] = [e for e in resource["extension"] if e["url"] == "urn:scs-intake:fhir:urgent-item"]
+    parts = {
+        e["url"]: next(v for k, v in e.items() if k.startswith("value")) for e in item["extension"]
+    }
+    assert parts["state"] == "Followed up"
+    assert parts["followedUpBy"] == "Test clinician"
+    assert "Phoned" not in str(resource)  # what was done stays in the app, as notes do

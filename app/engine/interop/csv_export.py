@@ -34,6 +34,7 @@ IDENTIFIED = (
     "submitted_at",
     "reviewed_at",
     "research_consent",
+    "urgent_items",
 )
 DEIDENTIFIED = (
     "study_id",
@@ -43,6 +44,7 @@ DEIDENTIFIED = (
     "submitted_month",
     "reviewed",
     "research_consent",
+    "urgent_items",
 )
 FREE_TEXT_TYPES = {"string", "text"}
 
@@ -60,6 +62,7 @@ class ExportRow:
     answers: Mapping[str, Any]
     reviewed_at: datetime | None = None  # when a clinician marked it reviewed
     research: str = "not asked"  # the patient's say on research: yes, no, not asked
+    urgent: str = ""  # the patient's urgent items and their state ("Thoughts of self-harm: open")
 
 
 def _cell(value: Any) -> str:
@@ -137,6 +140,7 @@ def _flat(q: Questionnaire, row: ExportRow, study_id: str) -> dict[str, Any]:
         "reviewed_at": row.reviewed_at.isoformat() if row.reviewed_at else None,
         "reviewed": row.reviewed_at is not None,
         "research_consent": row.research,
+        "urgent_items": row.urgent,
         "study_id": study_id,
         "visit_month": _month(row.visit_date),
         "submitted_month": _month(submitted),

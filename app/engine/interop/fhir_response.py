@@ -21,6 +21,8 @@ from .fhir_questionnaire import SCORES_GROUP, coding
 ALERT_EXTENSION = "urn:scs-intake:fhir:alert-shown"
 # When a clinician marked the response reviewed (clinician notes stay in the app).
 REVIEWED_EXTENSION = "urn:scs-intake:fhir:reviewed"
+# Each urgent item the patient's answers raised, and what the clinic did about it.
+URGENT_EXTENSION = "urn:scs-intake:fhir:urgent-item"
 RESPONSE_SYSTEM = "urn:scs-intake:response"
 
 
@@ -70,11 +72,13 @@ def to_fhir_response(
     alert_times: Mapping[str, str] | None = None,
     identifiers: Sequence[tuple[str, str]] = (),
     reviewed: tuple[datetime, str] | None = None,
+    urgent_items: Sequence[Mapping[str, Any]] = (),
 ) -> dict[str, Any]:
     """The response, with the patient contained and identified by their record's reference
     (``urn:scs-intake:patient``), so importing it back finds the same patient, and by
     ``identifiers`` (system, value): the hospital number, the ABHA number. ``reviewed``
-    (when, by whom) becomes an extension."""
+    (when, by whom) and each of ``urgent_items`` (rule, label, state, raised, followed up
+    and by whom) become extensions."""
     patient_ref = reference.rsplit("-", 1)[0]
     answers = prune_hidden(q, answers)
     sections = []
@@ -135,6 +139,19 @@ def to_fhir_response(
             }
             for alert, shown in sorted(alert_times.items())
         ]
+    for item in urgent_items:
+        parts = [
+            {"url": "rule", "valueCode": item["rule"]},
+            {"url": "label", "valueString": item["label"]},
+            {"url": "state", "valueString": item["state"]},
+            {"url": "raised", "valueDateTime": item["raised"].isoformat()},
+        ]
+        if item.get("followed_up"):
+            parts += [
+                {"url": "followedUp", "valueDateTime": item["followed_up"].isoformat()},
+                {"url": "followedUpBy", "valueString": item["followed_up_by"]},
+            ]
+        resource.setdefault("extension", []).append({"url": URGENT_EXTENSION, "extension": parts})
     if reviewed:
         when, by = reviewed
         resource.setdefault("extension", []).append(
