@@ -290,6 +290,15 @@ def staff(app, clinic):
 
 
 @pytest.fixture
+def desk(app, clinic):
+    """A browser logged in as the front desk."""
+    client = app.test_client()
+    response = Person(client).login(clinic.staff("frontdesk"))
+    assert response.headers["Location"] == "/"
+    return client
+
+
+@pytest.fixture
 def exports_allowed(app, staff):
     """An admin has let the clinician of ``staff`` download identified exports."""
     with app.app_context():

@@ -19,14 +19,6 @@ from tests.conftest import Person
 VISIT = (date.today() + timedelta(days=5)).isoformat()
 
 
-@pytest.fixture
-def desk(app, clinic):
-    client = app.test_client()
-    response = Person(client).login(clinic.staff("frontdesk"))
-    assert response.headers["Location"] == "/"
-    return client
-
-
 def test_the_front_desk_lands_on_its_list_and_sees_progress_not_answers(app, clinic, desk):
     sent = clinic.with_answers("Ravi Kumar", {**FUSION_PATIENT_STORED, "phq9_9": "3"})
     clinic.with_answers("Asha Rao", FUSION_PATIENT_STORED, submitted=False)

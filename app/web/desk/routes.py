@@ -16,7 +16,7 @@ from flask_login import current_user
 
 from ...platform.extensions import db
 from ...platform.pdf import PdfUnavailable, render_pdf
-from ...records import messages, questionnaires
+from ...records import merging, messages, questionnaires
 from ...records.clock import clinic_today
 from ...records.invitations import letter_link
 from ...records.models import Patient
@@ -125,3 +125,30 @@ def letter(patient_id: int):
         flash(f"The letter cannot be made here: {exc}", "error")
         return redirect(url_for("desk.patient", patient_id=patient.id))
     return download(pdf, "application/pdf", f"letter-{patient.ref}.pdf")
+
+
+@bp.post("/patients/<int:patient_id>/merge")
+@desk_required
+def merge(patient_id: int):
+    """Merge a duplicate record (found by its reference) into this one: first shown side
+    by side, merged once confirmed."""
+    patient = _patient_or_404(patient_id)
+    if not CsrfForm().validate_on_submit():
+        abort(400)
+    reference = (request.form.get("reference") or "")[:20]
+    duplicate = merging.find_by_reference(reference)
+    if duplicate is None or duplicate.id == patient.id:
+        flash("No other record has that reference. Copy it from the other record's page.", "error")
+        return redirect(url_for("desk.patient", patient_id=patient.id) + "#merge")
+    if request.form.get("confirm") != "yes":
+        services.record_view(duplicate)
+        return render_template(
+            "desk/merge.html", kept=patient, duplicate=duplicate, button_form=CsrfForm()
+        )
+    try:
+        moved = merging.merge_patients(patient, duplicate, current_user)
+    except merging.MergeError as exc:
+        flash(str(exc), "error")
+    else:
+        flash(f"The records are one: {moved} revision(s) of answers moved here.", "success")
+    return redirect(url_for("desk.patient", patient_id=patient.id))
