@@ -27,7 +27,15 @@ from .models import (
     User,
 )
 
-FILLED_IN = ("phone", "email", "visit_date", "hospital_number", "abha_number", "clinician_id")
+FILLED_IN = (
+    "phone",
+    "email",
+    "visit_date",
+    "hospital_number",
+    "abha_number",
+    "clinician_id",
+    "site_id",
+)
 
 
 class MergeError(ValueError):

@@ -102,6 +102,16 @@ class User(UserMixin, db.Model):
         return self.role == "admin"
 
 
+class Site(db.Model):
+    """A place the clinic sees patients, when it has more than one (Admin → Sites)."""
+
+    __tablename__ = "sites"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(sa.String(120), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
 class Patient(db.Model):
     """The clinic's record of a person invited to fill in the questionnaire."""
 
@@ -136,11 +146,14 @@ class Patient(db.Model):
     abha_number: Mapped[str | None] = mapped_column(sa.String(14))
     # Set by an admin with the reason (a complaint, a court order): erasure waits for it.
     legal_hold: Mapped[str | None] = mapped_column(sa.String(300))
+    # Where the patient is seen, when the clinic has more than one site.
+    site_id: Mapped[int | None] = mapped_column(sa.ForeignKey("sites.id"), index=True)
     # The specialist the patient is seeing, if the clinic assigns one ("my patients").
     clinician_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"), index=True)
 
     user: Mapped[User | None] = relationship(back_populates="patient", foreign_keys=[user_id])
     clinician: Mapped[User | None] = relationship(foreign_keys=[clinician_id])
+    site: Mapped[Site | None] = relationship()
     invitations: Mapped[list[Invitation]] = relationship(
         back_populates="patient", order_by="Invitation.created_at", cascade="all, delete-orphan"
     )

@@ -60,6 +60,21 @@ def upgrade():
                               ['clinician_id'], ['id'])
     op.create_index(op.f('ix_patients_clinician_id'), 'patients', ['clinician_id'])
     op.add_column('patients', sa.Column('legal_hold', sa.String(length=300), nullable=True))
+    op.create_table(
+        'sites',
+        sa.Column('id', sa.Integer(), nullable=False),
+        sa.Column('name', sa.String(length=120), nullable=False),
+        sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint('id', name=op.f('pk_sites')),
+        sa.UniqueConstraint('name', name=op.f('uq_sites_name')),
+    )
+    if op.get_bind().dialect.name == "sqlite":
+        op.execute("ALTER TABLE patients ADD COLUMN site_id INTEGER REFERENCES sites (id)")
+    else:
+        op.add_column('patients', sa.Column('site_id', sa.Integer(), nullable=True))
+        op.create_foreign_key(op.f('fk_patients_site_id_sites'), 'patients', 'sites',
+                              ['site_id'], ['id'])
+    op.create_index(op.f('ix_patients_site_id'), 'patients', ['site_id'])
     op.add_column('password_resets', sa.Column('failed_checks', sa.Integer(),
                                                server_default='0', nullable=False))
     for name, kind in (('research', sa.Boolean()), ('given_by', sa.String(length=16)),
@@ -96,6 +111,11 @@ def downgrade():
     for name in ('withdrawn_at', 'given_by_name', 'given_by', 'research'):
         op.drop_column('consents', name)
     op.drop_column('password_resets', 'failed_checks')
+    op.drop_index(op.f('ix_patients_site_id'), table_name='patients')
+    if op.get_bind().dialect.name != "sqlite":
+        op.drop_constraint(op.f('fk_patients_site_id_sites'), 'patients', type_='foreignkey')
+    op.drop_column('patients', 'site_id')
+    op.drop_table('sites')
     op.drop_column('patients', 'legal_hold')
     op.drop_index(op.f('ix_patients_clinician_id'), table_name='patients')
     if op.get_bind().dialect.name != "sqlite":

@@ -68,6 +68,7 @@ def details(**changes) -> dict:
         "hospital_number": "",
         "abha_number": "",
         "clinician_id": "",
+        "site_id": "",
         **changes,
     }
 

@@ -7,7 +7,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user
 
 from ...platform.extensions import db
-from ...records import accounts, api_tokens, clinic_details, invitations
+from ...records import accounts, api_tokens, clinic_details, invitations, sites
 from ...records.identifiers import parse_id
 from ...records.models import ApiToken, Invitation, Patient, User
 from ...records.patient_rights import ErasureHeld, erase_patient, set_legal_hold
@@ -162,6 +162,26 @@ def revoke_token(token_id: int):
         api_tokens.revoke(token, current_user)
         flash(f"The token for {token.name} no longer works.", "success")
     return redirect(url_for("admin.tokens"))
+
+
+@bp.route("/sites", methods=["GET", "POST"])
+@admin_required
+def sites_list():
+    """The places the clinic sees patients; with none, nothing asks for a site."""
+    problem = None
+    if request.method == "POST":
+        if not CsrfForm().validate_on_submit():
+            abort(400)
+        try:
+            added = sites.add_site(request.form.get("name", "")[:200], current_user)
+        except sites.SiteError as exc:
+            problem = str(exc)
+        else:
+            flash(f"{added.name} is added.", "success")
+            return redirect(url_for("admin.sites_list"))
+    return render_template(
+        "admin/sites.html", sites=sites.all_sites(), form=CsrfForm(), problem=problem
+    )
 
 
 @bp.get("/invitations")

@@ -26,6 +26,7 @@ from ...records import (
     messages,
     patient_information,
     questionnaires,
+    sites,
     urgent,
 )
 from ...records.clock import clinic_today, clinic_zone
@@ -75,6 +76,7 @@ def worklist():
         day=day,
         today=today,
         clinician_id=current_user.id if who == "mine" else None,
+        site_id=parse_id(request.args.get("site")),
     )
     if search.strip():
         services.record_search(search, page.total)
@@ -89,6 +91,8 @@ def worklist():
         today=today,
         tomorrow=today + timedelta(days=1),
         who=who,
+        sites=sites.all_sites(),
+        site=parse_id(request.args.get("site")),
         bad_day=bool(day_text) and day is None,
     )
 

@@ -84,6 +84,7 @@ def worklist(
     day: date | None = None,
     today: date | None = None,
     clinician_id: int | None = None,
+    site_id: int | None = None,
 ) -> WorklistPage:
     """One page of patients: urgent first, then by visit date. Five queries, whatever the size.
 
@@ -100,6 +101,8 @@ def worklist(
         stmt = stmt.where(patient_matches(search))
     if clinician_id is not None:
         stmt = stmt.where(Patient.clinician_id == clinician_id)
+    if site_id is not None:
+        stmt = stmt.where(Patient.site_id == site_id)
     if day is not None:
         stmt = stmt.where(Patient.visit_date == day)
     total, page, pages = count_and_page(stmt, page, PAGE_SIZE)

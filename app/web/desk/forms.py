@@ -31,6 +31,10 @@ class DetailsForm(FlaskForm):
         coerce=lambda value: int(value) if value not in (None, "", "None") else None,
         description="Their patients open first on the specialist's worklist.",
     )
+    site_id = SelectField(
+        "Site (optional)",
+        coerce=lambda value: int(value) if value not in (None, "", "None") else None,
+    )
     hospital_number = StringField(
         "Hospital number (UHID, optional)", validators=[Optional(), Length(max=32)]
     )
@@ -54,6 +58,11 @@ class DetailsForm(FlaskForm):
     def offer_specialists(self, specialists) -> None:
         self.clinician_id.choices = [SelectChoice("", "Not assigned")] + [
             SelectChoice(str(user.id), user.name) for user in specialists
+        ]
+
+    def offer_sites(self, sites) -> None:
+        self.site_id.choices = [SelectChoice("", "Not set")] + [
+            SelectChoice(str(site.id), site.name) for site in sites
         ]
 
     def validate_hospital_number(self, field):

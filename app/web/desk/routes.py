@@ -16,7 +16,7 @@ from flask_login import current_user
 
 from ...platform.extensions import db
 from ...platform.pdf import PdfUnavailable, render_pdf
-from ...records import merging, messages, questionnaires
+from ...records import merging, messages, questionnaires, sites
 from ...records.clock import clinic_today
 from ...records.invitations import letter_link
 from ...records.models import Patient
@@ -66,6 +66,7 @@ def patient(patient_id: int):
     form = DetailsForm(obj=patient)
     form.kept_visit = patient.visit_date
     form.offer_specialists(services.specialists())
+    form.offer_sites(sites.all_sites())
     if form.validate_on_submit():
         values = {field: getattr(form, field).data for field in services.DETAILS}
         changed = services.change_details(patient, values, current_user)
@@ -84,6 +85,7 @@ def patient(patient_id: int):
         template_names=messages.TEMPLATE_NAMES,
         usable_links=services.usable_links(patient),
         link_state=services.link_state(patient),
+        has_sites=bool(form.site_id.choices[1:]),
     )
     services.record_view(patient)
     return page

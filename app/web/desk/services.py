@@ -106,6 +106,7 @@ DETAILS = (
     "date_of_birth",
     "visit_date",
     "clinician_id",
+    "site_id",
     "hospital_number",
     "abha_number",
     "phone",
