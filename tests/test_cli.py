@@ -74,14 +74,16 @@ def test_invite_create_prints_the_full_link_on_its_last_line(runner, client):
 @pytest.mark.parametrize(
     ("options", "problem"),
     [
-        (["--dob", "1958-13-40"], "--dob: not a date: write it as 1959-08-21 or 21/08/1959"),
-        (["--phone", "12345"], "--phone: not a mobile number in IN: 12345"),
-        (["--visit-date", "2020-01-10"], "--visit-date: the visit date has passed"),
-        (["--channel", "sms"], "--phone: a phone number is needed to send by sms"),
+        (["--dob", "1958-13-40"], "--dob: Enter a date such as 1959-08-21 or 21/08/1959"),
+        (["--phone", "12345"], "--phone: Enter a mobile number, for example 98450 12345"),
+        (["--visit-date", "2020-01-10"], "--visit-date: The visit date has passed"),
+        (["--phone", "080 4000 1234"], "--phone: This is a landline number"),
+        (["--channel", "sms"], "--channel: Enter the mobile number to send the link by SMS"),
     ],
 )
 def test_invite_create_checks_what_the_invite_page_checks(runner, app, options, problem):
-    """One check for the page's rules, the appointment list's and the command's."""
+    """One check (records/patient_checks.py) for the page, the appointment list and the
+    command: the same words as the page."""
     base = {"--name": "Lata Shah", "--dob": "1958-07-30", "--email": "lata@example.org"}
     base.update(dict(zip(options[::2], options[1::2], strict=True)))
     result = runner.invoke(args=["invite", "create", *[x for kv in base.items() for x in kv]])

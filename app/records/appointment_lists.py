@@ -16,14 +16,14 @@ import io
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-import phonenumbers
 from email_validator import EmailNotValidError, validate_email
-from flask import current_app
 
 from ..platform.extensions import db
 from . import messages
+from .identifiers import normalise_phone
 from .invitations import add_patient, existing_patient
-from .models import MESSAGE_CHANNELS, Patient, User
+from .models import Patient, User
+from .patient_checks import patient_problems
 
 HEADER = ("name", "date_of_birth", "phone", "email", "visit_date", "channel", "language")
 LANGUAGES = ("", "en", "hi")
@@ -72,56 +72,30 @@ def _date(text: str) -> date | None:
     return None
 
 
-def _phone(text: str) -> str | None:
-    """E.164 for a number valid in the clinic's region (or with its country code)."""
-    try:
-        number = phonenumbers.parse(text, current_app.config["CLINIC_REGION"])
-    except phonenumbers.NumberParseException:
-        return None
-    if not phonenumbers.is_valid_number(number):
-        return None
-    if phonenumbers.number_type(number) == phonenumbers.PhoneNumberType.FIXED_LINE:
-        return None
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
-
-
 def check_row(raw: dict[str, str], today: date, number: int = 1) -> Row:
-    """One patient's details as typed (a CSV row, or ``flask invite create``'s options),
-    checked as the invite page checks them; the problems are on the row."""
+    """One patient's details as typed (a CSV row, or ``flask invite create``'s options):
+    dates read as written in India too, then the invite page's own rules."""
     value = {k: " ".join((raw.get(k) or "").split()) for k in HEADER}
     row = Row(number, name=value["name"][:120], language=value["language"].lower())
-    problems = row.problems
-    if not row.name:
-        problems.append(("name", "the name is empty"))
     row.date_of_birth = _date(value["date_of_birth"])
     if row.date_of_birth is None:
-        problems.append(("date_of_birth", "not a date: write it as 1959-08-21 or 21/08/1959"))
-    elif not date(1900, 1, 1) <= row.date_of_birth <= today:
-        problems.append(("date_of_birth", "the date of birth must be in the past"))
-    if value["phone"]:
-        row.phone = _phone(value["phone"])
-        if row.phone is None:
-            region = current_app.config["CLINIC_REGION"]
-            problems.append(("phone", f"not a mobile number in {region}: {value['phone']}"))
+        row.problems.append(("date_of_birth", "Enter a date such as 1959-08-21 or 21/08/1959"))
+    row.visit_date = _date(value["visit_date"]) if value["visit_date"] else None
+    if value["visit_date"] and row.visit_date is None:
+        row.problems.append(("visit_date", "Enter a date such as 2027-01-15 or 15/01/2027"))
     if value["email"]:
         try:
             row.email = validate_email(value["email"], check_deliverability=False).normalized
         except EmailNotValidError:
-            problems.append(("email", f"not an email address: {value['email']}"))
-    row.visit_date = _date(value["visit_date"]) if value["visit_date"] else None
-    if value["visit_date"] and row.visit_date is None:
-        problems.append(("visit_date", "not a date: write it as 2027-01-15 or 15/01/2027"))
-    elif row.visit_date is not None and row.visit_date < today:
-        problems.append(("visit_date", "the visit date has passed"))
+            row.problems.append(("email", f"Enter a real email address, not {value['email']}"))
+    row.phone = normalise_phone(value["phone"])
     row.channel = value["channel"].lower() or messages.default_channel(row.phone, row.email)
-    if row.channel not in MESSAGE_CHANNELS:
-        problems.append(("channel", "use sms, whatsapp, email or letter"))
-    elif row.channel in ("sms", "whatsapp") and not value["phone"]:
-        problems.append(("phone", f"a phone number is needed to send by {row.channel}"))
-    elif row.channel == "email" and not value["email"]:
-        problems.append(("email", "an email address is needed to send by email"))
+    row.problems += patient_problems(
+        row.name, row.date_of_birth, value["phone"], value["email"], row.visit_date,
+        row.channel, today,
+    )  # fmt: skip
     if row.language not in LANGUAGES:
-        problems.append(("language", "use en or hi, or leave it empty"))
+        row.problems.append(("language", "Use en or hi, or leave it empty"))
     return row
 
 
@@ -145,7 +119,7 @@ def check(text: str, today: date) -> Checked:
         row = check_row(raw, today, number)
         key = (row.name.lower(), row.date_of_birth)
         if not row.problems and key in seen:
-            row.problems.append(("name", f"the same patient as row {seen[key]}"))
+            row.problems.append(("name", f"The same patient as row {seen[key]}"))
         seen.setdefault(key, number)
         if not row.problems:
             row.known = existing_patient(row.name, row.date_of_birth, row.email)

@@ -24,6 +24,7 @@ from sqlalchemy import and_, case, delete, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from ..platform.extensions import db
+from . import audit
 from .models import LoginFailure, User, utcnow
 
 
@@ -114,3 +115,27 @@ def succeeded(user: User, client: str) -> None:
     db.session.execute(
         delete(LoginFailure).where(LoginFailure.user_id == user.id, LoginFailure.client == client)
     )
+
+
+def is_limited(user: User) -> bool:
+    """Whether wrong passwords hold the account back now, from some address or any."""
+    now = utcnow()
+    if user.locked_until is not None and user.locked_until > now:
+        return True
+    return (
+        db.session.scalar(
+            select(LoginFailure.id)
+            .where(LoginFailure.user_id == user.id, LoginFailure.locked_until > now)
+            .limit(1)
+        )
+        is not None
+    )
+
+
+def lift(user: User, by: User) -> None:
+    """Staff let the person try again at once (they called, and it is them)."""
+    user.failed_logins = 0
+    user.locked_until = None
+    db.session.execute(delete(LoginFailure).where(LoginFailure.user_id == user.id))
+    audit.record("login.lift", actor=by, target=f"user {user.id}")
+    db.session.commit()

@@ -50,13 +50,13 @@ def test_every_problem_is_listed_by_row_and_column_and_nothing_is_created(app, s
         ),
     )
     for row, column, text in (
-        (3, "date_of_birth", "not a date: write it as 1959-08-21 or 21/08/1959"),
-        (4, "phone", "not a mobile number in IN: 12345"),
-        (5, "visit_date", "the visit date has passed"),
-        (6, "name", "the same patient as row 2"),
-        (7, "phone", "a phone number is needed to send by whatsapp"),
-        (8, "email", "not an email address: mohan@"),
-        (9, "language", "use en or hi, or leave it empty"),
+        (3, "date_of_birth", "Enter a date such as 1959-08-21 or 21/08/1959"),
+        (4, "phone", "Enter a mobile number, for example 98450 12345"),
+        (5, "visit_date", "The visit date has passed. Enter the planned date"),
+        (6, "name", "The same patient as row 2"),
+        (7, "channel", "Enter the mobile number to send the link by WhatsApp"),
+        (8, "email", "Enter a real email address, not mohan@"),
+        (9, "language", "Use en or hi, or leave it empty"),
     ):
         cells = page.split(f"<td>{row}</td>")[1].split("</tr>")[0]
         assert f'<span class="tag tag-urgent">{column}</span> {text}' in cells, (row, cells)
@@ -157,7 +157,7 @@ def test_the_command_lists_problems_and_creates_nothing_without_confirmation(app
         csv_of(f"Kamala Iyer,1959-08-21,12345,,{VISIT},,", f"Ravi,1950-01-02,,r@x.org,{VISIT},,")
     )
     result = app.test_cli_runner().invoke(args=["invite", "import", str(listing)], input="n\n")
-    assert "row 2, phone: not a mobile number in IN: 12345" in result.output
+    assert "row 2, phone: Enter a mobile number, for example 98450 12345" in result.output
     assert "1 of 2 rows ready to invite" in result.output
     assert patients(app) == 0
     assert result.exit_code == 0

@@ -14,7 +14,7 @@ from sqlalchemy import select
 from app.platform.extensions import db
 from app.records.models import AuditEvent, Patient, User
 from tests.answers_data import FUSION_PATIENT_STORED
-from tests.conftest import Person
+from tests.conftest import PATIENT_PASSWORD, Person
 
 VISIT = (date.today() + timedelta(days=5)).isoformat()
 
@@ -260,3 +260,18 @@ def names(worklist: str) -> list[str]:
 
 def pdf_text(data: bytes) -> str:
     return " ".join(" ".join(p.extract_text() for p in PdfReader(io.BytesIO(data)).pages).split())
+
+
+def test_the_desk_lets_a_patient_held_back_by_wrong_passwords_try_again(app, clinic, desk):
+    patient_id = clinic.consented(phone="+919845012345")
+    client = app.test_client()
+    for _ in range(5):
+        Person(client).login("meena@example.org", "not-my-password")
+    assert Person(client).login("meena@example.org", PATIENT_PASSWORD).status_code != 302
+    page = desk.get(f"/desk/patients/{patient_id}").text
+    assert "Let them log in again now" in page
+    desk.post(f"/desk/patients/{patient_id}/lift")
+    assert "Let them log in again now" not in desk.get(f"/desk/patients/{patient_id}").text
+    assert Person(client).login("meena@example.org", PATIENT_PASSWORD).status_code == 302
+    with app.app_context():
+        assert db.session.scalar(select(AuditEvent).where(AuditEvent.action == "login.lift"))

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import (
@@ -15,11 +13,12 @@ from wtforms import (
     TelField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
+from wtforms.validators import DataRequired, Email, Length, Optional
 
 from ...records.clock import clinic_today
-from ...records.identifiers import mobile_problem
-from ..forms import CHANNEL_CHOICES, check_channel
+from ...records.messages import default_channel
+from ...records.patient_checks import patient_problems
+from ..forms import CHANNEL_CHOICES
 
 
 class InvitePatientForm(FlaskForm):
@@ -43,23 +42,24 @@ class InvitePatientForm(FlaskForm):
     )
 
     def validate(self, extra_validators=None) -> bool:
-        return super().validate(extra_validators) and check_channel(self)
-
-    def validate_date_of_birth(self, field):
-        if field.data and not date(1900, 1, 1) <= field.data <= clinic_today():
-            raise ValidationError("The date of birth must be in the past")
-
-    def validate_phone(self, field):
-        if problem := mobile_problem(field.data):
-            raise ValidationError(problem)
-
-    def validate_visit_date(self, field):
-        # A past date is most often a mistyped year, and would put the patient at the top
-        # of the worklist as if their visit were due.
-        if field.data and field.data < clinic_today():
-            raise ValidationError(
-                "The visit date has passed. Enter the planned date, or leave it empty"
-            )
+        """The fields as typed, then the rules every way of inviting applies
+        (``records.patient_checks``), each problem beside its field."""
+        typed = super().validate(extra_validators)
+        if not self.channel.data:
+            self.channel.data = default_channel(self.phone.data, self.email.data)
+        problems = patient_problems(
+            self.name.data,
+            self.date_of_birth.data,
+            self.phone.data,
+            self.email.data,
+            self.visit_date.data,
+            self.channel.data,
+            clinic_today(),
+        )
+        for field, message in problems:
+            if not self[field].errors and message not in self[field].errors:
+                self[field].errors = [*self[field].errors, message]
+        return typed and not problems
 
 
 class NoteForm(FlaskForm):

@@ -16,7 +16,7 @@ from flask_login import current_user
 
 from ...platform.extensions import db
 from ...platform.pdf import PdfUnavailable, render_pdf
-from ...records import merging, messages, questionnaires, sites
+from ...records import login_limits, merging, messages, questionnaires, sites
 from ...records.clock import clinic_today
 from ...records.invitations import letter_link
 from ...records.models import Patient
@@ -85,6 +85,7 @@ def patient(patient_id: int):
         template_names=messages.TEMPLATE_NAMES,
         usable_links=services.usable_links(patient),
         link_state=services.link_state(patient),
+        held_back=patient.user is not None and login_limits.is_limited(patient.user),
         has_sites=bool(form.site_id.choices[1:]),
     )
     services.record_view(patient)
@@ -127,6 +128,18 @@ def letter(patient_id: int):
         flash(f"The letter cannot be made here: {exc}", "error")
         return redirect(url_for("desk.patient", patient_id=patient.id))
     return download(pdf, "application/pdf", f"letter-{patient.ref}.pdf")
+
+
+@bp.post("/patients/<int:patient_id>/lift")
+@desk_required
+def lift(patient_id: int):
+    """Let a patient whom wrong passwords hold back try again now."""
+    patient = _patient_or_404(patient_id)
+    if not CsrfForm().validate_on_submit() or patient.user is None:
+        abort(400)
+    login_limits.lift(patient.user, current_user)
+    flash("They can log in again now.", "success")
+    return redirect(url_for("desk.patient", patient_id=patient.id))
 
 
 @bp.post("/patients/<int:patient_id>/merge")
