@@ -1,11 +1,15 @@
 """docs/deploy.md as written: its environment file is sourced by bash without an error,
-and the app starts in production from it once the placeholders are filled in."""
+the app starts in production from it once the placeholders are filled in, and every
+systemd unit runs a command this project has. (Its nginx site is run by
+tests/e2e/test_behind_proxy.py.)"""
 
 from __future__ import annotations
 
 import re
+import shlex
 import subprocess
 import sys
+from pathlib import Path
 
 from app import ROOT
 
@@ -70,3 +74,36 @@ def test_the_placeholder_secret_key_is_refused_with_a_reason(tmp_path):
     done = start(tmp_path, f'export DATABASE_URL="sqlite:///{tmp_path}/app.db"')
     assert done.returncode != 0
     assert "SECRET_KEY must be set to a random value of at least 32 characters" in done.stderr
+
+
+def exec_starts() -> list[list[str]]:
+    """Every systemd ExecStart of the guide, continued lines joined, split into words."""
+    joined = re.sub(r"\\\n\s*", " ", DEPLOY)
+    lines = re.findall(r"^\s*ExecStart=(.+)$", joined, flags=re.M)
+    return [shlex.split(line) for line in lines]
+
+
+def test_every_unit_runs_a_command_this_project_has(tmp_path):
+    """Each service's command, run from this environment: the flask commands answer
+    --help, gunicorn loads the app with --check-config."""
+    commands = exec_starts()
+    assert len(commands) == 4, "gunicorn, the worker, the reminders and the backup"
+    bin_dir = Path(sys.executable).parent
+    env = {
+        "PATH": f"{bin_dir}:/usr/bin:/bin",
+        "PYTHONPATH": str(ROOT),
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'app.db'}",
+    }
+    for words in commands:
+        program = Path(words[0]).name
+        assert words[0] == f"/srv/scs-intake/.venv/bin/{program}"
+        extra = ["--check-config"] if program == "gunicorn" else ["--help"]
+        done = subprocess.run(
+            [str(bin_dir / program), *words[1:], *extra],
+            capture_output=True,
+            text=True,
+            timeout=120,
+            cwd=ROOT,
+            env=env,
+        )
+        assert done.returncode == 0, (words, done.stdout, done.stderr)
