@@ -498,6 +498,7 @@ def test_staff_admin_and_error_pages_pass_axe(browser, live_app):
         "/admin/invitations",
         "/admin/audit",
         "/admin/clinic",
+        "/admin/sites",
         "/admin/tokens",
         f"/admin/patients/{patient_id}/erase",
         "/no-such-page",
