@@ -5,6 +5,7 @@ front desk). Each blueprint's own forms live beside its routes."""
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
+from wtforms.fields.choices import SelectChoice
 
 from ..records.messages import CHANNEL_NAMES, default_channel
 
@@ -14,10 +15,10 @@ class CsrfForm(FlaskForm):
 
 
 CHANNEL_CHOICES = [
-    ("sms", "SMS"),
-    ("whatsapp", "WhatsApp"),
-    ("email", "Email"),
-    ("letter", "Printed letter or by hand: show me the link"),
+    SelectChoice("sms", "SMS"),
+    SelectChoice("whatsapp", "WhatsApp"),
+    SelectChoice("email", "Email"),
+    SelectChoice("letter", "Printed letter or by hand: show me the link"),
 ]
 
 
