@@ -87,7 +87,7 @@ def revision_to_export(
             .order_by(QuestionnaireResponse.revision)
         )
     )
-    eligible = revisions if include_draft else [r for r in revisions if r.is_submitted]
+    exportable = revisions if include_draft else [r for r in revisions if r.is_submitted]
     if revision is not None:
-        return next((r for r in eligible if r.revision == revision), None)
-    return eligible[-1] if eligible else None
+        return next((r for r in exportable if r.revision == revision), None)
+    return exportable[-1] if exportable else None
