@@ -66,6 +66,14 @@ def default_channel(phone: str | None, email: str | None) -> str:
     return "sms" if phone else "email" if email else "letter"
 
 
+SENT_CHANNELS = ("sms", "whatsapp", "email")  # a letter is handed over, never sent
+
+
+def can_reach(patient: Patient) -> bool:
+    """Whether the patient's channel sends, and the patient has its address."""
+    return patient.channel in SENT_CHANNELS and bool(address(patient, patient.channel))
+
+
 def address(patient: Patient, channel: str) -> str | None:
     if channel in ("sms", "whatsapp"):
         return patient.phone
@@ -253,7 +261,7 @@ def newest_invitations(patient_ids: list[int]) -> dict[int, Message]:
 def tell_patient(patient: Patient, template: str, by: User | None = None) -> Message | None:
     """Queue a message to the patient by their channel, when it can reach them (a patient
     reached by letter, or without the address, is told by the clinic instead)."""
-    if patient.channel not in ("sms", "whatsapp", "email") or not address(patient, patient.channel):
+    if not can_reach(patient):
         return None
     return queue(patient, template, patient.channel, by=by)
 

@@ -35,16 +35,20 @@ def patient_problems(
         problems.append(
             ("visit_date", "The visit date has passed. Enter the planned date, or leave it empty")
         )
-    needs = {"sms": phone, "whatsapp": phone, "email": email}
-    if channel and channel not in MESSAGE_CHANNELS:
-        problems.append(("channel", "Choose SMS, WhatsApp, email or a letter"))
-    elif channel in needs and not (needs[channel] or "").strip():
-        what = "email address" if channel == "email" else "mobile number"
-        problems.append(
-            (
-                "channel",
-                f"Enter the {what} to send the link by {CHANNEL_NAMES[channel]}, "
-                "or choose another way",
-            )
-        )
+    if problem := channel_problem(channel, phone, email):
+        problems.append(("channel", problem))
     return problems
+
+
+def channel_problem(channel: str | None, phone: str | None, email: str | None) -> str | None:
+    """Why the link cannot go by ``channel``: a text needs a mobile number, an email an
+    address; None when it can (a letter always can)."""
+    if channel and channel not in MESSAGE_CHANNELS:
+        return "Choose SMS, WhatsApp, email or a letter"
+    needs = {"sms": phone, "whatsapp": phone, "email": email}
+    if channel in needs and not (needs[channel] or "").strip():
+        what = "email address" if channel == "email" else "mobile number"
+        return (
+            f"Enter the {what} to send the link by {CHANNEL_NAMES[channel]}, or choose another way"
+        )
+    return None

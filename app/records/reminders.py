@@ -21,8 +21,6 @@ from . import messages
 from .clock import day_bounds
 from .models import Invitation, Message, Patient
 
-SENDABLE = ("sms", "whatsapp", "email")
-
 
 def reminder_days() -> list[int]:
     text = str(current_app.config["REMINDER_DAYS"])
@@ -44,7 +42,7 @@ def due(on: date) -> list[Patient]:
         .where(
             Patient.visit_date.in_(visits),
             Patient.worklist_status.in_(("invited", "in_progress")),
-            Patient.channel.in_(SENDABLE),
+            Patient.channel.in_(messages.SENT_CHANNELS),
             Patient.erasure_requested_at.is_(None),
             Patient.id.not_in(messaged),
         )

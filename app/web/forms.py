@@ -7,7 +7,8 @@ from __future__ import annotations
 from flask_wtf import FlaskForm
 from wtforms.fields.choices import SelectChoice
 
-from ..records.messages import CHANNEL_NAMES, default_channel
+from ..records.messages import default_channel
+from ..records.patient_checks import channel_problem
 
 
 class CsrfForm(FlaskForm):
@@ -27,12 +28,7 @@ def check_channel(form) -> bool:
     email. An unchosen channel is SMS when there is a number, else email, else a letter."""
     channel = form.channel.data or default_channel(form.phone.data, form.email.data)
     form.channel.data = channel
-    needs = {"sms": form.phone, "whatsapp": form.phone, "email": form.email}.get(channel)
-    if needs is not None and not (needs.data or "").strip():
-        form.channel.errors = [
-            *form.channel.errors,
-            f"Enter the {needs.label.text.split(' (')[0].lower()} to send the link by "
-            f"{CHANNEL_NAMES[channel]}, or choose another way",
-        ]
+    if problem := channel_problem(channel, form.phone.data, form.email.data):
+        form.channel.errors = [*form.channel.errors, problem]
         return False
     return True

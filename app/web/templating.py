@@ -13,7 +13,7 @@ from werkzeug.local import LocalProxy
 from ..engine.body_map import VIEWS
 from ..engine.questionnaire.answers import choices_for
 from ..engine.questionnaire.definition import Item
-from ..records import clinic_details
+from ..records import clinic_details, messages
 from ..records.clock import local
 
 
@@ -110,6 +110,8 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals["body_views"] = VIEWS
     app.jinja_env.globals["choice_inputs"] = choice_inputs
     app.jinja_env.globals["option_layout"] = option_layout
+    app.jinja_env.globals["channel_names"] = messages.CHANNEL_NAMES
+    app.jinja_env.globals["can_reach"] = messages.can_reach
 
     @app.context_processor
     def clinic_context():

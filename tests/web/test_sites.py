@@ -3,19 +3,13 @@ worklist shows one site. A clinic with no sites sees none of it."""
 
 from __future__ import annotations
 
-import re
-
 from sqlalchemy import select
 
 from app.platform.extensions import db
 from app.records.models import AuditEvent, Site
 from tests.answers_data import FUSION_PATIENT_STORED
 from tests.conftest import Person
-from tests.web.test_desk import details
-
-
-def names(worklist: str) -> list[str]:
-    return re.findall(r'<a href="/clinic/patients/\d+">([^<]+)</a>', worklist)
+from tests.web.test_desk import details, names
 
 
 def test_sites_are_added_set_on_a_patient_and_filter_the_worklist(app, clinic, desk, staff):

@@ -201,7 +201,6 @@ def summary(patient_id: int):
         "urgent_items": urgent.entries(urgent.items_for(patient)),
         "follow_up_form": FollowUpForm(),
         "sent_messages": messages.for_patient(patient),
-        "channel_names": messages.CHANNEL_NAMES,
         "template_names": messages.TEMPLATE_NAMES,
     }
     if response is None:
@@ -459,7 +458,6 @@ def invite_list():
         form=form,
         checked=checked,
         text=text,
-        channel_names=messages.CHANNEL_NAMES,
     )
 
 

@@ -14,6 +14,11 @@ from ...records.identifiers import abha_problem, hospital_number_problem, mobile
 from ..forms import CHANNEL_CHOICES, check_channel
 
 
+def optional_id(value) -> int | None:
+    """A select's value as an id; "Not assigned" (empty) is None."""
+    return int(value) if value not in (None, "", "None") else None
+
+
 class DetailsForm(FlaskForm):
     """A patient's details as the clinic keeps them: who they are, when their visit is,
     and how they are reached."""
@@ -28,12 +33,12 @@ class DetailsForm(FlaskForm):
     kept_visit: date | None = None  # the visit date as it is stored
     clinician_id = SelectField(
         "Specialist (optional)",
-        coerce=lambda value: int(value) if value not in (None, "", "None") else None,
+        coerce=optional_id,
         description="Their patients open first on the specialist's worklist.",
     )
     site_id = SelectField(
         "Site (optional)",
-        coerce=lambda value: int(value) if value not in (None, "", "None") else None,
+        coerce=optional_id,
     )
     hospital_number = StringField(
         "Hospital number (UHID, optional)", validators=[Optional(), Length(max=32)]

@@ -54,7 +54,6 @@ def patients():
         pages=pages,
         search=search,
         day_text=day_text,
-        channel_names=messages.CHANNEL_NAMES,
     )
 
 
@@ -81,7 +80,6 @@ def patient(patient_id: int):
         progress=progress,
         button_form=CsrfForm(),
         sent_messages=messages.for_patient(patient),
-        channel_names=messages.CHANNEL_NAMES,
         template_names=messages.TEMPLATE_NAMES,
         usable_links=services.usable_links(patient),
         link_state=services.link_state(patient),
