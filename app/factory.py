@@ -14,8 +14,15 @@ from config import CONFIGS, Config
 from . import IN_CHECKOUT, ROOT, shared_folder
 from .platform import logs, security
 from .platform.extensions import csrf, db, limiter, login_manager, migrate
-from .records import clinic_details, clock, messages, patient_information, questionnaires
-from .web import guards
+from .records import (
+    clinic_details,
+    clock,
+    messages,
+    patient_information,
+    questionnaires,
+    translations,
+)
+from .web import guards, language
 
 
 def create_app(config: type[Config] | str | None = None, **overrides) -> Flask:
@@ -44,11 +51,13 @@ def create_app(config: type[Config] | str | None = None, **overrides) -> Flask:
     questionnaires.init_app(app)
     patient_information.init_app(app)
     messages.init_app(app)
+    translations.init_app(app)
     security.init_app(app)
     register_blueprints(app)
     register_errorhandlers(app)
     register_commands(app)
     register_template_helpers(app)
+    language.init_app(app)
     if app.config.get("REQUIRE_CLINIC_PHONE"):
         clinic_details.require_phone(app)
     return app

@@ -1,5 +1,6 @@
 """The one place extensions live; each is bound to the app in ``create_app``."""
 
+from flask_babel import Babel
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
@@ -27,4 +28,5 @@ db = SQLAlchemy(model_class=Base)
 migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()
+babel = Babel()
 limiter = Limiter(key_func=get_remote_address, default_limits=[])

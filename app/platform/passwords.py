@@ -9,6 +9,8 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app
 
+from ..engine.wording import _
+
 MIN_LENGTH = 10
 COMMON_PASSWORDS_FILE = Path(__file__).resolve().parents[1] / "data" / "common-passwords.txt"
 
@@ -68,11 +70,11 @@ def password_problem(
     thing someone who knows the person would try.
     """
     if len(password) < MIN_LENGTH:
-        return f"Use at least {MIN_LENGTH} characters"
+        return _("Use at least %(count)s characters", count=MIN_LENGTH)
     if len(password) > 200:
-        return "Use 200 characters or fewer"
+        return _("Use 200 characters or fewer")
     if password.lower() in common_passwords():
-        return "This password is too common. Choose one that is harder to guess"
+        return _("This password is too common. Choose one that is harder to guess")
     if _contains_identity(password, email, phone):
-        return "Do not use your email address or mobile number in your password"
+        return _("Do not use your email address or mobile number in your password")
     return None

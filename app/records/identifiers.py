@@ -12,6 +12,8 @@ import re
 import phonenumbers
 from flask import current_app
 
+from ..engine.wording import _
+
 
 def normalise_email(email: str | None) -> str | None:
     email = (email or "").strip().lower()
@@ -36,7 +38,7 @@ def normalise_phone(phone: str | None, region: str | None = None) -> str | None:
 def phone_problem(phone: str | None) -> str | None:
     """Why ``phone`` cannot be used as a mobile number, in words for the form; None if it can."""
     if phone and phone.strip() and normalise_phone(phone) is None:
-        return (
+        return _(
             "Enter a mobile number, for example 98450 12345, or with the country code, "
             "for example +44 7700 900123"
         )
@@ -56,7 +58,7 @@ def mobile_problem(phone: str | None) -> str | None:
         return None
     number = phonenumbers.parse(phone, current_app.config["CLINIC_REGION"])
     if phonenumbers.number_type(number) == phonenumbers.PhoneNumberType.FIXED_LINE:
-        return "This is a landline number: enter a mobile number, so texts can reach it"
+        return _("This is a landline number: enter a mobile number, so texts can reach it")
     return None
 
 

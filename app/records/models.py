@@ -291,6 +291,8 @@ class QuestionnaireResponse(db.Model):
     hold: Mapped[str | None] = mapped_column(sa.String(16))
     # Whether the name and date of birth sent with an import match the clinic's record.
     identity_check: Mapped[str | None] = mapped_column(sa.String(16))
+    # The language the answers were given in ("en", "hi"); None before it was recorded.
+    language: Mapped[str | None] = mapped_column(sa.String(8))
 
     patient: Mapped[Patient] = relationship()
     reviewed_by: Mapped[User | None] = relationship()

@@ -21,7 +21,7 @@ from pathlib import Path
 import nh3
 from flask import Flask, current_app
 from markdown_it import MarkdownIt
-from markupsafe import Markup
+from markupsafe import Markup, escape
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
@@ -43,6 +43,9 @@ class Information:
     version: int
     title: str
     html: Markup
+    # The Markdown it was made from, and the drawing's labels: what a translation translates.
+    source: str = ""
+    diagram: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,6 +70,25 @@ def render(source: str, diagram: str = "") -> tuple[str, Markup]:
     return title[2:].strip(), Markup(clean.replace(DIAGRAM_MARK, diagram))  # noqa: S704 # nosec B704
 
 
+DIAGRAM_TEXT = re.compile(r"(<(title|desc|text)\b[^>]*>)([^<]+)(</\2>)")
+
+
+def diagram_labels(svg: str) -> list[str]:
+    """The drawing's words (its title, description and labels), in order."""
+    return [m.group(3) for m in DIAGRAM_TEXT.finditer(svg)]
+
+
+def relabel(svg: str, labels: list[str]) -> str:
+    """The drawing with its words replaced, in order (a translated drawing)."""
+    words = iter(labels)
+    return DIAGRAM_TEXT.sub(lambda m: f"{m.group(1)}{escape(next(words))}{m.group(4)}", svg)
+
+
+def from_source(version: int, source: str, diagram: str) -> Information:
+    title, html = render(source, diagram)
+    return Information(version, title, html, source, diagram)
+
+
 @cache
 def load_versions(folder: Path) -> dict[int, Information]:
     """Every version in ``folder``; a broken file stops start-up with its name."""
@@ -76,12 +98,11 @@ def load_versions(folder: Path) -> dict[int, Information]:
         match = FILE.fullmatch(path.name)
         if not match:
             continue
+        version = int(match["version"])
         try:
-            title, html = render(path.read_text(encoding="utf-8"), diagram)
+            versions[version] = from_source(version, path.read_text(encoding="utf-8"), diagram)
         except (InformationError, UnicodeDecodeError) as exc:
             raise InformationError(f"{path.name}: {exc}") from exc
-        version = int(match["version"])
-        versions[version] = Information(version, title, html)
     if not versions:
         raise InformationError(f"no about-scs.v<N>.md file in {folder}")
     return versions

@@ -5,6 +5,8 @@ from __future__ import annotations
 import hmac
 
 from flask import Flask, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 
@@ -15,14 +17,17 @@ from .guards import HiddenCharacters
 from .signals import posted_after_timeout
 
 MESSAGES = {
-    400: ("Something was wrong with that request", "Please go back and try again."),
-    403: ("You cannot open this page", "Your account does not give access to this page."),
-    404: ("Page not found", "Check the address, or go back to the start."),
-    405: ("That did not work", "Please go back and try again."),
-    410: ("This link no longer works", "Please contact the clinic."),
-    413: ("That was too much to send at once", "Please shorten your answers and try again."),
-    429: ("Too many attempts", "Please wait a few minutes before trying again."),
-    500: ("Sorry, something went wrong", "Your saved answers are safe. Please try again."),
+    400: (_l("Something was wrong with that request"), _l("Please go back and try again.")),
+    403: (_l("You cannot open this page"), _l("Your account does not give access to this page.")),
+    404: (_l("Page not found"), _l("Check the address, or go back to the start.")),
+    405: (_l("That did not work"), _l("Please go back and try again.")),
+    410: (_l("This link no longer works"), _l("Please contact the clinic.")),
+    413: (
+        _l("That was too much to send at once"),
+        _l("Please shorten your answers and try again."),
+    ),
+    429: (_l("Too many attempts"), _l("Please wait a few minutes before trying again.")),
+    500: (_l("Sorry, something went wrong"), _l("Your saved answers are safe. Please try again.")),
 }
 
 
@@ -50,7 +55,7 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(HiddenCharacters)
     def hidden_characters(exc):
-        return render_error(400, "That could not be read", exc.description)
+        return render_error(400, _("That could not be read"), exc.description)
 
     @app.errorhandler(CSRFError)
     def csrf_error(exc):
@@ -58,8 +63,8 @@ def init_app(app: Flask) -> None:
             return _page_after_logout()
         return render_error(
             400,
-            "Your page had expired",
-            "For your security the page expired. Go back, reload the page and try again.",
+            _("Your page had expired"),
+            _("For your security the page expired. Go back, reload the page and try again."),
         )
 
     def _page_after_logout():
@@ -75,21 +80,25 @@ def init_app(app: Flask) -> None:
             kept_at = next((path for _, path in kept if path), None)
         if request.path.endswith("/autosave"):
             message = (
-                "You have been logged out. What you typed is kept: log in again to carry on."
+                _("You have been logged out. What you typed is kept: log in again to carry on.")
                 if kept_at
-                else "You have been logged out. Press Save and continue, then log in again."
+                else _("You have been logged out. Press Save and continue, then log in again.")
             )
             return {"saved": bool(kept_at), "logged_out": True, "message": message}, 401
         if kept_at:
             flash(
-                "You were logged out because nothing happened for a while. What you typed "
-                "on that page is kept: log in to carry on from it.",
+                _(
+                    "You were logged out because nothing happened for a while. What you typed "
+                    "on that page is kept: log in to carry on from it."
+                ),
                 "info",
             )
         else:
             flash(
-                "You were logged out, so that page could not be saved. Log in to carry "
-                "on: your last saved draft of the page is kept.",
+                _(
+                    "You were logged out, so that page could not be saved. Log in to carry "
+                    "on: your last saved draft of the page is kept."
+                ),
                 "info",
             )
         return redirect(url_for("auth.login", next=kept_at or request.path))

@@ -5,7 +5,8 @@ from flask_login import current_user
 
 from ..platform.health import readiness
 from ..platform.security import typed_code
-from ..records import patient_information
+from ..records import patient_information, translations
+from . import language
 from .access import public
 
 bp = Blueprint("main", __name__)
@@ -43,7 +44,7 @@ def ready():
 @public
 def about_scs():
     """The clinic's information for patients; opens without an account, prints cleanly."""
-    text = patient_information.current()
+    text = translations.information(language.current())
     patient = getattr(current_user, "patient", None) if current_user.is_authenticated else None
     if patient is not None:
         patient_information.record_opened(patient, text.version)

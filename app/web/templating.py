@@ -75,7 +75,10 @@ def readable_reference(ref: str, revision: int | None = None) -> str:
 
 
 def with_article(noun: str) -> str:
-    """ "a medicine", "an operation": the indefinite article a row's name takes."""
+    """ "a medicine", "an operation": the indefinite article a row's name takes in English.
+    A name in another script (Hindi "दवा") takes none: its language has no such article."""
+    if not noun[:1].isascii():
+        return noun
     return f"{'an' if noun[:1].lower() in 'aeiou' else 'a'} {noun}"
 
 

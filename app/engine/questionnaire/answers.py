@@ -16,6 +16,7 @@ from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
+from ..wording import N_, _
 from .definition import Item, Questionnaire, Section
 from .enable_when import enabled_link_ids
 
@@ -60,32 +61,39 @@ def required_message(item: Item) -> str:
     if item.error:
         return item.error
     if item.type == "boolean" and item.widget != "checkbox":
-        return "Select yes or no"
+        return _("Select yes or no")
     if item.widget == "scale":
-        return f"Choose a number from {_fmt(item.min)} to {_fmt(item.max)}"
+        return _(
+            "Choose a number from %(low)s to %(high)s", low=_fmt(item.min), high=_fmt(item.max)
+        )
     if item.type in {"choice", "open-choice", "boolean"}:
-        return "Select an answer"
+        return _("Select an answer")
     if item.type == "multi-choice":
         exclusive = next((o for o in item.options if o.exclusive), None)
         if exclusive:
-            return f"Select at least one, or ‘{exclusive.display}’"
-        return "Select at least one"
+            return _("Select at least one, or ‘%(option)s’", option=exclusive.display)
+        return _("Select at least one")
     if item.type == "integer" or item.type == "decimal":
-        return "Enter a number"
+        return _("Enter a number")
     if item.type == "date":
-        return "Enter the month and year"
+        return _("Enter the month and year")
     if item.type == "group":
-        return f"Add at least one {(item.row_label or 'row').lower()}"
-    return "Enter your answer"
+        return _("Add at least one %(row)s", row=(item.row_label or _("row")).lower())
+    return _("Enter your answer")
 
 
 def _range_message(item: Item, low, high) -> str:
     unit = f" {item.unit}" if item.unit and item.unit != "%" else ("%" if item.unit else "")
     if low is not None and high is not None:
-        return f"Enter a number from {_fmt(low)} to {_fmt(high)}{unit}"
+        return _(
+            "Enter a number from %(low)s to %(high)s%(unit)s",
+            low=_fmt(low),
+            high=_fmt(high),
+            unit=unit,
+        )
     if low is not None:
-        return f"Enter a number of {_fmt(low)}{unit} or more"
-    return f"Enter a number of {_fmt(high)}{unit} or less"
+        return _("Enter a number of %(low)s%(unit)s or more", low=_fmt(low), unit=unit)
+    return _("Enter a number of %(high)s%(unit)s or less", high=_fmt(high), unit=unit)
 
 
 def _fmt(number) -> str:
@@ -105,10 +113,14 @@ def _parse_text(item: Item, raw: str) -> str | None:
     if not text:
         return None
     if _FORBIDDEN_CHARS.search(text):
-        raise AnswerError("Your answer contains hidden control characters. Please retype it.")
+        raise AnswerError(_("Your answer contains hidden control characters. Please retype it."))
     if item.max_length and len(text) > item.max_length:
         raise AnswerError(
-            f"Use {item.max_length:,} characters or fewer (you have used {len(text):,})"
+            _(
+                "Use %(limit)s characters or fewer (you have used %(used)s)",
+                limit=f"{item.max_length:,}",
+                used=f"{len(text):,}",
+            )
         )
     return text
 
@@ -133,7 +145,7 @@ def example(item: Item, today: date) -> str:
 
 def _month_help(item: Item) -> str:
     return (
-        " If you are not sure of the month, tick ‘I'm not sure of the month’."
+        " " + _("If you are not sure of the month, tick ‘I'm not sure of the month’.")
         if item.year_alone_if
         else ""
     )
@@ -153,27 +165,27 @@ def _parse_date(item: Item, raw: str, today: date, year_only: bool = False) -> s
             found = dict(zip(parts, (int(g) for g in match.groups()), strict=True))
             break
     else:
-        raise AnswerError("Enter the month and year, for example 03/2019")
+        raise AnswerError(_("Enter the month and year, for example 03/2019"))
     year, month, day = found["y"], found.get("m"), found.get("d")
     if month is None and year_only:
         if year < 1900:
-            raise AnswerError("Enter a year after 1900")
+            raise AnswerError(_("Enter a year after 1900"))
         if item.not_future and year > today.year:
-            raise AnswerError("The date cannot be in the future")
+            raise AnswerError(_("The date cannot be in the future"))
         return f"{year:04d}"
     if month is None:
         raise AnswerError(
-            "Enter the month as well as the year, for example 03/2019." + _month_help(item)
+            _("Enter the month as well as the year, for example 03/2019.") + _month_help(item)
         )
     if not 1 <= month <= 12:
-        raise AnswerError("The month must be a number from 1 to 12")
+        raise AnswerError(_("The month must be a number from 1 to 12"))
     if year < 1900:
-        raise AnswerError("Enter a year after 1900")
+        raise AnswerError(_("Enter a year after 1900"))
     if day is not None and not 1 <= day <= calendar.monthrange(year, month)[1]:
-        raise AnswerError("Enter a real date, for example 03/2019")
+        raise AnswerError(_("Enter a real date, for example 03/2019"))
     first_day = date(year, month, day or 1)
     if item.not_future and first_day > today:
-        raise AnswerError("The date cannot be in the future")
+        raise AnswerError(_("The date cannot be in the future"))
     return f"{year:04d}-{month:02d}" + (f"-{day:02d}" if day else "")
 
 
@@ -184,7 +196,7 @@ def _feet_and_inches(text: str) -> float | None:
         return None
     inches = float((found["inches"] or "0").replace(",", "."))
     if inches >= 12:
-        raise AnswerError("Inches go from 0 to 11, for example 5 feet 6 inches")
+        raise AnswerError(_("Inches go from 0 to 11, for example 5 feet 6 inches"))
     return round((int(found["feet"]) * 12 + inches) * CM_PER_INCH, 1)
 
 
@@ -199,38 +211,42 @@ def parse_answer(item: Item, raw: Any, today: date | None = None, year_only: boo
     if item.type == "multi-choice":
         codes = [raw] if isinstance(raw, str) else list(raw or [])
         if any(not isinstance(c, str) or item.option(c) is None for c in codes):
-            raise AnswerError("Select from the options shown")
+            raise AnswerError(_("Select from the options shown"))
         chosen = [o for o in item.options if o.code in set(codes)]
         if any(o.exclusive for o in chosen) and len(chosen) > 1:
             exclusive = next(o for o in chosen if o.exclusive)
-            raise AnswerError(f"Select ‘{exclusive.display}’ on its own, or untick it")
+            raise AnswerError(
+                _("Select ‘%(option)s’ on its own, or untick it", option=exclusive.display)
+            )
         return [o.code for o in chosen] or None
     if isinstance(raw, list):
         raw = raw[0] if len(raw) == 1 else (raw or None)
         if isinstance(raw, list):
-            raise AnswerError("Give one answer")
+            raise AnswerError(_("Give one answer"))
     if raw is None:
         return None
     if not isinstance(raw, str):
-        raise AnswerError("This answer is not in the expected form")
+        raise AnswerError(_("This answer is not in the expected form"))
     if item.type == "boolean":
         if raw == "":
             return None
         if raw not in BOOLEAN_CODES:
-            raise AnswerError("Select Yes or No")
+            raise AnswerError(_("Select Yes or No"))
         return BOOLEAN_CODES[raw]
     if item.type in {"choice", "open-choice"}:
         if raw == "":
             return None
         if item.option(raw) is None:
-            raise AnswerError("Select one of the options shown")
+            raise AnswerError(_("Select one of the options shown"))
         return raw
     if item.type == "integer":
         text = _number_text(item, raw)
         if not text:
             return None
         if not _INTEGER.fullmatch(text):
-            raise AnswerError(f"Enter a whole number, for example {example(item, today)}")
+            raise AnswerError(
+                _("Enter a whole number, for example %(example)s", example=example(item, today))
+            )
         number = int(text)
         _check_range(item, number, today)
         return number
@@ -243,8 +259,17 @@ def parse_answer(item: Item, raw: Any, today: date | None = None, year_only: boo
             _check_range(item, in_cm, today)
             return int(in_cm) if in_cm.is_integer() else in_cm
         if not _DECIMAL.fullmatch(text):
-            also = ", or feet and inches like 5 feet 6 inches" if item.feet_inches else ""
-            raise AnswerError(f"Enter a number, for example {example(item, today)}{also}")
+            if item.feet_inches:
+                raise AnswerError(
+                    _(
+                        "Enter a number, for example %(example)s, or feet and inches like"
+                        " 5 feet 6 inches",
+                        example=example(item, today),
+                    )
+                )
+            raise AnswerError(
+                _("Enter a number, for example %(example)s", example=example(item, today))
+            )
         number = float(text.replace(",", "."))
         _check_range(item, number, today)
         return int(number) if number.is_integer() else number
@@ -252,16 +277,16 @@ def parse_answer(item: Item, raw: Any, today: date | None = None, year_only: boo
         return _parse_date(item, raw, today, year_only)
     if item.type in {"string", "text"}:
         return _parse_text(item, raw)
-    raise AnswerError("This question does not take an answer")
+    raise AnswerError(_("This question does not take an answer"))
 
 
-YES_NO = (("yes", "Yes"), ("no", "No"))
+YES_NO = (("yes", N_("Yes")), ("no", N_("No")))
 
 
 def choices_for(item: Item) -> tuple[tuple[str, str], ...]:
     """(value, label) of each radio button or checkbox an item is shown with."""
     if item.type == "boolean":
-        return YES_NO
+        return tuple((code, _(label)) for code, label in YES_NO)
     if item.widget == "scale":
         return tuple((str(n), str(n)) for n in range(int(item.min), int(item.max) + 1))
     return tuple((o.code, o.display) for o in item.options)
@@ -373,7 +398,7 @@ def display(item: Item, value: Any) -> str:
     if value is None or value == []:
         return ""
     if item.type == "boolean":
-        return "Yes" if value else "No"
+        return _("Yes") if value else _("No")
     if item.type in {"choice", "open-choice"}:
         option = item.option(value)
         return option.display if option else str(value)
@@ -390,12 +415,28 @@ def display(item: Item, value: Any) -> str:
 def display_date(value: str) -> str:
     parts = [int(p) for p in value.split("-")]
     if len(parts) == 1:
-        return f"{parts[0]} (month not sure)"
-    month = calendar.month_name[parts[1]]
+        return _("%(year)s (month not sure)", year=parts[0])
+    month = _(MONTH_NAMES[parts[1] - 1])
     if len(parts) == 3:
         return f"{parts[2]} {month} {parts[0]}"
     return f"{month} {parts[0]}"
 
+
+# Marked for the catalogue, translated when shown.
+MONTH_NAMES = (
+    N_("January"),
+    N_("February"),
+    N_("March"),
+    N_("April"),
+    N_("May"),
+    N_("June"),
+    N_("July"),
+    N_("August"),
+    N_("September"),
+    N_("October"),
+    N_("November"),
+    N_("December"),
+)
 
 _SUMMARY_PART = re.compile(r"\{([a-z0-9_]+)\}")
 

@@ -61,9 +61,17 @@
       });
       var line = map.querySelector("[data-chosen]");
       if (line) {
-        line.textContent = chosen.length ? "Chosen: " + chosen.join(", ") + "." : "Nothing chosen yet.";
+        line.textContent = chosen.length
+          ? line.getAttribute("data-chosen-prefix") + " " + chosen.join(", ") + "."
+          : line.getAttribute("data-nothing");
       }
     });
+  }
+
+  // The page's words for a ticked and an unticked area, in the page's language.
+  function said(map, checked) {
+    var line = map.querySelector("[data-said]");
+    return line.getAttribute(checked ? "data-chosen-word" : "data-unchosen-word");
   }
 
   function say(map, text) {
@@ -105,7 +113,7 @@
         var box = region && document.getElementById(name + "-" + region);
         if (box) {
           box.checked = !box.checked;
-          say(map, areaName(name, region) + (box.checked ? ": chosen." : ": not chosen."));
+          say(map, areaName(name, region) + ": " + said(map, box.checked));
           box.dispatchEvent(new Event("change", { bubbles: true }));
         }
       });
@@ -115,7 +123,7 @@
           map.querySelectorAll('[data-region="' + box.value + '"]').forEach(function (shape) {
             shape.classList.add("focused");
           });
-          say(map, areaName(name, box.value) + (box.checked ? ": chosen." : ": not chosen."));
+          say(map, areaName(name, box.value) + ": " + said(map, box.checked));
         });
         box.addEventListener("blur", function () {
           map.querySelectorAll(".focused").forEach(function (shape) {
@@ -193,14 +201,14 @@
           if (result.ok && result.body.saved) {
             var lock = form.querySelector('[name="lock_version"]');
             if (lock) { lock.value = result.body.lock_version; }
-            if (status) { status.textContent = "Draft saved at " + result.body.saved_at + "."; }
+            if (status) { status.textContent = result.body.said; }
           } else if (status && result.body.message) {
             status.textContent = result.body.message;
           }
         })
         .catch(function () {
           dirty = true;
-          if (status) { status.textContent = "Could not save a draft just now. Your answers are still on this page."; }
+          if (status) { status.textContent = status.getAttribute("data-failed"); }
         })
         .then(function () { busy = false; sendHeld(); });
     }, 20000);

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from flask import flash, redirect, request, session, url_for
+from flask_babel import gettext as _
 
 from ...platform.extensions import db, login_manager
 from ...records.models import User
 
 login_manager.login_view = "auth.login"
-login_manager.login_message = "Please log in to continue."
 login_manager.login_message_category = "info"
 login_manager.session_protection = "strong"
 
@@ -29,6 +29,7 @@ def load_user(user_id: str) -> User | None:
 def unauthorized():
     # Once only: requests that keep coming before the login page is shown (an autosave
     # after the session ended) would otherwise stack the same message up on that page.
-    if ("info", login_manager.login_message) not in session.get("_flashes", []):
-        flash(login_manager.login_message, "info")
+    message = _("Please log in to continue.")
+    if ("info", message) not in session.get("_flashes", []):
+        flash(message, "info")
     return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))

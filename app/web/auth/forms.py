@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, StringField, TelField
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional, ValidationError
@@ -14,11 +16,11 @@ from ...records.identifiers import mobile_problem, normalise_phone
 
 class LoginForm(FlaskForm):
     identifier = StringField(
-        "Email address or mobile number",
-        validators=[DataRequired("Enter your email address or mobile number"), Length(max=254)],
+        _l("Email address or mobile number"),
+        validators=[DataRequired(_l("Enter your email address or mobile number")), Length(max=254)],
     )
     password = PasswordField(
-        "Password", validators=[DataRequired("Enter your password"), Length(max=200)]
+        _l("Password"), validators=[DataRequired(_l("Enter your password")), Length(max=200)]
     )
 
 
@@ -26,30 +28,37 @@ def _day_part(label: str, low: int, high: int):
     def check(form, field):
         text = (field.data or "").strip()
         if not (text.isascii() and text.isdigit()) or not low <= int(text) <= high:
-            raise ValidationError(f"{label} must be a number from {low} to {high}")
+            raise ValidationError(
+                _(
+                    "%(label)s must be a number from %(low)s to %(high)s",
+                    label=label,
+                    low=low,
+                    high=high,
+                )
+            )
 
     return check
 
 
 class AcceptInvitationForm(FlaskForm):
-    dob_day = StringField("Day", validators=[_day_part("Day", 1, 31)])
-    dob_month = StringField("Month", validators=[_day_part("Month", 1, 12)])
-    dob_year = StringField("Year", validators=[_day_part("Year", 1900, 2100)])
+    dob_day = StringField(_l("Day"), validators=[_day_part(_l("Day"), 1, 31)])
+    dob_month = StringField(_l("Month"), validators=[_day_part(_l("Month"), 1, 12)])
+    dob_year = StringField(_l("Year"), validators=[_day_part(_l("Year"), 1900, 2100)])
     phone = TelField(
-        "Mobile number (optional)",
-        description="You can log in with this number or with your email address.",
+        _l("Mobile number (optional)"),
+        description=_l("You can log in with this number or with your email address."),
         validators=[Optional(), Length(max=20)],
     )
     password = PasswordField(
-        "Create a password",
-        description="At least 10 characters. A few words together are easy to remember.",
-        validators=[DataRequired("Create a password")],
+        _l("Create a password"),
+        description=_l("At least 10 characters. A few words together are easy to remember."),
+        validators=[DataRequired(_l("Create a password"))],
     )
     confirm = PasswordField(
-        "Type the password again",
+        _l("Type the password again"),
         validators=[
-            DataRequired("Type the password again"),
-            EqualTo("password", "The two passwords are different"),
+            DataRequired(_l("Type the password again")),
+            EqualTo("password", _l("The two passwords are different")),
         ],
     )
 
@@ -72,7 +81,7 @@ class AcceptInvitationForm(FlaskForm):
         try:
             return date(int(self.dob_year.data), int(self.dob_month.data), int(self.dob_day.data))
         except (TypeError, ValueError):
-            self.dob_day.errors = [*self.dob_day.errors, "Enter a real date of birth"]
+            self.dob_day.errors = [*self.dob_day.errors, _l("Enter a real date of birth")]
             return None
 
 
@@ -80,15 +89,17 @@ def _new_password_fields(label: str):
     return (
         PasswordField(
             label,
-            description="At least 10 characters. A few words together are "
-            "easy to remember. Not your email address or mobile number.",
-            validators=[DataRequired("Choose a new password")],
+            description=_l(
+                "At least 10 characters. A few words together are "
+                "easy to remember. Not your email address or mobile number."
+            ),
+            validators=[DataRequired(_l("Choose a new password"))],
         ),
         PasswordField(
-            "Type the new password again",
+            _l("Type the new password again"),
             validators=[
-                DataRequired("Type the new password again"),
-                EqualTo("password", "The two passwords are different"),
+                DataRequired(_l("Type the new password again")),
+                EqualTo("password", _l("The two passwords are different")),
             ],
         ),
     )
@@ -96,33 +107,33 @@ def _new_password_fields(label: str):
 
 class ChangePasswordForm(FlaskForm):
     current = PasswordField(
-        "Current password",
-        validators=[DataRequired("Enter your current password"), Length(max=200)],
+        _l("Current password"),
+        validators=[DataRequired(_l("Enter your current password")), Length(max=200)],
     )
-    password, confirm = _new_password_fields("New password")
+    password, confirm = _new_password_fields(_l("New password"))
 
 
 class NewPasswordForm(FlaskForm):
-    password, confirm = _new_password_fields("New password")
+    password, confirm = _new_password_fields(_l("New password"))
 
 
 class CodeRequestForm(FlaskForm):
     phone = TelField(
-        "Mobile number you log in with",
-        validators=[DataRequired("Enter the mobile number you log in with"), Length(max=20)],
+        _l("Mobile number you log in with"),
+        validators=[DataRequired(_l("Enter the mobile number you log in with")), Length(max=20)],
     )
 
     def validate_phone(self, field):
         if normalise_phone(field.data) is None:
-            raise ValidationError("Enter a mobile number, for example 98450 12345")
+            raise ValidationError(_l("Enter a mobile number, for example 98450 12345"))
 
 
 class ResetCodeForm(FlaskForm):
     code = StringField(
-        "The 6-digit code we sent",
-        validators=[DataRequired("Enter the code from the message"), Length(max=12)],
+        _l("The 6-digit code we sent"),
+        validators=[DataRequired(_l("Enter the code from the message")), Length(max=12)],
     )
-    password, confirm = _new_password_fields("New password")
+    password, confirm = _new_password_fields(_l("New password"))
 
     def validate_password(self, field):
         if problem := password_problem(field.data):
@@ -131,10 +142,10 @@ class ResetCodeForm(FlaskForm):
 
 class ForgotPasswordForm(FlaskForm):
     email = EmailField(
-        "Email address",
+        _l("Email address"),
         validators=[
-            DataRequired("Enter the email address you log in with"),
-            Email("Enter a real email address, like name@example.com"),
+            DataRequired(_l("Enter the email address you log in with")),
+            Email(_l("Enter a real email address, like name@example.com")),
             Length(max=254),
         ],
     )

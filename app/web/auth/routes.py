@@ -14,6 +14,8 @@ from flask import (
     session,
     url_for,
 )
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_user, logout_user
 
 from ...platform import jobs, mail, messaging
@@ -22,6 +24,7 @@ from ...platform.security import hash_token, safe_next_url
 from ...records import accounts, invitations
 from ...records.identifiers import normalise_email, normalise_identifier, normalise_phone
 from ...records.models import utcnow
+from .. import language
 from ..access import public, signed_in
 from ..forms import CsrfForm
 from ..signals import posted_after_timeout
@@ -40,24 +43,32 @@ bp = Blueprint("auth", __name__, url_prefix="/auth")
 
 INVITATION_PROBLEMS = {
     "unknown": (
-        "This link does not work",
-        "Check you copied the whole link from the message "
-        "the clinic sent you, or ask the clinic for a new one.",
+        _l("This link does not work"),
+        _l(
+            "Check you copied the whole link from the message "
+            "the clinic sent you, or ask the clinic for a new one."
+        ),
     ),
     "expired": (
-        "This link has expired",
-        "Invitation links work for a limited time. Please "
-        "contact the clinic and ask for a new link.",
+        _l("This link has expired"),
+        _l(
+            "Invitation links work for a limited time. Please "
+            "contact the clinic and ask for a new link."
+        ),
     ),
     "used": (
-        "This link has already been used",
-        "You have already set a password. Log in "
-        "with your email address or mobile number and that password.",
+        _l("This link has already been used"),
+        _l(
+            "You have already set a password. Log in "
+            "with your email address or mobile number and that password."
+        ),
     ),
     "revoked": (
-        "This link no longer works",
-        "The clinic has cancelled this link, or the date "
-        "of birth was entered wrongly too many times. Please contact the clinic.",
+        _l("This link no longer works"),
+        _l(
+            "The clinic has cancelled this link, or the date "
+            "of birth was entered wrongly too many times. Please contact the clinic."
+        ),
     ),
 }
 
@@ -82,9 +93,11 @@ def _invitation_key() -> str:
 
 
 def _start_session(user) -> None:
+    chosen = session.get(language.SESSION_KEY)
     session.clear()
     login_user(user)
     session["last_seen"] = session["started"] = int(time.time())
+    language.at_login(user, chosen)
 
 
 ABSOLUTE_SESSION_SECONDS = 12 * 3600
@@ -120,8 +133,11 @@ def enforce_idle_timeout():
         logout_user()
         session.clear()
         flash(
-            f"You were logged out after {minutes} minutes without activity. "
-            "What you typed is kept: log in to carry on.",
+            _(
+                "You were logged out after %(minutes)s minutes without activity. "
+                "What you typed is kept: log in to carry on.",
+                minutes=minutes,
+            ),
             "info",
         )
         return redirect(url_for("auth.login", next=back_to))
@@ -144,8 +160,10 @@ def login():
             _start_session(user)
             return redirect(safe_next_url(request.args.get("next"), url_for("main.index")))
         form.password.errors.append(
-            "The email address, mobile number or password is not right. "
-            "After several wrong tries you will have to wait 15 minutes."
+            _(
+                "The email address, mobile number or password is not right. "
+                "After several wrong tries you will have to wait 15 minutes."
+            )
         )
     return render_template("auth/login.html", form=form)
 
@@ -158,7 +176,7 @@ def logout():
         end_sessions(current_user)
         logout_user()
     session.clear()
-    flash("You have logged out. Everything you saved is kept.", "info")
+    flash(_("You have logged out. Everything you saved is kept."), "info")
     return redirect(url_for("auth.login"))
 
 
@@ -192,10 +210,11 @@ def accept_invitation(token: str):
                     invitation, form.password.data, form.phone.data
                 )
                 _start_session(user)
+                language.keep_for(invitation.patient)
                 return redirect(url_for("patient.start"))
         elif born is not None:
             form.dob_day.errors = [
-                "This date of birth does not match the clinic's record. Check it and try again."
+                _("This date of birth does not match the clinic's record. Check it and try again.")
             ]
             if invitation.revoked_at:
                 title, message = INVITATION_PROBLEMS["revoked"]
@@ -219,8 +238,10 @@ def change_password():
         else:
             _start_session(current_user._get_current_object())
             flash(
-                "Your password is changed. Anywhere else you were logged in, you are now "
-                "logged out.",
+                _(
+                    "Your password is changed. Anywhere else you were logged in, you are now "
+                    "logged out."
+                ),
                 "success",
             )
             return redirect(url_for("main.index"))
@@ -267,7 +288,7 @@ def send_code():
     try:
         accounts.request_reset_by_phone(form.phone.data)
     except jobs.JobError:
-        flash("We could not send a code just now. Please try again later.", "error")
+        flash(_("We could not send a code just now. Please try again later."), "error")
         return redirect(url_for("auth.forgot_password"))
     session["reset_phone"] = normalise_phone(form.phone.data)
     return redirect(url_for("auth.reset_with_code"))
@@ -287,13 +308,15 @@ def reset_with_code():
         if reset is None:
             form.code.errors = [
                 *form.code.errors,
-                "That code is not right, or it has expired. Check the message, or ask for "
-                "a new code.",
+                _(
+                    "That code is not right, or it has expired. Check the message, or ask "
+                    "for a new code."
+                ),
             ]
         else:
             accounts.reset_password(reset, form.password.data)
             session.clear()
-            flash("Your new password is set. Log in with it now.", "success")
+            flash(_("Your new password is set. Log in with it now."), "success")
             return redirect(url_for("auth.login"))
     return render_template("auth/reset_code.html", form=form)
 
@@ -308,9 +331,11 @@ def reset_password(token: str):
     if reset is None:
         return render_template(
             "auth/invitation_problem.html",
-            title="This link does not work",
-            message="Password links work once, for a short time. Ask for a new one from "
-            "the login page, or ask the clinic.",
+            title=_("This link does not work"),
+            message=_(
+                "Password links work once, for a short time. Ask for a new one from "
+                "the login page, or ask the clinic."
+            ),
         ), 404
     form = NewPasswordForm()
     if form.validate_on_submit():
@@ -320,7 +345,7 @@ def reset_password(token: str):
             form.password.errors = [*form.password.errors, str(exc)]
         else:
             session.clear()
-            flash("Your new password is set. Log in with it now.", "success")
+            flash(_("Your new password is set. Log in with it now."), "success")
             return redirect(url_for("auth.login"))
     return render_template("auth/reset.html", form=form)
 

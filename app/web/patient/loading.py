@@ -12,11 +12,13 @@ from collections.abc import Callable
 from functools import wraps
 
 from flask import abort, flash, redirect, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from ...engine.questionnaire.definition import Questionnaire
-from ...records import questionnaires
+from ...records import questionnaires, translations
 from ...records.models import QuestionnaireResponse
+from .. import language
 from . import services
 
 
@@ -47,7 +49,7 @@ def current_draft() -> tuple[QuestionnaireResponse, Questionnaire] | None:
     q = questionnaires.get(response.questionnaire_id, response.questionnaire_version)
     if q is None:
         abort(500)
-    return response, q
+    return response, translations.questionnaire(q, language.current())
 
 
 def to_consent():
@@ -59,7 +61,7 @@ def to_submitted():
 
 
 def already_sent():
-    flash("Your answers have already been sent to the clinic.", "info")
+    flash(_("Your answers have already been sent to the clinic."), "info")
     return redirect(url_for("patient.submitted"))
 
 

@@ -10,6 +10,7 @@ from typing import Any
 from ...engine.questionnaire.answers import display
 from ...engine.questionnaire.definition import Item, Page, Questionnaire, Section
 from ...engine.questionnaire.enable_when import condition_holds, is_enabled
+from ...engine.wording import _
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,9 +99,13 @@ def conditional_items(
         source = q.item(first.question)
         wanted = display(source, first.answer) if first.operator == "=" else ""
         hints[item.link_id] = (
-            f"Answer this if you answered ‘{wanted}’ to ‘{source.text}’"
+            _(
+                "Answer this if you answered ‘%(answer)s’ to ‘%(question)s’",
+                answer=wanted,
+                question=source.text,
+            )
             if wanted
-            else "Answer this only if it applies to your answers above"
+            else _("Answer this only if it applies to your answers above")
         )
     return left_out, rules, hints
 

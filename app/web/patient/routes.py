@@ -23,6 +23,7 @@ from flask import (
     request,
     url_for,
 )
+from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from werkzeug.datastructures import MultiDict
@@ -36,6 +37,7 @@ from ...platform.security import keep_token, safe_next_url
 from ...records import clinic_details, patient_information, patient_rights, questionnaires
 from ...records.clock import clinic_today, local
 from ...records.models import QuestionnaireResponse
+from .. import language
 from ..access import patient_required
 from ..downloads import download
 from . import services
@@ -173,7 +175,7 @@ def show_page(response, q, section, part):
         formdata.setlist("return_to", [request.args["return_to"]])
     form = _form_for(q, response, part, False, formdata)
     notice = (
-        "We kept what you typed last time. Check it, then press Save and continue."
+        _("We kept what you typed last time. Check it, then press Save and continue.")
         if typed
         else None
     )
@@ -238,7 +240,7 @@ def _list_errors(q, response, part, form) -> list[PageError]:
 def save(response, q, section, part):
     """Save a page (or, for scripts, a whole section with its lists' rows)."""
     inline_rows = part is section
-    verb, _, _ = parse_action(request.form)
+    verb = parse_action(request.form)[0]
     later = request.form.get("action") == "save-later"
     formdata = normalise_formdata(part, request.form, inline_rows=inline_rows)
     form = _form_for(q, response, part, inline_rows, formdata)
@@ -259,7 +261,7 @@ def save(response, q, section, part):
         alerts = services.save_section(response, q, section, part, form.owned, form.answers(), lock)
     except services.StaleDraft:
         services.save_pending(response, part, formdata, None)
-        notice = (
+        notice = _(
             "Your answers were changed in another window or on another device after "
             "you opened this page. What you typed here is shown below. Check it and "
             "press Save and continue to keep it."
@@ -275,11 +277,11 @@ def save(response, q, section, part):
 
 
 def _reload():
-    return {"saved": False, "message": "Please reload the page."}, 409
+    return {"saved": False, "message": _("Please reload the page.")}, 409
 
 
 def _sent():
-    return {"saved": False, "message": "Your answers have already been sent."}, 409
+    return {"saved": False, "message": _("Your answers have already been sent.")}, 409
 
 
 @bp.post("/section/<section_id>/autosave", endpoint="autosave")
@@ -295,20 +297,26 @@ def autosave(response, q, section, part):
     if group := rows_over_limit(part, formdata):
         return {
             "saved": False,
-            "message": f"You can add up to {group.max_rows} of these. Remove one, then press Save.",
+            "message": _(
+                "You can add up to %(count)s of these. Remove one, then press Save.",
+                count=group.max_rows,
+            ),
         }, 400
     try:
         services.save_pending(response, part, formdata, request.form.get("lock_version"))
     except services.StaleDraft:
         return {
             "saved": False,
-            "message": "These answers were changed in another window. Press Save to keep "
-            "what you typed here.",
+            "message": _(
+                "These answers were changed in another window. Press Save to keep "
+                "what you typed here."
+            ),
         }, 409
     return {
         "saved": True,
         "lock_version": response.lock_version,
         "saved_at": local(response.updated_at).strftime("%H:%M"),
+        "said": _("Draft saved at %(time)s.", time=local(response.updated_at).strftime("%H:%M")),
     }
 
 
@@ -341,7 +349,7 @@ def row(response, q, section, part, group, row: int):
     if request.method == "GET":
         typed = services.pending_for(response, services.row_key(group, row))
         if typed:
-            notice = "We kept what you typed last time. Check it, then save it."
+            notice = _("We kept what you typed last time. Check it, then save it.")
         stored = None if adding else row_to_formdata(group, rows[row])
         form = form_class(formdata=typed or stored)
     else:
@@ -350,12 +358,13 @@ def row(response, q, section, part, group, row: int):
             try:
                 services.save_row(response, q, group, row, form.answers(), form.lock_version.data)
             except services.StaleDraft:
-                flash("Your answers changed in another window. Check this one again.", "error")
+                flash(_("Your answers changed in another window. Check this one again."), "error")
                 return redirect(request.path)
             except services.TooManyRows:
-                flash(f"You can add up to {group.max_rows} of these.", "error")
+                flash(_("You can add up to %(count)s of these.", count=group.max_rows), "error")
                 return redirect(page_url(section, part))
-            flash(f"{group.row_label} {row + 1} is saved.", "success")
+            saved = _("%(thing)s %(number)s is saved.", thing=group.row_label, number=row + 1)
+            flash(saved, "success")
             return redirect(page_url(section, part) + f"#row-{group.link_id}-{row}")
     form.lock_version.data = str(response.lock_version)
     errors = [
@@ -416,7 +425,7 @@ def remove_row(response, q, section, part, group, row: int):
             posted=request.form,
         )
     except services.StaleDraft:
-        flash("Your answers changed in another window. Please look again.", "error")
+        flash(_("Your answers changed in another window. Please look again."), "error")
     return redirect(page_url(section, part, removed=group.link_id) + f"#list-{group.link_id}")
 
 
@@ -427,9 +436,9 @@ def remove_row(response, q, section, part, group, row: int):
 def undo_remove(response, q, section, part):
     try:
         if services.undo_remove(response, q, request.form.get("lock_version")):
-            flash("It is back in the list.", "success")
+            flash(_("It is back in the list."), "success")
     except services.StaleDraft:
-        flash("Your answers changed in another window. Please look again.", "error")
+        flash(_("Your answers changed in another window. Please look again."), "error")
     return redirect(page_url(section, part))
 
 
@@ -479,7 +488,7 @@ def support_mistake(response, q, section, part, alert_id: str):
     try:
         services.take_back(response, q, alert, form.lock_version.data)
     except services.StaleDraft:
-        flash("Your answers changed in another window. Please look again.", "error")
+        flash(_("Your answers changed in another window. Please look again."), "error")
         return redirect(page_url(section, section.page_of(question)) + f"#q-{question}")
     # The confirmation stands just above the question, where the page opens.
     return redirect(
@@ -519,13 +528,14 @@ def submit(response, q):
     if not form.validate_on_submit():
         return redirect(url_for("patient.check"))
     try:
-        services.submit(response, q, form.lock_version.data)
+        services.submit(response, q, form.lock_version.data, language.current())
     except services.NotReady as exc:
-        flash(f"Please finish these sections first: {exc}.", "error")
+        flash(_("Please finish these sections first: %(sections)s.", sections=exc), "error")
         return redirect(url_for("patient.check"))
     except services.StaleDraft:
         flash(
-            "Your answers changed in another window. Please check them again, then send.", "error"
+            _("Your answers changed in another window. Please check them again, then send."),
+            "error",
         )
         return redirect(url_for("patient.check"))
     return redirect(url_for("patient.submitted"))
@@ -573,8 +583,10 @@ def withdraw_consent():
         patient_record(), current_user
     ):
         flash(
-            "Your consent is withdrawn. Nobody will ask you for more, and your answers are no "
-            "longer used for research. What you sent stays in your medical record.",
+            _(
+                "Your consent is withdrawn. Nobody will ask you for more, and your answers are "
+                "no longer used for research. What you sent stays in your medical record."
+            ),
             "success",
         )
     return redirect(url_for("patient.your_data"))
@@ -586,7 +598,10 @@ def request_erasure():
     if SubmitForm().validate_on_submit():
         patient_rights.request_erasure(patient_record())
         flash(
-            "Your request is sent. The clinic will erase your data and may contact you to confirm.",
+            _(
+                "Your request is sent. The clinic will erase your data and may contact you to "
+                "confirm."
+            ),
             "success",
         )
     return redirect(url_for("patient.your_data"))

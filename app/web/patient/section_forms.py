@@ -39,6 +39,7 @@ from ...engine.questionnaire.answers import (
 )
 from ...engine.questionnaire.definition import Item, Page, Questionnaire, Section, SoftCheck
 from ...engine.questionnaire.enable_when import enabled_link_ids
+from ...engine.wording import _
 
 CONTROL_FIELDS = ("csrf_token", "lock_version", "return_to")
 _ROW_KEY = re.compile(r"(?P<group>[a-z][a-z0-9_]*)-(?P<index>\d{1,4})-(?P<child>[a-z][a-z0-9_]*)")
@@ -87,7 +88,13 @@ class RowCount:
             raise StopValidation(required_message(self.item))
         if self.item.max_rows is not None and count > self.item.max_rows:
             label = (self.item.row_label or "row").lower()
-            raise StopValidation(f"You can add up to {self.item.max_rows} of these ({label}s)")
+            raise StopValidation(
+                _(
+                    "You can add up to %(count)s of these (%(things)s)",
+                    count=self.item.max_rows,
+                    things=label,
+                )
+            )
 
 
 def _field(item: Item):

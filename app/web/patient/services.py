@@ -417,8 +417,11 @@ def take_back(
     urgent.notify(raised)
 
 
-def submit(response: QuestionnaireResponse, q: Questionnaire, lock_version: Any) -> bool:
-    """Submit once. Returns False (and changes nothing) if it was already submitted."""
+def submit(
+    response: QuestionnaireResponse, q: Questionnaire, lock_version: Any, language: str = "en"
+) -> bool:
+    """Submit once, recording the language the answers were given in. Returns False (and
+    changes nothing) if it was already submitted."""
     if response.is_submitted:
         return False
     _check_lock(response, lock_version)
@@ -428,6 +431,7 @@ def submit(response: QuestionnaireResponse, q: Questionnaire, lock_version: Any)
     patient = response.patient
     response.status = "submitted"
     response.submitted_at = utcnow()
+    response.language = language
     response.pending = {}
     patient.track(response)
     audit.record("response.submit", patient=patient, revision=response.revision)

@@ -1,0 +1,221 @@
+"""The languages this deployment offers patients, each checked whole at start-up.
+
+A language is offered only when everything a patient reads in it is complete and current:
+the questionnaire in use, the messages, the information page and the interface catalogue.
+Otherwise a patient would meet a page half in Hindi and half in English, or an old
+translation of a changed validated item. ``problems`` lists every missing or stale text by
+its id (``flask translations check``).
+
+Files: ``<definition>.v<N>.<lang>.yaml`` beside the definitions (in ``translations/``),
+``messages.<lang>.yaml`` and ``about-scs.v<N>.<lang>.yaml`` in ``app/content/translations``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from flask import Flask, current_app
+
+from ..engine import translations as engine
+from ..engine.messages import MessageTemplate
+from ..engine.questionnaire import DEFINITIONS_DIR
+from ..engine.questionnaire.definition import Questionnaire
+from ..engine.questionnaire.translating import english_texts, translate
+from ..engine.translations import Key, Problem, Provenance
+from . import messages, patient_information, questionnaires
+
+# The languages the project knows, by their own names, as the switch shows them.
+NAMES = {"en": "English", "hi": "हिन्दी"}
+DEFAULT = "en"
+CONTENT_DIR = Path(__file__).resolve().parents[1] / "content" / "translations"
+CATALOGUE_DIR = Path(__file__).resolve().parents[1] / "translations"
+DEFINITION_FILE = re.compile(
+    r"(?P<id>[a-z0-9_]+)\.v(?P<version>[0-9]+)\.(?P<lang>[a-z]{2,3})\.yaml"
+)
+
+
+@dataclass
+class Language:
+    """One language's checked texts: only the complete ones are kept."""
+
+    code: str
+    questionnaires: dict[tuple[str, int], Questionnaire] = field(default_factory=dict)
+    provenance: dict[tuple[str, int], dict[str, Provenance]] = field(default_factory=dict)
+    messages: dict[str, MessageTemplate] = field(default_factory=dict)
+    about: dict[int, patient_information.Information] = field(default_factory=dict)
+    problems: list[tuple[str, Problem]] = field(default_factory=list)
+    files: dict[str, Path] = field(default_factory=dict)
+
+
+def about_texts(information: patient_information.Information) -> dict[Key, str]:
+    """The information page's Markdown block by block (blank lines between blocks), and
+    the drawing's words."""
+    blocks = [b.strip() for b in re.split(r"\n\s*\n", information.source.strip()) if b.strip()]
+    texts = {(f"block{n:02d}", "text"): block for n, block in enumerate(blocks, start=1)}
+    for n, label in enumerate(patient_information.diagram_labels(information.diagram), start=1):
+        texts[(f"diagram{n:02d}", "text")] = label
+    return texts
+
+
+def message_texts(templates: dict[str, MessageTemplate]) -> dict[Key, str]:
+    """The texts of the messages patients receive; staff messages stay in English."""
+    texts: dict[Key, str] = {}
+    for t in templates.values():
+        if t.audience == "patient":
+            texts[(t.id, "subject")] = t.subject
+            texts[(t.id, "text")] = t.text
+    return texts
+
+
+def _definition_files(folder: Path):
+    for path in sorted(folder.glob("*.yaml")):
+        match = DEFINITION_FILE.fullmatch(path.name)
+        if match:
+            yield path, (match["id"], int(match["version"])), match["lang"]
+
+
+def load(
+    definitions: dict[tuple[str, int], Questionnaire],
+    definitions_dir: Path,
+    content_dir: Path,
+    information_dir: Path,
+) -> dict[str, Language]:
+    """Every translation file, checked against the English it translates."""
+    languages: dict[str, Language] = {}
+
+    def language(code: str) -> Language:
+        return languages.setdefault(code, Language(code))
+
+    for path, key, code in _definition_files(definitions_dir / "translations"):
+        q = definitions.get(key)
+        if q is None:
+            continue  # a translation of a version this deployment does not serve
+        lang = language(code)
+        name = f"{key[0]}.v{key[1]}"
+        lang.files[name] = path
+        tf = engine.load_file(path)
+        resolved = engine.resolve(english_texts(q), tf)
+        lang.problems += [(name, p) for p in resolved.problems]
+        if resolved.complete:
+            lang.questionnaires[key] = translate(q, resolved.texts)
+            lang.provenance[key] = dict(tf.instruments)
+    for path in sorted(content_dir.glob("messages.*.yaml")):
+        lang = language(path.name.split(".")[1])
+        lang.files["messages"] = path
+        english = messages.templates()
+        resolved = engine.resolve(message_texts(english), engine.load_file(path))
+        lang.problems += [("messages", p) for p in resolved.problems]
+        if resolved.complete:
+            lang.messages = {
+                k: replace(
+                    t, subject=resolved.texts[(k, "subject")], text=resolved.texts[(k, "text")]
+                )
+                for k, t in english.items()
+                if (k, "subject") in resolved.texts
+            }
+    versions = patient_information.load_versions(information_dir)
+    for path in sorted(content_dir.glob("about-scs.v*.yaml")):
+        _, version, code = path.name.removesuffix(".yaml").rsplit(".", 2)
+        information = versions.get(int(version.removeprefix("v")))
+        if information is None:
+            continue
+        lang = language(code)
+        name = f"about-scs.{version}"
+        lang.files[name] = path
+        english = about_texts(information)
+        resolved = engine.resolve(english, engine.load_file(path))
+        lang.problems += [(name, p) for p in resolved.problems]
+        if resolved.complete:
+            blocks = [resolved.texts[k] for k in english if k[0].startswith("block")]
+            labels = [resolved.texts[k] for k in english if k[0].startswith("diagram")]
+            lang.about[information.version] = patient_information.from_source(
+                information.version,
+                "\n\n".join(blocks),
+                patient_information.relabel(information.diagram, labels),
+            )
+    return languages
+
+
+def init_app(app: Flask) -> None:
+    folder = Path(app.config.get("DEFINITIONS_DIR") or DEFINITIONS_DIR)
+    content = Path(app.config.get("TRANSLATIONS_DIR") or CONTENT_DIR)
+    information = Path(app.config.get("INFORMATION_DIR") or patient_information.CONTENT_DIR)
+    app.extensions["translations"] = load(
+        app.extensions["questionnaires"], folder, content, information
+    )
+
+
+def _languages() -> dict[str, Language]:
+    return current_app.extensions["translations"]
+
+
+def catalogue_compiled(code: str) -> bool:
+    return (CATALOGUE_DIR / code / "LC_MESSAGES" / "messages.mo").is_file()
+
+
+def offered() -> list[str]:
+    """The languages a patient may choose now: English, and each one complete for the
+    questionnaire in use, the messages patients receive, the information page shown and
+    the interface."""
+    q = questionnaires.current()
+    about = patient_information.current().version
+    codes = [DEFAULT]
+    for code, lang in _languages().items():
+        if (
+            q.key in lang.questionnaires
+            and lang.messages
+            and about in lang.about
+            and catalogue_compiled(code)
+        ):
+            codes.append(code)
+    return codes
+
+
+def is_offered(code: str | None) -> bool:
+    return bool(code) and code in offered()
+
+
+def questionnaire(q: Questionnaire, code: str) -> Questionnaire:
+    """``q`` in the language ``code`` when that translation is complete, else in English."""
+    lang = _languages().get(code)
+    if code == DEFAULT or lang is None:
+        return q
+    return lang.questionnaires.get(q.key, q)
+
+
+def template(template_id: str, code: str | None) -> MessageTemplate:
+    """A message's text in the patient's language when offered, else in English."""
+    english = messages.templates()[template_id]
+    lang = _languages().get(code or DEFAULT)
+    if lang is None or not is_offered(code):
+        return english
+    return lang.messages.get(template_id, english)
+
+
+def information(code: str) -> patient_information.Information:
+    english = patient_information.current()
+    lang = _languages().get(code)
+    if lang is None:
+        return english
+    return lang.about.get(english.version, english)
+
+
+def unvalidated_instruments(q: Questionnaire, code: str | None) -> set[str]:
+    """Instruments whose translation in ``code`` is not a validated one: the brief says so
+    beside their scores."""
+    if not code or code == DEFAULT:
+        return set()
+    provenance = _languages().get(code, Language(code)).provenance.get(q.key, {})
+    return {i.id for i in q.instruments if not (i.id in provenance and provenance[i.id].validated)}
+
+
+def problems() -> list[str]:
+    """Every missing or stale text of every language, by where it is and its id."""
+    lines = []
+    for code, lang in sorted(_languages().items()):
+        lines += [f"{code} {where}: {problem}" for where, problem in lang.problems]
+        if not catalogue_compiled(code):
+            lines.append(f"{code} interface: the catalogue is not compiled (make translations)")
+    return lines
