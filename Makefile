@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 export FLASK_APP := wsgi
 export BENCH_SMALL BENCH_DATABASE_URL PAGE
 
-.PHONY: run test lint format bench profile audit install clean lforms
+.PHONY: run test lint format bench profile audit install clean lforms translations
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -21,8 +21,24 @@ $(VENV)/.test-installed: pyproject.toml $(VENV)/.installed
 
 install: $(VENV)/.installed
 
+# The interface's compiled catalogues, built from the committed .po files.
+CATALOGUES := $(patsubst %.po,%.mo,$(wildcard app/translations/*/LC_MESSAGES/messages.po))
+
+%.mo: %.po | $(VENV)/.installed
+	$(BIN)/pybabel -q compile -i $< -o $@
+
+## make translations: extract the interface's texts, update each language's catalogue
+## (a changed text becomes fuzzy, so it counts as missing), compile, then list what is
+## missing or stale in every language (docs/translating.md)
+translations: $(VENV)/.installed
+	$(BIN)/pybabel -q extract -F babel.cfg -k _l -k N_ --ignore-dirs '.* __pycache__' \
+		--no-location --sort-output --project "SCS Intake" -o app/translations/messages.pot .
+	$(BIN)/pybabel -q update -i app/translations/messages.pot -d app/translations --width 100
+	$(BIN)/pybabel -q compile -d app/translations
+	-$(BIN)/flask translations check
+
 ## make run: migrate the SQLite database, seed a demo clinic, serve on http://127.0.0.1:5000
-run: $(VENV)/.installed
+run: $(VENV)/.installed $(CATALOGUES)
 	@$(BIN)/python -m app.platform.pdf
 	$(BIN)/flask db upgrade
 	$(BIN)/flask seed-demo
@@ -47,12 +63,13 @@ lforms:
 
 ## make test: lint, security scan, import contracts, the whole test suite (its logs then
 ## searched for dates of birth, tokens and answers), benchmark smoke run
-test: $(VENV)/.test-installed lforms
+test: $(VENV)/.test-installed lforms $(CATALOGUES)
 	@$(BIN)/python -m app.platform.pdf
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/bandit -q -c pyproject.toml -r app --severity-level medium
 	$(BIN)/lint-imports --no-cache
+	$(BIN)/flask translations check
 	rm -rf build/test-logs
 	TEST_LOG_DIR=build/test-logs $(BIN)/pytest
 	$(BIN)/python tools/check_logs.py build/test-logs

@@ -14,6 +14,7 @@ from sqlalchemy import select
 from .platform import backups, jobs
 from .platform.extensions import db
 from .records import appointment_lists, clinic_details, messages
+from .records import translations as translation_files
 from .records.accounts import issue_staff_reset
 from .records.clock import clinic_today
 from .records.fhir_import import FhirImportError, import_response
@@ -36,6 +37,38 @@ users = AppGroup("users", help="Manage staff accounts.")
 fhir = AppGroup("fhir", help="FHIR import.")
 invite = AppGroup("invite", help="Invite patients.")
 reminders = AppGroup("reminders", help="Remind patients who have not sent their answers.")
+translations = AppGroup(
+    "translations", help="Check and update the translations of what patients read."
+)
+
+
+@translations.command("check")
+def translations_check() -> None:
+    """List every missing or stale translated text by its id; fail when there is one.
+
+    A language with any such text is not offered to patients until it is fixed.
+    """
+    problems = translation_files.problems()
+    for line in problems:
+        click.echo(line)
+    offered = ", ".join(translation_files.offered())
+    if problems:
+        click.echo(f"{len(problems)} to fix. Offered to patients now: {offered}.", err=True)
+        raise SystemExit(1)
+    click.echo(f"Every translation is complete and current. Offered to patients: {offered}.")
+
+
+@translations.command("update")
+@click.argument("language")
+def translations_update(language: str) -> None:
+    """Ready LANGUAGE's translation files for its translator: each missing or stale text
+    gets the English it must translate, its hash and an empty text (the old translation
+    kept beside it as 'previous'). The interface catalogue: make translations."""
+    written = translation_files.update_files(language)
+    for path in written:
+        click.echo(f"Updated {path.name}")
+    if not written:
+        raise click.BadParameter(f"no translation files for {language!r}")
 
 
 @users.command("create")
@@ -266,3 +299,4 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(backup)
     app.cli.add_command(fhir)
     app.cli.add_command(worker)
+    app.cli.add_command(translations)

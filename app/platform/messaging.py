@@ -47,6 +47,9 @@ class Outgoing:
     link: str
     whatsapp_template: str | None = None
     whatsapp_parameters: tuple[str, ...] = field(default=())
+    # The language the text is in ("hi"); None: English. WhatsApp picks the template's
+    # approved translation by it.
+    language: str | None = None
 
 
 def can_send_texts() -> bool:
@@ -96,6 +99,14 @@ def _webhook(message: Outgoing) -> None:
     _post(config["MESSAGE_WEBHOOK_URL"], body, headers)
 
 
+def _whatsapp_language(message: Outgoing, config) -> str:
+    """English as the clinic's templates were approved (``WHATSAPP_LANGUAGE``, such as
+    "en" or "en_US"); another language by its own code ("hi")."""
+    if message.language and message.language != "en":
+        return message.language
+    return config["WHATSAPP_LANGUAGE"]
+
+
 def whatsapp_body(message: Outgoing, language: str = "en") -> dict:
     """A template message as the Cloud API takes it: the number without "+", and the
     template's body parameters in order."""
@@ -119,7 +130,7 @@ def _whatsapp(message: Outgoing) -> None:
         raise MessageError(f"the {message.template} message has no WhatsApp template")
     url = f"{config['WHATSAPP_API_URL'].rstrip('/')}/{config['WHATSAPP_PHONE_NUMBER_ID']}/messages"
     body = json.dumps(
-        whatsapp_body(message, config["WHATSAPP_LANGUAGE"]), ensure_ascii=False
+        whatsapp_body(message, _whatsapp_language(message, config)), ensure_ascii=False
     ).encode()
     headers = {
         "Content-Type": "application/json",

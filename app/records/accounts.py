@@ -192,7 +192,8 @@ def send_reset_code(phone: str) -> None:
         )
     )
     channel = "whatsapp" if user.patient and user.patient.channel == "whatsapp" else "sms"
-    messaging.deliver(messages.outgoing_code(phone, channel, code))
+    language = user.patient.language if user.patient else None
+    messaging.deliver(messages.outgoing_code(phone, channel, code, language))
     # Kept only once the provider took it: a failed try leaves no code, and is tried again.
     audit.record(
         "password.reset_sent",

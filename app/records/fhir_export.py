@@ -57,6 +57,7 @@ def export_response(patient: Patient, response: QuestionnaireResponse) -> dict[s
             }
             for e in urgent.entries(urgent.items_for(patient))
         ],
+        language=response.language,
         reviewed=(response.reviewed_at, response.reviewed_by.name if response.reviewed_by else "")
         if response.reviewed_at
         else None,

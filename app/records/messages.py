@@ -17,9 +17,11 @@ from functools import cache
 from pathlib import Path
 
 from flask import current_app, url_for
+from flask_babel import force_locale, format_date
 from sqlalchemy import select
 
 from ..engine.messages import MessageTemplate, fill, load_templates
+from ..engine.wording import _
 from ..platform import jobs
 from ..platform.extensions import db
 from ..platform.messaging import MessageError, Outgoing, deliver
@@ -141,9 +143,25 @@ def _detail(message: Message) -> dict[str, str]:
     return {"to": message.to, "channel": message.channel, "template": message.template}
 
 
-def _visit(patient: Patient | None) -> str:
+def _visit(patient: Patient | None, language: str | None) -> str:
+    """ "your visit on Fri 15 Jan 2027" in the patient's language."""
     when = patient.visit_date if patient else None
-    return f"your visit on {when:%a} {when.day} {when:%b %Y}" if when else "your visit"
+    with force_locale(language or "en"):
+        if when is None:
+            return _("your visit")
+        if language and language != "en":
+            on = format_date(when, "EEE d MMMM y")
+        else:
+            on = f"{when:%a} {when.day} {when:%b %Y}"
+        return _("your visit on %(when)s", when=on)
+
+
+def _template(template_id: str, language: str | None) -> MessageTemplate:
+    """The template in the patient's language when that language is offered whole."""
+    # Imported here: the translations are checked against these very templates.
+    from . import translations
+
+    return translations.template(template_id, language)
 
 
 def _link(message: Message) -> str:
@@ -165,12 +183,15 @@ def external_url(endpoint: str, **values) -> str:
 
 def outgoing(message: Message) -> Outgoing:
     """The message as it leaves: text from the template and the four values only."""
-    template = templates()[message.template]
+    patient = message.patient
+    english = templates()[message.template]
+    language = patient.language if patient and english.audience == "patient" else None
+    template = _template(message.template, language)
     profile = clinic()
     values = {
         "clinic": profile.name,
         "clinic_phone": profile.phone,
-        "visit": _visit(message.patient),
+        "visit": _visit(patient, language),
         "link": _link(message),
     }
     return Outgoing(
@@ -182,12 +203,13 @@ def outgoing(message: Message) -> Outgoing:
         link=values["link"],
         whatsapp_template=template.whatsapp_template,
         whatsapp_parameters=tuple(values[p] for p in template.whatsapp_parameters),
+        language=language,
     )
 
 
-def outgoing_code(to: str, channel: str, code: str) -> Outgoing:
+def outgoing_code(to: str, channel: str, code: str, language: str | None = None) -> Outgoing:
     """A one-time code to choose a new password, by text; never kept as a Message row."""
-    template = templates()["reset_code"]
+    template = _template("reset_code", language)
     values = {"clinic": clinic().name, "code": code}
     return Outgoing(
         to=to,
@@ -198,6 +220,7 @@ def outgoing_code(to: str, channel: str, code: str) -> Outgoing:
         link="",
         whatsapp_template=template.whatsapp_template,
         whatsapp_parameters=tuple(values[p] for p in template.whatsapp_parameters),
+        language=language,
     )
 
 

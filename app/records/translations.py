@@ -14,8 +14,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, replace
+from functools import cache
 from pathlib import Path
 
+from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
+from babel.messages.pofile import read_po
 from flask import Flask, current_app
 
 from ..engine import translations as engine
@@ -28,6 +31,8 @@ from . import messages, patient_information, questionnaires
 
 # The languages the project knows, by their own names, as the switch shows them.
 NAMES = {"en": "English", "hi": "हिन्दी"}
+# ...and as the specialist's brief names them ("Answered in Hindi"); English is not named.
+ENGLISH_NAMES = {"hi": "Hindi"}
 DEFAULT = "en"
 CONTENT_DIR = Path(__file__).resolve().parents[1] / "content" / "translations"
 CATALOGUE_DIR = Path(__file__).resolve().parents[1] / "translations"
@@ -151,8 +156,20 @@ def _languages() -> dict[str, Language]:
     return current_app.extensions["translations"]
 
 
-def catalogue_compiled(code: str) -> bool:
-    return (CATALOGUE_DIR / code / "LC_MESSAGES" / "messages.mo").is_file()
+def interface_complete(code: str) -> bool:
+    """Whether the interface catalogue translates every text of the code and templates
+    and is compiled since its last edit. Read once per process and catalogue version (a
+    few tenths of a second): a language is offered only with its whole interface."""
+    po = CATALOGUE_DIR / code / "LC_MESSAGES" / "messages.po"
+    mo = po.with_suffix(".mo")
+    if not (po.is_file() and mo.is_file()):
+        return False
+    return _interface_complete(code, po.stat().st_mtime, mo.stat().st_mtime)
+
+
+@cache
+def _interface_complete(code: str, po_mtime: float, mo_mtime: float) -> bool:
+    return not interface_problems(code)
 
 
 def offered() -> list[str]:
@@ -167,7 +184,7 @@ def offered() -> list[str]:
             q.key in lang.questionnaires
             and lang.messages
             and about in lang.about
-            and catalogue_compiled(code)
+            and interface_complete(code)
         ):
             codes.append(code)
     return codes
@@ -183,6 +200,15 @@ def questionnaire(q: Questionnaire, code: str) -> Questionnaire:
     if code == DEFAULT or lang is None:
         return q
     return lang.questionnaires.get(q.key, q)
+
+
+def complete_for(q: Questionnaire) -> dict[str, Questionnaire]:
+    """Every complete and current translation of ``q``, by language (for FHIR's export)."""
+    return {
+        code: lang.questionnaires[q.key]
+        for code, lang in sorted(_languages().items())
+        if q.key in lang.questionnaires
+    }
 
 
 def template(template_id: str, code: str | None) -> MessageTemplate:
@@ -216,6 +242,78 @@ def problems() -> list[str]:
     lines = []
     for code, lang in sorted(_languages().items()):
         lines += [f"{code} {where}: {problem}" for where, problem in lang.problems]
-        if not catalogue_compiled(code):
-            lines.append(f"{code} interface: the catalogue is not compiled (make translations)")
+        lines += interface_problems(code)
     return lines
+
+
+# What the interface catalogue is extracted from (babel.cfg says the same for pybabel).
+KEYWORDS = {**DEFAULT_KEYWORDS, "_l": None, "N_": None}
+METHODS = [("**.py", "python"), ("**.html", "jinja2.ext:babel_extract")]
+
+
+def _source_ids() -> set[tuple[str | None, str]]:
+    """Every (context, msgid) the code and templates ask to be translated, read afresh."""
+    found: set[tuple[str | None, str]] = set()
+    roots = (Path(__file__).resolve().parents[1], Path(current_app.template_folder))
+    for root in roots:
+        for _name, _line, message, _comments, context in extract_from_dir(
+            root, METHODS, keywords=KEYWORDS, directory_filter=lambda d: "__pycache__" not in d
+        ):
+            found.add((context, message[0] if isinstance(message, tuple) else message))
+    return found
+
+
+def interface_problems(code: str) -> list[str]:
+    """The interface catalogue of ``code``: every text of the code and templates translated
+    (a fuzzy guess counts as missing, as gettext never shows one), and compiled since."""
+    po = CATALOGUE_DIR / code / "LC_MESSAGES" / "messages.po"
+    if not po.is_file():
+        return [f"{code} interface: no catalogue (make translations)"]
+    with po.open("rb") as f:
+        catalogue = read_po(f)
+    lines = []
+    for context, msgid in sorted(_source_ids(), key=lambda k: k[1]):
+        message = catalogue.get(msgid, context=context)
+        if message is None or not message.string:
+            lines.append(f"{code} interface: {msgid!r}: missing")
+        elif message.fuzzy:
+            lines.append(f"{code} interface: {msgid!r}: stale (fuzzy)")
+    mo = po.with_suffix(".mo")
+    if not mo.is_file() or mo.stat().st_mtime < po.stat().st_mtime:
+        lines.append(f"{code} interface: the catalogue is not compiled (make translations)")
+    return lines
+
+
+def update_files(code: str) -> list[Path]:
+    """Rewrite each translation file of ``code`` for its translator: every current entry
+    kept, every missing or stale one given the English and its hash and left empty."""
+    lang = _languages().get(code)
+    written = []
+    for name, path in (lang.files if lang else {}).items():
+        translation = engine.load_file(path)
+        english = _english_of(name)
+        if english is None:
+            continue
+        head = "".join(
+            line + "\n"
+            for line in path.read_text(encoding="utf-8").splitlines()
+            if line.startswith("#")
+        )
+        entries = engine.updated_entries(english, translation)
+        path.write_text(head + engine.dump_file(translation, entries), encoding="utf-8")
+        written.append(path)
+    return written
+
+
+def _english_of(name: str) -> dict[Key, str] | None:
+    if name == "messages":
+        return message_texts(messages.templates())
+    if name.startswith("about-scs.v"):
+        version = int(name.removeprefix("about-scs.v"))
+        information = patient_information.load_versions(
+            Path(current_app.config.get("INFORMATION_DIR") or patient_information.CONTENT_DIR)
+        ).get(version)
+        return about_texts(information) if information else None
+    definition_id, _, version = name.rpartition(".v")
+    q = questionnaires.get(definition_id, int(version))
+    return english_texts(q) if q else None

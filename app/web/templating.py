@@ -7,6 +7,9 @@ from datetime import date, datetime
 from functools import lru_cache
 
 from flask import Flask
+from flask_babel import format_date as babel_date
+from flask_babel import get_locale
+from flask_babel import gettext as _
 from markupsafe import Markup, escape
 from werkzeug.local import LocalProxy
 
@@ -17,20 +20,28 @@ from ..records import clinic_details, messages
 from ..records.clock import local
 
 
+def _english() -> bool:
+    return str(get_locale() or "en") == "en"
+
+
 def format_date(value: date | datetime | None) -> str:
-    """A calendar date, or the clinic's date of a stored moment."""
+    """A calendar date, or the clinic's date of a stored moment; month names in the
+    page's language ("07 Dec 2026", "7 दिस॰ 2026")."""
     if value is None:
-        return "not set"
+        return _("not set")
     if isinstance(value, datetime):
         value = local(value)
-    return value.strftime("%d %b %Y")
+    return value.strftime("%d %b %Y") if _english() else babel_date(value, "d MMM y")
 
 
 def format_datetime(value: datetime | None) -> str:
     """A stored moment on the clinic's clock, with the zone's abbreviation."""
     if value is None:
-        return "not yet"
-    return local(value).strftime("%d %b %Y %H:%M %Z")
+        return _("not yet")
+    moment = local(value)
+    if _english():
+        return moment.strftime("%d %b %Y %H:%M %Z")
+    return f"{babel_date(moment.date(), 'd MMM y')} {moment:%H:%M %Z}"
 
 
 @lru_cache(maxsize=512)

@@ -15,6 +15,7 @@ as ``exists`` and ``!=`` together, with enableBehavior ``all``.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
@@ -29,6 +30,7 @@ MIN_VALUE = "http://hl7.org/fhir/StructureDefinition/minValue"
 MAX_VALUE = "http://hl7.org/fhir/StructureDefinition/maxValue"
 UNIT = "http://hl7.org/fhir/StructureDefinition/questionnaire-unit"
 ITEM_CONTROL = "http://hl7.org/fhir/StructureDefinition/questionnaire-itemControl"
+TRANSLATION = "http://hl7.org/fhir/StructureDefinition/translation"
 HELP = {"coding": [{"system": CONTROLS, "code": "help", "display": "Help-Button"}]}
 RADIO = {"coding": [{"system": CONTROLS, "code": "radio-button", "display": "Radio Button"}]}
 CHECK = {"coding": [{"system": CONTROLS, "code": "check-box", "display": "Check-box"}]}
@@ -192,7 +194,47 @@ def section_group(q: Questionnaire, section: Section, this_year: int) -> dict[st
     }
 
 
-def to_fhir_questionnaire(q: Questionnaire, today: date | None = None) -> dict[str, Any]:
+def to_fhir_questionnaire(
+    q: Questionnaire,
+    today: date | None = None,
+    translations: Mapping[str, Questionnaire] | None = None,
+) -> dict[str, Any]:
+    """The definition as a FHIR Questionnaire. ``translations`` ({"hi": the definition in
+    Hindi}) are carried on each text with the core translation extension."""
+    resource = _questionnaire(q, today)
+    for language, translated in (translations or {}).items():
+        _add_translation(resource, _questionnaire(translated, today), language)
+    return resource
+
+
+TRANSLATED = ("title", "text", "display")
+
+
+def _add_translation(english: Any, other: Any, language: str) -> None:
+    """Walk the two resources side by side (a translation changes words, never shape) and
+    put each different text beside its English as ``_text``'s translation extension."""
+    if isinstance(english, dict) and isinstance(other, dict):
+        for key in list(english):
+            if key in TRANSLATED and isinstance(english[key], str) and other.get(key):
+                if other[key] != english[key]:
+                    extensions = english.setdefault(f"_{key}", {}).setdefault("extension", [])
+                    extensions.append(
+                        {
+                            "url": TRANSLATION,
+                            "extension": [
+                                {"url": "lang", "valueCode": language},
+                                {"url": "content", "valueString": other[key]},
+                            ],
+                        }
+                    )
+            elif key in other:
+                _add_translation(english[key], other[key], language)
+    elif isinstance(english, list) and isinstance(other, list):
+        for mine, theirs in zip(english, other, strict=False):
+            _add_translation(mine, theirs, language)
+
+
+def _questionnaire(q: Questionnaire, today: date | None) -> dict[str, Any]:
     this_year = (today or date.today()).year
     sections = [section_group(q, s, this_year) for s in q.sections]
     scores = [

@@ -73,6 +73,7 @@ def to_fhir_response(
     identifiers: Sequence[tuple[str, str]] = (),
     reviewed: tuple[datetime, str] | None = None,
     urgent_items: Sequence[Mapping[str, Any]] = (),
+    language: str | None = None,
 ) -> dict[str, Any]:
     """The response, with the patient contained and identified by their record's reference
     (``urn:scs-intake:patient``), so importing it back finds the same patient, and by
@@ -128,6 +129,8 @@ def to_fhir_response(
         "subject": {"reference": "#patient", "display": patient_name},
         "item": sections,
     }
+    if language:  # the language the patient answered in (BCP 47: "hi", "en")
+        resource["language"] = language
     if alert_times:
         resource["extension"] = [
             {

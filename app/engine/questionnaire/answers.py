@@ -115,12 +115,9 @@ def _parse_text(item: Item, raw: str) -> str | None:
     if _FORBIDDEN_CHARS.search(text):
         raise AnswerError(_("Your answer contains hidden control characters. Please retype it."))
     if item.max_length and len(text) > item.max_length:
+        limit, used = format(item.max_length, ","), format(len(text), ",")
         raise AnswerError(
-            _(
-                "Use %(limit)s characters or fewer (you have used %(used)s)",
-                limit=f"{item.max_length:,}",
-                used=f"{len(text):,}",
-            )
+            _("Use %(limit)s characters or fewer (you have used %(used)s)", limit=limit, used=used)
         )
     return text
 

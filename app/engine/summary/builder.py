@@ -9,8 +9,8 @@ inferred and nothing is judged.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, tzinfo
 from typing import Any
 
@@ -78,6 +78,9 @@ class ScoreView:
     note: str | None
     attribution: str
     complete: bool
+    # Beside the total when the patient answered in a translation that is not a validated
+    # one: "(Hindi, not a validated translation)".
+    translation: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,6 +128,8 @@ class Summary:
     disclaimer: str = DISCLAIMER
     footer: str = FOOTER
     attributions: tuple[str, ...] = field(default=())
+    # "Hindi" when the patient answered in Hindi; None in English.
+    answered_in: str | None = None
 
     @property
     def urgent(self) -> tuple[Highlight, ...]:
@@ -261,15 +266,25 @@ def build_summary(
     alert_times: Mapping[str, str] | None = None,
     revision: int | None = None,
     zone: tzinfo = UTC,
+    answered_in: str | None = None,
+    unvalidated: Collection[str] = (),
 ) -> Summary:
     """Everything the specialist reads, in the order they read it.
 
     ``zone`` is the clinic's clock: ages and durations count to the clinic's date of
-    submission, and the times alerts were shown are written on it.
+    submission, and the times alerts were shown are written on it. ``answered_in`` names
+    the language when it was not English, and ``unvalidated`` the instruments whose
+    translation in it is not a validated one: the answers are codes, so the facts are the
+    same, but a score from an unvalidated translation is marked so.
     """
     as_of = (submitted_at or datetime.now(UTC)).astimezone(zone).date()
     facts = facts_for(q, answers, as_of, alert_times, zone)
     scores = {i: _score_view(q, facts, s) for i, s in facts.scores.items()}
+    if answered_in:
+        note = f"({answered_in}, not a validated translation)"
+        scores = {
+            i: replace(v, translation=note) if i in unvalidated else v for i, v in scores.items()
+        }
     sex_item = q.items.get(q.summary.sex or "")
     sex = display(sex_item, facts.answers.get(sex_item.link_id)) if sex_item else ""
     identity = Identity(
@@ -299,6 +314,7 @@ def build_summary(
         opioids=facts.opioids,
         pain_regions=tuple(facts.answers.get(regions.link_id) or ()) if regions else (),
         attributions=tuple(attributions),
+        answered_in=answered_in,
     )
 
 

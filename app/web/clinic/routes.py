@@ -27,6 +27,7 @@ from ...records import (
     patient_information,
     questionnaires,
     sites,
+    translations,
     urgent,
 )
 from ...records.clock import clinic_today, clinic_zone
@@ -176,6 +177,8 @@ def _summary_for(patient: Patient, response: QuestionnaireResponse):
         alert_times=response.alerts_shown,
         revision=response.revision,
         zone=clinic_zone(),
+        answered_in=translations.ENGLISH_NAMES.get(response.language or "en"),
+        unvalidated=translations.unvalidated_instruments(q, response.language),
     )
 
 

@@ -12,11 +12,12 @@ from flask import (
     request,
     url_for,
 )
+from flask_babel import force_locale
 from flask_login import current_user
 
 from ...platform.extensions import db
 from ...platform.pdf import PdfUnavailable, render_pdf
-from ...records import login_limits, merging, messages, questionnaires, sites
+from ...records import login_limits, merging, messages, questionnaires, sites, translations
 from ...records.clock import clinic_today
 from ...records.invitations import letter_link
 from ...records.models import Patient
@@ -111,15 +112,19 @@ def letter(patient_id: int):
     if not CsrfForm().validate_on_submit():
         abort(400)
     link = letter_link(patient, current_user)
-    html = render_template(
-        "desk/letter_pdf.html",
-        patient=patient,
-        link=link,
-        qr=services.qr_svg(link),
-        typed=link.split("://", 1)[-1],
-        expires=patient.invitations[-1].expires_at,
-        minutes=questionnaires.current().minutes,
-    )
+    # In the patient's language when it is offered: the letter is theirs, not the desk's.
+    language = patient.language if translations.is_offered(patient.language) else "en"
+    with force_locale(language):
+        html = render_template(
+            "desk/letter_pdf.html",
+            patient=patient,
+            language=language,
+            link=link,
+            qr=services.qr_svg(link),
+            typed=link.split("://", 1)[-1],
+            expires=patient.invitations[-1].expires_at,
+            minutes=questionnaires.current().minutes,
+        )
     try:
         pdf = render_pdf(html, current_app.static_folder)
     except PdfUnavailable as exc:

@@ -15,7 +15,7 @@ from ...engine.interop.fhir_outcome import FHIR_JSON, issue, outcome
 from ...engine.interop.fhir_questionnaire import fhir_id, to_fhir_questionnaire
 from ...engine.questionnaire.definition import Questionnaire
 from ...platform.extensions import csrf, db
-from ...records import fhir_export, questionnaires
+from ...records import fhir_export, questionnaires, translations
 from ...records.clock import clinic_today
 from ...records.fhir_import import FhirImportError, import_response
 from ...records.identifiers import parse_id
@@ -36,7 +36,7 @@ def _fhir(resource: dict, status: int = 200, **headers) -> Response:
 
 
 def _resource(q: Questionnaire) -> dict:
-    return to_fhir_questionnaire(q, clinic_today())
+    return to_fhir_questionnaire(q, clinic_today(), translations.complete_for(q))
 
 
 @bp.get("/metadata")
