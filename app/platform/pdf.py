@@ -28,6 +28,8 @@ import ctypes.util
 import gc
 import logging
 import mimetypes
+import shutil
+import subprocess  # nosec B404
 import threading
 import warnings
 from collections.abc import Callable, Iterator
@@ -161,10 +163,27 @@ def missing_packages(find: Callable[[str], str | None] = ctypes.util.find_librar
     return [package for library, package in DEBIAN_PACKAGES.items() if not find(library)]
 
 
+def has_devanagari_font() -> bool:
+    """Whether fontconfig knows a font with Devanagari, which a PDF needs to show Hindi
+    (the patient's words, a Hindi letter) as letters rather than empty boxes."""
+    fc_list = shutil.which("fc-list")
+    if fc_list is None:
+        return False
+    found = subprocess.run(  # noqa: S603 - fontconfig's own lister, no input from outside
+        [fc_list, ":lang=hi", "family"], capture_output=True, text=True, check=False
+    )
+    return bool(found.stdout.strip())
+
+
 if __name__ == "__main__":
     # `make run` and `make test` print one plain line when a package is missing.
     if missing := missing_packages():
         print(
             f"Note: PDF downloads need {', '.join(missing)} (apt-get install "
             f"{' '.join(missing)}); everything else works without."
+        )
+    elif not has_devanagari_font():
+        print(
+            "Note: Hindi in PDFs needs a Devanagari font (apt-get install fonts-noto-core); "
+            "everything else works without."
         )

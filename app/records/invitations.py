@@ -29,11 +29,13 @@ def invite_patient(
     phone: str | None = None,
     invited_by: User | None = None,
     channel: str = "letter",
+    language: str | None = None,
 ) -> tuple[Patient, str | None]:
     """Create the patient's record; returns the patient and, for a letter (or a link
     handed over), the link. For SMS, WhatsApp and email the message's job makes the link
     when it sends it (``records.messages``), so none is made here."""
     patient, url = add_patient(name, date_of_birth, email, visit_date, phone, invited_by, channel)
+    patient.language = language
     db.session.commit()
     return patient, url
 

@@ -15,6 +15,20 @@ class CsrfForm(FlaskForm):
     """A button that changes something and needs nothing but the CSRF token."""
 
 
+# The language the patient reads: the questions, the information page and every message
+# use it. Unknown: the patient chooses on the first page ("हिन्दी / English").
+LANGUAGE_CHOICES = [
+    SelectChoice("", "Not known: the patient chooses on the first page"),
+    SelectChoice("en", "English"),
+    SelectChoice("hi", "Hindi (हिन्दी)"),
+]
+
+
+def language_code(value) -> str:
+    """A stored language (None when not known) as the radio buttons name it."""
+    return value or ""
+
+
 CHANNEL_CHOICES = [
     SelectChoice("sms", "SMS"),
     SelectChoice("whatsapp", "WhatsApp"),

@@ -18,7 +18,7 @@ from wtforms.validators import DataRequired, Email, Length, Optional
 from ...records.clock import clinic_today
 from ...records.messages import default_channel
 from ...records.patient_checks import patient_problems
-from ..forms import CHANNEL_CHOICES
+from ..forms import CHANNEL_CHOICES, LANGUAGE_CHOICES, language_code
 
 
 class InvitePatientForm(FlaskForm):
@@ -39,6 +39,13 @@ class InvitePatientForm(FlaskForm):
         choices=CHANNEL_CHOICES,
         validators=[Optional()],
         description="When none is chosen: SMS if a mobile number is given, else email.",
+    )
+    language = RadioField(
+        "Language the patient reads",
+        choices=LANGUAGE_CHOICES,
+        coerce=language_code,
+        default="",
+        validators=[Optional()],
     )
 
     def validate(self, extra_validators=None) -> bool:

@@ -433,6 +433,7 @@ def invite():
             form.phone.data,
             invited_by=current_user,
             channel=form.channel.data,
+            language=form.language.data or None,
         )
         if link is None:
             message = messages.queue(patient, "invitation", patient.channel, by=current_user)

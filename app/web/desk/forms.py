@@ -11,7 +11,7 @@ from wtforms.validators import DataRequired, Email, Length, Optional, Validation
 
 from ...records.clock import clinic_today
 from ...records.identifiers import abha_problem, hospital_number_problem, mobile_problem
-from ..forms import CHANNEL_CHOICES, check_channel
+from ..forms import CHANNEL_CHOICES, LANGUAGE_CHOICES, check_channel, language_code
 
 
 def optional_id(value) -> int | None:
@@ -55,6 +55,12 @@ class DetailsForm(FlaskForm):
         validators=[Optional(), Email("Enter a real email address"), Length(max=254)],
     )
     channel = RadioField("How to send links and reminders", choices=CHANNEL_CHOICES)
+    language = RadioField(
+        "Language the patient reads",
+        choices=LANGUAGE_CHOICES,
+        coerce=language_code,
+        validators=[Optional()],
+    )
 
     def validate_phone(self, field):
         if problem := mobile_problem(field.data):

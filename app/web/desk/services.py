@@ -112,6 +112,7 @@ DETAILS = (
     "phone",
     "email",
     "channel",
+    "language",
 )
 
 
@@ -129,6 +130,7 @@ def change_details(patient: Patient, values: dict, by: User) -> list[str]:
         "email": normalise_email(values["email"]),
         "hospital_number": (values["hospital_number"] or "").strip() or None,
         "abha_number": normalise_abha(values["abha_number"]),
+        "language": values["language"] or None,
     }
     changes = {
         field: [_plain(getattr(patient, field)), _plain(new[field])]
