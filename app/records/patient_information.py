@@ -70,11 +70,11 @@ def render(source: str, diagram: str = "") -> tuple[str, Markup]:
     return title[2:].strip(), Markup(clean.replace(DIAGRAM_MARK, diagram))  # noqa: S704 # nosec B704
 
 
-DIAGRAM_TEXT = re.compile(r"(<(title|desc|text)\b[^>]*>)([^<]+)(</\2>)")
+DIAGRAM_TEXT = re.compile(r"(<(title|desc|text|figcaption)\b[^>]*>)([^<]+)(</\2>)")
 
 
 def diagram_labels(svg: str) -> list[str]:
-    """The drawing's words (its title, description and labels), in order."""
+    """The drawing's words (its title, description, labels and caption), in order."""
     return [m.group(3) for m in DIAGRAM_TEXT.finditer(svg)]
 
 

@@ -83,8 +83,9 @@ def current() -> str:
 
 
 def switch_links() -> list[dict]:
-    """Every language offered ("हिन्दी / English"), each a link to this same page in it;
-    none on staff pages, or when only English is offered."""
+    """The other languages offered, each a link to this same page in it ("हिन्दी" on an
+    English page, "English" on a Hindi one); none on staff pages, or when only English is
+    offered."""
     offered = translations.offered()
     if _is_staff() or request.endpoint is None or len(offered) < 2:
         return []
@@ -95,10 +96,10 @@ def switch_links() -> list[dict]:
         {
             "code": code,
             "name": translations.NAMES.get(code, code),
-            "current": code == here,
             "href": url_for(endpoint, **{**args, "lang": code}) if endpoint else f"?lang={code}",
         }
-        for code in sorted(offered, key=lambda c: c == translations.DEFAULT)
+        for code in offered
+        if code != here
     ]
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Collection
 from datetime import date, datetime
 from functools import lru_cache
@@ -93,6 +94,12 @@ def with_article(noun: str) -> str:
     return f"{'an' if noun[:1].lower() in 'aeiou' else 'a'} {noun}"
 
 
+def shown_length(text: str) -> int:
+    """How many letters wide ``text`` is: a mark that sits on its letter (Hindi's े, ं,
+    ु) takes no width of its own; a vowel sign beside it (ा, ि) does."""
+    return sum(1 for ch in text if unicodedata.category(ch) not in {"Mn", "Me"})
+
+
 def option_layout(item: Item) -> str:
     """How a question's options sit on a phone: in a row, in two columns, four across with
     the label under each (a frequency scale), or one a line.
@@ -105,7 +112,7 @@ def option_layout(item: Item) -> str:
     if item.widget == "body_map":
         return "body-map-list"
     labels = [text for _, text in choices_for(item)]
-    longest = max((len(t) for t in labels), default=0)
+    longest = max((shown_length(t) for t in labels), default=0)
     if len(labels) == 4 and longest <= 24:
         return "across"  # a scale of four ("Not at all" … "A lot") on one row
     if len(labels) <= 4 and longest <= 12:

@@ -91,7 +91,7 @@ def accept(page, url, dob=date(1958, 6, 3), password="quiet-river-stones", phone
     page.fill('[name="phone"]', phone)
     page.fill('[name="password"]', password)
     page.fill('[name="confirm"]', password)
-    page.click('button:has-text("Continue")')
+    page.click('main form button[type="submit"]')  # "Continue", in whichever language
 
 
 def login(page, base, identifier, password):
@@ -166,7 +166,7 @@ def answer_section(page, pairs, on_page=None) -> None:
         save(page)
         if "/support" in page.url:
             with page.expect_navigation():
-                page.click("text=Continue with the questions")
+                page.click("main a.button")  # "Continue with the questions"
         errors = page.locator(".error-summary")
         assert not errors.count(), (page.url, errors.all_inner_texts())
         if f"/intake/section/{section}" not in page.url:

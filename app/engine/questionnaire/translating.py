@@ -59,6 +59,9 @@ def english_texts(q: Questionnaire) -> dict[Key, str]:
     for alert in q.alerts:
         put(f"alert.{alert.id}", "title", alert.title)
         put(f"alert.{alert.id}", "text", alert.text)
+    for instrument in q.instruments:
+        # Shown under the instrument's questions, as its licence asks.
+        put(f"instrument.{instrument.id}", "attribution", instrument.attribution)
     return texts
 
 
@@ -120,6 +123,10 @@ def translate(q: Questionnaire, texts: Mapping[Key, str]) -> Questionnaire:
         sections=sections,
         items=items,
         alerts=tuple(_alert(a, texts) for a in q.alerts),
+        instruments=tuple(
+            replace(i, attribution=tr(f"instrument.{i.id}", "attribution", i.attribution))
+            for i in q.instruments
+        ),
     )
 
 
