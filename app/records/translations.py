@@ -17,6 +17,7 @@ from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
 
+from babel import Locale, UnknownLocaleError
 from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
 from babel.messages.pofile import read_po
 from flask import Flask, current_app
@@ -24,15 +25,11 @@ from flask import Flask, current_app
 from ..engine import translations as engine
 from ..engine.messages import MessageTemplate
 from ..engine.questionnaire import DEFINITIONS_DIR
-from ..engine.questionnaire.definition import Questionnaire
+from ..engine.questionnaire.definition import DefinitionError, Questionnaire
 from ..engine.questionnaire.translating import english_texts, translate
 from ..engine.translations import Key, Problem, Provenance
 from . import messages, patient_information, questionnaires
 
-# The languages the project knows, by their own names, as the switch shows them.
-NAMES = {"en": "English", "hi": "हिन्दी"}
-# ...and as the specialist's brief names them ("Answered in Hindi"); English is not named.
-ENGLISH_NAMES = {"hi": "Hindi"}
 DEFAULT = "en"
 CONTENT_DIR = Path(__file__).resolve().parents[1] / "content" / "translations"
 CATALOGUE_DIR = Path(__file__).resolve().parents[1] / "translations"
@@ -52,6 +49,19 @@ class Language:
     about: dict[int, patient_information.Information] = field(default_factory=dict)
     problems: list[tuple[str, Problem]] = field(default_factory=list)
     files: dict[str, Path] = field(default_factory=dict)
+
+
+def own_name(code: str) -> str:
+    """A language by its own name, as the switch shows it ("हिन्दी", "मराठी")."""
+    return Locale.parse(code).get_display_name(code)
+
+
+def english_name(code: str | None) -> str | None:
+    """A language as the specialist's brief names it ("Answered in Hindi"); English, the
+    brief's own language, is not named."""
+    if not code or code == DEFAULT:
+        return None
+    return Locale.parse(code).get_display_name("en")
 
 
 def about_texts(information: patient_information.Information) -> dict[Key, str]:
@@ -90,14 +100,18 @@ def load(
     """Every translation file, checked against the English it translates."""
     languages: dict[str, Language] = {}
 
-    def language(code: str) -> Language:
+    def language(code: str, path: Path) -> Language:
+        try:
+            Locale.parse(code)
+        except (ValueError, UnknownLocaleError) as exc:
+            raise DefinitionError(f"{path.name}: {code!r} is not a language code") from exc
         return languages.setdefault(code, Language(code))
 
     for path, key, code in _definition_files(definitions_dir / "translations"):
         q = definitions.get(key)
         if q is None:
             continue  # a translation of a version this deployment does not serve
-        lang = language(code)
+        lang = language(code, path)
         name = f"{key[0]}.v{key[1]}"
         lang.files[name] = path
         tf = engine.load_file(path)
@@ -107,7 +121,7 @@ def load(
             lang.questionnaires[key] = translate(q, resolved.texts)
             lang.provenance[key] = dict(tf.instruments)
     for path in sorted(content_dir.glob("messages.*.yaml")):
-        lang = language(path.name.split(".")[1])
+        lang = language(path.name.split(".")[1], path)
         lang.files["messages"] = path
         english = messages.templates()
         resolved = engine.resolve(message_texts(english), engine.load_file(path))
@@ -126,7 +140,7 @@ def load(
         information = versions.get(int(version.removeprefix("v")))
         if information is None:
             continue
-        lang = language(code)
+        lang = language(code, path)
         name = f"about-scs.{version}"
         lang.files[name] = path
         english = about_texts(information)
@@ -286,19 +300,33 @@ def interface_problems(code: str) -> list[str]:
 
 def update_files(code: str) -> list[Path]:
     """Rewrite each translation file of ``code`` for its translator: every current entry
-    kept, every missing or stale one given the English and its hash and left empty."""
+    kept, every missing or stale one given the English and its hash and left empty. A
+    language with no files yet (a clinic adding Marathi) gets them, every text empty."""
     lang = _languages().get(code)
+    files = dict(lang.files) if lang else {}
+    folder = Path(current_app.config.get("DEFINITIONS_DIR") or DEFINITIONS_DIR) / "translations"
+    content = Path(current_app.config.get("TRANSLATIONS_DIR") or CONTENT_DIR)
+    q = questionnaires.current()
+    wanted = {
+        f"{q.id}.v{q.version}": folder / f"{q.id}.v{q.version}.{code}.yaml",
+        "messages": content / f"messages.{code}.yaml",
+        f"about-scs.v{patient_information.current().version}": content
+        / f"about-scs.v{patient_information.current().version}.{code}.yaml",
+    }
+    for name, path in wanted.items():
+        files.setdefault(name, path)
     written = []
-    for name, path in (lang.files if lang else {}).items():
-        translation = engine.load_file(path)
+    for name, path in files.items():
         english = _english_of(name)
         if english is None:
             continue
-        head = "".join(
-            line + "\n"
-            for line in path.read_text(encoding="utf-8").splitlines()
-            if line.startswith("#")
-        )
+        if path.is_file():
+            translation = engine.load_file(path)
+            text = path.read_text(encoding="utf-8")
+            head = "".join(line + "\n" for line in text.splitlines() if line.startswith("#"))
+        else:
+            translation = engine.TranslationFile(code, name, {})
+            head = f"# {english_name(code)} for {name}: see docs/translating.md.\n"
         entries = engine.updated_entries(english, translation)
         path.write_text(head + engine.dump_file(translation, entries), encoding="utf-8")
         written.append(path)

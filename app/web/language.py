@@ -95,7 +95,7 @@ def switch_links() -> list[dict]:
     return [
         {
             "code": code,
-            "name": translations.NAMES.get(code, code),
+            "name": translations.own_name(code),
             "href": url_for(endpoint, **{**args, "lang": code}) if endpoint else f"?lang={code}",
         }
         for code in offered

@@ -262,6 +262,33 @@ def test_hindi_free_text_is_real_letters_in_the_pdf(clinic, staff, tmp_path):
     assert "Devanagari" in fonts.stdout
 
 
+@pytest.mark.skipif(
+    os.environ.get("REQUIRE_E2E") != "1"
+    and not (has_devanagari_font() and shutil.which("pdftotext")),
+    reason="needs a Devanagari font and pdftotext: apt-get install fonts-noto-core poppler-utils",
+)
+def test_the_printed_letter_is_in_the_patient_s_language(app, clinic, desk, tmp_path):
+    patient_id, _ = clinic.invite(name="Kamala Iyer", email=None)
+    with app.app_context():
+        db.session.get(Patient, patient_id).language = "hi"
+        db.session.commit()
+    letter = desk.post(f"/desk/patients/{patient_id}/letter.pdf")
+    assert letter.mimetype == "application/pdf"
+    path = tmp_path / "letter.pdf"
+    path.write_bytes(letter.data)
+    text = subprocess.run(
+        [shutil.which("pdftotext"), "-enc", "UTF-8", str(path), "-"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    words = " ".join(text.split())
+    assert "मुलाक़ात से पहले के सवाल" in words
+    assert "Dear" not in words
+    # The desk's own page stays in English.
+    assert "Kamala Iyer" in desk.get(f"/desk/patients/{patient_id}").get_data(as_text=True)
+
+
 # Messages
 
 
@@ -382,3 +409,39 @@ def test_the_visit_date_in_hindi_uses_hindi_month_names(app):
 
     with app.test_request_context(), force_locale("hi"):
         assert format_date(date(2027, 1, 15)) == "15 जन॰ 2027"
+
+
+def test_a_clinic_adds_a_language_and_it_waits_until_complete(tmp_path):
+    """`flask translations update mr` makes Marathi's files, every text empty: the check
+    lists them, Marathi is not offered, Hindi still is."""
+    definitions = tmp_path / "definitions"
+    content = tmp_path / "content"
+    shutil.copytree(DEFINITIONS_DIR, definitions, ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(translations.CONTENT_DIR, content)
+    app = create_app(
+        "testing",
+        DEFINITIONS_DIR=str(definitions),
+        TRANSLATIONS_DIR=str(content),
+        SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'x.db'}",
+    )
+    result = app.test_cli_runner().invoke(args=["translations", "update", "mr"])
+    assert result.exit_code == 0, result.output
+    made = sorted(
+        p.name for p in [*definitions.glob("translations/*.mr.yaml"), *content.glob("*.mr.yaml")]
+    )
+    assert made == ["about-scs.v1.mr.yaml", "messages.mr.yaml", "scs_intake.v3.mr.yaml"]
+    questionnaire = (definitions / "translations" / "scs_intake.v3.mr.yaml").read_text()
+    assert "english: Your worst pain in the past week" in questionnaire
+    app = create_app(
+        "testing",
+        DEFINITIONS_DIR=str(definitions),
+        TRANSLATIONS_DIR=str(content),
+        SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'x.db'}",
+    )
+    check = app.test_cli_runner().invoke(args=["translations", "check"])
+    assert check.exit_code == 1
+    assert "mr scs_intake.v3: pain_worst text: missing" in check.output
+    assert "mr messages: invitation text: missing" in check.output
+    assert "mr interface: no catalogue (make translations)" in check.output
+    with app.test_request_context():
+        assert translations.offered() == ["en", "hi"]

@@ -177,7 +177,7 @@ def _summary_for(patient: Patient, response: QuestionnaireResponse):
         alert_times=response.alerts_shown,
         revision=response.revision,
         zone=clinic_zone(),
-        answered_in=translations.ENGLISH_NAMES.get(response.language or "en"),
+        answered_in=translations.english_name(response.language),
         unvalidated=translations.unvalidated_instruments(q, response.language),
     )
 
