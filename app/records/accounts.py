@@ -13,13 +13,15 @@ import secrets
 from datetime import timedelta
 
 from flask import current_app
+from flask_babel import force_locale
 from sqlalchemy import select
 
+from ..engine.wording import _
 from ..platform import jobs, mail, messaging
 from ..platform.extensions import db
 from ..platform.passwords import hash_password, password_problem, spend_a_check, verify_password
 from ..platform.security import hash_token, new_token
-from . import audit, clinic_details, login_limits, messages
+from . import audit, clinic_details, login_limits, messages, translations
 from .identifiers import normalise_email, normalise_phone
 from .models import PasswordReset, User, utcnow
 
@@ -136,15 +138,24 @@ def send_reset_email(address: str) -> None:
     url = _new_reset(user, None)
     hours = current_app.config["PASSWORD_RESET_HOURS"]
     clinic = clinic_details.current().name
-    mail.send(
-        user.email,
-        f"Set a new password for {clinic}",
-        (
-            f"Someone (we hope you) asked to set a new password for your {clinic} account.\n\n"
-            f"Open this link within {hours} hours to choose a new password:\n{url}\n\n"
-            "If you did not ask for this, ignore this email: your password stays as it is.\n"
-        ),
-    )
+    language = user.patient.language if user.patient else None
+    # In the patient's language when it is offered whole; staff read English.
+    with force_locale(language if translations.is_offered(language) else "en"):
+        subject = _("Set a new password for %(clinic)s", clinic=clinic)
+        body = "\n\n".join(
+            (
+                _(
+                    "Someone (we hope you) asked to set a new password for your %(clinic)s "
+                    "account.",
+                    clinic=clinic,
+                ),
+                _("Open this link within %(hours)s hours to choose a new password:", hours=hours)
+                + "\n"
+                + url,
+                _("If you did not ask for this, ignore this email: your password stays as it is."),
+            )
+        )
+    mail.send(user.email, subject, body + "\n")
     # Kept only once the mail server took it: a failed try leaves no link and no record,
     # and the queue tries again.
     audit.record(

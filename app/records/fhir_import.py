@@ -328,6 +328,14 @@ def _definition(canonical: str) -> Questionnaire:
     return max(found, key=lambda d: d.version)
 
 
+def _language(code: Any) -> str | None:
+    """The language the answers were given in, as sent (BCP 47, "hi-IN" read as "hi"),
+    so the brief can say so; anything else is ignored: the answers are codes either way."""
+    if not isinstance(code, str) or not re.fullmatch(r"[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})*", code):
+        return None
+    return code.split("-")[0].lower()
+
+
 def import_response(
     data: Any, patient_id: int | None = None, origin: str = "FHIR import", **source: Any
 ) -> Imported:
@@ -403,6 +411,7 @@ def import_response(
         origin=origin[:160],
         hold="held" if existing else None,
         identity_check=identity_check(patient, sent_patient) if existing else None,
+        language=_language(resource.get("language")),
     )
     db.session.add(response)
     db.session.flush()

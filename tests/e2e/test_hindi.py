@@ -42,9 +42,7 @@ def english_on(page, allowed: list[str]) -> list[str]:
     return ENGLISH.findall(text)
 
 
-def test_a_patient_answers_in_hindi_on_a_phone_and_the_specialist_reads_english(
-    browser, live_app
-):
+def test_a_patient_answers_in_hindi_on_a_phone_and_the_specialist_reads_english(browser, live_app):
     with live_app.app_context():
         profile = clinic_details.current()
         allowed = [
@@ -88,9 +86,7 @@ def test_a_patient_answers_in_hindi_on_a_phone_and_the_specialist_reads_english(
 
     expect(page).to_have_url(re.compile("/intake/check"))
     look(page)
-    over = {
-        key: h for key, h in heights.items() if not key.endswith("check") and h > 2.5 * SCREEN
-    }
+    over = {key: h for key, h in heights.items() if not key.endswith("check") and h > 2.5 * SCREEN}
     assert over == {}, over
     assert scrolling({k: h for k, h in heights.items() if not k.endswith("check")}) <= 45
     page.click('form[action$="/intake/submit"] button')

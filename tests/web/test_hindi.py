@@ -3,11 +3,12 @@ current; the specialist reads the same facts in English, told the answers were i
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
 import subprocess
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pytest
 from babel.messages.pofile import read_po, write_po
@@ -21,7 +22,7 @@ from app.platform import messaging
 from app.platform.extensions import db
 from app.platform.pdf import has_devanagari_font
 from app.records import translations
-from app.records.models import Patient
+from app.records.models import Patient, QuestionnaireResponse
 from app.records.questionnaires import DEFINITIONS_DIR
 from tests.answers_data import FUSION_PATIENT_STORED
 from tests.conftest import PATIENT_PASSWORD, Person
@@ -219,6 +220,33 @@ def test_the_exports_record_the_language_and_import_as_they_export(app, clinic, 
         assert from_fhir_response(current(), resource)["answers"] == FUSION_PATIENT_STORED
 
 
+def test_an_imported_response_keeps_the_language_it_was_answered_in(app, client, importer):
+    with app.app_context():
+        from app.engine.interop.fhir_response import to_fhir_response
+        from app.records.questionnaires import current
+
+        resource = to_fhir_response(
+            current(),
+            FUSION_PATIENT_STORED,
+            status="submitted",
+            authored=datetime(2026, 12, 1, 10, 0, tzinfo=UTC),
+            patient_name="Lata Shah",
+            birth_date=date(1958, 7, 30),
+            reference="ward-7-1",
+            language="hi-IN",
+        )
+    sent = client.post(
+        "/fhir/QuestionnaireResponse",
+        data=json.dumps(resource),
+        headers=importer,
+        content_type="application/fhir+json",
+    )
+    assert sent.status_code == 201, sent.get_data(as_text=True)
+    with app.app_context():
+        response = db.session.scalar(select(QuestionnaireResponse))
+        assert (response.language, response.answers) == ("hi", FUSION_PATIENT_STORED)
+
+
 def test_the_exported_questionnaire_carries_each_translation(staff):
     resource = staff.get("/fhir/Questionnaire/scs-intake").get_json()
     FhirQuestionnaire.model_validate(resource)
@@ -313,6 +341,18 @@ def test_messages_go_in_the_patient_s_language(app, clinic, staff):
     assert hindi.language == "hi"
     assert "please answer the questionnaire about your pain" in english.text
     assert "Fri 15 Jan 2027" in english.text
+
+
+def test_a_password_email_to_a_hindi_patient_is_in_hindi(app, clinic, person):
+    from app.platform import mail
+
+    hindi_patient(clinic, person)
+    person.logout()
+    app.test_client().post("/auth/forgot", data={"email": "meena@example.org"})
+    with app.app_context():
+        [message] = mail.outbox()
+    assert message["Subject"].endswith("के लिए नया पासवर्ड रखें")
+    assert "नया पासवर्ड चुनने के लिए यह लिंक" in message.get_content()
 
 
 # A changed English text, a stale catalogue entry: Hindi is not offered until fixed
