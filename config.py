@@ -74,6 +74,8 @@ class Config:
     MAIL_FROM = os.environ.get("MAIL_FROM", "no-reply@clinic.invalid")
     MAIL_BACKEND = os.environ.get("MAIL_BACKEND") or ("smtp" if MAIL_SERVER else None)
     PASSWORD_RESET_HOURS = env_int("PASSWORD_RESET_HOURS", 2)
+    # How long a PDF is kept by its HTML's hash, so a second download is a read (0: never).
+    PDF_CACHE_HOURS = env_int("PDF_CACHE_HOURS", 24)
     # Who is emailed when a patient's answer raises an urgent item (none: worklist only).
     URGENT_RESPONDER_EMAIL = os.environ.get("URGENT_RESPONDER_EMAIL")
 

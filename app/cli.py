@@ -14,6 +14,7 @@ from sqlalchemy import select
 from .platform import backups, jobs
 from .platform.extensions import db
 from .records import appointment_lists, clinic_details, messages
+from .records import summaries as derived
 from .records import translations as translation_files
 from .records.accounts import issue_staff_reset
 from .records.clock import clinic_today
@@ -37,6 +38,23 @@ users = AppGroup("users", help="Manage staff accounts.")
 fhir = AppGroup("fhir", help="FHIR import.")
 invite = AppGroup("invite", help="Invite patients.")
 reminders = AppGroup("reminders", help="Remind patients who have not sent their answers.")
+summaries = AppGroup("summaries", help="What is derived from each patient's answers.")
+
+
+@summaries.command("rebuild")
+@click.option(
+    "--all", "everything", is_flag=True, help="Every patient, not only those not yet done."
+)
+def summaries_rebuild(everything: bool) -> None:
+    """Fill each patient's worklist revision, progress and totals from their newest
+    answers. Safe to stop: run it again and it carries on."""
+    ids = derived.to_rebuild(everything)
+    with click.progressbar(length=len(ids), label="Patients", show_pos=True) as bar:
+        for done in derived.rebuild(ids):
+            bar.update(done)
+    click.echo(f"Rebuilt {len(ids):,} patients.")
+
+
 translations = AppGroup(
     "translations", help="Check and update the translations of what patients read."
 )
@@ -300,3 +318,4 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(fhir)
     app.cli.add_command(worker)
     app.cli.add_command(translations)
+    app.cli.add_command(summaries)

@@ -36,6 +36,7 @@ from sqlalchemy import event, insert  # noqa: E402
 from werkzeug.datastructures import MultiDict  # noqa: E402
 
 from app import create_app  # noqa: E402
+from app.engine.questionnaire.scoring import score_all  # noqa: E402
 from app.platform.extensions import db  # noqa: E402
 from app.platform.passwords import hash_password  # noqa: E402
 from app.platform.security import new_token  # noqa: E402
@@ -81,9 +82,36 @@ def seed(app) -> dict[str, int]:
                 return "submitted"
             return "invited" if n % 2 else "in_progress"
 
+        # What Patient.track keeps for the worklist, as a running clinic has it.
+        totals = [
+            {
+                i: sc.total
+                for i, sc in score_all(definition, answers).items()
+                if sc.total is not None
+            }
+            for answers in sets
+        ]
+
+        def tracked(n):
+            if state(n) == "invited":
+                return {
+                    "worklist_revision": None,
+                    "worklist_submitted_at": None,
+                    "worklist_done": 0,
+                    "worklist_scores": None,
+                }
+            submitted = n < SUBMITTED
+            return {
+                "worklist_revision": 1,
+                "worklist_submitted_at": now if submitted else None,
+                "worklist_done": len(sections) if submitted else 2,
+                "worklist_scores": totals[n % 3] if submitted else {},
+            }
+
         patients = [
             {
                 "ref": f"{n:016x}",
+                **tracked(n),
                 "worklist_status": state(n),
                 "is_urgent": n < SUBMITTED and n % 3 == 1,
                 "name": f"Patient {n:05d} {rng.choice('ABCDEFGHJKLM')}",

@@ -14,7 +14,7 @@ from sqlalchemy import delete, select, update
 
 from ..platform.extensions import db
 from ..platform.security import new_token
-from . import audit, urgent
+from . import audit, pdf_cache, urgent
 from .models import (
     ClinicianNote,
     Consent,
@@ -65,6 +65,7 @@ def merge_patients(kept: Patient, duplicate: Patient, by: User) -> int:
     _move_login(kept, duplicate)
     audit.record("patient.merge", patient=kept, actor=by, merged_ref=duplicate.ref, revisions=moved)
     audit.record("patient.merged_into", patient=duplicate, actor=by, kept_ref=kept.ref)
+    pdf_cache.forget_patient(duplicate.id)
     db.session.delete(duplicate)
     db.session.flush()
     newest = db.session.scalar(

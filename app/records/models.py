@@ -14,7 +14,9 @@ import sqlalchemy as sa
 from flask_login import UserMixin
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ..engine.questionnaire.scoring import score_all
 from ..platform.extensions import db
+from . import questionnaires
 
 ROLES = ("patient", "frontdesk", "clinician", "admin")
 # How a patient is reached: a text, WhatsApp, email, or a printed letter handed over.
@@ -137,6 +139,13 @@ class Patient(db.Model):
         sa.String(16), default="invited", server_default="invited"
     )
     is_urgent: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    # The newest response's revision, submission time, sections done and instrument totals
+    # ({"phq9": 9, "peg": 6.3}), so a worklist page reads no answers (see track()). None
+    # on a row tracked before these were kept: the worklist reads its response instead.
+    worklist_revision: Mapped[int | None]
+    worklist_submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    worklist_done: Mapped[int] = mapped_column(default=0, server_default="0")
+    worklist_scores: Mapped[dict[str, float] | None] = mapped_column(sa.JSON)
     # How the clinic reaches this patient: one of MESSAGE_CHANNELS, chosen at invitation.
     channel: Mapped[str | None] = mapped_column(sa.String(16))
     # The language the patient reads ("en", "hi"), from the appointment list; None: unknown.
@@ -166,11 +175,26 @@ class Patient(db.Model):
         """
         if response is None:
             self.worklist_status = "invited"
+            self.worklist_revision = self.worklist_submitted_at = self.worklist_scores = None
+            self.worklist_done = 0
             return
         if response.status == "draft":
             self.worklist_status = "in_progress"
         else:
             self.worklist_status = "submitted" if response.reviewed_at is None else "reviewed"
+        self.worklist_revision = response.revision
+        self.worklist_submitted_at = response.submitted_at
+        self.worklist_done = len(response.sections_done or [])
+        self.worklist_scores = totals_of(response)
+
+
+def totals_of(response: QuestionnaireResponse) -> dict[str, float]:
+    """Each instrument's total in the response, for the worklist's columns."""
+    q = questionnaires.get(response.questionnaire_id, response.questionnaire_version)
+    if q is None:
+        return {}
+    scores = score_all(q, response.answers or {})
+    return {ins: s.total for ins, s in scores.items() if s.total is not None}
 
 
 # The worklist's order: urgent first, then by visit date (none last), name and id. The two
@@ -529,3 +553,19 @@ class Message(db.Model):
     created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
 
     patient: Mapped[Patient | None] = relationship()
+
+
+class RenderedPdf(db.Model):
+    """A PDF made from a page's HTML, kept under the SHA-256 of that HTML: the same page
+    again costs a read, and anything that changes what it shows (an answer, a note, an
+    urgent item followed up, the clinic's details) makes a new key. Kept a day at most,
+    and removed with the patient at erasure; several hosts share it through the database.
+    """
+
+    __tablename__ = "rendered_pdfs"
+
+    key: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
+    # The patient it shows; None for a document of several (the day's briefs).
+    patient_id: Mapped[int | None] = mapped_column(sa.ForeignKey("patients.id"), index=True)
+    body: Mapped[bytes] = mapped_column(sa.LargeBinary)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)

@@ -14,7 +14,7 @@ from sqlalchemy import delete, select
 
 from ..platform.extensions import db
 from ..platform.security import new_token
-from . import audit
+from . import audit, pdf_cache
 from .models import (
     ClinicianNote,
     Consent,
@@ -125,6 +125,7 @@ def erase_patient(patient: Patient, by: User) -> str:
         QuestionnaireResponse,
     ):
         db.session.execute(delete(model).where(model.patient_id == patient.id))
+    pdf_cache.forget_patient(patient.id)
     db.session.expire(patient)
     user = patient.user
     if user is not None:

@@ -11,7 +11,7 @@ from sqlalchemy import update
 from app import create_app
 from app.platform.extensions import db
 from app.records import clock
-from app.records.models import AuditEvent, QuestionnaireResponse
+from app.records.models import AuditEvent, Patient, QuestionnaireResponse
 from app.web.templating import format_date, format_datetime
 from tests.answers_data import FUSION_PATIENT_POSTS, with_changes
 from tests.conftest import Person, lock_of
@@ -48,6 +48,12 @@ def test_the_form_s_sending_time_is_on_the_clinic_clock_for_patient_and_staff(
             update(QuestionnaireResponse)
             .where(QuestionnaireResponse.patient_id == submitted_patient)
             .values(submitted_at=SENT)
+        )
+        # ...and the copy the worklist reads, as Patient.track keeps it.
+        db.session.execute(
+            update(Patient)
+            .where(Patient.id == submitted_patient)
+            .values(worklist_submitted_at=SENT)
         )
         db.session.commit()
     assert "Sent on 20 Nov 2026 01:30 IST." in client.get("/intake/submitted").get_data(

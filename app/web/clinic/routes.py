@@ -25,6 +25,7 @@ from ...records import (
     fhir_import,
     messages,
     patient_information,
+    pdf_cache,
     questionnaires,
     sites,
     translations,
@@ -126,7 +127,7 @@ def day_briefs():
         not_sent=services.day_patients_not_sent(day, mine),
     )
     try:
-        pdf = render_pdf(html, current_app.static_folder)
+        pdf = pdf_cache.pdf_of(html, None, lambda: render_pdf(html, current_app.static_folder))
     except PdfUnavailable as exc:
         return render_template(
             "clinic/pdf_unavailable.html", patient=None, response=None, reason=str(exc)
@@ -240,7 +241,9 @@ def summary_pdf(patient_id: int):
         reviewed=response if response.reviewed_at else None,
     )
     try:
-        pdf = render_pdf(html, current_app.static_folder)
+        pdf = pdf_cache.pdf_of(
+            html, patient.id, lambda: render_pdf(html, current_app.static_folder)
+        )
     except PdfUnavailable as exc:
         return render_template(
             "clinic/pdf_unavailable.html", patient=patient, response=response, reason=str(exc)

@@ -5,11 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import exists, func, or_, select
+from sqlalchemy import exists, func, select
 from sqlalchemy.orm import joinedload
 
-from ...engine.questionnaire.definition import Questionnaire
-from ...engine.questionnaire.scoring import score_instrument
 from ...engine.summary.changes import Change, changes_between
 from ...platform.extensions import db
 from ...records import audit, messages, questionnaires, urgent
@@ -19,6 +17,7 @@ from ...records.models import (
     Patient,
     QuestionnaireResponse,
     User,
+    totals_of,
     utcnow,
 )
 from ...records.search import count_and_page, patient_matches
@@ -64,13 +63,6 @@ class WorklistPage:
 SOON_DAYS = 3
 
 
-def _score(q: Questionnaire | None, answers, instrument: str) -> str:
-    if q is None or q.instrument(instrument) is None:
-        return ""
-    score = score_instrument(q, q.instrument(instrument), answers or {})
-    return "" if score.total is None else f"{score.total:g}"
-
-
 def worklist_instruments() -> list[tuple[str, str]]:
     """(instrument id, column heading) for each total the worklist shows."""
     return [(i.id, i.worklist) for i in questionnaires.current().instruments if i.worklist]
@@ -86,11 +78,12 @@ def worklist(
     clinician_id: int | None = None,
     site_id: int | None = None,
 ) -> WorklistPage:
-    """One page of patients: urgent first, then by visit date. Five queries, whatever the size.
+    """One page of patients: urgent first, then by visit date. Six queries, whatever the size.
 
     Sorting and filtering use the state copied onto each patient (``Patient.track``) and
-    an index; the page's newest responses, open urgent items and failed invitations are
-    then read in one query each.
+    an index. The page's progress and totals (copied too, so no answers are read), waiting
+    imports, open urgent items and failed invitations are then read in one query each. A
+    row tracked before the totals were kept has its response read instead.
     """
     stmt = select(
         Patient.id, Patient.name, Patient.visit_date, Patient.worklist_status, Patient.is_urgent
@@ -106,41 +99,54 @@ def worklist(
     if day is not None:
         stmt = stmt.where(Patient.visit_date == day)
     total, page, pages = count_and_page(stmt, page, PAGE_SIZE)
+    # The page from the index alone (it holds every column asked for); then the page's own
+    # rows' progress, totals and whether an import waits for staff, by their ids.
     patients = db.session.execute(
         stmt.order_by(*WORKLIST_ORDER).limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)
     ).all()
     ids = [p.id for p in patients]
-    newest, waiting = {}, set()
-    if patients:
-        qr = QuestionnaireResponse
-        for row in db.session.execute(
-            select(
-                qr.patient_id,
-                qr.revision,
-                qr.sections_done,
-                qr.submitted_at,
-                qr.answers,
-                qr.questionnaire_id,
-                qr.questionnaire_version,
-                qr.hold,
+    held = (
+        select(QuestionnaireResponse.id)
+        .where(QuestionnaireResponse.patient_id == Patient.id, QuestionnaireResponse.hold == "held")
+        .exists()
+    )
+    tracked = {
+        row.id: row
+        for row in (
+            db.session.execute(
+                select(
+                    Patient.id,
+                    Patient.worklist_revision,
+                    Patient.worklist_submitted_at,
+                    Patient.worklist_done,
+                    Patient.worklist_scores,
+                    held.label("import_waiting"),
+                ).where(Patient.id.in_(ids))
             )
-            .where(qr.patient_id.in_(ids), or_(qr.hold.is_(None), qr.hold == "held"))
-            .order_by(qr.revision)
-        ):
-            if row.hold is None:
-                newest[row.patient_id] = row
-            else:
-                waiting.add(row.patient_id)
+            if ids
+            else ()
+        )
+    }
+    untracked = [
+        p.id
+        for p in patients
+        if p.worklist_status != "invited" and not tracked[p.id].worklist_revision
+    ]
+    legacy = _tracked_now(untracked)
     reasons = urgent.open_by_patient(ids)
     not_sent = messages.failed_invitations(ids) if ids else set()
     shown = worklist_instruments()
     rows = []
     for p in patients:
-        latest = newest.get(p.id)
-        q = (
-            questionnaires.get(latest.questionnaire_id, latest.questionnaire_version)
-            if latest
-            else None
+        mine = tracked[p.id]
+        revision, submitted_at, done, totals = legacy.get(
+            p.id,
+            (
+                mine.worklist_revision,
+                mine.worklist_submitted_at,
+                mine.worklist_done,
+                mine.worklist_scores,
+            ),
         )
         soon = (
             today is not None
@@ -154,22 +160,42 @@ def worklist(
                 name=p.name,
                 visit_date=p.visit_date,
                 status=p.worklist_status,
-                percent_done=round(100 * len(latest.sections_done or []) / section_count)
-                if latest
-                else 0,
-                submitted_at=latest.submitted_at if latest else None,
+                percent_done=round(100 * (done or 0) / section_count),
+                submitted_at=submitted_at,
                 urgent=p.is_urgent,
-                revision=latest.revision if latest else None,
+                revision=revision,
                 urgent_reasons=tuple(dict.fromkeys(reasons.get(p.id, ()))),
-                scores=tuple(
-                    _score(q, latest.answers if latest else None, ins_id) for ins_id, _ in shown
-                ),
+                scores=tuple(_total((totals or {}).get(ins_id)) for ins_id, _ in shown),
                 visit_soon=soon,
-                import_waiting=p.id in waiting,
+                import_waiting=bool(mine.import_waiting),
                 invitation_failed=p.id in not_sent,
             )
         )
     return WorklistPage(rows, total, page, pages, tuple(heading for _, heading in shown))
+
+
+def _total(value: float | None) -> str:
+    return "" if value is None else f"{value:g}"
+
+
+def _tracked_now(patient_ids: list[int]) -> dict[int, tuple]:
+    """(revision, submitted at, sections done, totals) of the newest response of each
+    patient tracked before the worklist kept them; nothing is read when there is none."""
+    if not patient_ids:
+        return {}
+    newest = {}
+    for response in db.session.scalars(
+        select(QuestionnaireResponse)
+        .where(
+            QuestionnaireResponse.patient_id.in_(patient_ids), QuestionnaireResponse.hold.is_(None)
+        )
+        .order_by(QuestionnaireResponse.revision)
+    ):
+        newest[response.patient_id] = response
+    return {
+        pid: (r.revision, r.submitted_at, len(r.sections_done or []), totals_of(r))
+        for pid, r in newest.items()
+    }
 
 
 def chosen_day(text: str, today: date) -> date | None:

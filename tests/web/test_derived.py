@@ -1,0 +1,141 @@
+"""Derived data kept when it becomes true: the worklist's progress and totals on each
+patient, and PDFs kept by their HTML, so reading them again costs a read."""
+
+from __future__ import annotations
+
+import io
+
+from pypdf import PdfReader
+from sqlalchemy import func, select, update
+
+from app.platform.extensions import db
+from app.records.models import Patient, RenderedPdf
+from tests.answers_data import CRPS_PATIENT_STORED, FUSION_PATIENT_STORED
+from tests.conftest import Person
+
+
+def kept_pdfs(app) -> int:
+    with app.app_context():
+        return db.session.scalar(select(func.count()).select_from(RenderedPdf))
+
+
+def row_of(page: str, name: str) -> str:
+    start = page.index(name)
+    return page[start : page.index("</tr>", start)]
+
+
+# The worklist's columns, kept on the patient
+
+
+def test_the_newest_answers_totals_are_kept_on_the_patient(app, clinic):
+    patient_id = clinic.with_answers("Ravi Kumar", FUSION_PATIENT_STORED)
+    with app.app_context():
+        patient = db.session.get(Patient, patient_id)
+        assert patient.worklist_revision == 1
+        assert patient.worklist_scores["phq9"] == 9
+        assert patient.worklist_done == 9
+
+
+def test_a_row_kept_before_the_totals_still_shows_them_and_rebuild_fills_them(
+    app, clinic, staff
+):
+    patient_id = clinic.with_answers("Ravi Kumar", FUSION_PATIENT_STORED)
+    with app.app_context():
+        db.session.execute(
+            update(Patient)
+            .where(Patient.id == patient_id)
+            .values(worklist_revision=None, worklist_scores=None, worklist_done=0)
+        )
+        db.session.commit()
+    before = row_of(staff.get("/clinic/").get_data(as_text=True), "Ravi Kumar")
+    assert ">9<" in before.replace(" ", "")  # PHQ-9 read from the response instead
+
+    result = app.test_cli_runner().invoke(args=["summaries", "rebuild"])
+    assert result.exit_code == 0, result.output
+    assert "Rebuilt 1 patients." in result.output
+    with app.app_context():
+        assert db.session.get(Patient, patient_id).worklist_scores["phq9"] == 9
+    assert row_of(staff.get("/clinic/").get_data(as_text=True), "Ravi Kumar") == before
+    # Run again, it has nothing left to do (a run stopped half-way carries on).
+    again = app.test_cli_runner().invoke(args=["summaries", "rebuild"])
+    assert "Rebuilt 0 patients." in again.output
+
+
+def test_rebuild_all_recomputes_every_patient(app, clinic):
+    first = clinic.with_answers("Ravi Kumar", FUSION_PATIENT_STORED)
+    second = clinic.with_answers("Lata Shah", CRPS_PATIENT_STORED)
+    with app.app_context():
+        db.session.execute(update(Patient).values(worklist_scores={"phq9": 99}))
+        db.session.commit()
+    result = app.test_cli_runner().invoke(args=["summaries", "rebuild", "--all"])
+    assert "Rebuilt 2 patients." in result.output
+    with app.app_context():
+        assert db.session.get(Patient, first).worklist_scores["phq9"] == 9
+        assert db.session.get(Patient, second).worklist_scores["phq9"] != 99
+
+
+# PDFs kept by their HTML
+
+
+def test_a_second_download_of_the_same_pdf_is_the_kept_one(app, clinic, staff):
+    patient_id = clinic.with_answers("Ravi Kumar", FUSION_PATIENT_STORED)
+    url = f"/clinic/patients/{patient_id}/summary.pdf"
+    first = staff.get(url)
+    assert first.status_code == 200
+    assert kept_pdfs(app) == 1
+    second = staff.get(url)
+    assert second.data == first.data
+    assert kept_pdfs(app) == 1
+    # Every download is still a read of the record, audited.
+    with app.app_context():
+        from app.records.models import AuditEvent
+
+        reads = db.session.scalars(
+            select(AuditEvent.action).where(AuditEvent.action == "summary.pdf")
+        ).all()
+        assert len(reads) == 2
+
+
+def test_anything_the_pdf_shows_changing_makes_a_new_one(app, clinic, staff):
+    patient_id = clinic.with_answers("Ravi Kumar", FUSION_PATIENT_STORED)
+    url = f"/clinic/patients/{patient_id}/summary.pdf"
+    staff.get(url)
+    staff.post(f"/clinic/patients/{patient_id}/notes", data={"body": "Ask about the fall"})
+    with_notes = staff.get(url + "?notes=1")
+    assert "Ask about the fall" in " ".join(
+        p.extract_text() for p in PdfReader(io.BytesIO(with_notes.data)).pages
+    )
+    assert kept_pdfs(app) == 2
+    with app.app_context():
+        db.session.get(Patient, patient_id).visit_date = None
+        db.session.commit()
+    staff.get(url)
+    assert kept_pdfs(app) == 3
+
+
+def test_the_day_s_briefs_are_kept_too(app, clinic, staff):
+    clinic.with_answers("Ravi Kumar", FUSION_PATIENT_STORED)
+    with app.app_context():
+        day = db.session.scalar(select(Patient.visit_date))
+    url = f"/clinic/briefs.pdf?day={day.isoformat()}"
+    assert staff.get(url).data == staff.get(url).data
+    assert kept_pdfs(app) == 1
+
+
+def test_kept_pdfs_go_with_the_patient_at_erasure(app, clinic, staff):
+    patient_id = clinic.with_answers("Ravi Kumar", FUSION_PATIENT_STORED)
+    staff.get(f"/clinic/patients/{patient_id}/summary.pdf")
+    assert kept_pdfs(app) == 1
+    admin = Person(app.test_client())
+    admin.login(clinic.staff("admin"))
+    admin.client.post(f"/admin/patients/{patient_id}/erase", data={"confirm_name": "Ravi Kumar"})
+    with app.app_context():
+        assert db.session.get(Patient, patient_id) is None
+    assert kept_pdfs(app) == 0
+
+
+def test_no_pdf_is_kept_when_the_clinic_says_so(app, clinic, staff):
+    app.config["PDF_CACHE_HOURS"] = 0
+    patient_id = clinic.with_answers("Ravi Kumar", FUSION_PATIENT_STORED)
+    assert staff.get(f"/clinic/patients/{patient_id}/summary.pdf").status_code == 200
+    assert kept_pdfs(app) == 0
