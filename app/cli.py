@@ -17,7 +17,7 @@ from .records import appointment_lists, clinic_details, messages
 from .records import summaries as derived
 from .records import translations as translation_files
 from .records.accounts import issue_staff_reset
-from .records.clock import clinic_today
+from .records.clock import clinic_today, clinic_zone
 from .records.fhir_import import FhirImportError, import_response
 from .records.invitations import existing_patient, invite_patient, reissue_invitation
 from .records.models import MESSAGE_CHANNELS, STAFF_ROLES, User
@@ -42,17 +42,22 @@ summaries = AppGroup("summaries", help="What is derived from each patient's answ
 
 
 @summaries.command("rebuild")
-@click.option(
-    "--all", "everything", is_flag=True, help="Every patient, not only those not yet done."
-)
+@click.option("--all", "everything", is_flag=True, help="Everything, not only what is missing.")
 def summaries_rebuild(everything: bool) -> None:
-    """Fill each patient's worklist revision, progress and totals from their newest
-    answers. Safe to stop: run it again and it carries on."""
+    """Fill each patient's worklist revision, progress and totals, and keep the summary
+    of each submitted revision, where missing or built from something else (a changed
+    definition, summary format or clinic clock). Safe to stop: run it again and it
+    carries on where it stopped."""
     ids = derived.to_rebuild(everything)
-    with click.progressbar(length=len(ids), label="Patients", show_pos=True) as bar:
+    with click.progressbar(length=len(ids), label="Patients ", show_pos=True) as bar:
         for done in derived.rebuild(ids):
             bar.update(done)
-    click.echo(f"Rebuilt {len(ids):,} patients.")
+    zone = clinic_zone().key
+    revisions = derived.summaries_to_rebuild(zone, everything)
+    with click.progressbar(length=len(revisions), label="Summaries", show_pos=True) as bar:
+        for done in derived.rebuild_summaries(revisions, zone):
+            bar.update(done)
+    click.echo(f"Rebuilt {len(ids):,} patients and {len(revisions):,} summaries.")
 
 
 translations = AppGroup(

@@ -317,6 +317,10 @@ class QuestionnaireResponse(db.Model):
     identity_check: Mapped[str | None] = mapped_column(sa.String(16))
     # The language the answers were given in ("en", "hi"); None before it was recorded.
     language: Mapped[str | None] = mapped_column(sa.String(8))
+    # The specialist's summary of a submitted revision, built once and kept (JSON, see
+    # app.engine.summary.stored), under the key of what it was built from.
+    summary: Mapped[dict[str, Any] | None] = mapped_column(sa.JSON, deferred=True)
+    summary_key: Mapped[str | None] = mapped_column(sa.String(120))
 
     patient: Mapped[Patient] = relationship()
     reviewed_by: Mapped[User | None] = relationship()

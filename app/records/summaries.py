@@ -1,16 +1,23 @@
-"""What is derived from each patient's newest response and kept with the patient: the
-worklist's revision, progress and instrument totals (``Patient.track`` keeps them at every
-change). ``flask summaries rebuild`` fills them for rows kept before they existed, or
-afresh after a definition's scoring changed.
+"""What is derived from a patient's answers, kept when it becomes true: the worklist's
+revision, progress and instrument totals on the patient (``Patient.track`` keeps them at
+every change), and each submitted revision's summary (``kept_summary``). ``flask
+summaries rebuild`` fills them for rows kept before they existed, or afresh after a
+definition's scoring or the summary's format changed.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from flask_babel import force_locale
+from sqlalchemy import select, update
 
+from ..engine.questionnaire.definition import Questionnaire
+from ..engine.summary import stored
+from ..engine.summary.builder import Summary, build_summary
 from ..platform.extensions import db
+from . import questionnaires
 from .models import Patient, QuestionnaireResponse
 
 BATCH = 500
@@ -41,3 +48,76 @@ def rebuild(patient_ids: list[int]) -> Iterator[int]:
             patient.track(newest.get(patient.id))
         db.session.commit()
         yield len(ids)
+
+
+def summary_key(questionnaire_id: str, version: int, zone: str, revision: int) -> str:
+    return f"{stored.key(questionnaire_id, version, zone)}.r{revision}"
+
+
+def summaries_to_rebuild(zone: str, everything: bool = False) -> list[int]:
+    """The submitted revisions whose kept summary is missing or was built from something
+    else, in id order (or all of them)."""
+    qr = QuestionnaireResponse
+    rows = db.session.execute(
+        select(qr.id, qr.questionnaire_id, qr.questionnaire_version, qr.revision, qr.summary_key)
+        .where(qr.status == "submitted")
+        .order_by(qr.id)
+    )
+    return [
+        r.id
+        for r in rows
+        if everything
+        or r.summary_key
+        != summary_key(r.questionnaire_id, r.questionnaire_version, zone, r.revision)
+    ]
+
+
+def rebuild_summaries(response_ids: list[int], zone: str) -> Iterator[int]:
+    """Build and keep the summary of each revision, committing a batch at a time."""
+    for start in range(0, len(response_ids), BATCH):
+        ids = response_ids[start : start + BATCH]
+        for response in db.session.scalars(
+            select(QuestionnaireResponse).where(QuestionnaireResponse.id.in_(ids))
+        ):
+            q = questionnaires.get(response.questionnaire_id, response.questionnaire_version)
+            if q is not None:
+                kept_summary(response, q, zone, again=True)
+        db.session.commit()
+        yield len(ids)
+
+
+def kept_summary(
+    response: QuestionnaireResponse, q: Questionnaire, zone: str, again: bool = False
+) -> Summary:
+    """The summary of a submitted revision, as kept; built and kept when there is none yet,
+    or when what it was built from changed (the definition, the summary's format, the
+    clinic's clock, the revision's number after a merge). Identity and language marks are
+    not part of it: they are put on when it is shown.
+
+    Kept with a plain UPDATE, outside the row's optimistic lock: two staff opening the
+    same summary at once both write the same thing, and neither's page fails.
+    """
+    wanted = summary_key(q.id, q.version, zone, response.revision)
+    if response.summary_key == wanted and not again:
+        data = db.session.scalar(
+            select(QuestionnaireResponse.summary).where(QuestionnaireResponse.id == response.id)
+        )
+        if data is not None:
+            return stored.load(data)
+    # In English, whoever's request builds it: a Hindi patient's submission keeps it too.
+    with force_locale("en"):
+        summary = build_summary(
+            q,
+            response.answers,
+            response.submitted_at,
+            alert_times=response.alerts_shown,
+            revision=response.revision,
+            zone=ZoneInfo(zone),
+        )
+    db.session.execute(
+        update(QuestionnaireResponse)
+        .where(QuestionnaireResponse.id == response.id)
+        .values(summary=stored.dump(summary), summary_key=wanted)
+        .execution_options(synchronize_session=False)
+    )
+    return summary

@@ -1,5 +1,6 @@
 """The newest response's revision, submission, progress and totals on each patient, for
-the worklist; PDFs kept by the SHA-256 of their HTML
+the worklist; each submitted revision's summary kept with it; PDFs kept by the SHA-256 of
+their HTML
 
 Revision ID: f6b8d0e2a457
 Revises: e5a7c9d1f346
@@ -28,6 +29,9 @@ def upgrade():
     op.add_column('patients', sa.Column('worklist_done', sa.Integer(), server_default='0',
                                         nullable=False))
     op.add_column('patients', sa.Column('worklist_scores', sa.JSON(), nullable=True))
+    op.add_column('questionnaire_responses', sa.Column('summary', sa.JSON(), nullable=True))
+    op.add_column('questionnaire_responses',
+                  sa.Column('summary_key', sa.String(length=120), nullable=True))
     op.create_table(
         'rendered_pdfs',
         sa.Column('key', sa.String(length=64), nullable=False),
@@ -48,6 +52,9 @@ def downgrade():
     op.drop_index(op.f('ix_rendered_pdfs_patient_id'), table_name='rendered_pdfs')
     op.drop_index(op.f('ix_rendered_pdfs_created_at'), table_name='rendered_pdfs')
     op.drop_table('rendered_pdfs')
+    with op.batch_alter_table('questionnaire_responses') as batch_op:
+        batch_op.drop_column('summary_key')
+        batch_op.drop_column('summary')
     for column in ('worklist_scores', 'worklist_done', 'worklist_submitted_at',
                    'worklist_revision'):
         op.drop_column('patients', column)

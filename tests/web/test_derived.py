@@ -8,10 +8,11 @@ import io
 from pypdf import PdfReader
 from sqlalchemy import func, select, update
 
+from app.engine.summary.stored import FORMAT
 from app.platform.extensions import db
-from app.records.models import Patient, RenderedPdf
+from app.records.models import Patient, QuestionnaireResponse, RenderedPdf
 from tests.answers_data import CRPS_PATIENT_STORED, FUSION_PATIENT_STORED
-from tests.conftest import Person
+from tests.conftest import PATIENT_PASSWORD, Person
 
 
 def kept_pdfs(app) -> int:
@@ -36,9 +37,7 @@ def test_the_newest_answers_totals_are_kept_on_the_patient(app, clinic):
         assert patient.worklist_done == 9
 
 
-def test_a_row_kept_before_the_totals_still_shows_them_and_rebuild_fills_them(
-    app, clinic, staff
-):
+def test_a_row_kept_before_the_totals_still_shows_them_and_rebuild_fills_them(app, clinic, staff):
     patient_id = clinic.with_answers("Ravi Kumar", FUSION_PATIENT_STORED)
     with app.app_context():
         db.session.execute(
@@ -52,13 +51,13 @@ def test_a_row_kept_before_the_totals_still_shows_them_and_rebuild_fills_them(
 
     result = app.test_cli_runner().invoke(args=["summaries", "rebuild"])
     assert result.exit_code == 0, result.output
-    assert "Rebuilt 1 patients." in result.output
+    assert "Rebuilt 1 patients and" in result.output
     with app.app_context():
         assert db.session.get(Patient, patient_id).worklist_scores["phq9"] == 9
     assert row_of(staff.get("/clinic/").get_data(as_text=True), "Ravi Kumar") == before
     # Run again, it has nothing left to do (a run stopped half-way carries on).
     again = app.test_cli_runner().invoke(args=["summaries", "rebuild"])
-    assert "Rebuilt 0 patients." in again.output
+    assert "Rebuilt 0 patients and 0 summaries." in again.output
 
 
 def test_rebuild_all_recomputes_every_patient(app, clinic):
@@ -68,10 +67,71 @@ def test_rebuild_all_recomputes_every_patient(app, clinic):
         db.session.execute(update(Patient).values(worklist_scores={"phq9": 99}))
         db.session.commit()
     result = app.test_cli_runner().invoke(args=["summaries", "rebuild", "--all"])
-    assert "Rebuilt 2 patients." in result.output
+    assert "Rebuilt 2 patients and 2 summaries." in result.output
     with app.app_context():
         assert db.session.get(Patient, first).worklist_scores["phq9"] == 9
         assert db.session.get(Patient, second).worklist_scores["phq9"] != 99
+
+
+# Each submitted revision's summary, kept
+
+
+def kept(app, patient_id):
+    with app.app_context():
+        return db.session.execute(
+            select(QuestionnaireResponse.summary_key, QuestionnaireResponse.summary).where(
+                QuestionnaireResponse.patient_id == patient_id
+            )
+        ).one()
+
+
+def test_sending_the_answers_keeps_their_summary(app, clinic, person):
+    patient_id = clinic.consented()
+    person.login("meena@example.org", PATIENT_PASSWORD)
+    person.fill_all()
+    person.submit()
+    key, summary = kept(app, patient_id)
+    assert key.startswith(f"scs_intake.v3.f{FORMAT}.")
+    assert key.endswith(".r1")
+    assert summary["brief"]
+
+
+def test_the_summary_page_reads_the_kept_summary_with_today_s_identity(app, clinic, staff):
+    patient_id = clinic.with_answers("Ravi Kumar", FUSION_PATIENT_STORED)
+    first = staff.get(f"/clinic/patients/{patient_id}").get_data(as_text=True)
+    key, summary = kept(app, patient_id)
+    assert key is not None
+    # What is shown comes from the kept copy: a mark put in it appears on the page.
+    summary["disclaimer"] = "Kept copy of the summary."
+    with app.app_context():
+        db.session.execute(
+            update(QuestionnaireResponse)
+            .where(QuestionnaireResponse.patient_id == patient_id)
+            .values(summary=summary)
+        )
+        db.session.get(Patient, patient_id).name = "Ravi Kumar Sharma"
+        db.session.commit()
+    page = staff.get(f"/clinic/patients/{patient_id}").get_data(as_text=True)
+    assert "Kept copy of the summary." in page
+    assert "Ravi Kumar Sharma" in page  # the identity is the record's, as it is now
+    assert "Kept copy of the summary." not in first
+
+
+def test_a_summary_kept_under_another_key_is_built_again(app, clinic, staff):
+    patient_id = clinic.with_answers("Ravi Kumar", FUSION_PATIENT_STORED)
+    staff.get(f"/clinic/patients/{patient_id}")
+    key, summary = kept(app, patient_id)
+    summary["disclaimer"] = "An old format."
+    with app.app_context():
+        db.session.execute(
+            update(QuestionnaireResponse)
+            .where(QuestionnaireResponse.patient_id == patient_id)
+            .values(summary=summary, summary_key=key.replace(f".f{FORMAT}.", ".f0."))
+        )
+        db.session.commit()
+    page = staff.get(f"/clinic/patients/{patient_id}").get_data(as_text=True)
+    assert "An old format." not in page
+    assert kept(app, patient_id)[0] == key
 
 
 # PDFs kept by their HTML

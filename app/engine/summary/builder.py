@@ -280,30 +280,14 @@ def build_summary(
     as_of = (submitted_at or datetime.now(UTC)).astimezone(zone).date()
     facts = facts_for(q, answers, as_of, alert_times, zone)
     scores = {i: _score_view(q, facts, s) for i, s in facts.scores.items()}
-    if answered_in:
-        note = f"({answered_in}, not a validated translation)"
-        scores = {
-            i: replace(v, translation=note) if i in unvalidated else v for i, v in scores.items()
-        }
     sex_item = q.items.get(q.summary.sex or "")
     sex = display(sex_item, facts.answers.get(sex_item.link_id)) if sex_item else ""
-    identity = Identity(
-        name=patient.name if patient else None,
-        date_of_birth=patient.date_of_birth if patient else None,
-        age=_age(patient.date_of_birth, as_of) if patient else None,
-        sex=sex or NOT_ANSWERED,
-        reference=patient.reference if patient else "",
-        phone=patient.phone if patient else None,
-        visit_date=patient.visit_date if patient else None,
-        hospital_number=patient.hospital_number if patient else None,
-        abha_number=patient.abha_number if patient else None,
-    )
     regions = next((i for i in q.top_level_items() if i.widget == "body_map"), None)
     attributions = list(dict.fromkeys(s.attribution for s in scores.values()))
     if facts.opioids:
         attributions.append(f"Oral morphine equivalents: {OPIOID_SOURCE}.")
-    return Summary(
-        identity=identity,
+    built = Summary(
+        identity=identity_for(patient, as_of, sex or NOT_ANSWERED),
         questionnaire=f"{q.title} ({q.id} v{q.version})",
         submitted_at=submitted_at,
         revision=revision,
@@ -314,7 +298,49 @@ def build_summary(
         opioids=facts.opioids,
         pain_regions=tuple(facts.answers.get(regions.link_id) or ()) if regions else (),
         attributions=tuple(attributions),
+    )
+    return in_language(built, answered_in, unvalidated)
+
+
+def for_patient(summary: Summary, patient: PatientInfo | None, zone: tzinfo = UTC) -> Summary:
+    """A kept summary with the identity as the clinic's record has it now."""
+    as_of = (summary.submitted_at or datetime.now(UTC)).astimezone(zone).date()
+    return replace(summary, identity=identity_for(patient, as_of, summary.identity.sex))
+
+
+def identity_for(patient: PatientInfo | None, as_of: date, sex: str) -> Identity:
+    """Who the summary is of, from the clinic's record (which staff may correct after the
+    answers were sent), with the age on the day they were sent."""
+    return Identity(
+        name=patient.name if patient else None,
+        date_of_birth=patient.date_of_birth if patient else None,
+        age=_age(patient.date_of_birth, as_of) if patient else None,
+        sex=sex,
+        reference=patient.reference if patient else "",
+        phone=patient.phone if patient else None,
+        visit_date=patient.visit_date if patient else None,
+        hospital_number=patient.hospital_number if patient else None,
+        abha_number=patient.abha_number if patient else None,
+    )
+
+
+def in_language(
+    summary: Summary, answered_in: str | None, unvalidated: Collection[str] = ()
+) -> Summary:
+    """The summary marked with the language the answers were given in, when not English,
+    and each score from a translation that is not a validated one."""
+    if not answered_in:
+        return summary
+    note = f"({answered_in}, not a validated translation)"
+
+    def marked(view: ScoreView) -> ScoreView:
+        return replace(view, translation=note if view.id in unvalidated else None)
+
+    return replace(
+        summary,
         answered_in=answered_in,
+        scores=tuple(marked(v) for v in summary.scores),
+        brief=tuple(replace(p, scores=tuple(marked(v) for v in p.scores)) for p in summary.brief),
     )
 
 

@@ -16,7 +16,7 @@ from flask import (
 )
 from flask_login import current_user
 
-from ...engine.summary.builder import PatientInfo, build_summary
+from ...engine.summary.builder import PatientInfo, for_patient, in_language
 from ...platform.extensions import db
 from ...platform.pdf import PdfUnavailable, render_pdf
 from ...records import (
@@ -28,6 +28,7 @@ from ...records import (
     pdf_cache,
     questionnaires,
     sites,
+    summaries,
     translations,
     urgent,
 )
@@ -159,14 +160,16 @@ def _chosen_revision(
 
 
 def _summary_for(patient: Patient, response: QuestionnaireResponse):
+    """The revision's kept summary, with the patient's identity as the record has it now
+    and the language the answers were given in."""
     q = questionnaires.get(response.questionnaire_id, response.questionnaire_version)
     if q is None:
         abort(500)
-    return build_summary(
-        q,
-        response.answers,
-        response.submitted_at,
-        patient=PatientInfo(
+    zone = clinic_zone()
+    kept = summaries.kept_summary(response, q, zone.key)
+    summary = for_patient(
+        kept,
+        PatientInfo(
             patient.name,
             patient.date_of_birth,
             patient.visit_date,
@@ -175,11 +178,12 @@ def _summary_for(patient: Patient, response: QuestionnaireResponse):
             patient.hospital_number,
             abha_in_groups(patient.abha_number) if patient.abha_number else None,
         ),
-        alert_times=response.alerts_shown,
-        revision=response.revision,
-        zone=clinic_zone(),
-        answered_in=translations.english_name(response.language),
-        unvalidated=translations.unvalidated_instruments(q, response.language),
+        zone,
+    )
+    return in_language(
+        summary,
+        translations.english_name(response.language),
+        translations.unvalidated_instruments(q, response.language),
     )
 
 

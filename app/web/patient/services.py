@@ -21,8 +21,8 @@ from ...engine.questionnaire.enable_when import alert_triggers, new_alerts, prun
 from ...engine.questionnaire.progress import SectionState, first_unfinished, section_states
 from ...engine.summary.highlights import has_urgent
 from ...platform.extensions import db
-from ...records import audit, patient_information, urgent
-from ...records.clock import clinic_today
+from ...records import audit, patient_information, questionnaires, summaries, urgent
+from ...records.clock import clinic_today, clinic_zone
 from ...records.models import Consent, Patient, QuestionnaireResponse, UrgentItem, User, utcnow
 from .section_forms import answers_to_formdata, normalise_formdata, section_form_class
 
@@ -434,6 +434,9 @@ def submit(
     response.language = language
     response.pending = {}
     patient.track(response)
+    # Built now, when it becomes true, so the specialist's first look reads it kept.
+    english = questionnaires.get(response.questionnaire_id, response.questionnaire_version)
+    summaries.kept_summary(response, english, clinic_zone().key)
     audit.record("response.submit", patient=patient, revision=response.revision)
     _commit(response)
     return True
