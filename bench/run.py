@@ -62,7 +62,10 @@ STAFF = ("bench-doctor@clinic.example", "bench-doctor-password")
 PATIENT = ("bench-patient@example.org", "bench-patient-password")
 USER_AGENT = "scs-bench"
 PAIN_SCORES = "/intake/section/pain/5"  # the page with the three pain scores
-TARGETS = {"section": 0.5, "summary": 0.5, "worklist": 0.3}
+# Pages against the logged-in floor measured in the same run (healthz with a session:
+# the cookie read and the user loaded, as on every page), not against bare Flask.
+FLOOR = "healthz, logged in"
+TARGETS = {"section": 0.4, "summary": 0.5, "worklist": 0.5}
 FLOORS = {"healthz": "(the app's floor)", "healthz, logged in": "(floor for any page)"}
 
 
@@ -301,16 +304,21 @@ def in_process(app, ids) -> dict[str, dict]:
         "FHIR QuestionnaireResponse": measure(
             app, staff, "GET", f"/fhir/patients/{pid}/questionnaire-response.json", REQUESTS
         ),
-        "PDF": measure(app, staff, "GET", f"/clinic/patients/{pid}/summary.pdf", PDF_REQUESTS),
-        f"day's briefs PDF ({DAY_BRIEFS} patients)": measure(
-            app,
-            staff,
-            "GET",
-            f"/clinic/briefs.pdf?day={BRIEF_DAY.isoformat()}",
-            DAY_REQUESTS,
-            warm_up=1,
-        ),
+        # A second download of the same PDF is a read of the kept one (app.records.pdf_cache).
+        "PDF, kept": measure(app, staff, "GET", f"/clinic/patients/{pid}/summary.pdf", REQUESTS),
     }
+    # Made each time, as the first download of a new revision is: nothing kept.
+    app.config["PDF_CACHE_HOURS"] = 0
+    results["PDF"] = measure(app, staff, "GET", f"/clinic/patients/{pid}/summary.pdf", PDF_REQUESTS)
+    results[f"day's briefs PDF ({DAY_BRIEFS} patients)"] = measure(
+        app,
+        staff,
+        "GET",
+        f"/clinic/briefs.pdf?day={BRIEF_DAY.isoformat()}",
+        DAY_REQUESTS,
+        warm_up=1,
+    )
+    app.config["PDF_CACHE_HOURS"] = 24
     return results
 
 
@@ -435,7 +443,12 @@ def over_http(db_url: str, ids) -> dict | None:
     return {
         "hello_rps": hello_rps,
         "pages": {
-            name: {"rps": value, "ratio": round(value / hello_rps, 3), "target": TARGETS.get(name)}
+            name: {
+                "rps": value,
+                "ratio": round(value / hello_rps, 3),
+                "of_floor": round(value / rps[FLOOR], 3),
+                "target_of_floor": TARGETS.get(name),
+            }
             for name, value in rps.items()
         },
         "worker_peak_rss_mb": rss,
@@ -464,8 +477,12 @@ def main() -> int:
             f"{http['hello_rps']:.0f} req/s"
         )
         for name, row in http["pages"].items():
-            target = f"(target {row['target']}×)" if row["target"] else FLOORS.get(name, "")
-            print(f"{name:32} {row['rps']:>8.0f} req/s  {row['ratio']:.3f}× bare Flask {target}")
+            target = row["target_of_floor"]
+            goal = f"(target {target}×)" if target else FLOORS.get(name, "")
+            print(
+                f"{name:32} {row['rps']:>8.0f} req/s  {row['ratio']:.3f}× bare Flask  "
+                f"{row['of_floor']:.2f}× the floor {goal}"
+            )
         print(f"worker peak RSS                  {http['worker_peak_rss_mb']} MB")
     results = {
         "when": datetime.now(UTC).isoformat(timespec="seconds"),

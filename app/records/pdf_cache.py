@@ -29,17 +29,18 @@ def key_of(html: str) -> str:
 
 def pdf_of(html: str, patient_id: int | None, render: Callable[[], bytes]) -> bytes:
     """The PDF of ``html``: kept, else ``render()``ed and kept. Committed."""
+    hours = current_app.config.get("PDF_CACHE_HOURS", 24)
+    if hours <= 0:
+        return render()
     key = key_of(html)
     kept = db.session.get(RenderedPdf, key)
     if kept is not None:
         return kept.body
     body = render()
-    hours = current_app.config.get("PDF_CACHE_HOURS", 24)
     db.session.execute(
         delete(RenderedPdf).where(RenderedPdf.created_at < utcnow() - timedelta(hours=hours))
     )
-    if hours > 0:
-        db.session.add(RenderedPdf(key=key, patient_id=patient_id, body=body))
+    db.session.add(RenderedPdf(key=key, patient_id=patient_id, body=body))
     try:
         db.session.commit()
     except IntegrityError:  # another request kept the same PDF first

@@ -121,3 +121,29 @@ def kept_summary(
         .execution_options(synchronize_session=False)
     )
     return summary
+
+
+def kept_summaries(responses: list[QuestionnaireResponse], zone: str) -> dict[int, Summary]:
+    """``kept_summary`` of several revisions (the day's briefs), their kept copies read in
+    one query."""
+    qr = QuestionnaireResponse
+    current = [
+        r.id
+        for r in responses
+        if r.summary_key
+        == summary_key(r.questionnaire_id, r.questionnaire_version, zone, r.revision)
+    ]
+    data = (
+        dict(db.session.execute(select(qr.id, qr.summary).where(qr.id.in_(current))).all())
+        if current
+        else {}
+    )
+    found = {}
+    for response in responses:
+        if data.get(response.id) is not None:
+            found[response.id] = stored.load(data[response.id])
+            continue
+        q = questionnaires.get(response.questionnaire_id, response.questionnaire_version)
+        if q is not None:
+            found[response.id] = kept_summary(response, q, zone, again=True)
+    return found

@@ -111,11 +111,12 @@ def day_briefs():
     visits = list(services.day_patients(day, mine))
     education = patient_information.education_of(patient for patient, _ in visits)
     urgent_items = urgent.entries_by_patient([patient.id for patient, _ in visits])
+    kept = summaries.kept_summaries([response for _, response in visits], clinic_zone().key)
     briefs = [
         (
             patient,
             response,
-            _summary_for(patient, response),
+            _summary_for(patient, response, kept.get(response.id)),
             education[patient.id],
             urgent_items.get(patient.id, []),
         )
@@ -159,14 +160,15 @@ def _chosen_revision(
     return next((r for r in reversed(revisions) if r.is_submitted), None)
 
 
-def _summary_for(patient: Patient, response: QuestionnaireResponse):
-    """The revision's kept summary, with the patient's identity as the record has it now
-    and the language the answers were given in."""
+def _summary_for(patient: Patient, response: QuestionnaireResponse, kept=None):
+    """The revision's kept summary (``kept`` when already read), with the patient's
+    identity as the record has it now and the language the answers were given in."""
     q = questionnaires.get(response.questionnaire_id, response.questionnaire_version)
     if q is None:
         abort(500)
     zone = clinic_zone()
-    kept = summaries.kept_summary(response, q, zone.key)
+    if kept is None:
+        kept = summaries.kept_summary(response, q, zone.key)
     summary = for_patient(
         kept,
         PatientInfo(
