@@ -7,7 +7,7 @@ from collections.abc import Collection
 from datetime import date, datetime
 from functools import lru_cache
 
-from flask import Flask
+from flask import Flask, g
 from flask_babel import format_date as babel_date
 from flask_babel import get_locale
 from flask_babel import gettext as _
@@ -22,7 +22,12 @@ from ..records.clock import local
 
 
 def _english() -> bool:
-    return str(get_locale() or "en") == "en"
+    """Whether this page is in English, asked once per request: a worklist formats a
+    hundred dates, and asking Flask-Babel each time was a third of drawing the page."""
+    english = g.get("page_in_english")
+    if english is None:
+        english = g.page_in_english = str(get_locale() or "en") == "en"
+    return english
 
 
 def format_date(value: date | datetime | None) -> str:
