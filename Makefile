@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 export FLASK_APP := wsgi
-export BENCH_SMALL BENCH_DATABASE_URL BENCH_PATIENTS PAGE
+export BENCH_SMALL BENCH_DATABASE_URL BENCH_PATIENTS BENCH_REVISIONS PAGE
 
 .PHONY: run test lint format bench profile audit install clean lforms translations
 

@@ -3,6 +3,7 @@
     make bench                      10,000 patients, 8,000 submitted (SQLite by default)
     make bench BENCH_SMALL=1        200 patients, fewer requests: a smoke run
     make bench BENCH_PATIENTS=100000 another size
+    make bench BENCH_PATIENTS=1000000 BENCH_REVISIONS=3 BENCH_DATABASE_URL=postgresql+psycopg://…
     BENCH_DATABASE_URL=postgresql+psycopg://... make bench
 
 In-process numbers come from the Flask test client after warm-up; HTTP numbers from wrk
@@ -55,6 +56,9 @@ SMALL = os.environ.get("BENCH_SMALL") == "1"
 # BENCH_PATIENTS sets the size (four in five have sent their answers).
 PATIENTS = int(os.environ.get("BENCH_PATIENTS") or (200 if SMALL else 10_000))
 SUBMITTED = PATIENTS * 4 // 5
+# BENCH_REVISIONS: revisions of each submitted patient (amendments), the newest shown.
+REVISIONS = int(os.environ.get("BENCH_REVISIONS") or 1)
+BATCH = 20_000
 REQUESTS = 20 if SMALL else 200
 PDF_REQUESTS = 3 if SMALL else REQUESTS  # about a minute and a half at 0.4 s a PDF
 DAY_BRIEFS = 20  # patients with a visit on the one clinic day whose briefs are printed
@@ -107,7 +111,7 @@ def seed(app) -> dict[str, int]:
                 }
             submitted = n < SUBMITTED
             return {
-                "worklist_revision": 1,
+                "worklist_revision": REVISIONS if submitted else 1,
                 "worklist_submitted_at": now if submitted else None,
                 "worklist_done": len(sections) if submitted else 2,
                 "worklist_scores": totals[n % 3] if submitted else {},
@@ -127,19 +131,22 @@ def seed(app) -> dict[str, int]:
             }
             for n in range(PATIENTS)
         ]
-        db.session.execute(insert(Patient), patients)
-        responses = []
-        for n in range(PATIENTS):
+        for start in range(0, PATIENTS, BATCH):
+            db.session.execute(insert(Patient), patients[start : start + BATCH])
+            db.session.commit()
+
+        def responses_of(n):
             submitted = n < SUBMITTED
             if not submitted and n % 2:
-                continue  # invited only
+                return  # invited only
             answers = sets[n % 3] if submitted else {"sex": "female"}
-            responses.append(
-                {
+            # A submitted patient's earlier revisions (amendments) come first.
+            for revision in range(1, (REVISIONS if submitted else 1) + 1):
+                yield {
                     "patient_id": n + 1,
                     "questionnaire_id": definition.id,
                     "questionnaire_version": definition.version,
-                    "revision": 1,
+                    "revision": revision,
                     "status": "submitted" if submitted else "draft",
                     "answers": answers,
                     "pending": {},
@@ -151,8 +158,12 @@ def seed(app) -> dict[str, int]:
                     "updated_at": now,
                     "submitted_at": now if submitted else None,
                 }
-            )
-        db.session.execute(insert(QuestionnaireResponse), responses)
+
+        # In batches, so a million patients' rows never sit in memory at once.
+        for start in range(0, PATIENTS, BATCH):
+            rows = [r for n in range(start, min(start + BATCH, PATIENTS)) for r in responses_of(n)]
+            db.session.execute(insert(QuestionnaireResponse), rows)
+            db.session.commit()
         staff = User(
             email=STAFF[0],
             name="Bench Doctor",
@@ -465,7 +476,8 @@ def main() -> int:
     ids = seed(app)
     seeded = time.perf_counter() - started
     print(
-        f"Seeded {PATIENTS:,} patients ({SUBMITTED:,} submitted) in {seeded:.1f} s "
+        f"Seeded {PATIENTS:,} patients ({SUBMITTED:,} submitted, {REVISIONS} revisions each) "
+        f"in {seeded:.1f} s "
         f"on {app.config['SQLALCHEMY_DATABASE_URI'].split(':')[0]}"
     )
     pages = in_process(app, ids)
@@ -492,6 +504,7 @@ def main() -> int:
         "database": app.config["SQLALCHEMY_DATABASE_URI"].split(":")[0],
         "patients": PATIENTS,
         "submitted": SUBMITTED,
+        "revisions_per_submitted": REVISIONS,
         "small": SMALL,
         "in_process": pages,
         "http": http,

@@ -51,9 +51,20 @@ def patient_matches(search: str):
     return or_(*conditions)
 
 
+# Counted exactly up to here; past it a page says "more than 10,000". Counting every
+# match of a search among a million patients took longer than the page itself.
+COUNT_UP_TO = 10_000
+
+
 def count_and_page(stmt: Select, page: int, size: int) -> tuple[int, int, int]:
-    """How many rows ``stmt`` finds, the page asked for kept within the pages there are,
-    and how many pages: (total, page, pages). A page past the last is the last."""
-    total = db.session.scalar(select(func.count()).select_from(stmt.subquery()))
+    """How many rows ``stmt`` finds (``COUNT_UP_TO + 1`` meaning more than that), the page
+    asked for kept within the pages there are, and how many pages: (total, page, pages).
+    A page past the last is the last; past the count, the pages go on while rows do."""
+    total = db.session.scalar(
+        select(func.count()).select_from(stmt.limit(COUNT_UP_TO + 1).subquery())
+    )
+    if total > COUNT_UP_TO:
+        page = max(page, 1)
+        return total, page, max(page + 1, -(-COUNT_UP_TO // size))
     pages = max(1, -(-total // size))
     return total, min(max(page, 1), pages), pages

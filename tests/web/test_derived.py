@@ -199,3 +199,18 @@ def test_no_pdf_is_kept_when_the_clinic_says_so(app, clinic, staff):
     patient_id = clinic.with_answers("Ravi Kumar", FUSION_PATIENT_STORED)
     assert staff.get(f"/clinic/patients/{patient_id}/summary.pdf").status_code == 200
     assert kept_pdfs(app) == 0
+
+
+def test_past_ten_thousand_a_list_says_more_and_still_pages(app, clinic, staff, monkeypatch):
+    from app.records import search
+
+    monkeypatch.setattr(search, "COUNT_UP_TO", 3)
+    for n in range(5):
+        clinic.with_answers(f"Patient {n}", FUSION_PATIENT_STORED)
+    with app.app_context():
+        from app.web.clinic.services import worklist
+
+        first = worklist(None, None, 1, 9)
+        assert first.total == 4  # counted up to the cap and one more
+        assert first.pages >= 2
+        assert worklist(None, None, 7, 9).page == 7  # past the count, pages go on

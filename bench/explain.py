@@ -1,0 +1,72 @@
+"""EXPLAIN (ANALYZE, BUFFERS) of every statement a worklist page runs, on the database a
+bench left behind (PostgreSQL), for docs/performance.md.
+
+    BENCH_DATABASE_URL=postgresql+psycopg://… python bench/explain.py [URL ...]
+
+The statements are the app's own, caught as a staff member's request runs them; each is
+then explained with its parameters. Default URLs: page 1, a middle page, a status filter
+and a name search.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from sqlalchemy import event  # noqa: E402
+
+from app import create_app  # noqa: E402
+from app.platform.extensions import db  # noqa: E402
+from bench.run import STAFF, login  # noqa: E402
+
+URLS = [
+    "/clinic/",
+    "/clinic/?page=5000",
+    "/clinic/?status=in_progress",
+    "/clinic/?q=patient%20012345",
+]
+
+
+def statements(app, client, url) -> list[tuple[str, object]]:
+    caught = []
+
+    def before(conn, cursor, statement, parameters, *args):
+        caught.append((statement, parameters))
+
+    with app.app_context():
+        engine = db.engine
+    event.listen(engine, "before_cursor_execute", before)
+    try:
+        assert client.get(url).status_code == 200, url
+    finally:
+        event.remove(engine, "before_cursor_execute", before)
+    return caught
+
+
+def main() -> int:
+    url = os.environ["BENCH_DATABASE_URL"]
+    app = create_app("testing", SQLALCHEMY_DATABASE_URI=url, LOG_LEVEL="WARNING")
+    client = app.test_client()
+    login(client, *STAFF)
+    for page in sys.argv[1:] or URLS:
+        print(f"## {page}\n")
+        for statement, parameters in statements(app, client, page):
+            if not statement.lstrip().upper().startswith("SELECT"):
+                continue
+            with app.app_context():
+                conn = db.session.connection()
+                raw = conn.connection.driver_connection
+                with raw.cursor() as cursor:
+                    cursor.execute(f"EXPLAIN (ANALYZE, BUFFERS) {statement}", parameters)
+                    plan = "\n".join(row[0] for row in cursor.fetchall())
+                db.session.rollback()
+            print("```\n" + " ".join(statement.split())[:300] + "\n\n" + plan + "\n```\n")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
