@@ -21,7 +21,7 @@ from sqlalchemy import event  # noqa: E402
 
 from app import create_app  # noqa: E402
 from app.platform.extensions import db  # noqa: E402
-from bench.run import STAFF, login  # noqa: E402
+from bench.run import STAFF, USER_AGENT, login  # noqa: E402
 
 URLS = [
     "/clinic/",
@@ -41,7 +41,7 @@ def statements(app, client, url) -> list[tuple[str, object]]:
         engine = db.engine
     event.listen(engine, "before_cursor_execute", before)
     try:
-        assert client.get(url).status_code == 200, url
+        assert client.get(url, headers={"User-Agent": USER_AGENT}).status_code == 200, url
     finally:
         event.remove(engine, "before_cursor_execute", before)
     return caught

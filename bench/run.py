@@ -159,11 +159,16 @@ def seed(app) -> dict[str, int]:
                     "submitted_at": now if submitted else None,
                 }
 
-        # In batches, so a million patients' rows never sit in memory at once.
-        for start in range(0, PATIENTS, BATCH):
-            rows = [r for n in range(start, min(start + BATCH, PATIENTS)) for r in responses_of(n)]
-            db.session.execute(insert(QuestionnaireResponse), rows)
-            db.session.commit()
+        if db.engine.dialect.name == "postgresql":
+            copy_responses(responses_of)
+        else:
+            # In batches, so a large run's rows never sit in memory at once.
+            for start in range(0, PATIENTS, BATCH):
+                rows = [
+                    r for n in range(start, min(start + BATCH, PATIENTS)) for r in responses_of(n)
+                ]
+                db.session.execute(insert(QuestionnaireResponse), rows)
+                db.session.commit()
         staff = User(
             email=STAFF[0],
             name="Bench Doctor",
@@ -211,6 +216,47 @@ def seed(app) -> dict[str, int]:
         with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
             conn.exec_driver_sql(vacuum)
         return {"summary_patient": 1, "middle_page": max(1, PATIENTS // 50 // 2)}
+
+
+COPIED = (
+    "patient_id",
+    "questionnaire_id",
+    "questionnaire_version",
+    "revision",
+    "status",
+    "answers",
+    "pending",
+    "sections_done",
+    "alerts_shown",
+    "is_urgent",
+    "lock_version",
+    "created_at",
+    "updated_at",
+    "submitted_at",
+)
+
+
+def copy_responses(responses_of) -> None:
+    """Every response through PostgreSQL's COPY: a million patients' revisions in minutes,
+    where inserting them row by row took most of an hour."""
+    as_json = json.dumps
+    db.session.commit()
+    raw = db.engine.raw_connection()
+    try:
+        with raw.cursor() as cursor:
+            columns = ", ".join(COPIED)
+            with cursor.copy(f"COPY questionnaire_responses ({columns}) FROM STDIN") as copy:
+                for n in range(PATIENTS):
+                    for row in responses_of(n):
+                        copy.write_row(
+                            [as_json(row[c]) if c in JSON_COLUMNS else row[c] for c in COPIED]
+                        )
+        raw.commit()
+    finally:
+        raw.close()
+
+
+JSON_COLUMNS = {"answers", "pending", "sections_done", "alerts_shown"}
 
 
 def visit_day(n: int) -> date:

@@ -128,7 +128,9 @@ class Patient(db.Model):
     name: Mapped[str] = mapped_column(sa.String(120))
     date_of_birth: Mapped[date] = mapped_column(sa.Date)
     email: Mapped[str | None] = mapped_column(sa.String(254))
-    phone: Mapped[str | None] = mapped_column(sa.String(20))
+    # Indexed: a search by phone number is one of the ORed conditions of a name search,
+    # and without it a million patients were read row by row (docs/performance.md).
+    phone: Mapped[str | None] = mapped_column(sa.String(20), index=True)
     visit_date: Mapped[date | None] = mapped_column(sa.Date, index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))

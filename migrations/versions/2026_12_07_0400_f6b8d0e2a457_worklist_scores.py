@@ -1,6 +1,6 @@
 """The newest response's revision, submission, progress and totals on each patient, for
 the worklist; each submitted revision's summary kept with it; PDFs kept by the SHA-256 of
-their HTML
+their HTML; an index on the patient's phone for searches
 
 Revision ID: f6b8d0e2a457
 Revises: e5a7c9d1f346
@@ -29,6 +29,7 @@ def upgrade():
     op.add_column('patients', sa.Column('worklist_done', sa.Integer(), server_default='0',
                                         nullable=False))
     op.add_column('patients', sa.Column('worklist_scores', sa.JSON(), nullable=True))
+    op.create_index(op.f('ix_patients_phone'), 'patients', ['phone'], unique=False)
     op.add_column('questionnaire_responses', sa.Column('summary', sa.JSON(), nullable=True))
     op.add_column('questionnaire_responses',
                   sa.Column('summary_key', sa.String(length=120), nullable=True))
@@ -52,6 +53,7 @@ def downgrade():
     op.drop_index(op.f('ix_rendered_pdfs_patient_id'), table_name='rendered_pdfs')
     op.drop_index(op.f('ix_rendered_pdfs_created_at'), table_name='rendered_pdfs')
     op.drop_table('rendered_pdfs')
+    op.drop_index(op.f('ix_patients_phone'), table_name='patients')
     with op.batch_alter_table('questionnaire_responses') as batch_op:
         batch_op.drop_column('summary_key')
         batch_op.drop_column('summary')
