@@ -1,6 +1,6 @@
 """Which language a page is in: the patient's choice, kept on their record.
 
-Order: a ``?lang=`` link (the "हिन्दी / English" switch) chooses and is remembered; then
+Order: a ``?lang=`` link (the language link on each patient page) chooses and is kept; then
 this session's language (at login, the patient's record); then the browser's
 Accept-Language. Only languages offered whole are chosen (``records.translations``).
 Staff pages stay in English: the specialist reads the brief in English whatever language

@@ -17,7 +17,6 @@ import secrets
 import shutil
 import subprocess
 import sys
-import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -27,7 +26,7 @@ import pytest
 
 from app import ROOT
 from tests.conftest import postgres_database
-from tests.e2e.test_behind_proxy import free_port
+from tests.e2e.test_behind_proxy import free_port, wait_for
 
 LOGIN_LIMIT = 6
 
@@ -65,18 +64,6 @@ def nginx_config(folder: Path, port: int, hosts: list[int]) -> str:
         f"error_log {folder / 'error.log'} warn;\nevents {{}}\n"
         f"http {{\n{temp}\n{upstream}\n{server}\n}}\n"
     )
-
-
-def wait_for(url: str, process: subprocess.Popen, log: Path) -> None:
-    for _ in range(150):
-        if process.poll() is not None:
-            raise RuntimeError(f"{process.args[0]} stopped: {log.read_text()[-2000:]}")
-        try:
-            urllib.request.urlopen(url, timeout=1)  # noqa: S310 - the test's own server
-            return
-        except OSError:
-            time.sleep(0.1)
-    raise RuntimeError(f"{url} did not answer: {log.read_text()[-2000:]}")
 
 
 @pytest.fixture(scope="module")

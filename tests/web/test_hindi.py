@@ -28,6 +28,11 @@ from tests.answers_data import FUSION_PATIENT_STORED
 from tests.conftest import PATIENT_PASSWORD, Person
 
 DEVANAGARI = re.compile(r"[\u0900-\u097F]")
+needs_devanagari_pdf = pytest.mark.skipif(
+    os.environ.get("REQUIRE_E2E") != "1"
+    and not (has_devanagari_font() and shutil.which("pdftotext")),
+    reason="needs a Devanagari font and pdftotext: apt-get install fonts-noto-core poppler-utils",
+)
 
 
 def text_of(response) -> str:
@@ -261,11 +266,20 @@ def test_the_exported_questionnaire_carries_each_translation(staff):
     } in extension["extension"]
 
 
-@pytest.mark.skipif(
-    os.environ.get("REQUIRE_E2E") != "1"
-    and not (has_devanagari_font() and shutil.which("pdftotext")),
-    reason="needs a Devanagari font and pdftotext: apt-get install fonts-noto-core poppler-utils",
-)
+def pdf_words(pdf: bytes, folder) -> str:
+    """The PDF's text as pdftotext reads it, its white space made single spaces."""
+    path = folder / "read.pdf"
+    path.write_bytes(pdf)
+    text = subprocess.run(
+        [shutil.which("pdftotext"), "-enc", "UTF-8", str(path), "-"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    return " ".join(text.split())
+
+
+@needs_devanagari_pdf
 def test_hindi_free_text_is_real_letters_in_the_pdf(clinic, staff, tmp_path):
     """Drawn with a Devanagari font (no empty boxes), and read back as typed.
 
@@ -277,24 +291,13 @@ def test_hindi_free_text_is_real_letters_in_the_pdf(clinic, staff, tmp_path):
     patient_id = clinic.with_answers("Sunita Devi", answers)
     pdf = staff.get(f"/clinic/patients/{patient_id}/summary.pdf")
     assert pdf.status_code == 200
-    path = tmp_path / "summary.pdf"
-    path.write_bytes(pdf.data)
-    text = subprocess.run(
-        [shutil.which("pdftotext"), "-enc", "UTF-8", str(path), "-"],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
-    assert words in " ".join(text.split())
+    assert words in pdf_words(pdf.data, tmp_path)
+    path = tmp_path / "read.pdf"
     fonts = subprocess.run([shutil.which("pdffonts"), str(path)], capture_output=True, text=True)
     assert "Devanagari" in fonts.stdout
 
 
-@pytest.mark.skipif(
-    os.environ.get("REQUIRE_E2E") != "1"
-    and not (has_devanagari_font() and shutil.which("pdftotext")),
-    reason="needs a Devanagari font and pdftotext: apt-get install fonts-noto-core poppler-utils",
-)
+@needs_devanagari_pdf
 def test_the_printed_letter_is_in_the_patient_s_language(app, clinic, desk, tmp_path):
     patient_id, _ = clinic.invite(name="Kamala Iyer", email=None)
     with app.app_context():
@@ -302,15 +305,7 @@ def test_the_printed_letter_is_in_the_patient_s_language(app, clinic, desk, tmp_
         db.session.commit()
     letter = desk.post(f"/desk/patients/{patient_id}/letter.pdf")
     assert letter.mimetype == "application/pdf"
-    path = tmp_path / "letter.pdf"
-    path.write_bytes(letter.data)
-    text = subprocess.run(
-        [shutil.which("pdftotext"), "-enc", "UTF-8", str(path), "-"],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
-    words = " ".join(text.split())
+    words = pdf_words(letter.data, tmp_path)
     assert "मुलाक़ात से पहले के सवाल" in words
     assert "Dear" not in words
     # The desk's own page stays in English.
