@@ -160,7 +160,7 @@ def test_a_worklist_page_is_read_in_index_order_without_a_sort(clinic, staff, ap
     [(statement, parameters)] = [
         (sql, params)
         for sql, params in statements_of(app, staff, "/clinic/" + query)
-        if "LIMIT" in sql and "clinic_profile" not in sql
+        if "LIMIT" in sql and "clinic_profile" not in sql and "count(" not in sql
     ]
     with app.app_context():
         plan = " | ".join(
