@@ -480,3 +480,28 @@ def test_a_clinic_adds_a_language_and_it_waits_until_complete(tmp_path):
     assert "mr interface: no catalogue (make translations)" in check.output
     with app.test_request_context():
         assert translations.offered() == ["en", "hi"]
+
+
+def test_a_validated_translation_drops_the_mark_for_that_instrument_only(
+    app, clinic, person, staff
+):
+    """When a reviewer puts the published wording in and sets ``validated: true``, the
+    brief stops marking that instrument's score; the others keep their mark."""
+    from dataclasses import replace
+
+    patient_id = hindi_patient(clinic, person)
+    person.fill_all()
+    person.submit()
+    hindi = app.extensions["translations"]["hi"]
+    key = next(iter(hindi.provenance))
+    before = dict(hindi.provenance[key])
+    hindi.provenance[key] = {**before, "phq9": replace(before["phq9"], validated=True)}
+    try:
+        page = staff.get(f"/clinic/patients/{patient_id}").get_data(as_text=True)
+    finally:
+        hindi.provenance[key] = before
+    phq9 = re.search(r'<div id="score-phq9">.*?</div>', page, re.S).group(0)
+    gad7 = re.search(r'<div id="score-gad7">.*?</div>', page, re.S).group(0)
+    assert "not a validated translation" not in phq9
+    assert "(Hindi, not a validated translation)" in gad7
+    assert "Answered in Hindi" in page
