@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -165,7 +165,7 @@ def updated_entries(english: Mapping[Key, str], translation: TranslationFile) ->
 def dump_file(translation: TranslationFile, entries: Mapping) -> str:
     """A translation file's YAML text, Devanagari and all written as it reads."""
     instruments = {
-        ins: {k: v for k, v in vars_of(p).items() if v != ""}
+        ins: {k: v for k, v in asdict(p).items() if v != ""}
         for ins, p in translation.instruments.items()
     }
     head = {"language": translation.language, "for": translation.subject}
@@ -176,12 +176,3 @@ def dump_file(translation: TranslationFile, entries: Mapping) -> str:
     return yaml.safe_dump(
         {**head, "entries": dict(entries)}, allow_unicode=True, sort_keys=False, width=100
     )
-
-
-def vars_of(p: Provenance) -> dict:
-    return {
-        "validated": p.validated,
-        "source": p.source,
-        "reviewed_by": p.reviewed_by,
-        "licence": p.licence,
-    }

@@ -31,19 +31,27 @@ def to_rebuild(everything: bool = False) -> list[int]:
     return list(db.session.scalars(stmt))
 
 
+def newest_responses(patient_ids: list[int]) -> dict[int, QuestionnaireResponse]:
+    """Each patient's newest response that is theirs (not an import waiting for staff)."""
+    newest: dict[int, QuestionnaireResponse] = {}
+    for response in db.session.scalars(
+        select(QuestionnaireResponse)
+        .where(
+            QuestionnaireResponse.patient_id.in_(patient_ids), QuestionnaireResponse.hold.is_(None)
+        )
+        .order_by(QuestionnaireResponse.revision)
+    ):
+        newest[response.patient_id] = response
+    return newest
+
+
 def rebuild(patient_ids: list[int]) -> Iterator[int]:
     """Track each patient's newest response again, a batch at a time, committing each
     batch: stopped half-way, a second run (without ``everything``) carries on where this
     one stopped. Yields how many patients each batch did."""
     for start in range(0, len(patient_ids), BATCH):
         ids = patient_ids[start : start + BATCH]
-        newest: dict[int, QuestionnaireResponse] = {}
-        for response in db.session.scalars(
-            select(QuestionnaireResponse)
-            .where(QuestionnaireResponse.patient_id.in_(ids), QuestionnaireResponse.hold.is_(None))
-            .order_by(QuestionnaireResponse.revision)
-        ):
-            newest[response.patient_id] = response
+        newest = newest_responses(ids)
         for patient in db.session.scalars(select(Patient).where(Patient.id.in_(ids))):
             patient.track(newest.get(patient.id))
         db.session.commit()

@@ -10,7 +10,7 @@ from sqlalchemy.orm import joinedload
 
 from ...engine.summary.changes import Change, changes_between
 from ...platform.extensions import db
-from ...records import audit, messages, questionnaires, urgent
+from ...records import audit, messages, questionnaires, summaries, urgent
 from ...records.models import (
     WORKLIST_ORDER,
     ClinicianNote,
@@ -183,15 +183,7 @@ def _tracked_now(patient_ids: list[int]) -> dict[int, tuple]:
     patient tracked before the worklist kept them; nothing is read when there is none."""
     if not patient_ids:
         return {}
-    newest = {}
-    for response in db.session.scalars(
-        select(QuestionnaireResponse)
-        .where(
-            QuestionnaireResponse.patient_id.in_(patient_ids), QuestionnaireResponse.hold.is_(None)
-        )
-        .order_by(QuestionnaireResponse.revision)
-    ):
-        newest[response.patient_id] = response
+    newest = summaries.newest_responses(patient_ids)
     return {
         pid: (r.revision, r.submitted_at, len(r.sections_done or []), totals_of(r))
         for pid, r in newest.items()
