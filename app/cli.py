@@ -1,4 +1,5 @@
-"""Operator commands: ``flask users``, ``flask invite``, ``flask seed-demo``, ``flask worker``."""
+"""Operator commands: ``flask users``, ``flask invite``, ``flask trial``, ``flask seed-demo``,
+``flask worker``."""
 
 from __future__ import annotations
 
@@ -13,14 +14,14 @@ from sqlalchemy import select
 
 from .platform import backups, jobs
 from .platform.extensions import db
-from .records import appointment_lists, clinic_details, messages
+from .records import appointment_lists, clinic_details, messages, trials
 from .records import summaries as derived
 from .records import translations as translation_files
 from .records.accounts import issue_staff_reset
 from .records.clock import clinic_today, clinic_zone
 from .records.fhir_import import FhirImportError, import_response
 from .records.invitations import existing_patient, invite_patient, reissue_invitation
-from .records.models import MESSAGE_CHANNELS, STAFF_ROLES, User
+from .records.models import MESSAGE_CHANNELS, STAFF_ROLES, Patient, User
 from .records.reminders import send_reminders
 from .records.staff import StaffError, create_staff
 
@@ -39,6 +40,7 @@ fhir = AppGroup("fhir", help="FHIR import.")
 invite = AppGroup("invite", help="Invite patients.")
 reminders = AppGroup("reminders", help="Remind patients who have not sent their answers.")
 summaries = AppGroup("summaries", help="What is derived from each patient's answers.")
+trial = AppGroup("trial", help="Trials with temporary leads and their daily diary.")
 
 
 @summaries.command("rebuild")
@@ -309,9 +311,37 @@ def worker(burst: bool) -> None:
     "--on", "on", callback=_iso_date, help="The day to act for, YYYY-MM-DD (default: today)."
 )
 def reminders_send(on: date | None) -> None:
-    """Queue the reminders due today on the clinic's clock (run once a day)."""
+    """Queue the reminders due today on the clinic's clock, and the day's trial diary
+    messages (run once a day)."""
     day = on or clinic_today()
     click.echo(f"{send_reminders(day)} reminders queued for {day.isoformat()}")
+    click.echo(f"{trials.send_diary_messages(day)} diary messages queued for {day.isoformat()}")
+
+
+@trial.command("start")
+@click.option("--patient", "reference", required=True, help="The patient's reference (3214-C4FA).")
+@click.option("--start", "start", required=True, callback=_iso_date, help="YYYY-MM-DD")
+@click.option("--days", default=7, show_default=True, type=int, help="Planned days.")
+@click.option(
+    "--baseline",
+    type=float,
+    help="Average pain before the trial, 0-10 (default: the questionnaire's).",
+)
+def trial_start(reference: str, start: date, days: int, baseline: float | None) -> None:
+    """Record a patient's trial and print the diary link."""
+    ref = "".join(reference.split("-")).lower()
+    found = db.session.scalars(
+        select(Patient).where(Patient.ref.startswith(ref, autoescape=True)).limit(2)
+    ).all()
+    if len(ref) < 8 or len(found) != 1:
+        raise click.ClickException(f"no patient with the reference {reference}")
+    patient = found[0]
+    try:
+        made = trials.start(patient, start, days, baseline, None, None, clinic_today())
+    except trials.TrialError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"Trial recorded: {made.start_date} to {made.end_date}, baseline {made.baseline:g}")
+    click.echo(trials.diary_url(made))
 
 
 def init_app(app: Flask) -> None:
@@ -324,3 +354,4 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(worker)
     app.cli.add_command(translations)
     app.cli.add_command(summaries)
+    app.cli.add_command(trial)

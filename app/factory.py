@@ -103,8 +103,10 @@ def register_extensions(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     from .web.admin.routes import bp as admin_bp
     from .web.auth.routes import bp as auth_bp
+    from .web.clinic import trial  # noqa: F401 - adds the trial's pages to clinic_bp
     from .web.clinic.routes import bp as clinic_bp
     from .web.desk.routes import bp as desk_bp
+    from .web.diary.routes import bp as diary_bp
     from .web.fhir.routes import bp as fhir_bp
     from .web.main import bp as main_bp
     from .web.patient.routes import bp as patient_bp
@@ -114,6 +116,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(patient_bp)
     app.register_blueprint(clinic_bp)
     app.register_blueprint(desk_bp)
+    app.register_blueprint(diary_bp)
     app.register_blueprint(admin_bp)
     app.register_blueprint(fhir_bp)
 

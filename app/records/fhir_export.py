@@ -9,10 +9,11 @@ from flask import current_app, g, has_request_context
 from sqlalchemy import select
 
 from ..engine.interop.fhir_response import to_fhir_response
+from ..engine.interop.fhir_trial import DiaryDay, trial_bundle
 from ..platform.extensions import db
 from . import audit, questionnaires, urgent
 from .identifiers import abha_in_groups
-from .models import Patient, QuestionnaireResponse
+from .models import Patient, QuestionnaireResponse, Trial
 
 
 def _by_token() -> dict[str, Any]:
@@ -92,3 +93,25 @@ def revision_to_export(
     if revision is not None:
         return next((r for r in exportable if r.revision == revision), None)
     return exportable[-1] if exportable else None
+
+
+def export_trial(patient: Patient, trial: Trial) -> dict[str, Any]:
+    """The trial's diary as a FHIR Bundle (``engine.interop.fhir_trial``), audited."""
+    from . import trials  # which reaches messages, and they this module's neighbours
+
+    plan = trials.plan_of(trial)
+    bundle = trial_bundle(
+        trials.diary(),
+        [
+            DiaryDay(e.day, plan.number(e.day), e.answers or {}, e.language, e.updated_at)
+            for e in trial.entries
+        ],
+        trial_key=f"trial{trial.id}",
+        patient_ref=patient.ref,
+        patient_name=patient.name,
+        birth_date=patient.date_of_birth,
+        identifiers=identifiers_of(patient),
+    )
+    audit.record("export.fhir_trial", patient=patient, trial=trial.id, **_by_token())
+    db.session.commit()
+    return bundle

@@ -318,10 +318,13 @@ def identity_check(patient: Patient, resource: dict | None) -> str:
 
 def _definition(canonical: str) -> Questionnaire:
     url, _, version = canonical.partition("|")
+    # Only the intake is imported: a trial diary's days are written through its link.
     found = [
         d
         for d in questionnaires.all_definitions()
-        if d.url == url and (not version or str(d.version) == version)
+        if d.id == questionnaires.CURRENT[0]
+        and d.url == url
+        and (not version or str(d.version) == version)
     ]
     if not found:
         raise FhirImportError([("questionnaire", f"no questionnaire definition for {canonical!r}")])

@@ -39,6 +39,7 @@ TEMPLATE_NAMES = {
     "reopened": "Questionnaire reopened",
     "urgent_notice": "Urgent notice",
     "urgent_escalation": "Urgent notice, escalated",
+    "diary": "Trial diary",
 }
 log = logging.getLogger(__name__)
 
@@ -166,10 +167,14 @@ def _template(template_id: str, language: str | None) -> MessageTemplate:
 
 def _link(message: Message) -> str:
     """The patient's way in: a fresh invitation until they have an account, then the
-    login page; for staff, the patient's page."""
+    login page; the diary's own link during a trial; for staff, the patient's page."""
     patient = message.patient
     if templates()[message.template].audience == "staff":
         return external_url("clinic.summary", patient_id=patient.id)
+    if message.template == "diary":
+        from . import trials  # which imports this module to send the diary's message
+
+        return trials.diary_url(trials.newest(patient))
     if patient.user is None:
         return issue_invitation(patient)
     return external_url("auth.login")

@@ -575,3 +575,64 @@ class RenderedPdf(db.Model):
     patient_id: Mapped[int | None] = mapped_column(sa.ForeignKey("patients.id"), index=True)
     body: Mapped[bytes] = mapped_column(sa.LargeBinary)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
+
+
+class Trial(db.Model):
+    """A trial with temporary leads, as a clinician recorded it, and its diary link.
+
+    The link's token is not stored: it is made from the app's secret and ``link_salt``
+    (``records.trials``), so the daily message can carry the same link every day, while
+    the database alone gives no way in. ``token_hash`` finds the trial from a link.
+    """
+
+    __tablename__ = "trials"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    patient_id: Mapped[int] = mapped_column(sa.ForeignKey("patients.id"), index=True)
+    start_date: Mapped[date] = mapped_column(sa.Date)
+    days: Mapped[int] = mapped_column(sa.Integer, default=7)
+    # The trial's last day (start_date + days - 1), kept so the worklist filters on it.
+    end_date: Mapped[date] = mapped_column(sa.Date, index=True)
+    note: Mapped[str | None] = mapped_column(sa.String(500))
+    # Average pain before the trial (0-10), from the intake's peg_pain or entered.
+    baseline: Mapped[float | None] = mapped_column(sa.Float)
+    baseline_source: Mapped[str] = mapped_column(sa.String(16))  # "intake" | "entered"
+    link_salt: Mapped[str] = mapped_column(sa.String(32))
+    token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    failed_checks: Mapped[int] = mapped_column(default=0, server_default="0")
+    # Set after MAX_DOB_ATTEMPTS wrong dates of birth: the link stops; a new one is issued.
+    locked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+
+    patient: Mapped[Patient] = relationship()
+    created_by: Mapped[User | None] = relationship()
+    entries: Mapped[list[TrialEntry]] = relationship(
+        back_populates="trial", order_by="TrialEntry.day", cascade="all, delete-orphan"
+    )
+
+
+class TrialEntry(db.Model):
+    """One day of the trial diary: the answers (JSON keyed by the diary's linkIds).
+
+    One per day (unique), changeable on the day it was written; ``late`` when it was
+    written the day after the day it describes.
+    """
+
+    __tablename__ = "trial_entries"
+    __table_args__ = (sa.UniqueConstraint("trial_id", "day", name="uq_trial_entry_day"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    trial_id: Mapped[int] = mapped_column(sa.ForeignKey("trials.id"), index=True)
+    day: Mapped[date] = mapped_column(sa.Date)
+    questionnaire_id: Mapped[str] = mapped_column(sa.String(64))
+    questionnaire_version: Mapped[int]
+    answers: Mapped[dict[str, Any]] = mapped_column(sa.JSON, default=dict)
+    language: Mapped[str | None] = mapped_column(sa.String(8))
+    late: Mapped[bool] = mapped_column(default=False)
+    # The clinic's day it was first written: it may be changed on that day only.
+    written_on: Mapped[date] = mapped_column(sa.Date)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+
+    trial: Mapped[Trial] = relationship(back_populates="entries")

@@ -28,6 +28,7 @@ from ..engine.questionnaire import DEFINITIONS_DIR
 from ..engine.questionnaire.definition import DefinitionError, Questionnaire
 from ..engine.questionnaire.translating import english_texts, translate
 from ..engine.translations import Key, Problem, Provenance
+from ..engine.trials import DIARY_ID
 from . import messages, patient_information, questionnaires
 
 DEFAULT = "en"
@@ -306,9 +307,12 @@ def update_files(code: str) -> list[Path]:
     files = dict(lang.files) if lang else {}
     folder = Path(current_app.config.get("DEFINITIONS_DIR") or DEFINITIONS_DIR) / "translations"
     content = Path(current_app.config.get("TRANSLATIONS_DIR") or CONTENT_DIR)
-    q = questionnaires.current()
     wanted = {
-        f"{q.id}.v{q.version}": folder / f"{q.id}.v{q.version}.{code}.yaml",
+        f"{q.id}.v{q.version}": folder / f"{q.id}.v{q.version}.{code}.yaml"
+        for q in (questionnaires.current(), questionnaires.get(DIARY_ID, 1))
+        if q is not None
+    }
+    wanted |= {
         "messages": content / f"messages.{code}.yaml",
         f"about-scs.v{patient_information.current().version}": content
         / f"about-scs.v{patient_information.current().version}.{code}.yaml",

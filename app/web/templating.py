@@ -106,6 +106,11 @@ def shown_length(text: str) -> int:
     return sum(1 for ch in text if unicodedata.category(ch) not in {"Mn", "Me"})
 
 
+def plain_number(value: float) -> str:
+    """6.0 as "6", 33.3 as "33.3": a figure as a clinician writes it."""
+    return f"{value:g}"
+
+
 def option_layout(item: Item) -> str:
     """How a question's options sit on a phone: in a row, in two columns, four across with
     the label under each (a frequency scale), or one a line.
@@ -134,6 +139,7 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(format_datetime, "datetime")
     app.add_template_filter(readable_reference, "reference")
     app.add_template_filter(with_article, "with_article")
+    app.add_template_filter(plain_number, "number")
     app.jinja_env.globals["body_views"] = VIEWS
     app.jinja_env.globals["choice_inputs"] = choice_inputs
     app.jinja_env.globals["option_layout"] = option_layout

@@ -41,6 +41,7 @@ def build(rule, ids):
         "item_id": 1,
         "token_id": 1,
         "revision": 2,
+        "day": "2027-01-04",
     }
     return rule.build({k: values[k] for k in rule.arguments}, append_unknown=False)[1]
 

@@ -464,7 +464,12 @@ def test_a_clinic_adds_a_language_and_it_waits_until_complete(tmp_path):
     made = sorted(
         p.name for p in [*definitions.glob("translations/*.mr.yaml"), *content.glob("*.mr.yaml")]
     )
-    assert made == ["about-scs.v1.mr.yaml", "messages.mr.yaml", "scs_intake.v3.mr.yaml"]
+    assert made == [
+        "about-scs.v1.mr.yaml",
+        "messages.mr.yaml",
+        "scs_intake.v3.mr.yaml",
+        "scs_trial_diary.v1.mr.yaml",
+    ]
     questionnaire = (definitions / "translations" / "scs_intake.v3.mr.yaml").read_text()
     assert "english: Your worst pain in the past week" in questionnaire
     app = create_app(

@@ -58,7 +58,8 @@ def test_the_worklist_shows_the_new_total_in_a_column_of_its_own(staff, sleep_pa
     page = staff.get("/clinic/").get_data(as_text=True)
     headings = [h.split("<")[0] for h in page.split('<th scope="col">')[1:]]
     assert headings == [
-        "Patient", "Visit date", "Status", "PEG", "PHQ-9", "Sleep", "Urgent", "Submitted"
+        "Patient", "Visit date", "Status", "PEG", "PHQ-9", "Sleep", "Urgent", "Submitted",
+        "Trial"
     ]  # fmt: skip
     row = page.split("<tbody>")[1].split("</tr>")[0]
     cells = [c.split("</td>")[0] for c in row.split("<td>")[1:]]

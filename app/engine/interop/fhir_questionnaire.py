@@ -31,6 +31,7 @@ MAX_VALUE = "http://hl7.org/fhir/StructureDefinition/maxValue"
 UNIT = "http://hl7.org/fhir/StructureDefinition/questionnaire-unit"
 ITEM_CONTROL = "http://hl7.org/fhir/StructureDefinition/questionnaire-itemControl"
 TRANSLATION = "http://hl7.org/fhir/StructureDefinition/translation"
+STEP = "http://hl7.org/fhir/StructureDefinition/questionnaire-sliderStepValue"
 HELP = {"coding": [{"system": CONTROLS, "code": "help", "display": "Help-Button"}]}
 RADIO = {"coding": [{"system": CONTROLS, "code": "radio-button", "display": "Radio Button"}]}
 CHECK = {"coding": [{"system": CONTROLS, "code": "check-box", "display": "Check-box"}]}
@@ -151,6 +152,8 @@ def questionnaire_item(q: Questionnaire, item: Item, this_year: int) -> dict[str
         extensions.append(_bound(item, item.min, MIN_VALUE))
     if item.max is not None:
         extensions.append(_bound(item, item.upper_bound(this_year), MAX_VALUE))
+    if item.step > 1:
+        extensions.append({"url": STEP, "valueInteger": item.step})
     if item.unit:
         extensions.append(
             {

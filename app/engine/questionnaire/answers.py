@@ -246,6 +246,14 @@ def parse_answer(item: Item, raw: Any, today: date | None = None, year_only: boo
             )
         number = int(text)
         _check_range(item, number, today)
+        if (number - int(item.min or 0)) % item.step:
+            raise AnswerError(
+                _(
+                    "Choose a number in steps of %(step)s, for example %(example)s",
+                    step=item.step,
+                    example=number - (number - int(item.min or 0)) % item.step,
+                )
+            )
         return number
     if item.type == "decimal":
         text = _number_text(item, raw)
@@ -285,7 +293,7 @@ def choices_for(item: Item) -> tuple[tuple[str, str], ...]:
     if item.type == "boolean":
         return tuple((code, _(label)) for code, label in YES_NO)
     if item.widget == "scale":
-        return tuple((str(n), str(n)) for n in range(int(item.min), int(item.max) + 1))
+        return tuple((str(n), str(n)) for n in range(int(item.min), int(item.max) + 1, item.step))
     return tuple((o.code, o.display) for o in item.options)
 
 

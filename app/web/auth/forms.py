@@ -40,10 +40,23 @@ def _day_part(label: str, low: int, high: int):
     return check
 
 
-class AcceptInvitationForm(FlaskForm):
+class DateOfBirthForm(FlaskForm):
+    """The date of birth a link asks for once (an invitation, a trial diary)."""
+
     dob_day = StringField(_l("Day"), validators=[_day_part(_l("Day"), 1, 31)])
     dob_month = StringField(_l("Month"), validators=[_day_part(_l("Month"), 1, 12)])
     dob_year = StringField(_l("Year"), validators=[_day_part(_l("Year"), 1900, 2100)])
+
+    def date_of_birth(self) -> date | None:
+        """The date typed, or None (with an error on the form) if it is not a real date."""
+        try:
+            return date(int(self.dob_year.data), int(self.dob_month.data), int(self.dob_day.data))
+        except (TypeError, ValueError):
+            self.dob_day.errors = [*self.dob_day.errors, _l("Enter a real date of birth")]
+            return None
+
+
+class AcceptInvitationForm(DateOfBirthForm):
     phone = TelField(
         _l("Mobile number (optional)"),
         description=_l("You can log in with this number or with your email address."),
@@ -75,14 +88,6 @@ class AcceptInvitationForm(FlaskForm):
     def validate_phone(self, field):
         if problem := mobile_problem(field.data):
             raise ValidationError(problem)
-
-    def date_of_birth(self) -> date | None:
-        """The date typed, or None (with an error on the form) if it is not a real date."""
-        try:
-            return date(int(self.dob_year.data), int(self.dob_month.data), int(self.dob_day.data))
-        except (TypeError, ValueError):
-            self.dob_day.errors = [*self.dob_day.errors, _l("Enter a real date of birth")]
-            return None
 
 
 def _new_password_fields(label: str):

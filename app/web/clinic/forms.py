@@ -6,14 +6,16 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import (
     DateField,
+    DecimalField,
     EmailField,
     HiddenField,
+    IntegerField,
     RadioField,
     StringField,
     TelField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, Email, Length, Optional
+from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional
 
 from ...records.clock import clinic_today
 from ...records.messages import default_channel
@@ -127,3 +129,28 @@ class AppointmentListForm(FlaskForm):
             return self.text.data
         self.file.errors = ["Choose the appointment list to check"]
         return None
+
+
+class TrialForm(FlaskForm):
+    """A trial with temporary leads: its dates, and the pain it is compared with."""
+
+    start_date = DateField(
+        "First day of the trial",
+        default=clinic_today,
+        validators=[DataRequired("Enter the first day of the trial as a real date")],
+    )
+    days = IntegerField(
+        "Planned days",
+        default=7,
+        validators=[
+            DataRequired("Enter the number of days, for example 7"),
+            NumberRange(1, 30, "Enter a number of days from 1 to 30"),
+        ],
+    )
+    baseline = DecimalField(
+        "Average pain before the trial (0 to 10)",
+        places=1,
+        validators=[Optional(), NumberRange(0, 10, "Enter a number from 0 to 10")],
+        description="Leave empty to use the average pain the patient gave in the questionnaire.",
+    )
+    note = TextAreaField("Note (optional)", validators=[Optional(), Length(max=500)])

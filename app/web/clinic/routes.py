@@ -50,6 +50,7 @@ from .forms import (
     NoteForm,
     RevisionForm,
 )
+from .trial_brief import brief_context
 
 bp = Blueprint("clinic", __name__, url_prefix="/clinic")
 
@@ -80,6 +81,7 @@ def worklist():
         today=today,
         clinician_id=current_user.id if who == "mine" else None,
         site_id=parse_id(request.args.get("site")),
+        in_trial=request.args.get("trial") == "1",
     )
     if search.strip():
         services.record_search(search, page.total)
@@ -97,6 +99,7 @@ def worklist():
         sites=sites.all_sites(),
         site=parse_id(request.args.get("site")),
         bad_day=bool(day_text) and day is None,
+        in_trial=request.args.get("trial") == "1",
     )
 
 
@@ -212,6 +215,7 @@ def summary(patient_id: int):
         "follow_up_form": FollowUpForm(),
         "sent_messages": messages.for_patient(patient),
         "template_names": messages.TEMPLATE_NAMES,
+        **brief_context(patient),
     }
     if response is None:
         page = render_template("clinic/not_submitted.html", **context)

@@ -6,11 +6,12 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import exists, func, select
+from sqlalchemy import false as sa_false
 from sqlalchemy.orm import joinedload
 
 from ...engine.summary.changes import Change, changes_between
 from ...platform.extensions import db
-from ...records import audit, messages, questionnaires, summaries, urgent
+from ...records import audit, messages, questionnaires, summaries, trials, urgent
 from ...records.models import (
     WORKLIST_ORDER,
     ClinicianNote,
@@ -47,6 +48,7 @@ class WorklistRow:
     visit_soon: bool = False  # invited or in progress, with the visit within 3 days
     import_waiting: bool = False  # another system sent answers that staff must accept
     invitation_failed: bool = False  # the newest invitation message could not be sent
+    trial: str = ""  # "Day 3 of 7, 1 missed" while the trial's diary is open
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,6 +79,7 @@ def worklist(
     today: date | None = None,
     clinician_id: int | None = None,
     site_id: int | None = None,
+    in_trial: bool = False,
 ) -> WorklistPage:
     """One page of patients: urgent first, then by visit date. Six queries, whatever the size.
 
@@ -98,6 +101,8 @@ def worklist(
         stmt = stmt.where(Patient.site_id == site_id)
     if day is not None:
         stmt = stmt.where(Patient.visit_date == day)
+    if in_trial:
+        stmt = stmt.where(trials.in_trial(today))
     total, page, pages = count_and_page(stmt, page, PAGE_SIZE)
     # The page from the index alone (it holds every column asked for); then the page's own
     # rows' progress, totals and whether an import waits for staff, by their ids.
@@ -121,6 +126,7 @@ def worklist(
                     Patient.worklist_done,
                     Patient.worklist_scores,
                     held.label("import_waiting"),
+                    (trials.in_trial(today) if today else sa_false()).label("in_trial"),
                 ).where(Patient.id.in_(ids))
             )
             if ids
@@ -135,6 +141,9 @@ def worklist(
     legacy = _tracked_now(untracked)
     reasons = urgent.open_by_patient(ids)
     not_sent = messages.failed_invitations(ids) if ids else set()
+    trial_progress = trials.progress_by_patient(
+        [pid for pid, row in tracked.items() if row.in_trial], today
+    )
     shown = worklist_instruments()
     rows = []
     for p in patients:
@@ -169,6 +178,7 @@ def worklist(
                 visit_soon=soon,
                 import_waiting=bool(mine.import_waiting),
                 invitation_failed=p.id in not_sent,
+                trial=trial_progress.get(p.id, ""),
             )
         )
     return WorklistPage(rows, total, page, pages, tuple(heading for _, heading in shown))

@@ -15,7 +15,7 @@ from ...engine.interop.fhir_outcome import FHIR_JSON, issue, outcome
 from ...engine.interop.fhir_questionnaire import fhir_id, to_fhir_questionnaire
 from ...engine.questionnaire.definition import Questionnaire
 from ...platform.extensions import csrf, db
-from ...records import fhir_export, questionnaires, translations
+from ...records import fhir_export, questionnaires, translations, trials
 from ...records.clock import clinic_today
 from ...records.fhir_import import FhirImportError, import_response
 from ...records.identifiers import parse_id
@@ -127,6 +127,22 @@ def patient_response(patient_id: int):
         json.dumps(resource, indent=2, ensure_ascii=False),
         FHIR_JSON,
         f"questionnaire-response-{patient.ref}-r{response.revision}.json",
+    )
+
+
+@bp.get("/patients/<int:patient_id>/trial-bundle.json")
+@staff_or_system("read")
+def patient_trial(patient_id: int):
+    """The patient's newest trial diary as a FHIR R4 Bundle: each day's
+    QuestionnaireResponse and its pain Observations (LOINC 72514-3)."""
+    patient = db.session.get(Patient, patient_id)
+    trial = trials.newest(patient) if patient is not None else None
+    if trial is None:
+        abort(404)
+    return download(
+        json.dumps(fhir_export.export_trial(patient, trial), indent=2, ensure_ascii=False),
+        FHIR_JSON,
+        f"trial-{patient.ref}.json",
     )
 
 

@@ -179,6 +179,13 @@ def _item(raw: dict, section_id: str, group: str | None = None) -> Item:
         raise DefinitionError(f"{where}: min is greater than max")
     if high is not None and not isinstance(high, int | float) and high != THIS_YEAR:
         raise DefinitionError(f"{where}: max must be a number or '{THIS_YEAR}'")
+    step = raw.get("step", 1)
+    if not isinstance(step, int) or step < 1 or (step > 1 and item_type != "integer"):
+        raise DefinitionError(f"{where}: a step is a whole number, for an integer item")
+    if step > 1 and not (
+        isinstance(low, int) and isinstance(high, int) and (high - low) % step == 0
+    ):
+        raise DefinitionError(f"{where}: a step needs a min and a max whole steps apart")
     widget = raw.get("widget")
     if widget not in WIDGETS:
         raise DefinitionError(f"{where}: unknown widget {widget!r}")
@@ -186,10 +193,10 @@ def _item(raw: dict, section_id: str, group: str | None = None) -> Item:
         item_type == "integer"
         and isinstance(low, int)
         and isinstance(high, int)
-        and high - low <= 20
+        and (high - low) // step <= 20
     ):
         raise DefinitionError(
-            f"{where}: a scale is an integer with a min and a max at most 20 apart"
+            f"{where}: a scale is an integer with a min and a max at most 20 steps apart"
         )
     if widget == "body_map" and item_type != "multi-choice":
         raise DefinitionError(f"{where}: a body map is a multi-choice item")
@@ -236,6 +243,7 @@ def _item(raw: dict, section_id: str, group: str | None = None) -> Item:
         feet_inches=bool(raw.get("feet_inches", False)),
         error=raw.get("error"),
         ends=tuple(raw["ends"]) if raw.get("ends") else None,
+        step=step,
         option_index={o.code: o for o in options},
     )
 

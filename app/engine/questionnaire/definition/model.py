@@ -100,6 +100,8 @@ class Item:
     error: str | None = None
     # The words at the two ends of a scale ("No pain", "Worst pain you can imagine").
     ends: tuple[str, str] | None = None
+    # For an integer: answers go up in steps of this size from ``min`` (0, 10, … 100).
+    step: int = 1
     option_index: dict[str, Option] = field(default_factory=dict, compare=False, repr=False)
 
     @property
