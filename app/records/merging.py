@@ -23,6 +23,7 @@ from .models import (
     Message,
     Patient,
     QuestionnaireResponse,
+    Trial,
     UrgentItem,
     User,
 )
@@ -119,7 +120,15 @@ def _move_rows(kept: Patient, duplicate: Patient) -> None:
                 Message.for_day == day,
             )
         )
-    for model in (ClinicianNote, UrgentItem, Consent, InformationView, Invitation, Message):
+    for model in (
+        ClinicianNote,
+        UrgentItem,
+        Consent,
+        InformationView,
+        Invitation,
+        Message,
+        Trial,
+    ):
         db.session.execute(
             update(model)
             .where(model.patient_id == duplicate.id)

@@ -23,6 +23,8 @@ from .models import (
     Message,
     Patient,
     QuestionnaireResponse,
+    Trial,
+    TrialEntry,
     UrgentItem,
     User,
     utcnow,
@@ -84,6 +86,15 @@ def export_patient_data(patient: Patient) -> dict[str, Any]:
                 .order_by(InformationView.version)
             )
         ],
+        "trial_diary": [
+            {"day": e.day.isoformat(), "late": e.late, "answers": e.answers}
+            for e in db.session.scalars(
+                select(TrialEntry)
+                .join(Trial)
+                .where(Trial.patient_id == patient.id)
+                .order_by(TrialEntry.day)
+            )
+        ],
     }
 
 
@@ -109,12 +120,14 @@ def set_legal_hold(patient: Patient, reason: str | None, by: User) -> None:
 
 
 def erase_patient(patient: Patient, by: User) -> str:
-    """Remove the patient's answers, notes, messages and identity; returns the opaque
+    """Remove the patient's answers, trial diary, notes, messages and identity; returns the opaque
     reference. A record under a legal hold is not erased."""
     if patient.legal_hold:
         raise ErasureHeld(patient.legal_hold)
     ref = patient.ref
     audit.record("patient.erase", patient=patient, actor=by)
+    trials = select(Trial.id).where(Trial.patient_id == patient.id)
+    db.session.execute(delete(TrialEntry).where(TrialEntry.trial_id.in_(trials)))
     for model in (
         ClinicianNote,
         UrgentItem,
@@ -123,6 +136,7 @@ def erase_patient(patient: Patient, by: User) -> str:
         Invitation,
         Message,
         QuestionnaireResponse,
+        Trial,
     ):
         db.session.execute(delete(model).where(model.patient_id == patient.id))
     pdf_cache.forget_patient(patient.id)

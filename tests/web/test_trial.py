@@ -3,6 +3,7 @@ the trial brief the specialist reads (page, PDF, FHIR, worklist)."""
 
 from __future__ import annotations
 
+import io
 import json
 import re
 from datetime import date, datetime, time, timedelta
@@ -10,11 +11,13 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from fhir.resources.R4B.bundle import Bundle
+from pypdf import PdfReader
 from sqlalchemy import select
 
 from app.engine.interop.fhir_trial import PAIN_NRS
 from app.platform.extensions import db
-from app.records.models import AuditEvent, Message, Trial, TrialEntry
+from app.records.models import AuditEvent, Message, Patient, Trial, TrialEntry, User
+from app.records.patient_rights import erase_patient, export_patient_data
 from tests.answers_data import FUSION_PATIENT_STORED
 from tests.factories import DOB
 from tests.records.test_clock import freeze_clinic_clock
@@ -283,14 +286,16 @@ def test_no_trial_page_pdf_or_diary_page_gives_a_verdict(
 ):
     fill_the_week(client, diary, monkeypatch, skip=())
     patient_page = staff.get(f"/clinic/patients/{trial_patient}").get_data(as_text=True)
+    pdf = staff.get(f"/clinic/patients/{trial_patient}/trial.pdf").data
     trial_section = re.search(r'<section class="trial-brief".*?</section>', patient_page, re.S)
     texts = [
         patient_page,
         staff.get("/clinic/?trial=1").get_data(as_text=True),
         staff.get(f"/clinic/patients/{trial_patient}/trial").get_data(as_text=True),
         client.get(f"{diary}/days").get_data(as_text=True),
-        pdf_text(staff.get(f"/clinic/patients/{trial_patient}/trial.pdf").data),
+        pdf_text(pdf),
     ]
+    assert len(PdfReader(io.BytesIO(pdf)).pages) == 1  # the trial brief is one PDF page
     assert "Relief, two ways" in texts[-1]
     for text in texts:
         text = " ".join(text.split())
@@ -419,3 +424,35 @@ def test_the_front_desk_cannot_read_the_trial(desk, staff, trial_patient):
         f"/fhir/patients/{trial_patient}/trial-bundle.json",
     ):
         assert desk.get(url).status_code in (403, 401)
+
+
+def test_erasure_removes_the_diary_and_a_merge_keeps_it(
+    app, admin, staff, trial_patient, client, diary
+):
+    from app.records.models import Patient
+
+    write(client, diary, START)
+    with app.app_context():
+        patient = db.session.get(Patient, trial_patient)
+        assert export_patient_data(patient)["trial_diary"][0]["answers"]["pain_average"] == 4
+        admin_user = db.session.scalar(select(User).where(User.role == "admin"))
+        erase_patient(patient, admin_user)
+        assert db.session.scalars(select(Trial)).all() == []
+        assert db.session.scalars(select(TrialEntry)).all() == []
+
+
+def test_a_hindi_patient_writes_the_diary_in_hindi_and_staff_read_it_in_english(
+    app, staff, trial_patient, client
+):
+    with app.app_context():
+        db.session.get(Patient, trial_patient).language = "hi"
+        db.session.commit()
+    start_trial(staff, trial_patient)
+    link = diary_link(staff, trial_patient)
+    page = client.get(open_diary(client, link).headers["Location"]).get_data(as_text=True)
+    assert "पिछले 24 घंटों में, आपका दर्द औसतन कितना रहा?" in page
+    assert "आपका लक्ष्य था: “Walk to the temple" in page
+    write(client, link, START)
+    assert entries(app)[START].language == "hi"
+    brief = staff.get(f"/clinic/patients/{trial_patient}").get_data(as_text=True)
+    assert "Towards my goal (goal: “Walk to the temple" in brief

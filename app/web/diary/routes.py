@@ -162,19 +162,27 @@ def _parts(q, plan: rules.Plan, day: date):
 
 
 def _shown_pages(q, part, goal: str | None):
-    """The pages as shown: the goal quoted in its question, or that question left out."""
+    """The pages as shown, each a list of rows: the goal quoted in its question (or that
+    question left out), and two number questions in a row, as a phone has room for."""
     pages = part.pages if part is q.sections[0] else (part,)
     shown = []
     for page in pages:
-        items = []
+        rows: list[list] = []
         for item in page.items:
             if item.link_id == "goal_progress":
                 if not goal:
                     continue
                 item = replace(item, text=item.text.replace("{goal}", goal))
-            items.append(item)
-        shown.append((page, items))
+            if _is_number(item) and rows and len(rows[-1]) == 1 and _is_number(rows[-1][0]):
+                rows[-1].append(item)
+            else:
+                rows.append([item])
+        shown.append((page, rows))
     return shown
+
+
+def _is_number(item) -> bool:
+    return item.type in ("integer", "decimal") and item.widget is None
 
 
 @bp.route("/<token>/day/<day>", methods=["GET", "POST"])
