@@ -201,12 +201,15 @@ DEMO_CLINIC = {
     "opening_hours": "Mon–Sat 10:00–14:00",
 }
 DEMO_PATIENT = ("Meena Demo", date(1961, 4, 12), "patient@example.org")
+# A second demo patient in a trial that starts today, so the diary can be tried at once.
+DEMO_TRIAL_PATIENT = ("Ravi Demo", date(1957, 8, 21), "trial@example.org")
 
 
 @click.command("seed-demo")
 @with_appcontext
 def seed_demo() -> None:
-    """Create a demo clinic (idempotent) and print its logins and an invitation link."""
+    """Create a demo clinic (idempotent) and print its logins, an invitation link and a
+    trial diary's link."""
     for role, email, password, name in DEMO_STAFF:
         if not db.session.scalar(select(User).where(User.email == email)):
             create_staff(email, password, name, role)
@@ -228,6 +231,22 @@ def seed_demo() -> None:
         click.echo(f"  {role:<10} {email:<22} password: {password}")
     click.echo("  patient    open the invitation link below; date of birth 12/04/1961")
     click.echo(url)
+    click.echo("  trial      Ravi Demo's diary (date of birth 21/08/1957):")
+    click.echo(trials.diary_url(_demo_trial(admin)))
+
+
+def _demo_trial(admin: User):
+    """Ravi Demo's trial, recorded today with a typed baseline the first time."""
+    patient = existing_patient(*DEMO_TRIAL_PATIENT)
+    if patient is None:
+        patient, _ = invite_patient(*DEMO_TRIAL_PATIENT, None)
+    trial = trials.newest(patient)
+    today = clinic_today()
+    if trial is None or not trials.plan_of(trial).link_open(today):
+        trial = trials.start(patient, today, 7, 6.0, "Demo trial", admin, today)
+    elif trial.locked_at is not None:
+        trials.new_link(trial, admin)
+    return trial
 
 
 @fhir.command("import")

@@ -110,4 +110,8 @@ def test_seed_demo_prints_logins_and_an_invitation_and_can_run_twice(runner):
     assert second.exit_code == 0, second.output
     assert "admin@example.org" in first.output
     assert "doctor@example.org" in first.output
-    assert "/auth/invitation/" in second.output.strip().splitlines()[-1]
+    assert "/auth/invitation/" in second.output.strip().splitlines()[-3]
+    # A trial that starts today, the same diary link each run.
+    diary = first.output.strip().splitlines()[-1]
+    assert "/diary/" in diary
+    assert second.output.strip().splitlines()[-1] == diary
