@@ -121,6 +121,7 @@ class DayRow:
 class Tally:
     """How often each answer of a choice was given, in the options' order."""
 
+    link_id: str
     label: str
     counts: tuple[tuple[str, int], ...]
 
@@ -244,4 +245,4 @@ def brief(
 def _tally(q: Questionnaire, link_id: str, answers: list[Mapping[str, Any]]) -> Tally:
     item = q.items[link_id]
     given = Counter(a.get(link_id) for a in answers if a.get(link_id))
-    return Tally(item.label, tuple((o.display, given[o.code]) for o in item.options))
+    return Tally(link_id, item.label, tuple((o.display, given[o.code]) for o in item.options))

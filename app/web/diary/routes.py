@@ -4,7 +4,6 @@ the engine's (``app.engine.trials``)."""
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import date, timedelta
 
 from flask import (
@@ -35,11 +34,11 @@ from ..access import public
 from ..auth.forms import DateOfBirthForm
 from ..patient.pages import conditional_items, page_errors
 from ..patient.section_forms import answers_to_formdata, normalise_formdata, section_form_class
+from . import pages
 
 bp = Blueprint("diary", __name__, url_prefix="/diary")
 
 SESSION_KEY = "diary"
-GOAL_SHOWN = 140  # characters of the patient's goal quoted on the page
 
 PROBLEMS = {
     "unknown": (
@@ -148,43 +147,6 @@ def _day_or_404(trial: Trial, text: str) -> date:
     return day
 
 
-def _goal(trial: Trial) -> str | None:
-    goal = trials.intake_goal(trial.patient)
-    if goal and len(goal) > GOAL_SHOWN:
-        goal = goal[: GOAL_SHOWN - 1].rstrip() + "…"
-    return goal
-
-
-def _parts(q, plan: rules.Plan, day: date):
-    """The day's page, and on the last day the whole trial's questions too."""
-    section = q.sections[0]
-    return section if plan.is_last(day) else section.pages[0]
-
-
-def _shown_pages(q, part, goal: str | None):
-    """The pages as shown, each a list of rows: the goal quoted in its question (or that
-    question left out), and two number questions in a row, as a phone has room for."""
-    pages = part.pages if part is q.sections[0] else (part,)
-    shown = []
-    for page in pages:
-        rows: list[list] = []
-        for item in page.items:
-            if item.link_id == "goal_progress":
-                if not goal:
-                    continue
-                item = replace(item, text=item.text.replace("{goal}", goal))
-            if _is_number(item) and rows and len(rows[-1]) == 1 and _is_number(rows[-1][0]):
-                rows[-1].append(item)
-            else:
-                rows.append([item])
-        shown.append((page, rows))
-    return shown
-
-
-def _is_number(item) -> bool:
-    return item.type in ("integer", "decimal") and item.widget is None
-
-
 @bp.route("/<token>/day/<day>", methods=["GET", "POST"])
 @public
 def day(token: str, day: str):
@@ -198,8 +160,8 @@ def day(token: str, day: str):
     if not writable:
         return redirect(url_for("diary.days", token=token))
     q = translations.questionnaire(trials.diary(), language.current())
-    part = _parts(q, plan, the_day)
-    goal = _goal(trial)
+    part = pages.part_for(q, plan, the_day)
+    goal = pages.goal_of(trial)
     form_class = section_form_class(q, part, FlaskForm)
     if request.method == "POST":
         form = form_class(formdata=normalise_formdata(part, request.form))
@@ -228,7 +190,7 @@ def day(token: str, day: str):
         plan=plan,
         late=the_day < today,
         changing=entry is not None,
-        pages=_shown_pages(q, part, goal),
+        pages=pages.shown(q, part, goal),
         form=form,
         errors=errors,
         rules=rules_json,
