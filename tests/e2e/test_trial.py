@@ -113,3 +113,8 @@ def test_a_week_of_diary_on_a_phone_and_the_trial_brief_on_a_laptop(browser, liv
     laptop.goto(f"{base}/clinic/?trial=1&who=all")
     expect(laptop.locator("table.worklist")).to_contain_text("Ended, 7 of 7 entered")
     check_accessibility(laptop)
+
+    on(monkeypatch, START + timedelta(days=11))  # three days after the last, and one more
+    phone.goto(sms.link)
+    expect(phone.locator("h1")).to_have_text("Your trial diary has closed")
+    check_accessibility(phone)

@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from fhir.resources.R4B.bundle import Bundle
+from fhir.resources.R4B.questionnaire import Questionnaire as FhirQuestionnaire
 from pypdf import PdfReader
 from sqlalchemy import select
 
@@ -339,7 +340,8 @@ def test_the_trial_as_fhir_is_a_valid_bundle_with_pain_observations(
 
 
 def test_the_diary_is_a_fhir_questionnaire_with_its_step(staff):
-    found = staff.get("/fhir/Questionnaire/scs-trial-diary").get_json()
+    found = staff.get("/fhir/Questionnaire/scs-trial-diary").get_json(force=True)
+    FhirQuestionnaire.model_validate(found)
     relief = next(i for s in found["item"] for i in s["item"] if i["linkId"] == "relief_percent")
     steps = [e for e in relief["extension"] if e["url"].endswith("sliderStepValue")]
     assert steps == [{"url": steps[0]["url"], "valueInteger": 10}]
