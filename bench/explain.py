@@ -4,8 +4,9 @@ bench left behind (PostgreSQL), for docs/performance.md.
     BENCH_DATABASE_URL=postgresql+psycopg://… python bench/explain.py [URL ...]
 
 The statements are the app's own, caught as a staff member's request runs them; each is
-then explained with its parameters. Default URLs: page 1, a middle page, a status filter
-and a name search.
+then explained with its parameters. Default URLs: page 1, a middle page by its number
+and by "Next page" from the page before it ("next:N" is page N's Next link), a status
+filter and a name search.
 """
 
 from __future__ import annotations
@@ -21,11 +22,12 @@ from sqlalchemy import event  # noqa: E402
 
 from app import create_app  # noqa: E402
 from app.platform.extensions import db  # noqa: E402
-from bench.run import STAFF, USER_AGENT, login  # noqa: E402
+from bench.run import STAFF, USER_AGENT, login, next_page_link  # noqa: E402
 
 URLS = [
     "/clinic/",
     "/clinic/?page=5000",
+    "next:4999",
     "/clinic/?status=in_progress",
     "/clinic/?q=patient%20012345",
 ]
@@ -53,6 +55,8 @@ def main() -> int:
     client = app.test_client()
     login(client, *STAFF)
     for page in sys.argv[1:] or URLS:
+        if page.startswith("next:"):
+            page = next_page_link(client, int(page.removeprefix("next:")))
         print(f"## {page}\n")
         for statement, parameters in statements(app, client, page):
             if not statement.lstrip().upper().startswith("SELECT"):

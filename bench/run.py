@@ -13,6 +13,7 @@ same settings. The database is created afresh for each run.
 
 from __future__ import annotations
 
+import html
 import json
 import os
 import random
@@ -336,6 +337,13 @@ def measure(app, client, method, url, count, data=None, warm_up=None):
     }
 
 
+def next_page_link(client, page: int) -> str:
+    """The "Next page" link of worklist page ``page``."""
+    response = client.get(f"/clinic/?page={page}", headers={"User-Agent": USER_AGENT})
+    found = re.search(r'<a href="([^"]+)">Next page</a>', response.get_data(as_text=True))
+    return html.unescape(found.group(1))
+
+
 def in_process(app, ids) -> dict[str, dict]:
     staff = app.test_client()
     login(staff, *STAFF)
@@ -351,6 +359,11 @@ def in_process(app, ids) -> dict[str, dict]:
         "worklist page 1": measure(app, staff, "GET", "/clinic/", REQUESTS),
         "worklist middle page": measure(
             app, staff, "GET", f"/clinic/?page={ids['middle_page']}", REQUESTS
+        ),
+        # The same page reached as staff reach it, by "Next page" from the one before:
+        # the rows after that page's last, one range of the index however deep.
+        "worklist middle page, by Next": measure(
+            app, staff, "GET", next_page_link(staff, ids["middle_page"] - 1), REQUESTS
         ),
         # A broad search (every name matches) is the worst case; a surname is the usual one.
         "worklist filtered, broad": measure(

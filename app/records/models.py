@@ -200,17 +200,21 @@ def totals_of(response: QuestionnaireResponse) -> dict[str, float]:
 
 
 # The worklist's order: urgent first, then by visit date (none last), name and id. The two
-# indexes hold it whole, with the filtered columns, so a page at any offset, with or
-# without a status filter, is read from an index alone instead of sorting the table.
-WORKLIST_ORDER = (
-    Patient.is_urgent.desc(),
-    Patient.visit_date.is_(None),
-    Patient.visit_date,
-    Patient.name,
-    Patient.id,
+# indexes hold it whole, with the filtered columns, so a page, with or without a status
+# filter, is read from an index alone instead of sorting the table. After urgency every
+# key ascends and none is null (no date sorts as the last day there is), so the page after
+# a given row is one range of the index (``records.search.after``): a million patients
+# deep costs what the first page does. The last day is written out, not bound, so the
+# query's expression is the index's.
+LAST_DAY = "9999-12-31"
+VISIT_KEY = sa.func.coalesce(Patient.visit_date, sa.literal_column(f"'{LAST_DAY}'"))
+WORKLIST_KEYS = (VISIT_KEY, Patient.name, Patient.id)
+WORKLIST_ORDER = (Patient.is_urgent.desc(), *WORKLIST_KEYS)
+# The visit date itself last, so a page's columns are all in the index (it covers them).
+sa.Index("ix_patients_worklist_order", *WORKLIST_ORDER, Patient.worklist_status, Patient.visit_date)
+sa.Index(
+    "ix_patients_worklist_status", Patient.worklist_status, *WORKLIST_ORDER, Patient.visit_date
 )
-sa.Index("ix_patients_worklist_order", *WORKLIST_ORDER, Patient.worklist_status)
-sa.Index("ix_patients_worklist_status", Patient.worklist_status, *WORKLIST_ORDER)
 # Staff search names by "contains" (ILIKE '%...%'), which a b-tree cannot serve; on
 # PostgreSQL a trigram index (pg_trgm) does. SQLite keeps a plain index and scans.
 sa.Index(

@@ -9,12 +9,13 @@ Each is a condition on the patients table, combined with OR.
 from __future__ import annotations
 
 import re
+from datetime import date
 
-from sqlalchemy import Select, and_, func, or_, select
+from sqlalchemy import Date, Select, and_, func, literal, or_, select, tuple_
 
 from ..platform.extensions import db
 from .identifiers import HOSPITAL_NUMBER, normalise_phone
-from .models import Patient
+from .models import LAST_DAY, WORKLIST_KEYS, WORKLIST_ORDER, Patient
 
 _REFERENCE = re.compile(r"[0-9a-f]{4}-?[0-9a-f]{4}(/\d+)?")
 
@@ -68,3 +69,60 @@ def count_and_page(stmt: Select, page: int, size: int) -> tuple[int, int, int]:
         return total, page, max(page + 1, -(-COUNT_UP_TO // size))
     pages = max(1, -(-total // size))
     return total, min(max(page, 1), pages), pages
+
+
+# The worklist's order read backwards, for the page before a row.
+WORKLIST_BACKWARDS = (
+    Patient.is_urgent.asc(),
+    *(key.desc() for key in WORKLIST_KEYS),
+)
+
+
+def _anchor(anchor_id: int | None):
+    """The worklist keys of the row a Next or Previous link starts from, if it is there."""
+    if anchor_id is None:
+        return None
+    return db.session.execute(
+        select(Patient.is_urgent, Patient.visit_date, Patient.name, Patient.id).where(
+            Patient.id == anchor_id
+        )
+    ).first()
+
+
+def _beyond(stmt: Select, anchor, size: int, backwards: bool) -> list:
+    """Up to ``size`` rows after ``anchor`` in the worklist's order (before it, with
+    ``backwards``), each read as one range of the order's index.
+
+    Rows of the anchor's urgency first; past the last urgent row come the others, and
+    before the first other row the urgent ones, read as a second range when the first
+    falls short (one condition with OR would have the database sort every patient).
+    """
+    visit = anchor.visit_date or date.fromisoformat(LAST_DAY)
+    edge = tuple_(literal(visit, Date()), literal(anchor.name), literal(anchor.id))
+    keys = tuple_(*WORKLIST_KEYS)
+    order = WORKLIST_BACKWARDS if backwards else WORKLIST_ORDER
+    rows = db.session.execute(
+        stmt.where(Patient.is_urgent == anchor.is_urgent, keys < edge if backwards else keys > edge)
+        .order_by(*order)
+        .limit(size)
+    ).all()
+    if len(rows) < size and anchor.is_urgent != backwards:
+        rows += db.session.execute(
+            stmt.where(Patient.is_urgent == (not anchor.is_urgent))
+            .order_by(*order)
+            .limit(size - len(rows))
+        ).all()
+    return rows[::-1] if backwards else rows
+
+
+def page_rows(stmt: Select, page: int, size: int, after: int | None, before: int | None):
+    """A page of ``stmt`` in the worklist's order: the rows after (or before) a row of the
+    page next to it, when the link says which, else by its number (an offset)."""
+    anchor = _anchor(after or before)
+    if anchor is not None:
+        rows = _beyond(stmt, anchor, size, backwards=not after)
+        if rows:
+            return rows
+    return db.session.execute(
+        stmt.order_by(*WORKLIST_ORDER).limit(size).offset((page - 1) * size)
+    ).all()

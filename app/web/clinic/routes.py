@@ -82,6 +82,8 @@ def worklist():
         clinician_id=current_user.id if who == "mine" else None,
         site_id=parse_id(request.args.get("site")),
         in_trial=request.args.get("trial") == "1",
+        after=parse_id(request.args.get("after")),
+        before=parse_id(request.args.get("before")),
     )
     if search.strip():
         services.record_search(search, page.total)

@@ -21,7 +21,7 @@ from ...records.models import (
     totals_of,
     utcnow,
 )
-from ...records.search import count_and_page, patient_matches
+from ...records.search import count_and_page, page_rows, patient_matches
 
 PAGE_SIZE = 50
 STATUSES = {
@@ -80,13 +80,17 @@ def worklist(
     clinician_id: int | None = None,
     site_id: int | None = None,
     in_trial: bool = False,
+    after: int | None = None,
+    before: int | None = None,
 ) -> WorklistPage:
     """One page of patients: urgent first, then by visit date. Six queries, whatever the size.
 
     Sorting and filtering use the state copied onto each patient (``Patient.track``) and
-    an index. The page's progress and totals (copied too, so no answers are read), waiting
-    imports, open urgent items and failed invitations are then read in one query each. A
-    row tracked before the totals were kept has its response read instead.
+    an index; the next and previous pages start from a row of this one (``after``,
+    ``before``: one query more), so a deep page costs what the first does. The page's
+    progress and totals (copied too, so no answers are read), waiting imports, open urgent
+    items and failed invitations are then read in one query each. A row tracked before the
+    totals were kept has its response read instead.
     """
     stmt = select(
         Patient.id, Patient.name, Patient.visit_date, Patient.worklist_status, Patient.is_urgent
@@ -106,9 +110,7 @@ def worklist(
     total, page, pages = count_and_page(stmt, page, PAGE_SIZE)
     # The page from the index alone (it holds every column asked for); then the page's own
     # rows' progress, totals and whether an import waits for staff, by their ids.
-    patients = db.session.execute(
-        stmt.order_by(*WORKLIST_ORDER).limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)
-    ).all()
+    patients = page_rows(stmt, page, PAGE_SIZE, after, before)
     ids = [p.id for p in patients]
     held = (
         select(QuestionnaireResponse.id)
