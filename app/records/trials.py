@@ -33,7 +33,11 @@ GOAL_ITEM = "goals_text"
 
 
 class TrialError(ValueError):
-    """Why a trial cannot be recorded as asked; the message is shown next to the form."""
+    """Why a trial cannot be recorded as asked; shown next to ``field`` of the form."""
+
+    def __init__(self, message: str, field: str = "start_date"):
+        super().__init__(message)
+        self.field = field
 
 
 class EntryRefused(ValueError):
@@ -121,11 +125,11 @@ def start(
     (a wrong start date); one with entries stands, and a new one waits for it to end.
     """
     if not 1 <= days <= rules.MAX_DAYS:
-        raise TrialError(f"Enter a number of days from 1 to {rules.MAX_DAYS}")
+        raise TrialError(f"Enter a number of days from 1 to {rules.MAX_DAYS}", "days")
     if start_date < today - timedelta(days=1):
         raise TrialError("The trial must start today or later (or yesterday, if recorded late)")
     if baseline is not None and not 0 <= baseline <= 10:
-        raise TrialError("Enter the average pain before the trial, from 0 to 10")
+        raise TrialError("Enter the average pain before the trial, from 0 to 10", "baseline")
     source = "entered"
     if baseline is None:
         baseline = intake_baseline(patient)
@@ -133,7 +137,8 @@ def start(
         if baseline is None:
             raise TrialError(
                 "The patient has not sent an average pain in the questionnaire: "
-                "enter the average pain before the trial, from 0 to 10"
+                "enter the average pain before the trial, from 0 to 10",
+                "baseline",
             )
     trial = newest(patient)
     fresh = trial is None or today > trial.end_date + timedelta(days=rules.DAYS_AFTER)
@@ -148,8 +153,8 @@ def start(
     trial.end_date = start_date + timedelta(days=days - 1)
     trial.baseline, trial.baseline_source = baseline, source
     trial.note = (note or "").strip() or None
-    if fresh:  # the link is made from the row's id
-        trial.link_salt = trial.token_hash = ""
+    if fresh:  # the link is made from the row's id: a placeholder until there is one
+        trial.link_salt, trial.token_hash = "", secrets.token_hex(32)
         db.session.add(trial)
         db.session.flush()
         _new_link(trial)

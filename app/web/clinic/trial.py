@@ -37,7 +37,7 @@ def start_trial(patient_id: int):
                 clinic_today(),
             )
         except trials.TrialError as exc:
-            (form.baseline if "pain" in str(exc) else form.start_date).errors.append(str(exc))
+            form[exc.field].errors.append(str(exc))
         else:
             url = trials.diary_url(trial)
             sent = trials.tell_patient(trial, clinic_today(), by=current_user)
