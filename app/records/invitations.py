@@ -130,31 +130,30 @@ def revoke_invitation(invitation: Invitation, by: User) -> None:
         db.session.commit()
 
 
-def _reserve_a_check(invitation: Invitation) -> bool:
-    """Count one date-of-birth try against a usable link; False once the limit is reached.
+def reserve_a_check(link, *usable) -> bool:
+    """Count one date-of-birth try against a link (an invitation, a trial's diary) while
+    ``usable`` holds; False once the limit is reached.
 
     Counted in one UPDATE and committed before the date is compared, so parallel tries
     cannot compare more than MAX_DOB_ATTEMPTS dates between them.
     """
+    model = type(link)
     counted = db.session.execute(
-        update(Invitation)
-        .where(
-            Invitation.id == invitation.id,
-            Invitation.failed_checks < MAX_DOB_ATTEMPTS,
-            Invitation.revoked_at.is_(None),
-            Invitation.used_at.is_(None),
-        )
-        .values(failed_checks=Invitation.failed_checks + 1)
+        update(model)
+        .where(model.id == link.id, model.failed_checks < MAX_DOB_ATTEMPTS, *usable)
+        .values(failed_checks=model.failed_checks + 1)
         .execution_options(synchronize_session=False)
     ).rowcount
     db.session.commit()
-    db.session.refresh(invitation)
+    db.session.refresh(link)
     return counted == 1
 
 
 def check_date_of_birth(invitation: Invitation, given: date) -> bool:
     """Compare the date of birth; the fifth try that does not match revokes the link."""
-    if not _reserve_a_check(invitation):
+    if not reserve_a_check(
+        invitation, Invitation.revoked_at.is_(None), Invitation.used_at.is_(None)
+    ):
         return False
     if given == invitation.patient.date_of_birth:
         return True

@@ -16,15 +16,11 @@ from ..platform.extensions import db
 from ..platform.security import new_token
 from . import audit, pdf_cache, urgent
 from .models import (
-    ClinicianNote,
-    Consent,
+    PATIENT_ROWS,
     InformationView,
-    Invitation,
     Message,
     Patient,
     QuestionnaireResponse,
-    Trial,
-    UrgentItem,
     User,
 )
 
@@ -120,15 +116,7 @@ def _move_rows(kept: Patient, duplicate: Patient) -> None:
                 Message.for_day == day,
             )
         )
-    for model in (
-        ClinicianNote,
-        UrgentItem,
-        Consent,
-        InformationView,
-        Invitation,
-        Message,
-        Trial,
-    ):
+    for model in PATIENT_ROWS:
         db.session.execute(
             update(model)
             .where(model.patient_id == duplicate.id)

@@ -640,3 +640,8 @@ class TrialEntry(db.Model):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
 
     trial: Mapped[Trial] = relationship(back_populates="entries")
+
+
+# The tables holding a patient's rows besides their revisions: erasure removes these rows
+# (a trial's entries with their trial), a merge moves them to the record kept.
+PATIENT_ROWS = (ClinicianNote, UrgentItem, Consent, InformationView, Invitation, Message, Trial)

@@ -16,16 +16,13 @@ from ..platform.extensions import db
 from ..platform.security import new_token
 from . import audit, pdf_cache
 from .models import (
-    ClinicianNote,
+    PATIENT_ROWS,
     Consent,
     InformationView,
-    Invitation,
-    Message,
     Patient,
     QuestionnaireResponse,
     Trial,
     TrialEntry,
-    UrgentItem,
     User,
     utcnow,
 )
@@ -128,16 +125,7 @@ def erase_patient(patient: Patient, by: User) -> str:
     audit.record("patient.erase", patient=patient, actor=by)
     trials = select(Trial.id).where(Trial.patient_id == patient.id)
     db.session.execute(delete(TrialEntry).where(TrialEntry.trial_id.in_(trials)))
-    for model in (
-        ClinicianNote,
-        UrgentItem,
-        Consent,
-        InformationView,
-        Invitation,
-        Message,
-        QuestionnaireResponse,
-        Trial,
-    ):
+    for model in (*PATIENT_ROWS, QuestionnaireResponse):
         db.session.execute(delete(model).where(model.patient_id == patient.id))
     pdf_cache.forget_patient(patient.id)
     db.session.expire(patient)

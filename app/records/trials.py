@@ -16,7 +16,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from ..engine import trials as rules
@@ -25,9 +25,9 @@ from ..engine.wording import _
 from ..platform.extensions import db
 from ..platform.security import hash_token
 from . import audit, messages, questionnaires
+from .invitations import MAX_DOB_ATTEMPTS, reserve_a_check
 from .models import Patient, QuestionnaireResponse, Trial, TrialEntry, User, utcnow
 
-MAX_DOB_ATTEMPTS = 5
 BASELINE_ITEM = "peg_pain"  # the intake's average pain over the past week
 GOAL_ITEM = "goals_text"
 
@@ -194,28 +194,10 @@ def link_works(trial: Trial, today: date) -> bool:
     return trial.locked_at is None and plan_of(trial).link_open(today)
 
 
-def _reserve_a_check(trial: Trial) -> bool:
-    """Count one date-of-birth try in one UPDATE, committed before the date is compared
-    (as an invitation's are), so parallel tries cannot compare more than the limit."""
-    counted = db.session.execute(
-        update(Trial)
-        .where(
-            Trial.id == trial.id,
-            Trial.failed_checks < MAX_DOB_ATTEMPTS,
-            Trial.locked_at.is_(None),
-        )
-        .values(failed_checks=Trial.failed_checks + 1)
-        .execution_options(synchronize_session=False)
-    ).rowcount
-    db.session.commit()
-    db.session.refresh(trial)
-    return counted == 1
-
-
 def check_date_of_birth(trial: Trial, given: date) -> bool:
     """Compare the date of birth; the fifth wrong one locks the link until the clinic
     issues a new one."""
-    if not _reserve_a_check(trial):
+    if not reserve_a_check(trial, Trial.locked_at.is_(None)):
         return False
     if given == trial.patient.date_of_birth:
         trial.failed_checks = 0

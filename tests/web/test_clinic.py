@@ -30,6 +30,26 @@ VERDICTS = re.compile(
 ALLOWED = ("Not an eligibility determination.",)
 
 
+def verdict_in(text: str, verdicts: re.Pattern = VERDICTS) -> str | None:
+    """The first verdict word of ``text`` (its allowed sentences left out), or None."""
+    text = " ".join(text.split())
+    for allowed in ALLOWED:
+        text = text.replace(allowed, "")
+    found = verdicts.search(text)
+    return found.group(0) if found else None
+
+
+def query_plan(app, statement: str, parameters) -> str:
+    """SQLite's EXPLAIN QUERY PLAN of one statement, its steps joined by " | "."""
+    with app.app_context():
+        return " | ".join(
+            row[-1]
+            for row in db.session.connection().exec_driver_sql(
+                "EXPLAIN QUERY PLAN " + statement, parameters
+            )
+        )
+
+
 def pdf_text(data: bytes) -> str:
     return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
 
@@ -162,13 +182,7 @@ def test_a_worklist_page_is_read_in_index_order_without_a_sort(clinic, staff, ap
         for sql, params in statements_of(app, staff, "/clinic/" + query)
         if "LIMIT" in sql and "clinic_profile" not in sql and "count(" not in sql
     ]
-    with app.app_context():
-        plan = " | ".join(
-            row[-1]
-            for row in db.session.connection().exec_driver_sql(
-                "EXPLAIN QUERY PLAN " + statement, parameters
-            )
-        )
+    plan = query_plan(app, statement, parameters)
     assert "COVERING INDEX ix_patients_worklist" in plan
     assert "TEMP B-TREE" not in plan
 
@@ -404,12 +418,7 @@ def test_no_clinic_page_or_pdf_uses_verdict_wording(clinic, staff, answers):
     ]
     assert "has not sent it yet" in texts[3]
     texts.append(pdf_text(staff.get(f"/clinic/patients/{patient_id}/summary.pdf").data))
-    for text in texts:
-        text = " ".join(text.split())
-        for allowed in ALLOWED:
-            text = text.replace(allowed, "")
-        found = VERDICTS.search(text)
-        assert found is None, found.group(0)
+    assert [verdict_in(text) for text in texts] == [None] * len(texts)
 
 
 CLINIC_URLS = [

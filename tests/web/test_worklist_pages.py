@@ -12,7 +12,7 @@ import pytest
 from app.platform.extensions import db
 from tests import factories
 from tests.conftest import statements_of
-from tests.web.test_clinic import names_in_order
+from tests.web.test_clinic import names_in_order, on_sqlite, query_plan
 
 PAGE = 50
 
@@ -65,8 +65,6 @@ def test_urgent_patients_first_and_undated_last_across_the_pages(crowd, staff):
 
 
 def test_a_next_page_is_one_range_of_the_index(app, crowd, staff):
-    from tests.web.test_clinic import on_sqlite
-
     if not on_sqlite(app):
         pytest.skip("EXPLAIN QUERY PLAN is SQLite's; PostgreSQL plans from table statistics")
     first = staff.get("/clinic/?who=all").get_data(as_text=True)
@@ -79,13 +77,7 @@ def test_a_next_page_is_one_range_of_the_index(app, crowd, staff):
     # From the last row of page 1 on; nothing skipped (SQLite writes "OFFSET 0").
     assert "name, patients.id) > (?, ?, ?)" in statement
     assert parameters[-1] == 0
-    with app.app_context():
-        plan = " | ".join(
-            row[-1]
-            for row in db.session.connection().exec_driver_sql(
-                "EXPLAIN QUERY PLAN " + statement, parameters
-            )
-        )
+    plan = query_plan(app, statement, parameters)
     assert "COVERING INDEX ix_patients_worklist_order" in plan
     assert "TEMP B-TREE" not in plan
 

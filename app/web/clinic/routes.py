@@ -133,14 +133,28 @@ def day_briefs():
         day=day,
         not_sent=services.day_patients_not_sent(day, mine),
     )
-    try:
-        pdf = pdf_cache.pdf_of(html, None, lambda: render_pdf(html, current_app.static_folder))
-    except PdfUnavailable as exc:
-        return render_template(
-            "clinic/pdf_unavailable.html", patient=None, response=None, reason=str(exc)
-        ), 503
+    pdf, apology = pdf_or_apology(html)
+    if apology:
+        return apology
     services.record_day_briefs(day, [(p, r) for p, r, *_ in briefs])
     return download(pdf, "application/pdf", f"briefs-{day.isoformat()}.pdf")
+
+
+def pdf_or_apology(html: str, patient: Patient | None = None, response=None):
+    """(the PDF of ``html``, kept or made, None), or (None, the page saying why none can
+    be made here)."""
+    try:
+        made = pdf_cache.pdf_of(
+            html,
+            patient.id if patient else None,
+            lambda: render_pdf(html, current_app.static_folder),
+        )
+    except PdfUnavailable as exc:
+        page = render_template(
+            "clinic/pdf_unavailable.html", patient=patient, response=response, reason=str(exc)
+        )
+        return None, (page, 503)
+    return made, None
 
 
 def _patient_or_404(patient_id: int) -> Patient:
@@ -252,14 +266,9 @@ def summary_pdf(patient_id: int):
         notes=services.notes_for(patient) if with_notes else None,
         reviewed=response if response.reviewed_at else None,
     )
-    try:
-        pdf = pdf_cache.pdf_of(
-            html, patient.id, lambda: render_pdf(html, current_app.static_folder)
-        )
-    except PdfUnavailable as exc:
-        return render_template(
-            "clinic/pdf_unavailable.html", patient=patient, response=response, reason=str(exc)
-        ), 503
+    pdf, apology = pdf_or_apology(html, patient, response)
+    if apology:
+        return apology
     services.record_read("summary.pdf", patient, response, notes=with_notes)
     return download(pdf, "application/pdf", f"scs-summary-{patient.ref}-r{response.revision}.pdf")
 

@@ -3,18 +3,17 @@ and the trial brief's PDF page. The brief itself is on the patient's page."""
 
 from __future__ import annotations
 
-from flask import current_app, flash, redirect, render_template, url_for
+from flask import flash, redirect, render_template, url_for
 from flask_login import current_user
 
-from ...platform.pdf import PdfUnavailable, render_pdf
-from ...records import messages, pdf_cache, trials
+from ...records import messages, trials
 from ...records.clock import clinic_today
 from ..access import staff_required
 from ..downloads import download
 from ..forms import CsrfForm
 from . import services
 from .forms import TrialForm
-from .routes import _patient_or_404, bp
+from .routes import _patient_or_404, bp, pdf_or_apology
 from .trial_brief import brief_context
 
 
@@ -75,13 +74,8 @@ def trial_pdf(patient_id: int):
     if context["trial"] is None:
         return redirect(url_for("clinic.summary", patient_id=patient.id))
     html = render_template("clinic/trial_pdf.html", patient=patient, **context)
-    try:
-        pdf = pdf_cache.pdf_of(
-            html, patient.id, lambda: render_pdf(html, current_app.static_folder)
-        )
-    except PdfUnavailable as exc:
-        return render_template(
-            "clinic/pdf_unavailable.html", patient=patient, response=None, reason=str(exc)
-        ), 503
+    pdf, apology = pdf_or_apology(html, patient)
+    if apology:
+        return apology
     services.record_read("trial.pdf", patient, None)
     return download(pdf, "application/pdf", f"scs-trial-{patient.ref}.pdf")
