@@ -17,6 +17,7 @@ from sqlalchemy import select
 
 from app.engine.interop.fhir_trial import PAIN_NRS
 from app.platform.extensions import db
+from app.records.merging import merge_patients
 from app.records.models import AuditEvent, Message, Patient, Trial, TrialEntry, User
 from app.records.patient_rights import erase_patient, export_patient_data
 from tests.answers_data import FUSION_PATIENT_STORED
@@ -451,3 +452,14 @@ def test_a_hindi_patient_writes_the_diary_in_hindi_and_staff_read_it_in_english(
     assert entries(app)[START].language == "hi"
     brief = staff.get(f"/clinic/patients/{trial_patient}").get_data(as_text=True)
     assert "Towards my goal (goal: “Walk to the temple" in brief
+
+
+def test_a_merge_moves_the_trial_to_the_record_kept(app, clinic, staff, trial_patient):
+    start_trial(staff, trial_patient)
+    kept = clinic.with_answers("Ravi Kumar", FUSION_PATIENT_STORED)
+    with app.app_context():
+        admin_user = db.session.scalar(select(User).where(User.role == "clinician"))
+        merge_patients(
+            db.session.get(Patient, kept), db.session.get(Patient, trial_patient), admin_user
+        )
+        assert db.session.scalar(select(Trial.patient_id)) == kept
