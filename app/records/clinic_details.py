@@ -88,6 +88,7 @@ def save(values: dict[str, str], by: User) -> ClinicProfile:
     audit.record("clinic.profile", actor=by, changed=changed)
     db.session.commit()
     g.pop("clinic_profile", None)
+    g.pop("clinic_zone", None)  # the clock follows the saved zone from here on
     return profile
 
 

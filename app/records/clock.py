@@ -7,9 +7,10 @@ form was sent in the same hours as their visit list; exports keep UTC with its o
 from __future__ import annotations
 
 from datetime import date, datetime, time
+from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from flask import Flask, current_app
+from flask import Flask, current_app, g
 
 
 def zone_named(name: str) -> ZoneInfo:
@@ -24,13 +25,23 @@ def zone_named(name: str) -> ZoneInfo:
 
 
 def clinic_zone() -> ZoneInfo:
-    """The zone of the clinic's profile (which an admin may change), else CLINIC_TIMEZONE."""
-    from .clinic_details import current
+    """The zone of the clinic's profile (which an admin may change), else CLINIC_TIMEZONE;
+    worked out once per request, as a page may show a hundred moments."""
+    zone = g.get("clinic_zone")
+    if zone is None:
+        from .clinic_details import current
 
+        zone = g.clinic_zone = _zone(current().time_zone) or current_app.extensions["clinic_zone"]
+    return zone
+
+
+@lru_cache(maxsize=16)
+def _zone(name: str) -> ZoneInfo | None:
+    """The zone named, or None when there is none by that name."""
     try:
-        return ZoneInfo(current().time_zone)
+        return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):
-        return current_app.extensions["clinic_zone"]
+        return None
 
 
 def local(moment: datetime) -> datetime:
