@@ -294,6 +294,13 @@ def tell_patient(patient: Patient, template: str, by: User | None = None) -> Mes
     return queue(patient, template, patient.channel, by=by)
 
 
-def failed_invitations(patient_ids: list[int]) -> set[int]:
-    """Which of these patients' newest invitation message failed."""
-    return {pid for pid, m in newest_invitations(patient_ids).items() if m.state == "failed"}
+def newest_invitation_state(patient_id):
+    """The state of the newest invitation to ``patient_id`` (a column of an outer query):
+    read with the worklist's rows, not in a query of its own."""
+    return (
+        select(Message.state)
+        .where(Message.patient_id == patient_id, Message.template == "invitation")
+        .order_by(Message.id.desc())
+        .limit(1)
+        .scalar_subquery()
+    )

@@ -50,6 +50,18 @@ def query_plan(app, statement: str, parameters) -> str:
         )
 
 
+def page_query(app, client, url: str) -> tuple[str, tuple]:
+    """The statement that reads the worklist page at ``url`` (the one ordered and limited
+    by the patients' own columns), with its parameters."""
+    [found] = [
+        (sql, params)
+        for sql, params in statements_of(app, client, url)
+        if "LIMIT" in sql
+        and not any(other in sql for other in ("clinic_profile", "count(", "messages"))
+    ]
+    return found
+
+
 def pdf_text(data: bytes) -> str:
     return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
 
@@ -177,11 +189,7 @@ def test_a_worklist_page_is_read_in_index_order_without_a_sort(clinic, staff, ap
         pytest.skip("EXPLAIN QUERY PLAN is SQLite's; PostgreSQL plans from table statistics")
     for n in range(60):
         clinic.with_answers(f"Patient {n:03d}", FUSION_PATIENT_STORED)
-    [(statement, parameters)] = [
-        (sql, params)
-        for sql, params in statements_of(app, staff, "/clinic/" + query)
-        if "LIMIT" in sql and "clinic_profile" not in sql and "count(" not in sql
-    ]
+    statement, parameters = page_query(app, staff, "/clinic/" + query)
     plan = query_plan(app, statement, parameters)
     assert "COVERING INDEX ix_patients_worklist" in plan
     assert "TEMP B-TREE" not in plan

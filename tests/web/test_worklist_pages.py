@@ -11,8 +11,7 @@ import pytest
 
 from app.platform.extensions import db
 from tests import factories
-from tests.conftest import statements_of
-from tests.web.test_clinic import names_in_order, on_sqlite, query_plan
+from tests.web.test_clinic import names_in_order, on_sqlite, page_query, query_plan
 
 PAGE = 50
 
@@ -69,11 +68,7 @@ def test_a_next_page_is_one_range_of_the_index(app, crowd, staff):
         pytest.skip("EXPLAIN QUERY PLAN is SQLite's; PostgreSQL plans from table statistics")
     first = staff.get("/clinic/?who=all").get_data(as_text=True)
     following = link(first, "Next page")
-    [(statement, parameters)] = [
-        (sql, params)
-        for sql, params in statements_of(app, staff, following)
-        if "LIMIT" in sql and "clinic_profile" not in sql and "count(" not in sql
-    ]
+    statement, parameters = page_query(app, staff, following)
     # From the last row of page 1 on; nothing skipped (SQLite writes "OFFSET 0").
     assert "name, patients.id) > (?, ?, ?)" in statement
     assert parameters[-1] == 0

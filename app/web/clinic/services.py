@@ -83,14 +83,16 @@ def worklist(
     after: int | None = None,
     before: int | None = None,
 ) -> WorklistPage:
-    """One page of patients: urgent first, then by visit date. Six queries, whatever the size.
+    """One page of patients: urgent first, then by visit date. Four queries, whatever the
+    size: the count, the page, its rows' columns, their open urgent items.
 
     Sorting and filtering use the state copied onto each patient (``Patient.track``) and
     an index; the next and previous pages start from a row of this one (``after``,
     ``before``: one query more), so a deep page costs what the first does. The page's
-    progress and totals (copied too, so no answers are read), waiting imports, open urgent
-    items and failed invitations are then read in one query each. A row tracked before the
-    totals were kept has its response read instead.
+    progress and totals (copied too, so no answers are read), whether an import waits and
+    how the newest invitation went are then read in one query by the rows' ids, and the
+    open urgent items of its urgent rows (none asked when none is) in another. A row
+    tracked before the totals were kept has its response read instead.
     """
     stmt = select(
         Patient.id, Patient.name, Patient.visit_date, Patient.worklist_status, Patient.is_urgent
@@ -117,6 +119,7 @@ def worklist(
         .where(QuestionnaireResponse.patient_id == Patient.id, QuestionnaireResponse.hold == "held")
         .exists()
     )
+    invitation = messages.newest_invitation_state(Patient.id)
     tracked = {
         row.id: row
         for row in (
@@ -128,6 +131,7 @@ def worklist(
                     Patient.worklist_done,
                     Patient.worklist_scores,
                     held.label("import_waiting"),
+                    invitation.label("invitation_state"),
                     (trials.in_trial(today) if today else sa_false()).label("in_trial"),
                 ).where(Patient.id.in_(ids))
             )
@@ -141,8 +145,9 @@ def worklist(
         if p.worklist_status != "invited" and not tracked[p.id].worklist_revision
     ]
     legacy = _tracked_now(untracked)
-    reasons = urgent.open_by_patient(ids)
-    not_sent = messages.failed_invitations(ids) if ids else set()
+    # Only an urgent patient has open items (``urgent`` keeps the flag): a page without
+    # one asks nothing more.
+    reasons = urgent.open_by_patient([p.id for p in patients if p.is_urgent])
     trial_progress = trials.progress_by_patient(
         [pid for pid, row in tracked.items() if row.in_trial], today
     )
@@ -179,7 +184,7 @@ def worklist(
                 scores=tuple(_total((totals or {}).get(ins_id)) for ins_id, _ in shown),
                 visit_soon=soon,
                 import_waiting=bool(mine.import_waiting),
-                invitation_failed=p.id in not_sent,
+                invitation_failed=mine.invitation_state == "failed",
                 trial=trial_progress.get(p.id, ""),
             )
         )
