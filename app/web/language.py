@@ -86,8 +86,10 @@ def switch_links() -> list[dict]:
     """The other languages offered, each a link to this same page in it ("हिन्दी" on an
     English page, "English" on a Hindi one); none on staff pages, or when only English is
     offered."""
+    if _is_staff() or request.endpoint is None:
+        return []
     offered = translations.offered()
-    if _is_staff() or request.endpoint is None or len(offered) < 2:
+    if len(offered) < 2:
         return []
     here = current()
     args = {**(request.view_args or {}), **request.args.to_dict()}

@@ -212,8 +212,7 @@ def _summary_for(patient: Patient, response: QuestionnaireResponse, kept=None):
 @staff_required
 def summary(patient_id: int):
     patient = _patient_or_404(patient_id)
-    revisions = services.revisions(patient)
-    held = services.held_imports(patient)
+    revisions, held = services.revisions_and_held(patient)
     response = _chosen_revision(revisions, held)
     context = {
         "patient": patient,
