@@ -154,7 +154,7 @@ class Patient(db.Model):
     language: Mapped[str | None] = mapped_column(sa.String(8))
     # The hospital's own patient number (UHID), and the national ABHA number (14 digits).
     hospital_number: Mapped[str | None] = mapped_column(sa.String(32))
-    abha_number: Mapped[str | None] = mapped_column(sa.String(14))
+    abha_number: Mapped[str | None] = mapped_column(sa.String(14), index=True)
     # Set by an admin with the reason (a complaint, a court order): erasure waits for it.
     legal_hold: Mapped[str | None] = mapped_column(sa.String(300))
     # Where the patient is seen, when the clinic has more than one site.
@@ -228,12 +228,40 @@ sa.event.listen(
     "before_create",
     sa.DDL("CREATE EXTENSION IF NOT EXISTS pg_trgm").execute_if(dialect="postgresql"),
 )
-EXPRESSION_INDEXES = frozenset({"ix_patients_worklist_order", "ix_patients_worklist_status"})
+# The other conditions a search ORs with the name's, each with an index of its own: one
+# condition without one turns the whole search into reading every patient (a hospital
+# number looked up among a million took 1.5 s; docs/performance.md). A hospital number
+# matches whatever its case; a reference by its first characters, which on PostgreSQL
+# needs the pattern operators unless the database's collation is C; email and phone by
+# "contains", which needs trigrams. SQLite scans the table either way.
+sa.Index("ix_patients_hospital_number", sa.func.lower(Patient.hospital_number))
+POSTGRESQL_INDEXES = frozenset(
+    {"ix_patients_ref_prefix", "ix_patients_email", "ix_patients_digits"}
+)
+sa.Index("ix_patients_ref_prefix", Patient.ref, postgresql_ops={"ref": "text_pattern_ops"}).ddl_if(
+    dialect="postgresql"
+)
+sa.Index(
+    "ix_patients_email",
+    Patient.email,
+    postgresql_using="gin",
+    postgresql_ops={"email": "gin_trgm_ops"},
+).ddl_if(dialect="postgresql")
+sa.Index(
+    "ix_patients_digits",
+    Patient.phone,
+    postgresql_using="gin",
+    postgresql_ops={"phone": "gin_trgm_ops"},
+).ddl_if(dialect="postgresql")
+EXPRESSION_INDEXES = frozenset(
+    {"ix_patients_worklist_order", "ix_patients_worklist_status", "ix_patients_hospital_number"}
+)
 
 
 def include_in_autogenerate(obj, name, type_, reflected, compare_to) -> bool:
-    """Alembic cannot read expression indexes back from SQLite: they are migrated by hand."""
-    return not (type_ == "index" and name in EXPRESSION_INDEXES)
+    """Alembic cannot read expression indexes back from SQLite, and PostgreSQL's own kinds
+    are not on SQLite at all: both are migrated by hand (and checked by the tests)."""
+    return not (type_ == "index" and name in EXPRESSION_INDEXES | POSTGRESQL_INDEXES)
 
 
 class Invitation(db.Model):
