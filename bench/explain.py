@@ -6,7 +6,7 @@ bench left behind (PostgreSQL), for docs/performance.md.
 The statements are the app's own, caught as a staff member's request runs them; each is
 then explained with its parameters. Default URLs: page 1, a middle page by its number
 and by "Next page" from the page before it ("next:N" is page N's Next link), a status
-filter and a name search.
+filter and two name searches.
 """
 
 from __future__ import annotations
@@ -30,6 +30,7 @@ URLS = [
     "next:4999",
     "/clinic/?status=in_progress",
     "/clinic/?q=patient%20012345",
+    "/clinic/?q=00123",  # a word of one name (and, by its form, a hospital number too)
 ]
 
 
