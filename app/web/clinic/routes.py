@@ -85,9 +85,7 @@ def worklist():
         after=parse_id(request.args.get("after")),
         before=parse_id(request.args.get("before")),
     )
-    if search.strip():
-        services.record_search(search, page.total)
-    return render_template(
+    html = render_template(
         "clinic/worklist.html",
         page=page,
         status=status,
@@ -103,6 +101,11 @@ def worklist():
         bad_day=bool(day_text) and day is None,
         in_trial=request.args.get("trial") == "1",
     )
+    # Audited once drawn, as the summary is: committing first would expire the rows the
+    # page then reads again (the user, to begin with).
+    if search.strip():
+        services.record_search(search, page.total)
+    return html
 
 
 @bp.get("/briefs.pdf")
