@@ -14,7 +14,7 @@ from sqlalchemy import select
 from app.platform.extensions import db
 from app.records.models import AuditEvent, Patient, User
 from tests.answers_data import FUSION_PATIENT_STORED
-from tests.conftest import PATIENT_PASSWORD, Person
+from tests.conftest import PATIENT_PASSWORD, Person, count_queries
 
 VISIT = (date.today() + timedelta(days=5)).isoformat()
 
@@ -38,6 +38,21 @@ def test_the_front_desk_lands_on_its_list_and_sees_progress_not_answers(app, cli
             assert private not in text, private
     for url in (f"/clinic/patients/{sent}", "/clinic/", "/clinic/export.csv"):
         assert desk.get(url).status_code == 403
+
+
+def test_a_desk_search_costs_the_same_few_queries_however_many_patients_it_finds(app, clinic, desk):
+    """The page is drawn before the search is audited: committing first had every
+    patient on the page read again, one query a row."""
+    clinic.with_answers("Asha Rao", FUSION_PATIENT_STORED)
+    one = count_queries(app, desk, "/desk/?q=asha")
+    for n in range(11):
+        clinic.with_answers(f"Asha Rao {n}", FUSION_PATIENT_STORED)
+    assert count_queries(app, desk, "/desk/?q=asha") == one
+    with app.app_context():
+        searches = db.session.scalars(
+            select(AuditEvent).where(AuditEvent.action == "desk.search")
+        ).all()
+    assert [event.detail["found"] for event in searches] == [1, 12]
 
 
 def test_the_front_desk_invites_and_resends_a_link(app, desk):

@@ -45,9 +45,7 @@ def patients():
     day_text = request.args.get("day") or ""
     day = clinic_today() if day_text == "today" else None
     rows, total, page, pages = services.patients(search, day, page_number(request.args.get("page")))
-    if search.strip():
-        services.record_search(search, total)
-    return render_template(
+    html = render_template(
         "desk/patients.html",
         rows=rows,
         total=total,
@@ -56,6 +54,11 @@ def patients():
         search=search,
         day_text=day_text,
     )
+    # Audited once drawn: committing first expired every patient on the page, and each
+    # was then read again, one query a row.
+    if search.strip():
+        services.record_search(search, total)
+    return html
 
 
 @bp.route("/patients/<int:patient_id>", methods=["GET", "POST"])
