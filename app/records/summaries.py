@@ -125,7 +125,12 @@ def kept_summary(
     db.session.execute(
         update(QuestionnaireResponse)
         .where(QuestionnaireResponse.id == response.id)
-        .values(summary=stored.dump(summary), summary_key=wanted)
+        # Not a change to the answers: when they were last changed stays as it was.
+        .values(
+            summary=stored.dump(summary),
+            summary_key=wanted,
+            updated_at=QuestionnaireResponse.updated_at,
+        )
         .execution_options(synchronize_session=False)
     )
     return summary

@@ -129,9 +129,26 @@ def test_a_summary_kept_under_another_key_is_built_again(app, clinic, staff):
             .values(summary=summary, summary_key=key.replace(f".f{FORMAT}.", ".f0."))
         )
         db.session.commit()
+    with app.app_context():
+        changed = db.session.scalar(
+            select(QuestionnaireResponse.updated_at).where(
+                QuestionnaireResponse.patient_id == patient_id
+            )
+        )
     page = staff.get(f"/clinic/patients/{patient_id}").get_data(as_text=True)
     assert "An old format." not in page
     assert kept(app, patient_id)[0] == key
+    # Keeping a summary is not a change to the answers: the patient's own data download
+    # still says when they last changed them.
+    with app.app_context():
+        assert (
+            db.session.scalar(
+                select(QuestionnaireResponse.updated_at).where(
+                    QuestionnaireResponse.patient_id == patient_id
+                )
+            )
+            == changed
+        )
 
 
 # PDFs kept by their HTML
