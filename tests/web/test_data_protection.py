@@ -97,6 +97,8 @@ def test_a_legal_hold_stops_erasure_until_it_is_lifted(app, clinic):
     with app.app_context():
         assert db.session.get(Patient, patient_id) is None
         holds = db.session.scalars(
-            select(AuditEvent).where(AuditEvent.action == "patient.legal_hold")
+            select(AuditEvent)
+            .where(AuditEvent.action == "patient.legal_hold")
+            .order_by(AuditEvent.id)
         ).all()
         assert [e.detail["held"] for e in holds] == [True, False]

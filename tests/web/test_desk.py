@@ -50,7 +50,7 @@ def test_a_desk_search_costs_the_same_few_queries_however_many_patients_it_finds
     assert count_queries(app, desk, "/desk/?q=asha") == one
     with app.app_context():
         searches = db.session.scalars(
-            select(AuditEvent).where(AuditEvent.action == "desk.search")
+            select(AuditEvent).where(AuditEvent.action == "desk.search").order_by(AuditEvent.id)
         ).all()
     assert [event.detail["found"] for event in searches] == [1, 12]
 
