@@ -8,7 +8,7 @@ from datetime import date
 
 import pytest
 from pypdf import PdfReader
-from sqlalchemy import insert, select
+from sqlalchemy import insert, select, text
 
 from app.platform.extensions import db
 from app.records.models import AuditEvent, ClinicianNote, Patient, User
@@ -241,6 +241,19 @@ def test_every_kind_of_search_on_postgresql_is_answered_from_indexes(app, search
         )
     assert "Bitmap Index Scan on ix_patients_name" in plan
     assert "Seq Scan" not in plan
+
+
+def test_a_search_run_again_and_again_is_planned_for_its_own_words(app):
+    """psycopg would prepare a statement run five times, and PostgreSQL could then plan
+    every later search alike; "Patient 0", matching every name, then read the whole
+    trigram index. Nothing is prepared: each search is planned for what it looks for."""
+    if on_sqlite(app):
+        pytest.skip("PostgreSQL's prepared statements")
+    with app.app_context():
+        for name in ["Kumar", "Devi", "Nair", "Rao", "Singh", "Iyer", "Patient", "Patient"]:
+            db.session.execute(select(Patient.id).where(patient_matches(name)).limit(50)).all()
+        prepared = db.session.execute(text("SELECT count(*) FROM pg_prepared_statements"))
+        assert prepared.scalar() == 0
 
 
 def test_summary_page_shows_what_the_specialist_reads_first(clinic, staff, app):
