@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from typing import NamedTuple
 
 from sqlalchemy import Date, Select, and_, func, literal, or_, select, tuple_
 
@@ -55,20 +56,39 @@ def patient_matches(search: str):
 # Counted exactly up to here; past it a page says "more than 10,000". Counting every
 # match of a search among a million patients took longer than the page itself.
 COUNT_UP_TO = 10_000
+# A search is counted up to a thousand: past that it is narrowed with another word, not
+# read to the end, and each match counted is a name tested (about 2 µs each).
+SEARCH_COUNT_UP_TO = 1_000
 
 
-def count_and_page(stmt: Select, page: int, size: int) -> tuple[int, int, int]:
-    """How many rows ``stmt`` finds (``COUNT_UP_TO + 1`` meaning more than that), the page
-    asked for kept within the pages there are, and how many pages: (total, page, pages).
-    A page past the last is the last; past the count, the pages go on while rows do."""
-    total = db.session.scalar(
-        select(func.count()).select_from(stmt.limit(COUNT_UP_TO + 1).subquery())
-    )
-    if total > COUNT_UP_TO:
+class Counted(NamedTuple):
+    """How many rows a list found, and which of its pages is shown."""
+
+    total: int  # exact up to ``up_to``; ``up_to + 1`` means more than that
+    up_to: int
+    page: int
+    pages: int
+
+    @property
+    def more_than(self) -> int | None:
+        """The cap the count passed ("more than 1,000 patients"), or None if exact."""
+        return self.up_to if self.total > self.up_to else None
+
+
+def count_up_to(search: str | None) -> int:
+    return SEARCH_COUNT_UP_TO if search and search.strip() else COUNT_UP_TO
+
+
+def count_and_page(stmt: Select, page: int, size: int, up_to: int = COUNT_UP_TO) -> Counted:
+    """How many rows ``stmt`` finds, counted up to ``up_to``, and the page asked for kept
+    within the pages there are. A page past the last is the last; past the count, the
+    pages go on while rows do."""
+    total = db.session.scalar(select(func.count()).select_from(stmt.limit(up_to + 1).subquery()))
+    if total > up_to:
         page = max(page, 1)
-        return total, page, max(page + 1, -(-COUNT_UP_TO // size))
+        return Counted(total, up_to, page, max(page + 1, -(-up_to // size)))
     pages = max(1, -(-total // size))
-    return total, min(max(page, 1), pages), pages
+    return Counted(total, up_to, min(max(page, 1), pages), pages)
 
 
 # The worklist's order read backwards, for the page before a row.
@@ -113,6 +133,23 @@ def _beyond(stmt: Select, anchor, size: int, backwards: bool) -> list:
             .limit(size - len(rows))
         ).all()
     return rows[::-1] if backwards else rows
+
+
+def counted_page(
+    stmt: Select, page: int, size: int, after: int | None, before: int | None, up_to: int
+) -> tuple[list, Counted]:
+    """A page of ``stmt`` in the worklist's order (``page_rows``) and its count.
+
+    A first page with room to spare holds every match, so it is its own count: a search
+    for one patient's name runs its condition once, not twice.
+    """
+    if page <= 1 and after is None and before is None:
+        rows = page_rows(stmt, 1, size, None, None)
+        if len(rows) < size and len(rows) <= up_to:
+            return rows, Counted(len(rows), up_to, 1, 1)
+        return rows, count_and_page(stmt, 1, size, up_to)
+    counted = count_and_page(stmt, page, size, up_to)
+    return page_rows(stmt, counted.page, size, after, before), counted
 
 
 def page_rows(stmt: Select, page: int, size: int, after: int | None, before: int | None):

@@ -19,7 +19,6 @@ from ..engine.questionnaire.answers import choices_for
 from ..engine.questionnaire.definition import Item
 from ..records import clinic_details, messages
 from ..records.clock import local
-from ..records.search import COUNT_UP_TO
 
 
 def _english() -> bool:
@@ -145,7 +144,6 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals["option_layout"] = option_layout
     app.jinja_env.globals["channel_names"] = messages.CHANNEL_NAMES
     app.jinja_env.globals["can_reach"] = messages.can_reach
-    app.jinja_env.globals["count_up_to"] = COUNT_UP_TO
 
     @app.context_processor
     def clinic_context():

@@ -162,13 +162,47 @@ def test_worklist_query_count_does_not_grow_with_patients(clinic, staff, app):
     for n in range(10):
         clinic.with_answers(f"P{n}", FUSION_PATIENT_STORED)
     at_ten = count_queries(app, staff, "/clinic/")
-    for n in range(190):
+    for n in range(50):
         clinic.with_answers(f"Q{n}", FUSION_PATIENT_STORED)
+    at_sixty = count_queries(app, staff, "/clinic/")
+    for n in range(140):
+        clinic.with_answers(f"R{n}", FUSION_PATIENT_STORED)
     at_two_hundred = count_queries(app, staff, "/clinic/")
-    assert at_ten == at_two_hundred
+    assert at_sixty == at_two_hundred
+    # Ten fit on the first page, which is then its own count: one statement fewer.
+    assert at_ten == at_two_hundred - 1
     # Six before the worklist showed failed invitations, opened on "my patients" and
     # offered the sites; one query more reads each.
     assert at_two_hundred <= 9
+
+
+def test_a_search_that_fits_on_one_page_is_not_counted_apart(clinic, staff, app):
+    """A name finds a patient or a few: the page holds them all, so their number is
+    the page's, and the search's condition is run once, not again to count."""
+    for n in range(60):
+        clinic.with_answers(f"Patient {n:03d}", FUSION_PATIENT_STORED)
+    narrow = statements_of(app, staff, "/clinic/?q=Patient%2001")
+    page = staff.get("/clinic/?q=Patient%2001").get_data(as_text=True)
+    assert "11 patients." in page  # 001, and 010 to 019
+    assert not [sql for sql, _ in narrow if "count(" in sql]
+    broad = statements_of(app, staff, "/clinic/?q=Patient")
+    assert [sql for sql, _ in broad if "count(" in sql]
+    assert "60 patients, page 1 of 2." in staff.get("/clinic/?q=Patient").get_data(as_text=True)
+
+
+def test_a_search_is_counted_to_a_thousand_and_a_list_further(clinic, staff, desk, monkeypatch):
+    """Past a thousand matches a search is narrowed with another word, not read to the
+    end; the whole list, whose count an index gives, is counted further."""
+    from app.records import search
+
+    monkeypatch.setattr(search, "SEARCH_COUNT_UP_TO", 2)
+    monkeypatch.setattr(search, "COUNT_UP_TO", 4)
+    for n in range(3):
+        clinic.with_answers(f"Patient {n}", FUSION_PATIENT_STORED)
+    assert "More than 2 patients, page 1." in staff.get("/clinic/?q=patient").get_data(as_text=True)
+    assert "3 patients." in staff.get("/clinic/").get_data(as_text=True)
+    assert "More than 2 patients, page 1." in desk.get("/desk/?q=patient").get_data(as_text=True)
+    assert "3 patients." in desk.get("/desk/").get_data(as_text=True)
 
 
 def test_patients_without_a_visit_date_come_after_those_with_one(clinic, staff, app):

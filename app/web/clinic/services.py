@@ -21,7 +21,7 @@ from ...records.models import (
     totals_of,
     utcnow,
 )
-from ...records.search import count_and_page, page_rows, patient_matches
+from ...records.search import count_up_to, counted_page, patient_matches
 
 PAGE_SIZE = 50
 STATUSES = {
@@ -60,6 +60,8 @@ class WorklistPage:
     # The headings of the score columns: each instrument the current definition puts on
     # the worklist (``worklist:`` in its YAML).
     columns: tuple[str, ...] = ()
+    # Set when the count stopped at a cap ("More than 1,000 patients").
+    more_than: int | None = None
 
 
 SOON_DAYS = 3
@@ -84,7 +86,8 @@ def worklist(
     before: int | None = None,
 ) -> WorklistPage:
     """One page of patients: urgent first, then by visit date. Four queries, whatever the
-    size: the count, the page, its rows' columns, their open urgent items.
+    size: the count, the page, its rows' columns, their open urgent items (a first page
+    with room to spare needs no count).
 
     Sorting and filtering use the state copied onto each patient (``Patient.track``) and
     an index; the next and previous pages start from a row of this one (``after``,
@@ -109,10 +112,9 @@ def worklist(
         stmt = stmt.where(Patient.visit_date == day)
     if in_trial:
         stmt = stmt.where(trials.in_trial(today))
-    total, page, pages = count_and_page(stmt, page, PAGE_SIZE)
     # The page from the index alone (it holds every column asked for); then the page's own
     # rows' progress, totals and whether an import waits for staff, by their ids.
-    patients = page_rows(stmt, page, PAGE_SIZE, after, before)
+    patients, counted = counted_page(stmt, page, PAGE_SIZE, after, before, count_up_to(search))
     ids = [p.id for p in patients]
     held = (
         select(QuestionnaireResponse.id)
@@ -188,7 +190,14 @@ def worklist(
                 trial=trial_progress.get(p.id, ""),
             )
         )
-    return WorklistPage(rows, total, page, pages, tuple(heading for _, heading in shown))
+    return WorklistPage(
+        rows,
+        counted.total,
+        counted.page,
+        counted.pages,
+        tuple(heading for _, heading in shown),
+        counted.more_than,
+    )
 
 
 def _total(value: float | None) -> str:

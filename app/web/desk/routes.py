@@ -44,20 +44,21 @@ def patients():
     search = (request.args.get("q") or "")[:120]
     day_text = request.args.get("day") or ""
     day = clinic_today() if day_text == "today" else None
-    rows, total, page, pages = services.patients(search, day, page_number(request.args.get("page")))
+    rows, counted = services.patients(search, day, page_number(request.args.get("page")))
     html = render_template(
         "desk/patients.html",
         rows=rows,
-        total=total,
-        page=page,
-        pages=pages,
+        total=counted.total,
+        more_than=counted.more_than,
+        page=counted.page,
+        pages=counted.pages,
         search=search,
         day_text=day_text,
     )
     # Audited once drawn: committing first expired every patient on the page, and each
     # was then read again, one query a row.
     if search.strip():
-        services.record_search(search, total)
+        services.record_search(search, counted.total)
     return html
 
 

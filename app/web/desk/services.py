@@ -25,7 +25,7 @@ from ...records.models import (
     User,
     utcnow,
 )
-from ...records.search import count_and_page, patient_matches
+from ...records.search import Counted, count_and_page, count_up_to, patient_matches
 
 PAGE_SIZE = 50
 
@@ -67,18 +67,17 @@ def progress_of(patient_ids: list[int]) -> dict[int, Progress]:
     return found
 
 
-def patients(search: str, day: date | None, page: int) -> tuple[list[DeskRow], int, int, int]:
-    """One page of patients by visit date: rows, total, page, pages. Four queries."""
+def patients(search: str, day: date | None, page: int) -> tuple[list[DeskRow], Counted]:
+    """One page of patients by visit date, and how many there are. Four queries."""
     stmt = select(Patient)
     if search.strip():
         stmt = stmt.where(patient_matches(search))
     if day is not None:
         stmt = stmt.where(Patient.visit_date == day)
-    total, page, pages = count_and_page(stmt, page, PAGE_SIZE)
+    counted = count_and_page(stmt, page, PAGE_SIZE, count_up_to(search))
+    offset = (counted.page - 1) * PAGE_SIZE
     found = list(
-        db.session.scalars(
-            stmt.order_by(*WORKLIST_ORDER[1:]).limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)
-        )
+        db.session.scalars(stmt.order_by(*WORKLIST_ORDER[1:]).limit(PAGE_SIZE).offset(offset))
     )
     ids = [p.id for p in found]
     progress = progress_of(ids) if ids else {}
@@ -87,7 +86,7 @@ def patients(search: str, day: date | None, page: int) -> tuple[list[DeskRow], i
         DeskRow(p, progress.get(p.id, Progress("not_started")), invitations.get(p.id))
         for p in found
     ]
-    return rows, total, page, pages
+    return rows, counted
 
 
 def record_view(patient: Patient) -> None:
