@@ -215,6 +215,8 @@ sa.Index("ix_patients_worklist_order", *WORKLIST_ORDER, Patient.worklist_status,
 sa.Index(
     "ix_patients_worklist_status", Patient.worklist_status, *WORKLIST_ORDER, Patient.visit_date
 )
+# The front desk's list: by visit date, urgent or not.
+sa.Index("ix_patients_visit_order", *WORKLIST_KEYS)
 # Staff search names by "contains" (ILIKE '%...%'), which a b-tree cannot serve; on
 # PostgreSQL a trigram index (pg_trgm) does. SQLite keeps a plain index and scans.
 sa.Index(
@@ -254,7 +256,12 @@ sa.Index(
     postgresql_ops={"phone": "gin_trgm_ops"},
 ).ddl_if(dialect="postgresql")
 EXPRESSION_INDEXES = frozenset(
-    {"ix_patients_worklist_order", "ix_patients_worklist_status", "ix_patients_hospital_number"}
+    {
+        "ix_patients_worklist_order",
+        "ix_patients_worklist_status",
+        "ix_patients_visit_order",
+        "ix_patients_hospital_number",
+    }
 )
 
 

@@ -14,7 +14,8 @@ from sqlalchemy import select
 from app.platform.extensions import db
 from app.records.models import AuditEvent, Patient, User
 from tests.answers_data import FUSION_PATIENT_STORED
-from tests.conftest import PATIENT_PASSWORD, Person, count_queries
+from tests.conftest import PATIENT_PASSWORD, Person, count_queries, statements_of
+from tests.web.test_clinic import on_sqlite, query_plan
 
 VISIT = (date.today() + timedelta(days=5)).isoformat()
 
@@ -53,6 +54,24 @@ def test_a_desk_search_costs_the_same_few_queries_however_many_patients_it_finds
             select(AuditEvent).where(AuditEvent.action == "desk.search").order_by(AuditEvent.id)
         ).all()
     assert [event.detail["found"] for event in searches] == [1, 12]
+
+
+@pytest.mark.parametrize("query", ["", "?page=2", "?q=patient&page=2"])
+def test_the_desk_list_is_read_in_its_index_order_without_a_sort(app, clinic, desk, query):
+    """By visit date, then name: without its own index every patient of a clinic group was
+    sorted for each page (235 ms at a million patients, 800 ms on page 500)."""
+    if not on_sqlite(app):
+        pytest.skip("EXPLAIN QUERY PLAN is SQLite's; PostgreSQL plans from table statistics")
+    for n in range(60):
+        clinic.with_answers(f"Patient {n:03d}", FUSION_PATIENT_STORED)
+    [(statement, parameters)] = [
+        (sql, params)
+        for sql, params in statements_of(app, desk, "/desk/" + query)
+        if "ORDER BY" in sql and "FROM patients" in sql and "count(" not in sql
+    ]
+    plan = query_plan(app, statement, parameters)
+    assert "INDEX ix_patients_visit_order" in plan
+    assert "TEMP B-TREE" not in plan
 
 
 def test_the_front_desk_invites_and_resends_a_link(app, desk):
