@@ -66,6 +66,7 @@ DAY_BRIEFS = 20  # patients with a visit on the one clinic day whose briefs are 
 DAY_REQUESTS = 1 if SMALL else 10
 WRK_SECONDS = 2 if SMALL else 10
 STAFF = ("bench-doctor@clinic.example", "bench-doctor-password")
+DESK = ("bench-desk@clinic.example", "bench-desk-password")
 PATIENT = ("bench-patient@example.org", "bench-patient-password")
 USER_AGENT = "scs-bench"
 PAIN_SCORES = "/intake/section/pain/5"  # the page with the three pain scores
@@ -177,6 +178,13 @@ def seed(app) -> dict[str, int]:
             password_hash=hash_password(STAFF[1]),
             session_token=new_token()[1],
         )
+        desk = User(
+            email=DESK[0],
+            name="Bench Front Desk",
+            role="frontdesk",
+            password_hash=hash_password(DESK[1]),
+            session_token=new_token()[1],
+        )
         person = User(
             email=PATIENT[0],
             name="Bench Patient",
@@ -184,7 +192,7 @@ def seed(app) -> dict[str, int]:
             password_hash=hash_password(PATIENT[1]),
             session_token=new_token()[1],
         )
-        db.session.add_all([staff, person])
+        db.session.add_all([staff, desk, person])
         db.session.flush()
         bench_patient = Patient(
             name="Bench Patient",
@@ -349,6 +357,8 @@ def in_process(app, ids) -> dict[str, dict]:
     login(staff, *STAFF)
     patient = app.test_client()
     login(patient, *PATIENT)
+    desk = app.test_client()
+    login(desk, *DESK)
     pid = ids["summary_patient"]
     results = {
         "section GET": measure(app, patient, "GET", PAIN_SCORES, REQUESTS),
@@ -379,6 +389,9 @@ def in_process(app, ids) -> dict[str, dict]:
         "worklist filtered, patient 00123": measure(
             app, staff, "GET", "/clinic/?status=submitted&q=patient%2000123", REQUESTS
         ),
+        # The front desk's list: by visit date, urgent or not, and a name looked up.
+        "front desk list": measure(app, desk, "GET", "/desk/", REQUESTS),
+        "front desk, one name": measure(app, desk, "GET", "/desk/?q=00123", REQUESTS),
         "summary": measure(app, staff, "GET", f"/clinic/patients/{pid}", REQUESTS),
         "FHIR QuestionnaireResponse": measure(
             app, staff, "GET", f"/fhir/patients/{pid}/questionnaire-response.json", REQUESTS
