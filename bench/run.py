@@ -171,26 +171,19 @@ def seed(app) -> dict[str, int]:
                 ]
                 db.session.execute(insert(QuestionnaireResponse), rows)
                 db.session.commit()
-        staff = User(
-            email=STAFF[0],
-            name="Bench Doctor",
-            role="clinician",
-            password_hash=hash_password(STAFF[1]),
-            session_token=new_token()[1],
-        )
-        desk = User(
-            email=DESK[0],
-            name="Bench Front Desk",
-            role="frontdesk",
-            password_hash=hash_password(DESK[1]),
-            session_token=new_token()[1],
-        )
-        person = User(
-            email=PATIENT[0],
-            name="Bench Patient",
-            role="patient",
-            password_hash=hash_password(PATIENT[1]),
-            session_token=new_token()[1],
+        staff, desk, person = (
+            User(
+                email=email,
+                name=name,
+                role=role,
+                password_hash=hash_password(password),
+                session_token=new_token()[1],
+            )
+            for (email, password), name, role in (
+                (STAFF, "Bench Doctor", "clinician"),
+                (DESK, "Bench Front Desk", "frontdesk"),
+                (PATIENT, "Bench Patient", "patient"),
+            )
         )
         db.session.add_all([staff, desk, person])
         db.session.flush()

@@ -76,6 +76,7 @@ class Counted(NamedTuple):
 
 
 def count_up_to(search: str | None) -> int:
+    """Where a list's count stops: lower for a search than for the whole list."""
     return SEARCH_COUNT_UP_TO if search and search.strip() else COUNT_UP_TO
 
 

@@ -17,7 +17,7 @@ from ...records.identifiers import normalise_abha, normalise_email, normalise_ph
 from ...records.invitations import MAX_DOB_ATTEMPTS, revoke_invitation
 from ...records.models import (
     CLINICAL_ROLES,
-    WORKLIST_ORDER,
+    WORKLIST_KEYS,
     Invitation,
     Message,
     Patient,
@@ -76,9 +76,7 @@ def patients(search: str, day: date | None, page: int) -> tuple[list[DeskRow], C
         stmt = stmt.where(Patient.visit_date == day)
     counted = count_and_page(stmt, page, PAGE_SIZE, count_up_to(search))
     offset = (counted.page - 1) * PAGE_SIZE
-    found = list(
-        db.session.scalars(stmt.order_by(*WORKLIST_ORDER[1:]).limit(PAGE_SIZE).offset(offset))
-    )
+    found = list(db.session.scalars(stmt.order_by(*WORKLIST_KEYS).limit(PAGE_SIZE).offset(offset)))
     ids = [p.id for p in found]
     progress = progress_of(ids) if ids else {}
     invitations = messages.newest_invitations(ids) if ids else {}
