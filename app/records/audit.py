@@ -10,7 +10,7 @@ from typing import Any
 
 from flask import has_request_context, request
 from flask_login import current_user
-from sqlalchemy import event
+from sqlalchemy import event, func, select
 from sqlalchemy.orm import Session
 
 from ..platform.extensions import db
@@ -37,6 +37,22 @@ def record(
     )
     db.session.add(event)
     return event
+
+
+def actions_logged() -> list[str]:
+    """Every action the log holds, in order: one step of the action's index per action.
+
+    The log grows with every staff read; ``SELECT DISTINCT`` read all of it (0.6 s at five
+    million events), while each step here asks for the next action after the last.
+    """
+    after = select(func.min(AuditEvent.action).label("action")).cte("actions", recursive=True)
+    following = (
+        select(func.min(AuditEvent.action))
+        .where(AuditEvent.action > after.c.action)
+        .scalar_subquery()
+    )
+    found = after.union_all(select(following).where(after.c.action.is_not(None)))
+    return list(db.session.scalars(select(found.c.action).where(found.c.action.is_not(None))))
 
 
 @event.listens_for(Session, "before_flush")

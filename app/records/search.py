@@ -80,10 +80,11 @@ def count_up_to(search: str | None) -> int:
     return SEARCH_COUNT_UP_TO if search and search.strip() else COUNT_UP_TO
 
 
-def count_and_page(stmt: Select, page: int, size: int, up_to: int = COUNT_UP_TO) -> Counted:
-    """How many rows ``stmt`` finds, counted up to ``up_to``, and the page asked for kept
-    within the pages there are. A page past the last is the last; past the count, the
-    pages go on while rows do."""
+def count_and_page(stmt: Select, page: int, size: int, up_to: int | None = None) -> Counted:
+    """How many rows ``stmt`` finds, counted up to ``up_to`` (``COUNT_UP_TO`` unless
+    given), and the page asked for kept within the pages there are. A page past the last
+    is the last; past the count, the pages go on while rows do."""
+    up_to = COUNT_UP_TO if up_to is None else up_to
     total = db.session.scalar(select(func.count()).select_from(stmt.limit(up_to + 1).subquery()))
     if total > up_to:
         page = max(page, 1)

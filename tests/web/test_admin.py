@@ -54,3 +54,24 @@ def test_the_audit_log_filters_by_action_actor_patient_and_day(app, admin, clini
     assert len(rows_of(on_the_day.get_data(as_text=True))) == 2
     before = admin.get("/admin/audit?action=summary.view&to=2000-01-01").get_data(as_text=True)
     assert rows_of(before) == []
+
+
+def test_a_long_audit_log_offers_every_action_and_is_counted_to_a_cap(
+    app, admin, clinic, staff, monkeypatch
+):
+    """The log grows with every staff read: its count stops at the lists' cap, and the
+    actions to filter by are read one index step each, not from the whole log."""
+    from app.records import search
+
+    monkeypatch.setattr(search, "COUNT_UP_TO", 3)
+    patient_id = clinic.with_answers("Asha Rao", {"sex": "female"})
+    for _ in range(3):
+        staff.get(f"/clinic/patients/{patient_id}")
+    staff.get("/clinic/?q=asha")
+    page = admin.get("/admin/audit").get_data(as_text=True)
+    with app.app_context():
+        logged = sorted(set(db.session.scalars(select(AuditEvent.action))))
+    assert {"login.success", "summary.view", "worklist.search"} <= set(logged)
+    assert re.findall(r'<option value="([^"]+)"', page) == logged
+    assert "More than 3 events, page 1." in page
+    assert "1 event." in admin.get("/admin/audit?action=worklist.search").get_data(as_text=True)

@@ -246,8 +246,7 @@ def audit_log():
     return render_template(
         "admin/audit.html",
         events=found.events,
-        total=found.total,
-        page=found.page,
+        counted=found.counted,
         actions=found.actions,
         args=args,
         page_size=services.AUDIT_PAGE_SIZE,

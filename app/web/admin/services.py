@@ -7,11 +7,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from ...platform.extensions import db
+from ...records import audit
 from ...records.clock import day_bounds
 from ...records.models import AuditEvent, Invitation, Patient, User, utcnow
+from ...records.search import Counted, count_and_page
 
 AUDIT_PAGE_SIZE = 100
 
@@ -63,8 +65,7 @@ class AuditFilters:
 @dataclass(frozen=True, slots=True)
 class AuditPage:
     events: list[AuditEvent]
-    total: int
-    page: int
+    counted: Counted
     actions: list[str]
 
 
@@ -90,16 +91,13 @@ def audit_page(filters: AuditFilters, page: int) -> AuditPage:
         stmt = stmt.where(AuditEvent.at >= start)
     if end := _day(filters.day_to, end=True):
         stmt = stmt.where(AuditEvent.at <= end)
-    total = db.session.scalar(select(func.count()).select_from(stmt.subquery()))
-    page = min(page, max(1, -(-total // AUDIT_PAGE_SIZE)))
+    # Counted up to 10,000, as the patient lists are: the log grows with every read.
+    counted = count_and_page(stmt, page, AUDIT_PAGE_SIZE)
     events = list(
         db.session.scalars(
             stmt.order_by(AuditEvent.id.desc())
             .limit(AUDIT_PAGE_SIZE)
-            .offset((page - 1) * AUDIT_PAGE_SIZE)
+            .offset((counted.page - 1) * AUDIT_PAGE_SIZE)
         )
     )
-    actions = list(
-        db.session.scalars(select(AuditEvent.action).distinct().order_by(AuditEvent.action))
-    )
-    return AuditPage(events, total, page, actions)
+    return AuditPage(events, counted, audit.actions_logged())
