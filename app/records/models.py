@@ -217,6 +217,14 @@ sa.Index(
 )
 # The front desk's list: by visit date, urgent or not.
 sa.Index("ix_patients_visit_order", *WORKLIST_KEYS)
+# The few patients who asked to be erased, for the admin's list: only they are in it.
+_ASKED_TO_BE_ERASED = Patient.erasure_requested_at.is_not(None)
+sa.Index(
+    "ix_patients_erasure_requested_at",
+    Patient.erasure_requested_at,
+    postgresql_where=_ASKED_TO_BE_ERASED,
+    sqlite_where=_ASKED_TO_BE_ERASED,
+)
 # Staff search names by "contains" (ILIKE '%...%'), which a b-tree cannot serve; on
 # PostgreSQL a trigram index (pg_trgm) does. SQLite keeps a plain index and scans.
 sa.Index(

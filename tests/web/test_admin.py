@@ -5,11 +5,14 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from sqlalchemy import select
 
 from app.platform.extensions import db
 from app.records.clock import local
 from app.records.models import AuditEvent, Invitation
+from tests.conftest import statements_of
+from tests.web.test_clinic import on_sqlite, query_plan
 
 
 def test_an_admin_revokes_an_invitation_and_its_link_stops_working(app, admin, clinic, client):
@@ -75,3 +78,18 @@ def test_a_long_audit_log_offers_every_action_and_is_counted_to_a_cap(
     assert re.findall(r'<option value="([^"]+)"', page) == logged
     assert "More than 3 events, page 1." in page
     assert "1 event." in admin.get("/admin/audit?action=worklist.search").get_data(as_text=True)
+
+
+def test_the_erasure_requests_are_read_from_their_own_index(app, admin, clinic):
+    """A few patients ask to be erased among thousands: the admin's list reads them from
+    an index of those few, not every patient (74 ms at a million)."""
+    if not on_sqlite(app):
+        pytest.skip("EXPLAIN QUERY PLAN is SQLite's; PostgreSQL plans from table statistics")
+    for n in range(30):
+        clinic.with_answers(f"Patient {n:03d}", {"sex": "female"})
+    [(statement, parameters)] = [
+        (sql, params)
+        for sql, params in statements_of(app, admin, "/admin/invitations")
+        if "erasure_requested_at IS NOT NULL" in sql
+    ]
+    assert "INDEX ix_patients_erasure_requested_at" in query_plan(app, statement, parameters)
