@@ -48,10 +48,7 @@ def patients():
     html = render_template(
         "desk/patients.html",
         rows=rows,
-        total=counted.total,
-        more_than=counted.more_than,
-        page=counted.page,
-        pages=counted.pages,
+        counted=counted,
         search=search,
         day_text=day_text,
     )
