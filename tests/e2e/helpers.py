@@ -139,12 +139,23 @@ def split_rows(pairs):
     return plain, {g: [r[n] for n in sorted(r)] for g, r in rows.items()}
 
 
+def section_loaded(page) -> str:
+    """Wait for a section page to load, and name its section.
+
+    A click on "Start" returns before the next page has loaded. Answering while its
+    script was still on its way raced the script, which hid a question an answer had
+    just opened.
+    """
+    page.wait_for_url(re.compile(r"/intake/section/"))
+    return re.search(r"/intake/section/([a-z_]+)", page.url).group(1)
+
+
 def answer_section(page, pairs, on_page=None) -> None:
     """Answer one section page by page as a person would; its lists through row pages.
 
     ``on_page(page)`` is called on each page once it is filled in, before it is saved.
     """
-    section = re.search(r"/intake/section/([a-z_]+)", page.url).group(1)
+    section = section_loaded(page)
     plain, rows = split_rows(pairs)
     while True:
         fill_section(page, plain)
@@ -221,7 +232,7 @@ def key_answer_section(page, pairs, tabs_after_add=None) -> None:
     ``tabs_after_add`` collects, for each row added, the Tabs from the new row's page
     opening to its first field.
     """
-    section = re.search(r"/intake/section/([a-z_]+)", page.url).group(1)
+    section = section_loaded(page)
     plain, rows = split_rows(pairs)
     while True:
         for name, value in plain:
