@@ -28,7 +28,8 @@ def reminder_days() -> list[int]:
 
 
 def due(on: date) -> list[Patient]:
-    """The patients a reminder is due for on the clinic's day ``on``."""
+    """The patients a reminder is due for on the clinic's day ``on``, in one query however
+    many are due."""
     visits = [on + timedelta(days=n) for n in reminder_days() if n > 0]
     if not visits:
         return []
@@ -45,24 +46,25 @@ def due(on: date) -> list[Patient]:
             Patient.channel.in_(messages.SENT_CHANNELS),
             Patient.erasure_requested_at.is_(None),
             Patient.id.not_in(messaged),
+            Patient.user_id.is_not(None) | _newest_link_revoked_at().is_(None),
         )
         .order_by(Patient.visit_date, Patient.id)
     )
-    return [p for p in candidates if messages.address(p, p.channel) and not _link_revoked(p)]
+    return [p for p in candidates if messages.address(p, p.channel)]
 
 
-def _link_revoked(patient: Patient) -> bool:
-    """A patient without an account whose newest link staff (or five wrong dates of birth)
-    revoked: the clinic stopped this invitation, so no reminder brings a new one."""
-    if patient.user is not None:
-        return False
-    newest = db.session.scalar(
-        select(Invitation)
-        .where(Invitation.patient_id == patient.id)
+def _newest_link_revoked_at():
+    """When the patient's newest link was revoked (a column of the outer query): staff,
+    or five wrong dates of birth, stopped that invitation, so no reminder brings a new
+    one. A patient with an account logs in instead, so a revoked link does not count."""
+    return (
+        select(Invitation.revoked_at)
+        .where(Invitation.patient_id == Patient.id)
         .order_by(Invitation.created_at.desc(), Invitation.id.desc())
         .limit(1)
+        .correlate(Patient)
+        .scalar_subquery()
     )
-    return newest is not None and newest.revoked_at is not None
 
 
 def send_reminders(on: date) -> int:

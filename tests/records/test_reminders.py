@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import event, select
 
 from app.platform import messaging
 from app.platform.extensions import db
-from app.records import messages
+from app.records import messages, reminders
 from app.records.clock import clinic_today
 from app.records.models import Invitation, Message, Patient, utcnow
 from tests import factories
@@ -86,21 +86,58 @@ def test_none_once_the_answers_are_sent(app, remind):
     assert done not in reminded(app)
 
 
-def test_none_for_a_revoked_link(app, remind):
+def link(patient_id: int, minutes_ago: int, revoked: bool) -> None:
+    created = utcnow() - timedelta(minutes=minutes_ago)
+    db.session.add(
+        Invitation(
+            patient_id=patient_id,
+            token_hash=f"{patient_id:032d}{minutes_ago:032d}",
+            created_at=created,
+            expires_at=created + timedelta(days=14),
+            revoked_at=created if revoked else None,
+        )
+    )
+    db.session.commit()
+
+
+def test_none_when_the_newest_link_was_revoked_unless_the_patient_can_log_in(app, remind):
     with app.app_context():
-        revoked = factories.PatientFactory(
-            phone="+919829012345", channel="sms", visit_date=ON + timedelta(7)
-        )
-        db.session.add(
-            Invitation(
-                patient=revoked,
-                token_hash="0" * 64,
-                expires_at=utcnow() + timedelta(days=14),
-                revoked_at=utcnow(),
-            )
-        )
-        db.session.commit()
-    assert "0 reminders queued" in remind()
+        stopped = patient(7)
+        link(stopped, 60, revoked=False)
+        link(stopped, 5, revoked=True)
+        sent_again = patient(7, phone="+919829012346")
+        link(sent_again, 60, revoked=True)
+        link(sent_again, 5, revoked=False)
+        with_account = factories.consented_patient(
+            phone="+919829012347", channel="sms", visit_date=ON + timedelta(7)
+        ).id
+        link(with_account, 5, revoked=True)
+    assert "2 reminders queued" in remind()
+    assert reminded(app) == sorted([sent_again, with_account])
+    assert stopped not in reminded(app)
+
+
+def test_finding_who_is_due_runs_as_many_queries_for_seven_as_for_two(app):
+    def due_with(more: int) -> tuple[int, int]:
+        """How many are due, and the statements that finding them ran."""
+        with app.app_context():
+            for _ in range(more):
+                link(patient(7, channel="email", phone=None), 5, revoked=False)
+            ran = []
+
+            def count(conn, cursor, statement, *args):
+                ran.append(statement)
+
+            event.listen(db.engine, "before_cursor_execute", count)
+            try:
+                found = reminders.due(ON)
+            finally:
+                event.remove(db.engine, "before_cursor_execute", count)
+            return len(found), len(ran)
+
+    (two, for_two), (seven, for_seven) = due_with(2), due_with(5)
+    assert (two, seven) == (2, 7)
+    assert for_seven == for_two
 
 
 def test_none_for_a_patient_reached_by_letter_or_without_a_number(app, remind):
