@@ -35,7 +35,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from sqlalchemy import event, insert  # noqa: E402
+from sqlalchemy import case, event, insert, literal, select  # noqa: E402
 from werkzeug.datastructures import MultiDict  # noqa: E402
 
 from app import create_app  # noqa: E402
@@ -44,7 +44,13 @@ from app.platform.extensions import db  # noqa: E402
 from app.platform.passwords import hash_password  # noqa: E402
 from app.platform.security import new_token  # noqa: E402
 from app.records import questionnaires  # noqa: E402
-from app.records.models import Consent, Patient, QuestionnaireResponse, User  # noqa: E402
+from app.records.models import (  # noqa: E402
+    Consent,
+    Message,
+    Patient,
+    QuestionnaireResponse,
+    User,
+)
 from tests.answers_data import (  # noqa: E402
     CRPS_PATIENT_STORED,
     DIABETIC_PATIENT_STORED,
@@ -136,6 +142,7 @@ def seed(app) -> dict[str, int]:
         for start in range(0, PATIENTS, BATCH):
             db.session.execute(insert(Patient), patients[start : start + BATCH])
             db.session.commit()
+        seed_messages()
 
         def responses_of(n):
             submitted = n < SUBMITTED
@@ -218,6 +225,30 @@ def seed(app) -> dict[str, int]:
         with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
             conn.exec_driver_sql(vacuum)
         return {"summary_patient": 1, "middle_page": max(1, PATIENTS // 50 // 2)}
+
+
+def seed_messages() -> None:
+    """Every patient's invitation (one in ten failed), and a reminder to those who have
+    not sent their answers: the worklist reads each row's newest invitation."""
+    for template, state, only_unsent in (
+        ("invitation", case((Patient.id % 10 == 0, "failed"), else_="sent"), False),
+        ("reminder", literal("sent"), True),
+    ):
+        rows = select(
+            Patient.id,
+            literal(template),
+            literal("sms"),
+            literal("+919800000000"),
+            state,
+            literal(1),
+            Patient.created_at,
+            Patient.created_at,
+        )
+        if only_unsent:
+            rows = rows.where(Patient.worklist_status != "submitted")
+        columns = ["patient_id", "template", "channel", "to", "state", "attempts"]
+        db.session.execute(insert(Message).from_select([*columns, "created_at", "sent_at"], rows))
+        db.session.commit()
 
 
 COPIED = (
