@@ -142,9 +142,9 @@ def split_rows(pairs):
 def section_loaded(page) -> str:
     """Wait for a section page to load, and name its section.
 
-    A click on "Start" returns before the next page has loaded. Answering while its
-    script was still on its way raced the script, which hid a question an answer had
-    just opened.
+    A click on "Start" returns as soon as the next page's address is known, before the
+    page is drawn. A question not yet drawn was then passed over as not shown, and the
+    page's script, once it ran, hid the question that answer would have opened.
     """
     page.wait_for_url(re.compile(r"/intake/section/"))
     return re.search(r"/intake/section/([a-z_]+)", page.url).group(1)
