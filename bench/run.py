@@ -385,6 +385,8 @@ def in_process(app, ids) -> dict[str, dict]:
     login(desk, *DESK)
     pid = ids["summary_patient"]
     results = {
+        # Every page's floor, in the same pass: how fast the machine is running just now.
+        FLOOR: measure(app, patient, "GET", "/healthz", REQUESTS),
         "section GET": measure(app, patient, "GET", PAIN_SCORES, REQUESTS),
         "section POST (save)": measure(
             app, patient, "POST", PAIN_SCORES, REQUESTS, data=pain_saves()
