@@ -228,6 +228,6 @@ def test_past_ten_thousand_a_list_says_more_and_still_pages(app, clinic, staff, 
         from app.web.clinic.services import worklist
 
         first = worklist(None, None, 1, 9)
-        assert first.total == 4  # counted up to the cap and one more
-        assert first.pages >= 2
-        assert worklist(None, None, 7, 9).page == 7  # past the count, pages go on
+        assert first.counted.total == 4  # counted up to the cap and one more
+        assert first.counted.pages >= 2
+        assert worklist(None, None, 7, 9).counted.page == 7  # past the count, pages go on

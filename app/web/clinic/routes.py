@@ -104,7 +104,7 @@ def worklist():
     # Audited once drawn, as the summary is: committing first would expire the rows the
     # page then reads again (the user, to begin with).
     if search.strip():
-        services.record_search(search, page.total)
+        services.record_search(search, page.counted.total)
     return html
 
 

@@ -21,7 +21,7 @@ from ...records.models import (
     totals_of,
     utcnow,
 )
-from ...records.search import count_up_to, counted_page, patient_matches
+from ...records.search import Counted, count_up_to, counted_page, patient_matches
 
 PAGE_SIZE = 50
 STATUSES = {
@@ -54,14 +54,10 @@ class WorklistRow:
 @dataclass(frozen=True, slots=True)
 class WorklistPage:
     rows: list[WorklistRow]
-    total: int
-    page: int
-    pages: int
+    counted: Counted
     # The headings of the score columns: each instrument the current definition puts on
     # the worklist (``worklist:`` in its YAML).
     columns: tuple[str, ...] = ()
-    # Set when the count stopped at a cap ("More than 1,000 patients").
-    more_than: int | None = None
 
 
 SOON_DAYS = 3
@@ -190,14 +186,7 @@ def worklist(
                 trial=trial_progress.get(p.id, ""),
             )
         )
-    return WorklistPage(
-        rows,
-        counted.total,
-        counted.page,
-        counted.pages,
-        tuple(heading for _, heading in shown),
-        counted.more_than,
-    )
+    return WorklistPage(rows, counted, tuple(heading for _, heading in shown))
 
 
 def _total(value: float | None) -> str:
