@@ -205,6 +205,18 @@ def test_a_search_is_counted_to_a_thousand_and_a_list_further(clinic, staff, des
     assert "3 patients." in desk.get("/desk/").get_data(as_text=True)
 
 
+def test_counts_and_page_numbers_are_written_with_thousands_separators(app):
+    """ "2,500 patients, page 1,200 of 1,250" reads at a glance, as "More than 10,000" does."""
+    from app.records.search import Counted
+
+    with app.test_request_context():
+        lists = app.jinja_env.get_template("_macros/lists.html").module
+        exact = str(lists.count_line(Counted(62_500, 10**6, 1_200, 1_250), "patient"))
+        capped = str(lists.count_line(Counted(10_001, 10_000, 1_200, 1_201), "patient"))
+    assert exact == "62,500 patients, page 1,200 of 1,250."
+    assert capped == "More than 10,000 patients, page 1,200."
+
+
 def test_patients_without_a_visit_date_come_after_those_with_one(clinic, staff, app):
     undated = clinic.with_answers("No Date Yet", FUSION_PATIENT_STORED)
     clinic.with_answers("Dated Later", FUSION_PATIENT_STORED, visit=date(2027, 12, 1))
