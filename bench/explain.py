@@ -4,9 +4,10 @@ bench left behind (PostgreSQL), for docs/performance.md.
     BENCH_DATABASE_URL=postgresql+psycopg://… python bench/explain.py [URL ...]
 
 The statements are the app's own, caught as a staff member's request runs them; each is
-then explained with its parameters. Default URLs: page 1, a middle page by its number
-and by "Next page" from the page before it ("next:N" is page N's Next link), a status
-filter and two name searches.
+then explained with its parameters. Default URLs: page 1 of the doctor's own patients
+and of everyone's, a middle page by its number and by "Next page" from the page before
+it ("next:N" is page N's Next link), a status filter, two name searches and a hospital
+number (that of the patient a million-patient bench has the front desk look up).
 """
 
 from __future__ import annotations
@@ -25,12 +26,14 @@ from app.platform.extensions import db  # noqa: E402
 from bench.run import STAFF, USER_AGENT, login, next_page_link  # noqa: E402
 
 URLS = [
-    "/clinic/",
-    "/clinic/?page=5000",
+    "/clinic/",  # the doctor's own patients
+    "/clinic/?who=all",
+    "/clinic/?who=all&page=5000",
     "next:4999",
-    "/clinic/?status=in_progress",
-    "/clinic/?q=patient%20012345",
-    "/clinic/?q=00123",  # a word of one name (and, by its form, a hospital number too)
+    "/clinic/?who=all&status=in_progress",
+    "/clinic/?who=all&q=Kumar",  # a surname in one name in ten
+    "/clinic/?who=all&q=Sunita%20Devi",  # a common name
+    "/clinic/?who=all&q=BLR/2020/0333333",  # a hospital number
 ]
 
 

@@ -14,6 +14,7 @@ same settings. The database is created afresh for each run.
 from __future__ import annotations
 
 import html
+import itertools
 import json
 import os
 import random
@@ -125,15 +126,20 @@ def seed(app) -> dict[str, int]:
                 "worklist_scores": totals[n % 3] if submitted else {},
             }
 
+        staff, desk, person, *other_doctors = seed_users()
+        doctors = [staff.id, *(doctor.id for doctor in other_doctors), None]
         patients = [
             {
                 "ref": f"{n:016x}",
                 **tracked(n),
                 "worklist_status": state(n),
                 "is_urgent": n < SUBMITTED and n % 3 == 1,
-                "name": f"Patient {n:05d} {rng.choice('ABCDEFGHJKLM')}",
+                "name": person_name(rng),
                 "date_of_birth": date(1940 + n % 50, 1 + n % 12, 1 + n % 28),
                 "email": None,
+                "phone": mobile(n),
+                "hospital_number": hospital_number(n),
+                "clinician_id": doctors[n % len(doctors)],
                 "visit_date": visit_day(n),
                 "created_at": now,
             }
@@ -178,22 +184,6 @@ def seed(app) -> dict[str, int]:
                 ]
                 db.session.execute(insert(QuestionnaireResponse), rows)
                 db.session.commit()
-        staff, desk, person = (
-            User(
-                email=email,
-                name=name,
-                role=role,
-                password_hash=hash_password(password),
-                session_token=new_token()[1],
-            )
-            for (email, password), name, role in (
-                (STAFF, "Bench Doctor", "clinician"),
-                (DESK, "Bench Front Desk", "frontdesk"),
-                (PATIENT, "Bench Patient", "patient"),
-            )
-        )
-        db.session.add_all([staff, desk, person])
-        db.session.flush()
         bench_patient = Patient(
             name="Bench Patient",
             date_of_birth=date(1960, 1, 1),
@@ -224,7 +214,92 @@ def seed(app) -> dict[str, int]:
         vacuum = "VACUUM ANALYZE" if db.engine.dialect.name == "postgresql" else "ANALYZE"
         with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
             conn.exec_driver_sql(vacuum)
-        return {"summary_patient": 1, "middle_page": max(1, PATIENTS // 50 // 2)}
+        return {
+            "summary_patient": 1,
+            "middle_page": max(1, PATIENTS // 50 // 2),
+            "at_the_counter": PATIENTS // 3,  # the one the front desk looks up
+        }
+
+
+def seed_users() -> list[User]:
+    """The doctor, the front desk and the patient whose sessions the pages are asked with,
+    then two more specialists: the bench doctor's own patients are a quarter of the clinic."""
+    others = [((f"doctor-{n}@clinic.example", new_token()[0]), f"Doctor {n}") for n in (2, 3)]
+    users = [
+        User(
+            email=email,
+            name=name,
+            role=role,
+            password_hash=hash_password(password),
+            session_token=new_token()[1],
+        )
+        for (email, password), name, role in (
+            (STAFF, "Bench Doctor", "clinician"),
+            (DESK, "Bench Front Desk", "frontdesk"),
+            (PATIENT, "Bench Patient", "patient"),
+            *((login, name, "clinician") for login, name in others),
+        )
+    ]
+    db.session.add_all(users)
+    db.session.commit()
+    return users
+
+
+# People as an Indian clinic's list has them: names repeat, and a few words are in a large
+# share of them (Kumar, Devi, Singh), which is what makes a name search broad.
+# fmt: off
+WOMEN = (
+    "Sunita", "Anita", "Geeta", "Kavita", "Rekha", "Meena", "Pooja", "Priya", "Lakshmi",
+    "Asha", "Usha", "Savita", "Suman", "Neha", "Anjali", "Radha", "Kamla", "Shanti",
+    "Nirmala", "Sarita", "Manju", "Renu", "Seema", "Jyoti", "Poonam", "Aarti", "Deepa",
+    "Shobha", "Padma", "Saroj", "Fatima", "Zainab", "Gurpreet", "Mary",
+)
+MEN = (
+    "Ramesh", "Suresh", "Rajesh", "Mahesh", "Mukesh", "Anil", "Sunil", "Rakesh", "Vijay",
+    "Sanjay", "Ajay", "Manoj", "Ashok", "Rajendra", "Santosh", "Dinesh", "Prakash", "Ravi",
+    "Mohan", "Shyam", "Gopal", "Krishna", "Venkatesh", "Srinivas", "Arun", "Deepak",
+    "Naveen", "Harish", "Satish", "Imran", "Salim", "Harjeet", "Joseph",
+)
+SURNAMES = {  # surname: weight, roughly as common as each is
+    "Kumar": 10, "Singh": 9, "Devi": 7, "Sharma": 6, "Yadav": 4, "Khan": 4, "Gupta": 3,
+    "Verma": 3, "Das": 3, "Mishra": 3, "Pandey": 3, "Reddy": 3, "Rao": 3, "Kaur": 3,
+    "Patel": 3, "Shaikh": 2, "Ansari": 2, "Nair": 2, "Jain": 2, "Tiwari": 2, "Joshi": 2,
+    "Agarwal": 2, "Chaudhary": 2, "Thakur": 2, "Prasad": 2, "Chauhan": 2, "Iyer": 1,
+    "Menon": 1, "Pillai": 1, "Naidu": 1, "Mehta": 1, "Bhatt": 1, "Saxena": 1, "Ghosh": 1,
+    "Banerjee": 1, "Mukherjee": 1, "Gill": 1, "Sandhu": 1, "D'Souza": 1, "Fernandes": 1,
+}
+# fmt: on
+SURNAME_CHOICES = tuple(SURNAMES)
+SURNAME_WEIGHTS = tuple(itertools.accumulate(SURNAMES.values()))
+AS_A_MAN = {"Devi": "Kumar", "Kaur": "Singh"}  # women's surnames, and a man's in their place
+MIDDLE_NAMES = {"woman": ("Rani", "Bai"), "man": ("Kumar", "Lal", "Prasad", "Chand")}
+
+
+def person_name(rng: random.Random) -> str:
+    """A given name, one in five with a middle name, and a surname drawn by how common."""
+    sex = rng.choice(("woman", "man"))
+    given = rng.choice(WOMEN if sex == "woman" else MEN)
+    middle = [rng.choice(MIDDLE_NAMES[sex])] if rng.random() < 0.2 else []
+    surname = rng.choices(SURNAME_CHOICES, cum_weights=SURNAME_WEIGHTS)[0]
+    if sex == "man":
+        surname = AS_A_MAN.get(surname, surname)
+    return " ".join([given, *middle, surname])
+
+
+def mobile(n: int) -> str:
+    """Patient ``n``'s own Indian mobile number, stored as E.164 as the app stores it."""
+    return f"+91{6 + n % 4}{(n * 7919 + 104729) % 10**9:09d}"
+
+
+def spoken_mobile(n: int) -> str:
+    """Patient ``n``'s mobile as staff type it when the patient reads it out: "98450 12345"."""
+    digits = mobile(n).removeprefix("+91")
+    return f"{digits[:5]}%20{digits[5:]}"
+
+
+def hospital_number(n: int) -> str:
+    """Patient ``n``'s hospital number (UHID), in the form "BLR/2026/0000417"."""
+    return f"BLR/{2020 + n % 7}/{n:07d}"
 
 
 def seed_messages() -> None:
@@ -238,7 +313,7 @@ def seed_messages() -> None:
             Patient.id,
             literal(template),
             literal("sms"),
-            literal("+919800000000"),
+            Patient.phone,
             state,
             literal(1),
             Patient.created_at,
@@ -369,9 +444,13 @@ def measure(app, client, method, url, count, data=None, warm_up=None):
     }
 
 
+# The worklist of every patient, not only the doctor's own.
+ALL = "/clinic/?who=all"
+
+
 def next_page_link(client, page: int) -> str:
-    """The "Next page" link of worklist page ``page``."""
-    response = client.get(f"/clinic/?page={page}", headers={"User-Agent": USER_AGENT})
+    """The "Next page" link of page ``page`` of every patient's worklist."""
+    response = client.get(f"{ALL}&page={page}", headers={"User-Agent": USER_AGENT})
     found = re.search(r'<a href="([^"]+)">Next page</a>', response.get_data(as_text=True))
     return html.unescape(found.group(1))
 
@@ -392,32 +471,38 @@ def in_process(app, ids) -> dict[str, dict]:
             app, patient, "POST", PAIN_SCORES, REQUESTS, data=pain_saves()
         ),
         "check answers": measure(app, patient, "GET", "/intake/check", REQUESTS),
+        # The doctor's list as it opens: their own patients, a quarter of the clinic.
         "worklist page 1": measure(app, staff, "GET", "/clinic/", REQUESTS),
+        "worklist page 1, all patients": measure(app, staff, "GET", f"{ALL}", REQUESTS),
         "worklist middle page": measure(
-            app, staff, "GET", f"/clinic/?page={ids['middle_page']}", REQUESTS
+            app, staff, "GET", f"{ALL}&page={ids['middle_page']}", REQUESTS
         ),
         # The same page reached as staff reach it, by "Next page" from the one before:
         # the rows after that page's last, one range of the index however deep.
         "worklist middle page, by Next": measure(
             app, staff, "GET", next_page_link(staff, ids["middle_page"] - 1), REQUESTS
         ),
-        # A broad search (every name matches) is the worst case; a surname is the usual
-        # one. The seeded names are "Patient 00123 A": their number is what tells one from
-        # another, as a surname does.
+        # A surname in one name in ten is the broad search; a given name and surname the
+        # usual one, and the same with a common surname, whose matches a trigram index
+        # must intersect with the given name's.
         "worklist filtered, broad": measure(
-            app, staff, "GET", "/clinic/?status=submitted&q=Patient%200", REQUESTS
+            app, staff, "GET", f"{ALL}&status=submitted&q=Kumar", REQUESTS
         ),
         "worklist filtered, one name": measure(
-            app, staff, "GET", "/clinic/?status=submitted&q=00123", REQUESTS
+            app, staff, "GET", f"{ALL}&status=submitted&q=Lakshmi%20Iyer", REQUESTS
         ),
-        # The same name with a word every seeded name has: a trigram index must then
-        # intersect its matches with every patient's.
-        "worklist filtered, patient 00123": measure(
-            app, staff, "GET", "/clinic/?status=submitted&q=patient%2000123", REQUESTS
+        "worklist filtered, common name": measure(
+            app, staff, "GET", f"{ALL}&status=submitted&q=Sunita%20Devi", REQUESTS
         ),
-        # The front desk's list: by visit date, urgent or not, and a name looked up.
+        # The front desk's list: by visit date, urgent or not; a patient found by the
+        # mobile number they give at the counter, or the hospital number on their card.
         "front desk list": measure(app, desk, "GET", "/desk/", REQUESTS),
-        "front desk, one name": measure(app, desk, "GET", "/desk/?q=00123", REQUESTS),
+        "front desk, a mobile number": measure(
+            app, desk, "GET", f"/desk/?q={spoken_mobile(ids['at_the_counter'])}", REQUESTS
+        ),
+        "front desk, hospital number": measure(
+            app, desk, "GET", f"/desk/?q={hospital_number(ids['at_the_counter'])}", REQUESTS
+        ),
         "summary": measure(app, staff, "GET", f"/clinic/patients/{pid}", REQUESTS),
         "FHIR QuestionnaireResponse": measure(
             app, staff, "GET", f"/fhir/patients/{pid}/questionnaire-response.json", REQUESTS
