@@ -215,6 +215,30 @@ sa.Index("ix_patients_worklist_order", *WORKLIST_ORDER, Patient.worklist_status,
 sa.Index(
     "ix_patients_worklist_status", Patient.worklist_status, *WORKLIST_ORDER, Patient.visit_date
 )
+# A doctor's own list ("mine", where the clinic assigns patients), with and without a
+# status, in the same order. Doctors hold clinics on their own days, so reading "mine" off
+# the index of everyone walked past the other doctors' days: at a million patients 5 ms
+# for page 1, and a status's count read 30,000 rows (17 ms). Only assigned patients are in
+# these, so a clinic that does not assign pays nothing for them.
+_ASSIGNED = Patient.clinician_id.is_not(None)
+sa.Index(
+    "ix_patients_clinician_order",
+    Patient.clinician_id,
+    *WORKLIST_ORDER,
+    Patient.worklist_status,
+    Patient.visit_date,
+    postgresql_where=_ASSIGNED,
+    sqlite_where=_ASSIGNED,
+)
+sa.Index(
+    "ix_patients_clinician_status",
+    Patient.clinician_id,
+    Patient.worklist_status,
+    *WORKLIST_ORDER,
+    Patient.visit_date,
+    postgresql_where=_ASSIGNED,
+    sqlite_where=_ASSIGNED,
+)
 # The front desk's list: by visit date, urgent or not.
 sa.Index("ix_patients_visit_order", *WORKLIST_KEYS)
 # The few patients who asked to be erased, for the admin's list: only they are in it.
@@ -269,6 +293,8 @@ EXPRESSION_INDEXES = frozenset(
         "ix_patients_worklist_status",
         "ix_patients_visit_order",
         "ix_patients_hospital_number",
+        "ix_patients_clinician_order",
+        "ix_patients_clinician_status",
     }
 )
 
