@@ -207,9 +207,22 @@ def totals_of(response: QuestionnaireResponse) -> dict[str, float]:
 # deep costs what the first page does. The last day is written out, not bound, so the
 # query's expression is the index's.
 LAST_DAY = "9999-12-31"
-VISIT_KEY = sa.func.coalesce(Patient.visit_date, sa.literal_column(f"'{LAST_DAY}'"))
-WORKLIST_KEYS = (VISIT_KEY, Patient.name, Patient.id)
-WORKLIST_ORDER = (Patient.is_urgent.desc(), *WORKLIST_KEYS)
+
+
+def worklist_keys(patient=Patient) -> tuple:
+    """The order's keys after urgency, of ``patient``: the table, or an alias of a query's
+    rows (``records.search.ordered_matches`` orders a search's matches by them)."""
+    visit = sa.func.coalesce(patient.visit_date, sa.literal_column(f"'{LAST_DAY}'"))
+    return (visit, patient.name, patient.id)
+
+
+def worklist_order(patient=Patient) -> tuple:
+    """Urgent first, then ``worklist_keys``."""
+    return (patient.is_urgent.desc(), *worklist_keys(patient))
+
+
+WORKLIST_KEYS = worklist_keys()
+WORKLIST_ORDER = worklist_order()
 # The visit date itself last, so a page's columns are all in the index (it covers them).
 sa.Index("ix_patients_worklist_order", *WORKLIST_ORDER, Patient.worklist_status, Patient.visit_date)
 sa.Index(

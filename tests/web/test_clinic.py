@@ -176,18 +176,50 @@ def test_worklist_query_count_does_not_grow_with_patients(clinic, staff, app):
     assert at_two_hundred <= 9
 
 
-def test_a_search_that_fits_on_one_page_is_not_counted_apart(clinic, staff, app):
-    """A name finds a patient or a few: the page holds them all, so their number is
-    the page's, and the search's condition is run once, not again to count."""
+def searches_run(statements) -> int:
+    """How many of a page's statements test a name (each runs the search's condition)."""
+    return sum("LIKE" in sql.upper() for sql, _ in statements)
+
+
+@pytest.mark.parametrize("where", ["/clinic/", "/desk/"])
+def test_a_search_is_read_once_for_its_page_and_its_count(clinic, staff, desk, app, where):
+    """A name finds a few patients or a few pages of them: the matches are counted and
+    ordered in one reading, so the search's condition runs once, not again to count."""
+    client = staff if where == "/clinic/" else desk
     for n in range(60):
         clinic.with_answers(f"Patient {n:03d}", FUSION_PATIENT_STORED)
-    narrow = statements_of(app, staff, "/clinic/?q=Patient%2001")
-    page = staff.get("/clinic/?q=Patient%2001").get_data(as_text=True)
-    assert "11 patients." in page  # 001, and 010 to 019
-    assert not [sql for sql, _ in narrow if "count(" in sql]
-    broad = statements_of(app, staff, "/clinic/?q=Patient")
-    assert [sql for sql, _ in broad if "count(" in sql]
-    assert "60 patients, page 1 of 2." in staff.get("/clinic/?q=Patient").get_data(as_text=True)
+    narrow = f"{where}?q=Patient%2001"
+    assert searches_run(statements_of(app, client, narrow)) == 1
+    assert "11 patients." in client.get(narrow).get_data(as_text=True)  # 001, 010 to 019
+    for page, shown in ((1, range(50)), (2, range(50, 60))):
+        url = f"{where}?q=Patient&page={page}"
+        assert searches_run(statements_of(app, client, url)) == 1
+        text = client.get(url).get_data(as_text=True)
+        assert f"60 patients, page {page} of 2." in text
+        names = re.findall(r'<a href="/(?:clinic|desk)/patients/\d+">([^<]+)</a>', text)
+        assert names == [f"Patient {n:03d}" for n in shown]
+
+
+@pytest.mark.parametrize("where", ["/clinic/", "/desk/"])
+def test_a_search_past_its_count_reads_its_page_in_order(
+    clinic, staff, desk, app, monkeypatch, where
+):
+    """Past the cap the matches read are not the first in order: the page is read again
+    along the order, and the count says "more than"."""
+    from app.records import search
+
+    monkeypatch.setattr(search, "SEARCH_COUNT_UP_TO", 20)
+    client = staff if where == "/clinic/" else desk
+    for n in reversed(range(60)):  # the first rows found are the last in order
+        clinic.with_answers(f"Patient {n:03d}", FUSION_PATIENT_STORED)
+    url = f"{where}?q=Patient"
+    assert searches_run(statements_of(app, client, url)) == 2
+    text = client.get(url).get_data(as_text=True)
+    assert "More than 20 patients, page 1." in text
+    names = re.findall(r'<a href="/(?:clinic|desk)/patients/\d+">([^<]+)</a>', text)
+    assert names == [f"Patient {n:03d}" for n in range(50)]
+    past = client.get(f"{where}?q=Patient%2001&page=9").get_data(as_text=True)
+    assert "11 patients." in past  # a page past the last is the last
 
 
 def test_a_search_is_counted_to_a_thousand_and_a_list_further(clinic, staff, desk, monkeypatch):
@@ -229,10 +261,14 @@ def test_patients_without_a_visit_date_come_after_those_with_one(clinic, staff, 
 
 
 @pytest.mark.parametrize("query", ["?page=2", "?status=submitted&page=2&q=patient"])
-def test_a_worklist_page_is_read_in_index_order_without_a_sort(clinic, staff, app, query):
-    """Deep pages stay fast: the database walks an index instead of sorting every patient."""
+def test_a_worklist_page_is_read_in_index_order_without_a_sort(
+    clinic, staff, app, monkeypatch, query
+):
+    """Deep pages stay fast: the database walks an index instead of sorting every patient;
+    a search's too, past the count up to which its matches are sorted."""
     if not on_sqlite(app):
         pytest.skip("EXPLAIN QUERY PLAN is SQLite's; PostgreSQL plans from table statistics")
+    monkeypatch.setattr("app.records.search.SEARCH_COUNT_UP_TO", 20)
     for n in range(60):
         clinic.with_answers(f"Patient {n:03d}", FUSION_PATIENT_STORED)
     statement, parameters = page_query(app, staff, "/clinic/" + query)

@@ -110,7 +110,10 @@ def worklist(
         stmt = stmt.where(trials.in_trial(today))
     # The page from the index alone (it holds every column asked for); then the page's own
     # rows' progress, totals and whether an import waits for staff, by their ids.
-    patients, counted = counted_page(stmt, page, PAGE_SIZE, after, before, count_up_to(search))
+    searching = bool(search and search.strip())
+    patients, counted = counted_page(
+        stmt, page, PAGE_SIZE, after, before, count_up_to(search), searching
+    )
     ids = [p.id for p in patients]
     held = (
         select(QuestionnaireResponse.id)
