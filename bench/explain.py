@@ -31,7 +31,7 @@ URLS = [
     "/clinic/?who=all&page=5000",
     "next:4999",
     "/clinic/?who=all&status=in_progress",
-    "/clinic/?who=all&q=Kumar",  # a surname in one name in ten
+    "/clinic/?who=all&q=Kumar",  # a surname in one name in seven
     "/clinic/?who=all&q=Sunita%20Devi",  # a common name
     "/clinic/?who=all&q=BLR/2020/0333333",  # a hospital number
 ]

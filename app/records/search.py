@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from datetime import date
-from typing import Any, NamedTuple
+from typing import NamedTuple
 
 from sqlalchemy import Date, Select, and_, func, literal, or_, select, tuple_
 from sqlalchemy.orm import aliased
@@ -100,7 +100,7 @@ def _counted(total: int, up_to: int, page: int, size: int) -> Counted:
 
 
 def ordered_matches(
-    stmt: Select, order: Callable[[Any], tuple], page: int, size: int, up_to: int
+    stmt: Select, order: Callable[..., tuple], page: int, size: int, up_to: int
 ) -> tuple[list | None, Counted | None]:
     """Page ``page`` of a search's matches and how many there are, from one reading of
     them: the matches, at most ``up_to + 1``, are counted and ordered (by ``order`` of
@@ -214,7 +214,7 @@ def counted_page(
     is its own count.
     """
     if searching and after is None and before is None:
-        return numbered_page(stmt, worklist_order, page, size, up_to, searching)
+        return numbered_page(stmt, worklist_order, page, size, up_to, searching=True)
     if page <= 1 and after is None and before is None:
         rows = page_rows(stmt, 1, size, None, None)
         if len(rows) < size and len(rows) <= up_to:

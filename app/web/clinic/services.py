@@ -83,7 +83,8 @@ def worklist(
 ) -> WorklistPage:
     """One page of patients: urgent first, then by visit date. Four queries, whatever the
     size: the count, the page, its rows' columns, their open urgent items (a first page
-    with room to spare needs no count).
+    with room to spare needs no count, and a search of up to a thousand matches reads its
+    page and count in one).
 
     Sorting and filtering use the state copied onto each patient (``Patient.track``) and
     an index; the next and previous pages start from a row of this one (``after``,
