@@ -238,7 +238,7 @@ def test_a_search_is_counted_to_a_thousand_and_a_list_further(clinic, staff, des
 
 
 def test_counts_and_page_numbers_are_written_with_thousands_separators(app):
-    """ "2,500 patients, page 1,200 of 1,250" reads at a glance, as "More than 10,000" does."""
+    """Counts read at a glance with separators, below the cap as above it."""
     from app.records.search import Counted
 
     with app.test_request_context():
