@@ -145,13 +145,17 @@ def numbered_page(
     if counted is None:
         counted = count_and_page(stmt, page, size, up_to)
     if rows is None or counted.page != page:
-        ordered = stmt.order_by(*order()).limit(size).offset((counted.page - 1) * size)
-        rows = (
-            list(db.session.scalars(ordered))
-            if _of_patients(stmt)
-            else db.session.execute(ordered).all()
-        )
+        rows = _rows_at(stmt, order(), counted.page, size)
     return rows, counted
+
+
+def _rows_at(stmt: Select, order: tuple, page: int, size: int) -> list:
+    """Page ``page`` of ``stmt`` in ``order``, by its number (an offset): patients, or rows
+    of the columns ``stmt`` reads."""
+    ordered = stmt.order_by(*order).limit(size).offset((page - 1) * size)
+    if _of_patients(stmt):
+        return list(db.session.scalars(ordered))
+    return db.session.execute(ordered).all()
 
 
 # The worklist's order read backwards, for the page before a row.
@@ -232,6 +236,4 @@ def page_rows(stmt: Select, page: int, size: int, after: int | None, before: int
         rows = _beyond(stmt, anchor, size, backwards=not after)
         if rows:
             return rows
-    return db.session.execute(
-        stmt.order_by(*WORKLIST_ORDER).limit(size).offset((page - 1) * size)
-    ).all()
+    return _rows_at(stmt, WORKLIST_ORDER, page, size)
