@@ -22,7 +22,7 @@ from .records import (
     questionnaires,
     translations,
 )
-from .web import guards, language
+from .web import guards, language, static_files
 
 
 def create_app(config: type[Config] | str | None = None, **overrides) -> Flask:
@@ -53,6 +53,7 @@ def create_app(config: type[Config] | str | None = None, **overrides) -> Flask:
     messages.init_app(app)
     translations.init_app(app)
     security.init_app(app)
+    static_files.init_app(app)
     register_blueprints(app)
     register_errorhandlers(app)
     register_commands(app)

@@ -8,6 +8,7 @@ openssl (``.ci/run`` installs them); skipped without them, a failure with REQUIR
 
 from __future__ import annotations
 
+import gzip
 import os
 import re
 import secrets
@@ -80,7 +81,14 @@ def wait_for(url: str, process: subprocess.Popen, log: Path) -> None:
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory, browser):
+def proxy_folder(tmp_path_factory) -> Path:
+    """Where the site keeps its certificate, database and logs (gunicorn's access log is
+    how a test sees what reached the app)."""
+    return tmp_path_factory.mktemp("proxy")
+
+
+@pytest.fixture(scope="module")
+def site(proxy_folder, browser):
     tools = {tool: shutil.which(tool) for tool in ("nginx", "openssl")}
     missing = [tool for tool, path in tools.items() if path is None]
     if missing:
@@ -88,7 +96,7 @@ def site(tmp_path_factory, browser):
         if os.environ.get("REQUIRE_E2E") == "1":
             pytest.fail(f"the https journey is required here but cannot run: {reason}")
         pytest.skip(reason)
-    folder = tmp_path_factory.mktemp("proxy")
+    folder = proxy_folder
     subprocess.run(
         [
             tools["openssl"],
@@ -155,6 +163,8 @@ def site(tmp_path_factory, browser):
                 "2",
                 "--bind",
                 f"127.0.0.1:{app_port}",
+                "--access-logfile",
+                str(folder / "access.log"),
                 "wsgi:app",
             ],
             cwd=ROOT,
@@ -220,3 +230,41 @@ def test_over_https_staff_invite_a_patient_who_sends_answers_and_staff_get_the_p
         staff.click("text=Download PDF")
     pdf = Path(download.value.path()).read_bytes()
     assert pdf.startswith(b"%PDF")
+
+
+def _get(url: str) -> urllib.request.http.client.HTTPResponse:
+    """``url`` fetched as a browser would, accepting a compressed answer."""
+    context = ssl._create_unverified_context()  # noqa: S323 - the test's own certificate
+    asked = urllib.request.Request(url, headers={"Accept-Encoding": "gzip"})  # noqa: S310
+    return urllib.request.urlopen(asked, timeout=10, context=context)  # noqa: S310
+
+
+def test_over_https_the_stylesheets_and_script_come_compressed_and_the_pages_do_not(site):
+    with _get(site + "/auth/login") as page:
+        assert page.headers["Content-Encoding"] is None
+        links = re.findall(r'(?:href|src)="(/static/([^"?]+)\?v=[0-9a-f]+)"', page.read().decode())
+    assert sorted(path for _, path in links) == ["css/app.css", "css/print.css", "js/app.js"]
+    for url, path in links:
+        with _get(site + url) as response:
+            assert response.headers["Content-Encoding"] == "gzip"
+            assert response.headers["Cache-Control"] == "public, max-age=31536000, immutable"
+            body = gzip.decompress(response.read())
+        assert body == (ROOT / "app" / "static" / path).read_bytes()
+
+
+def test_over_https_a_phone_asks_for_the_stylesheets_and_script_with_its_first_page_only(
+    site, proxy_folder, browser
+):
+    log = proxy_folder / "access.log"
+    asked_before = log.read_text().count("GET /static/")
+    page = browser.new_context(ignore_https_errors=True).new_page()
+    page.goto(site + "/auth/login")
+    expect(page.locator("h1")).to_be_visible()
+    first_page = log.read_text().count("GET /static/") - asked_before
+    page.goto(site + "/about-scs")
+    expect(page.locator("h1")).to_be_visible()
+    page.goto(site + "/auth/forgot")
+    expect(page.locator("h1")).to_be_visible()
+    assert first_page == 3
+    # Two more pages, and not one request more for a stylesheet or the script.
+    assert log.read_text().count("GET /static/") - asked_before == 3
