@@ -1,9 +1,7 @@
 """The deployment in docs/deploy.md, for real: nginx ending TLS in front of production
-gunicorn, and Chromium using it over https.
-
-The nginx site is read from docs/deploy.md, so the documented configuration is the one
-tested; only the names, ports and certificate paths are put in. Needs Debian's nginx and
-openssl (``.ci/run`` installs them); skipped without them, a failure with REQUIRE_E2E=1.
+gunicorn (tests/e2e/https_site.py), and Chromium using it over https. Needs Debian's nginx
+and openssl (``.ci/run`` installs them); skipped without them, a failure with
+REQUIRE_E2E=1.
 """
 
 from __future__ import annotations
@@ -11,13 +9,7 @@ from __future__ import annotations
 import gzip
 import os
 import re
-import secrets
-import shutil
-import socket
 import ssl
-import subprocess
-import sys
-import time
 import urllib.request
 from pathlib import Path
 
@@ -26,58 +18,11 @@ from playwright.sync_api import expect
 
 from app import ROOT
 from tests.answers_data import FUSION_PATIENT_POSTS
+from tests.e2e import https_site
 from tests.e2e.helpers import answer_all
 
 STAFF = ("doctor@clinic.example", "a-long-clinic-passphrase")
 PATIENT_PASSWORD = "quiet-river-stones"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def documented_site() -> str:
-    """The TLS server block of the nginx site in docs/deploy.md."""
-    text = (ROOT / "docs" / "deploy.md").read_text()
-    site = re.search(r"```nginx\n(.*?)```", text, re.S).group(1)
-    return next(
-        block for block in re.findall(r"server \{.*?\n\}", site, re.S) if "listen 443" in block
-    )
-
-
-def nginx_config(folder: Path, https_port: int, app_port: int) -> str:
-    site = (
-        documented_site()
-        .replace("listen 443 ssl", f"listen 127.0.0.1:{https_port} ssl")
-        .replace("clinic.example.org;", "localhost;")
-        .replace("/etc/ssl/certs/clinic.example.org.pem", str(folder / "cert.pem"))
-        .replace("/etc/ssl/private/clinic.example.org.key", str(folder / "key.pem"))
-        .replace("127.0.0.1:8000", f"127.0.0.1:{app_port}")
-    )
-    temp = "\n".join(
-        f"    {kind}_temp_path {folder / kind};"
-        for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
-    )
-    user = "user root;\n" if os.geteuid() == 0 else ""
-    return (
-        f"{user}worker_processes 1;\npid {folder / 'nginx.pid'};\n"
-        f"error_log {folder / 'error.log'} warn;\nevents {{}}\nhttp {{\n{temp}\n{site}\n}}\n"
-    )
-
-
-def wait_for(url: str, process: subprocess.Popen, log: Path) -> None:
-    context = ssl._create_unverified_context()  # noqa: S323 - the test's own certificate
-    for _ in range(150):
-        if process.poll() is not None:
-            raise RuntimeError(f"{process.args[0]} stopped: {log.read_text()[-2000:]}")
-        try:
-            urllib.request.urlopen(url, timeout=1, context=context)  # noqa: S310
-            return
-        except OSError:
-            time.sleep(0.1)
-    raise RuntimeError(f"{url} did not answer: {log.read_text()[-2000:]}")
 
 
 @pytest.fixture(scope="module")
@@ -89,53 +34,14 @@ def proxy_folder(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="module")
 def site(proxy_folder, browser):
-    tools = {tool: shutil.which(tool) for tool in ("nginx", "openssl")}
-    missing = [tool for tool, path in tools.items() if path is None]
+    missing = https_site.missing_tools()
     if missing:
         reason = f"{' and '.join(missing)} not installed (apt-get install nginx openssl)"
         if os.environ.get("REQUIRE_E2E") == "1":
             pytest.fail(f"the https journey is required here but cannot run: {reason}")
         pytest.skip(reason)
-    folder = proxy_folder
-    subprocess.run(
-        [
-            tools["openssl"],
-            "req",
-            "-x509",
-            "-newkey",
-            "rsa:2048",
-            "-nodes",
-            "-days",
-            "1",
-            "-subj",
-            "/CN=localhost",
-            "-keyout",
-            str(folder / "key.pem"),
-            "-out",
-            str(folder / "cert.pem"),
-        ],
-        check=True,
-        capture_output=True,
-    )
-    app_port, https_port = free_port(), free_port()
-    base = f"https://localhost:{https_port}"
-    env = {
-        **os.environ,
-        "APP_ENV": "production",
-        "SECRET_KEY": secrets.token_hex(32),
-        "DATABASE_URL": f"sqlite:///{folder / 'clinic.db'}",
-        "BASE_URL": base,
-        "TRUSTED_PROXIES": "1",
-        "RATELIMIT_STORAGE_URI": "memory://",
-        "CLINIC_PHONE": "+91 80 4000 1234",
-        "LOG_LEVEL": "WARNING",
-        "FLASK_APP": "wsgi",
-    }
-    flask = [sys.executable, "-m", "flask"]
-    subprocess.run([*flask, "db", "upgrade"], cwd=ROOT, env=env, check=True, capture_output=True)
-    subprocess.run(
-        [
-            *flask,
+    with https_site.running(proxy_folder) as running:
+        running.flask(
             "users",
             "create",
             "--role",
@@ -146,45 +52,8 @@ def site(proxy_folder, browser):
             STAFF[1],
             "--name",
             "Dr Asha Rao",
-        ],
-        cwd=ROOT,
-        env=env,
-        check=True,
-        capture_output=True,
-    )
-    app_log = folder / "gunicorn.log"
-    with open(app_log, "wb") as log:
-        gunicorn = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "gunicorn",
-                "--workers",
-                "2",
-                "--bind",
-                f"127.0.0.1:{app_port}",
-                "--access-logfile",
-                str(folder / "access.log"),
-                "wsgi:app",
-            ],
-            cwd=ROOT,
-            env=env,
-            stdout=log,
-            stderr=log,
         )
-    (folder / "nginx.conf").write_text(nginx_config(folder, https_port, app_port))
-    nginx = subprocess.Popen(
-        [tools["nginx"], "-c", str(folder / "nginx.conf"), "-p", str(folder), "-g", "daemon off;"],
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        wait_for(f"http://127.0.0.1:{app_port}/readyz", gunicorn, app_log)
-        wait_for(f"https://127.0.0.1:{https_port}/readyz", nginx, folder / "error.log")
-        yield base
-    finally:
-        for process in (nginx, gunicorn):
-            process.terminate()
-            process.wait(timeout=10)
+        yield running.base
 
 
 def test_over_https_staff_invite_a_patient_who_sends_answers_and_staff_get_the_pdf(
