@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 export FLASK_APP := wsgi
 export BENCH_SMALL BENCH_DATABASE_URL BENCH_PATIENTS BENCH_REVISIONS PAGE
 
-.PHONY: run test lint format bench profile audit install clean lforms translations
+.PHONY: run test lint format bench bench-phone profile audit install clean lforms translations
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -75,6 +75,7 @@ test: $(VENV)/.test-installed lforms $(CATALOGUES)
 	$(BIN)/python tools/check_logs.py build/test-logs
 	BENCH_SMALL=1 $(BIN)/python bench/run.py
 	BENCH_SMALL=1 $(BIN)/python bench/profile.py section > /dev/null
+	BENCH_SMALL=1 $(BIN)/python bench/phone.py
 
 lint: $(VENV)/.test-installed
 	$(BIN)/ruff check .
@@ -87,6 +88,11 @@ bench: $(VENV)/.test-installed
 	@command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk) \
 		|| echo "wrk could not be installed: HTTP measurements will be skipped"
 	$(BIN)/python bench/run.py
+
+## make bench-phone: the patient's pages on a phone's connection, over the https site of
+## docs/deploy.md (needs nginx, openssl and Chromium)
+bench-phone: $(VENV)/.test-installed
+	$(BIN)/python bench/phone.py
 
 ## make profile PAGE=section: where one page's time goes (pyinstrument call tree)
 profile: $(VENV)/.test-installed
