@@ -26,7 +26,7 @@ import pytest
 
 from app import ROOT
 from tests.conftest import postgres_database
-from tests.e2e.test_behind_proxy import free_port, wait_for
+from tests.e2e.https_site import free_port, wait_for
 
 LOGIN_LIMIT = 6
 
