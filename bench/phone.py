@@ -30,7 +30,7 @@ sys.path.insert(0, str(ROOT))
 
 from app.cli import DEMO_PATIENT  # noqa: E402
 from tests.e2e import https_site  # noqa: E402
-from tests.e2e.conftest import CHROMIUM, FLAGS  # noqa: E402
+from tests.e2e.conftest import CHROMIUM, FLAGS, PHONE  # noqa: E402
 
 SMALL = os.environ.get("BENCH_SMALL") == "1"
 VISITS = 1 if SMALL else 5
@@ -97,7 +97,7 @@ def main() -> int:
         sync_playwright() as playwright,
     ):
         browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=FLAGS)
-        context = browser.new_context(ignore_https_errors=True)
+        context = browser.new_context(ignore_https_errors=True, viewport=PHONE)
         page = context.new_page()
         log_in(page, site)
         cdp = context.new_cdp_session(page)
@@ -122,7 +122,8 @@ def main() -> int:
             }
         browser.close()
     for name, pages in results.items():
-        print(f"\n{name} ({CONNECTIONS[name][0]} ms round trip), median of {VISITS} visits:")
+        how_many = "one visit" if VISITS == 1 else f"median of {VISITS} visits"
+        print(f"\n{name} ({CONNECTIONS[name][0]} ms round trip), {how_many}:")
         for n, (path, seen) in enumerate(pages.items()):
             when = "first page, nothing cached" if n == 0 else "next page"
             print(f"  {path:26} {seen['median_ms']:6,} ms {seen['bytes']:8,} bytes  ({when})")
