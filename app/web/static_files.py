@@ -1,13 +1,12 @@
 """Stylesheets and scripts named by their content, so that a phone keeps them.
 
-Every page links the stylesheet and the script with a hash of the file (``?v=…``). A
+Every page links the stylesheets and the script with a hash of the file (``?v=…``). A
 request that carries the file's current hash is answered with a year's lifetime, marked
-immutable: the browser then opens the next page without asking for them again. Before,
-each page asked for all three again (the answer was "not modified"), one more round trip
-per page for a patient on a slow mobile connection, and three more requests for a worker.
-A request with an old hash, or none, is revalidated as before, so a page kept from before
-a release never pins a file under a name that is not its own. An edited file gets a new
-hash without a restart: the hash is kept per modification time.
+immutable, so the browser opens the next page without asking for them again: asking
+cost a round trip per page on a slow mobile connection, and three requests of a worker.
+A request with an old hash, or none, is revalidated on each use, so a page kept from
+before a release never pins a file under a name that is not its own. An edited file gets
+a new hash without a restart: the hash is kept per modification time.
 """
 
 from __future__ import annotations
