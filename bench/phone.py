@@ -31,6 +31,7 @@ sys.path.insert(0, str(ROOT))
 from app.cli import DEMO_PATIENT  # noqa: E402
 from tests.e2e import https_site  # noqa: E402
 from tests.e2e.conftest import CHROMIUM, FLAGS, PHONE  # noqa: E402
+from tests.e2e.helpers import accept  # noqa: E402
 
 SMALL = os.environ.get("BENCH_SMALL") == "1"
 VISITS = 1 if SMALL else 5
@@ -58,17 +59,7 @@ def log_in(page, site: https_site.Site) -> None:
     """The demo patient's first visit: the invitation, date of birth, a password, consent."""
     printed = site.flask("seed-demo")
     link = re.search(re.escape(site.base) + r"/auth/invitation/\S+", printed).group(0)
-    born = DEMO_PATIENT[1]
-    page.goto(link)
-    for name, value in (
-        ("dob_day", str(born.day)),
-        ("dob_month", str(born.month)),
-        ("dob_year", str(born.year)),
-        ("password", PASSWORD),
-        ("confirm", PASSWORD),
-    ):
-        page.fill(f'[name="{name}"]', value)
-    page.click('button:has-text("Continue")')
+    accept(page, link, dob=DEMO_PATIENT[1], password=PASSWORD)
     page.check("#agree")
     page.click('button:has-text("Start")')
     page.wait_for_url(re.compile("/intake/section/"))

@@ -63,13 +63,19 @@ def nginx_config(folder: Path, https_port: int, app_port: int) -> str:
     )
 
 
-def wait_for(url: str, process: subprocess.Popen, log: Path) -> None:
+def fetch(url: str, headers: dict[str, str] | None = None, timeout: float = 10):
+    """``url``'s response, trusting the site's own self-signed certificate."""
     context = ssl._create_unverified_context()  # noqa: S323 - the test's own certificate
+    asked = urllib.request.Request(url, headers=headers or {})  # noqa: S310
+    return urllib.request.urlopen(asked, timeout=timeout, context=context)  # noqa: S310
+
+
+def wait_for(url: str, process: subprocess.Popen, log: Path) -> None:
     for _ in range(150):
         if process.poll() is not None:
             raise RuntimeError(f"{process.args[0]} stopped: {log.read_text()[-2000:]}")
         try:
-            urllib.request.urlopen(url, timeout=1, context=context)  # noqa: S310
+            fetch(url, timeout=1).close()
             return
         except OSError:
             time.sleep(0.1)
