@@ -12,6 +12,7 @@ import logging
 import re
 
 from flask import Flask, current_app, g
+from flask_babel import gettext as _
 from markupsafe import Markup, escape
 from sqlalchemy import select
 from sqlalchemy.exc import DBAPIError
@@ -132,9 +133,11 @@ def phone_link(number: str | None) -> Markup:
 
 
 def phone_links(numbers: str | None) -> Markup:
-    """Several numbers ("14416, 1-800-891-4416"), each a link, joined by "or"."""
+    """Several numbers ("14416, 1-800-891-4416"), each a link, joined by "or" in the
+    page's language."""
     parts = [n for n in re.split(r",|\bor\b", numbers or "") if n.strip()]
-    return Markup(" or ").join(phone_link(n) for n in parts)
+    joined_by = Markup(" {} ").format(_("or"))
+    return joined_by.join(phone_link(n) for n in parts)
 
 
 def email_link(address: str | None) -> Markup:

@@ -134,6 +134,41 @@ def test_questions_options_and_errors_are_in_hindi(clinic, person):
     assert "Enter a number" not in text_of(bad)
 
 
+def test_the_crisis_line_s_numbers_are_joined_in_hindi(clinic, person):
+    hindi_patient(clinic, person)
+    page = person.client.get("/intake/section/pain").get_data(as_text=True)
+    assert (
+        '<a class="tel" href="tel:14416">14416</a> या '
+        '<a class="tel" href="tel:18008914416">1-800-891-4416</a>'
+    ) in page
+    assert "14416</a> or " not in page
+
+
+def test_too_long_answers_on_the_account_pages_are_told_in_hindi(clinic, person):
+    """The limits on a name, a mobile number and an email address speak the patient's
+    language too: WTForms has no Hindi of its own, so each limit carries the app's words."""
+    _, token = clinic.invite()
+    person.client.get(f"/auth/invitation/{token}?lang=hi")
+    two_numbers = person.accept(token, phone="98450 12345 / 98450 54321")
+    assert two_numbers.status_code == 200
+    assert "एक ही मोबाइल नंबर लिखें, जैसे 98450 12345" in text_of(two_numbers)
+    assert "Field cannot be longer" not in text_of(two_numbers)
+
+    assert person.accept(token).status_code == 302
+    helper = person.client.post(
+        "/intake/consent", data={"agree": "y", "given_by": "helper", "given_by_name": "क" * 121}
+    )
+    assert helper.status_code == 200
+    assert "120 या उससे कम अक्षर इस्तेमाल करें" in text_of(helper)
+    assert 'value="' + "क" * 121 + '"' in helper.get_data(as_text=True)  # nothing lost
+
+    person.logout()
+    person.client.get("/auth/forgot?lang=hi")
+    reset = person.client.post("/auth/forgot", data={"email": "a" * 250 + "@x.in"})
+    assert reset.status_code == 200
+    assert "254 या उससे कम अक्षर इस्तेमाल करें" in text_of(reset)
+
+
 def test_a_list_row_and_the_check_page_are_in_hindi(clinic, person):
     hindi_patient(clinic, person)
     person.fill_all()

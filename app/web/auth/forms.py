@@ -60,7 +60,10 @@ class AcceptInvitationForm(DateOfBirthForm):
     phone = TelField(
         _l("Mobile number (optional)"),
         description=_l("You can log in with this number or with your email address."),
-        validators=[Optional(), Length(max=20)],
+        validators=[
+            Optional(),
+            Length(max=20, message=_l("Enter one mobile number, for example 98450 12345")),
+        ],
     )
     password = PasswordField(
         _l("Create a password"),
@@ -151,6 +154,6 @@ class ForgotPasswordForm(FlaskForm):
         validators=[
             DataRequired(_l("Enter the email address you log in with")),
             Email(_l("Enter a real email address, like name@example.com")),
-            Length(max=254),
+            Length(max=254, message=_l("Use 254 characters or fewer")),
         ],
     )

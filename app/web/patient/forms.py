@@ -24,7 +24,9 @@ class ConsentForm(FlaskForm):
         default="self",
         validators=[Optional()],
     )
-    given_by_name = StringField(_l("Your name"), validators=[Length(max=120)])
+    given_by_name = StringField(
+        _l("Your name"), validators=[Length(max=120, message=_l("Use 120 characters or fewer"))]
+    )
     research = BooleanField(_l("Also use my answers, without my name, for research (optional)"))
 
     def validate_given_by_name(self, field):
