@@ -120,6 +120,10 @@ class Config:
 
     # A patient may type for longer than an hour; the token lives as long as the session.
     WTF_CSRF_TIME_LIMIT = None
+    # WTForms' own catalogues add nothing here: it has none in Hindi, and its English one
+    # repeats the English. On, Flask-WTF reads that English file from disk on every request
+    # that builds a form (0.4-0.6 ms of a section page or a summary; docs/performance.md).
+    WTF_I18N_ENABLED = False
 
     MAX_CONTENT_LENGTH = 256 * 1024
     MAX_FORM_PARTS = 1000
