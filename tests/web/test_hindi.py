@@ -171,6 +171,9 @@ def test_too_long_answers_on_the_account_pages_are_told_in_hindi(clinic, person)
 
 def test_a_list_row_and_the_check_page_are_in_hindi(clinic, person):
     hindi_patient(clinic, person)
+    unanswered = text_of(person.client.get("/intake/check"))
+    assert "जवाब नहीं दिया" in unanswered
+    assert "Not answered" not in unanswered
     person.fill_all()
     check = text_of(person.client.get("/intake/check"))
     assert "भेजने से पहले अपने जवाब जाँच लें" in check

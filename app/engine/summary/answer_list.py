@@ -9,8 +9,9 @@ from typing import Any
 from ..questionnaire.answers import display, row_line
 from ..questionnaire.definition import Questionnaire, Section
 from ..questionnaire.enable_when import enabled_link_ids
+from ..wording import N_, _
 
-NOT_ANSWERED = "Not answered"
+NOT_ANSWERED = N_("Not answered")
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,7 +34,8 @@ def _group_lines(item, rows: list[dict]) -> tuple[str, ...]:
 
 
 def answer_list(q: Questionnaire, answers: Mapping[str, Any]) -> list[SectionAnswers]:
-    """Questions that apply, with the answer in words or "Not answered"."""
+    """Questions that apply, with the answer in words or "Not answered", in the current
+    language (the patient's check page is in theirs)."""
     enabled = enabled_link_ids(q, answers)
     result = []
     for section in q.sections:
@@ -46,10 +48,10 @@ def answer_list(q: Questionnaire, answers: Mapping[str, Any]) -> list[SectionAns
                 continue  # an unticked "I'm not sure of the year" says nothing
             if item.is_group:
                 lines = _group_lines(item, value or [])
-                summary = f"{len(lines)} added" if lines else "None added"
+                summary = _("%(count)s added", count=len(lines)) if lines else _("None added")
                 rows.append(AnswerRow(item.link_id, item.label, summary, bool(lines), lines))
                 continue
             shown = display(item, value)
-            rows.append(AnswerRow(item.link_id, item.label, shown or NOT_ANSWERED, bool(shown)))
+            rows.append(AnswerRow(item.link_id, item.label, shown or _(NOT_ANSWERED), bool(shown)))
         result.append(SectionAnswers(section, tuple(rows)))
     return result
