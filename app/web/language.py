@@ -10,7 +10,7 @@ the patient answered in.
 from __future__ import annotations
 
 from flask import Flask, has_request_context, request, session, url_for
-from flask_babel import get_locale
+from flask_babel import get_locale, refresh
 from flask_login import current_user
 
 from ..engine import wording
@@ -68,6 +68,18 @@ def at_login(user, chosen: str | None) -> None:
         session[SESSION_KEY] = chosen
     elif translations.is_offered(patient.language):
         session[SESSION_KEY] = patient.language
+
+
+def for_link(patient) -> None:
+    """A page opened from a link made for ``patient`` (their invitation, their diary),
+    before any login reads their record: in the record's language when this browser has
+    chosen none, kept for the browser as a choice would be. A patient sent a Hindi message
+    whose phone asks for English pages would otherwise meet an English page first."""
+    if request.args.get("lang") or session.get(SESSION_KEY) in translations.offered():
+        return
+    if translations.is_offered(patient.language) and patient.language != current():
+        session[SESSION_KEY] = patient.language
+        refresh()
 
 
 def keep_for(patient) -> None:

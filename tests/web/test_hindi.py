@@ -80,6 +80,33 @@ def test_the_browser_s_language_chooses_at_first(clinic, client):
     assert '<html lang="en">' in page
 
 
+def test_an_invitation_opens_in_the_language_on_the_patient_s_record(app, clinic, client):
+    """The desk wrote Hindi on the record, so the message went in Hindi; the phone asks
+    for English pages, and the link still opens in Hindi. The switch still wins."""
+    patient_id, token = clinic.invite()
+    with app.app_context():
+        db.session.get(Patient, patient_id).language = "hi"
+        db.session.commit()
+    english_phone = {"Accept-Language": "en-IN,en;q=0.9"}
+    page = client.get(f"/auth/invitation/{token}", headers=english_phone)
+    assert '<html lang="hi">' in page.get_data(as_text=True)
+    assert "नमस्ते, Meena Kumari" in text_of(page)
+    # The pages after it stay in Hindi, as after a choice.
+    assert '<html lang="hi">' in client.get("/about-scs", headers=english_phone).get_data(
+        as_text=True
+    )
+    chosen = client.get(f"/auth/invitation/{token}?lang=en", headers=english_phone)
+    assert '<html lang="en">' in chosen.get_data(as_text=True)
+    again = client.get(f"/auth/invitation/{token}", headers=english_phone)
+    assert '<html lang="en">' in again.get_data(as_text=True)
+
+
+def test_an_invitation_without_a_language_on_the_record_follows_the_browser(clinic, client):
+    _, token = clinic.invite()
+    page = client.get(f"/auth/invitation/{token}", headers={"Accept-Language": "en-IN"})
+    assert '<html lang="en">' in page.get_data(as_text=True)
+
+
 def test_the_choice_is_kept_on_the_patient_s_record_and_used_at_the_next_login(app, clinic, person):
     patient_id = hindi_patient(clinic, person)
     assert clinic.patient(patient_id).language == "hi"

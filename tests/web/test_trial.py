@@ -445,6 +445,11 @@ def test_a_hindi_patient_writes_the_diary_in_hindi_and_staff_read_it_in_english(
         db.session.commit()
     start_trial(staff, trial_patient)
     link = diary_link(staff, trial_patient)
+    # The link's first page, before the date of birth, is in Hindi already, whatever
+    # language the phone asks for.
+    first = client.get(link, headers={"Accept-Language": "en-IN,en;q=0.9"})
+    assert '<html lang="hi">' in first.get_data(as_text=True)
+    assert "Your trial diary" not in first.get_data(as_text=True)
     page = client.get(open_diary(client, link).headers["Location"]).get_data(as_text=True)
     assert "पिछले 24 घंटों में, आपका दर्द औसतन कितना रहा?" in page
     assert "आपका लक्ष्य था: “Walk to the temple" in page

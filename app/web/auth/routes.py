@@ -193,6 +193,7 @@ def accept_invitation(token: str):
         return render_template("auth/invitation_problem.html", title=title, message=message), (
             404 if state == "unknown" else 410
         )
+    language.for_link(invitation.patient)
     form = AcceptInvitationForm()
     form.account_email, form.account_phone = invitation.patient.email, invitation.patient.phone
     if request.method == "GET":

@@ -103,6 +103,7 @@ def open_diary(token: str):
     trial, problem = _trial_or_problem(token, today)
     if problem:
         return problem
+    language.for_link(trial.patient)
     if today < trial.start_date:
         return render_template("diary/not_yet.html", trial=trial)
     if _verified(trial):
