@@ -165,9 +165,12 @@ def _template(template_id: str, language: str | None) -> MessageTemplate:
     return translations.template(template_id, language)
 
 
-def _link(message: Message) -> str:
+def _link(message: Message, language: str | None) -> str:
     """The patient's way in: a fresh invitation until they have an account, then the
-    login page; the diary's own link during a trial; for staff, the patient's page."""
+    login page; the diary's own link during a trial; for staff, the patient's page.
+
+    The login page knows no patient, so its link names the language the message is in.
+    (An invitation's and a diary's pages read it from the patient's record.)"""
     patient = message.patient
     if templates()[message.template].audience == "staff":
         return external_url("clinic.summary", patient_id=patient.id)
@@ -177,6 +180,10 @@ def _link(message: Message) -> str:
         return trials.diary_url(trials.newest(patient))
     if patient.user is None:
         return issue_invitation(patient)
+    from . import translations
+
+    if translations.is_offered(language) and language != translations.DEFAULT:
+        return external_url("auth.login", lang=language)
     return external_url("auth.login")
 
 
@@ -197,7 +204,7 @@ def outgoing(message: Message) -> Outgoing:
         "clinic": profile.name,
         "clinic_phone": profile.phone,
         "visit": _visit(patient, language),
-        "link": _link(message),
+        "link": _link(message, language),
     }
     return Outgoing(
         to=message.to,

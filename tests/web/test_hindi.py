@@ -24,6 +24,7 @@ from app.platform.pdf import has_devanagari_font
 from app.records import translations
 from app.records.models import Patient, QuestionnaireResponse
 from app.records.questionnaires import DEFINITIONS_DIR
+from tests import factories
 from tests.answers_data import FUSION_PATIENT_STORED
 from tests.conftest import PATIENT_PASSWORD, Person
 
@@ -401,6 +402,23 @@ def test_messages_go_in_the_patient_s_language(app, clinic, staff):
     assert hindi.language == "hi"
     assert "please answer the questionnaire about your pain" in english.text
     assert "Fri 15 Jan 2027" in english.text
+
+
+def test_a_message_s_login_link_opens_the_login_page_in_hindi(app, client, staff):
+    """A patient with an account is sent the login page, which knows no patient: the link
+    names the language the message is in."""
+    app.config.update(JOB_QUEUE="sync", MESSAGE_BACKEND="memory", MESSAGE_QUIET_HOURS="")
+    with app.app_context():
+        patient_id = factories.patient_with_answers(
+            FUSION_PATIENT_STORED, login=True, phone="+919829012345", channel="sms", language="hi"
+        ).id
+    staff.post(f"/clinic/patients/{patient_id}/reopen", data={"revision": "1"})
+    with app.app_context():
+        [told] = messaging.sent()
+    assert told.language == "hi"
+    assert told.link == "http://localhost/auth/login?lang=hi"
+    page = client.get(told.link.removeprefix("http://localhost"))
+    assert '<html lang="hi">' in page.get_data(as_text=True)
 
 
 def test_a_password_email_to_a_hindi_patient_is_in_hindi(app, clinic, person):
