@@ -8,7 +8,7 @@ import os
 import re
 import shutil
 import subprocess
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from babel.messages.pofile import read_po, write_po
@@ -22,7 +22,8 @@ from app.platform import messaging
 from app.platform.extensions import db
 from app.platform.pdf import has_devanagari_font
 from app.records import translations
-from app.records.models import Patient, QuestionnaireResponse
+from app.records.invitations import find_invitation
+from app.records.models import Patient, QuestionnaireResponse, utcnow
 from app.records.questionnaires import DEFINITIONS_DIR
 from tests import factories
 from tests.answers_data import FUSION_PATIENT_STORED
@@ -100,6 +101,17 @@ def test_an_invitation_opens_in_the_language_on_the_patient_s_record(app, clinic
     assert '<html lang="en">' in chosen.get_data(as_text=True)
     again = client.get(f"/auth/invitation/{token}", headers=english_phone)
     assert '<html lang="en">' in again.get_data(as_text=True)
+
+
+def test_an_expired_invitation_says_so_in_the_language_on_the_record(app, clinic, client):
+    patient_id, token = clinic.invite()
+    with app.app_context():
+        db.session.get(Patient, patient_id).language = "hi"
+        find_invitation(token).expires_at = utcnow() - timedelta(minutes=1)
+        db.session.commit()
+    page = client.get(f"/auth/invitation/{token}", headers={"Accept-Language": "en-IN"})
+    assert page.status_code == 410
+    assert "इस लिंक की समय-सीमा ख़त्म हो गई है" in text_of(page)
 
 
 def test_an_invitation_without_a_language_on_the_record_follows_the_browser(clinic, client):

@@ -187,13 +187,14 @@ def logout():
 )
 def accept_invitation(token: str):
     invitation = invitations.find_invitation(token)
+    if invitation is not None:  # its page, or why it no longer opens, in their language
+        language.for_link(invitation.patient)
     state = invitation.state(utcnow()) if invitation else "unknown"
     if state != "usable":
         title, message = INVITATION_PROBLEMS[state]
         return render_template("auth/invitation_problem.html", title=title, message=message), (
             404 if state == "unknown" else 410
         )
-    language.for_link(invitation.patient)
     form = AcceptInvitationForm()
     form.account_email, form.account_phone = invitation.patient.email, invitation.patient.phone
     if request.method == "GET":

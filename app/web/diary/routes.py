@@ -72,6 +72,7 @@ def _trial_or_problem(token: str, today: date) -> tuple[Trial | None, object]:
     trial = trials.find(token)
     if trial is None:
         return None, _problem("unknown")
+    language.for_link(trial.patient)  # the diary, or why it no longer opens, in theirs
     if trial.locked_at is not None:
         return None, _problem("locked")
     if today > trial.end_date + timedelta(days=rules.DAYS_AFTER):
@@ -103,7 +104,6 @@ def open_diary(token: str):
     trial, problem = _trial_or_problem(token, today)
     if problem:
         return problem
-    language.for_link(trial.patient)
     if today < trial.start_date:
         return render_template("diary/not_yet.html", trial=trial)
     if _verified(trial):
