@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import json
 import re
+from collections.abc import Callable
 from functools import wraps
 
 from flask import (
@@ -72,6 +73,24 @@ def page_url(section: Section, page: Page | Section, **args) -> str:
     if page is section or page.number == 1:
         return url_for("patient.section", section_id=section.id, **args)
     return url_for("patient.section_page", section_id=section.id, page=page.number, **args)
+
+
+def change_links() -> Callable[[Section, str], str]:
+    """``change_url(section, link_id)``: where an answer's Change link on the check page
+    goes, its page with the way back. A check page has a hundred such links on a score of
+    pages, so each page's address is built once (building all of them was a fifth of the
+    page's time)."""
+    pages: dict[tuple[str, int], str] = {}
+
+    def change_url(section: Section, link_id: str) -> str:
+        page = section.page_of(link_id)
+        key = (section.id, page.number)
+        if key not in pages:
+            pages[key] = page_url(section, page)
+        # Link ids are [a-z0-9_], as _RETURN reads them: nothing in the query to escape.
+        return f"{pages[key]}?return_to=check:{link_id}#q-{link_id}"
+
+    return change_url
 
 
 def save_url(section: Section, page: Page | Section) -> str:
@@ -516,7 +535,7 @@ def check(response, q):
         answers=answer_list(q, response.answers),
         done={s.section.id for s in states if s.done},
         form=form,
-        page_url=page_url,
+        change_url=change_links(),
     )
 
 
