@@ -190,6 +190,7 @@ def invite_create(name, dob, email, visit_date, phone, channel) -> None:
 DEMO_STAFF = (
     ("admin", "admin@example.org", "demo-admin-pass-2026", "Asha Admin"),
     ("clinician", "doctor@example.org", "demo-doctor-pass-2026", "Dr Ravi Menon"),
+    ("frontdesk", "desk@example.org", "demo-desk-pass-2026", "Sunita Rao"),
 )
 
 

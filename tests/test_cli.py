@@ -103,6 +103,23 @@ def test_invite_create_refuses_a_patient_the_clinic_already_has(runner, app):
         assert db.session.scalar(select(func.count(Patient.id))) == 1
 
 
+def test_every_demo_login_opens_its_own_pages(runner, client):
+    """Each printed login works, and is who it says: the front desk reaches its list and
+    not the patients' answers."""
+    assert runner.invoke(args=["seed-demo"]).exit_code == 0
+    for email, password, opens, closed in (
+        ("doctor@example.org", "demo-doctor-pass-2026", "/clinic/", "/admin/staff"),
+        ("desk@example.org", "demo-desk-pass-2026", "/desk/", "/clinic/"),
+        ("admin@example.org", "demo-admin-pass-2026", "/admin/staff", None),
+    ):
+        login = client.post("/auth/login", data={"identifier": email, "password": password})
+        assert login.status_code == 302, email
+        assert client.get(opens).status_code == 200, opens
+        if closed:
+            assert client.get(closed).status_code == 403, closed
+        assert client.post("/auth/logout").status_code == 302
+
+
 def test_seed_demo_prints_logins_and_an_invitation_and_can_run_twice(runner):
     first = runner.invoke(args=["seed-demo"])
     second = runner.invoke(args=["seed-demo"])
@@ -110,6 +127,7 @@ def test_seed_demo_prints_logins_and_an_invitation_and_can_run_twice(runner):
     assert second.exit_code == 0, second.output
     assert "admin@example.org" in first.output
     assert "doctor@example.org" in first.output
+    assert "desk@example.org" in first.output
     assert "/auth/invitation/" in second.output.strip().splitlines()[-3]
     # A trial that starts today, the same diary link each run.
     diary = first.output.strip().splitlines()[-1]
