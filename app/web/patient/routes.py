@@ -78,8 +78,8 @@ def page_url(section: Section, page: Page | Section, **args) -> str:
 def change_links() -> Callable[[Section, str], str]:
     """``change_url(section, link_id)``: where an answer's Change link on the check page
     goes, its page with the way back. A check page has a hundred such links on a score of
-    pages, so each page's address is built once (building all of them was a fifth of the
-    page's time)."""
+    pages, so each page's address is built once: building every link whole, with "Change"
+    looked up for each in the template, was two fifths of the page's time."""
     pages: dict[tuple[str, int], str] = {}
 
     def change_url(section: Section, link_id: str) -> str:
