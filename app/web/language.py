@@ -82,6 +82,17 @@ def for_link(patient) -> None:
         refresh()
 
 
+def clear_session() -> None:
+    """Clear this browser's session but keep its language: a patient who reads Hindi,
+    logged out or timed out, meets the login page (and its notice) in Hindi, not in the
+    language their phone asks for."""
+    chosen = session.get(SESSION_KEY)
+    session.clear()
+    if translations.is_offered(chosen):
+        session[SESSION_KEY] = chosen
+    refresh()
+
+
 def keep_for(patient) -> None:
     """At a new account whose record has no language: the one the pages were in, so
     messages and reminders use it."""

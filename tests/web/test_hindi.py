@@ -132,6 +132,25 @@ def test_the_choice_is_kept_on_the_patient_s_record_and_used_at_the_next_login(a
     assert clinic.patient(patient_id).language == "en"
 
 
+ENGLISH_PHONE = {"Accept-Language": "en-IN,en;q=0.9"}
+
+
+def test_a_hindi_patient_timed_out_or_logged_out_meets_the_login_page_in_hindi(clinic, person):
+    """Ending the session keeps its language: the phone's own (English) would otherwise
+    greet a patient who reads Hindi with an English login page and notice."""
+    hindi_patient(clinic, person)
+    with person.client.session_transaction() as session:
+        session["last_seen"] -= 31 * 60
+    timed_out = person.client.get("/intake/", headers=ENGLISH_PHONE, follow_redirects=True)
+    assert '<html lang="hi">' in timed_out.get_data(as_text=True)
+    assert "You were logged out" not in text_of(timed_out)
+
+    assert person.login("meena@example.org", PATIENT_PASSWORD).status_code == 302
+    logged_out = person.client.post("/auth/logout", headers=ENGLISH_PHONE, follow_redirects=True)
+    assert '<html lang="hi">' in logged_out.get_data(as_text=True)
+    assert "You have logged out" not in text_of(logged_out)
+
+
 def test_staff_pages_stay_in_english(staff):
     page = staff.get("/clinic/?lang=hi", headers={"Accept-Language": "hi"})
     text = page.get_data(as_text=True)
@@ -443,6 +462,21 @@ def test_a_password_email_to_a_hindi_patient_is_in_hindi(app, clinic, person):
         [message] = mail.outbox()
     assert message["Subject"].endswith("के लिए नया पासवर्ड रखें")
     assert "नया पासवर्ड चुनने के लिए यह लिंक" in message.get_content()
+    # Its link, opened in the mail app's browser on a phone set to English, is in Hindi,
+    # and so is the login page after it.
+    link = re.search(r"https?://[^/\s]+(/auth/reset/\S+)", message.get_content()).group(1)
+    mail_app = app.test_client()
+    page = mail_app.get(link, headers=ENGLISH_PHONE)
+    assert '<html lang="hi">' in page.get_data(as_text=True)
+    new_password = "a quiet river at dawn 2026"
+    done = mail_app.post(
+        link,
+        data={"password": new_password, "confirm": new_password},
+        headers=ENGLISH_PHONE,
+        follow_redirects=True,
+    )
+    assert '<html lang="hi">' in done.get_data(as_text=True)
+    assert "Your new password is set" not in text_of(done)
 
 
 # A changed English text, a stale catalogue entry: Hindi is not offered until fixed

@@ -131,7 +131,7 @@ def enforce_idle_timeout():
             )
             back_to = next((path for _, path in kept if path), back_to)
         logout_user()
-        session.clear()
+        language.clear_session()
         flash(
             _(
                 "You were logged out after %(minutes)s minutes without activity. "
@@ -175,7 +175,7 @@ def logout():
     if form.validate_on_submit() and current_user.is_authenticated:
         end_sessions(current_user)
         logout_user()
-    session.clear()
+    language.clear_session()
     flash(_("You have logged out. Everything you saved is kept."), "info")
     return redirect(url_for("auth.login"))
 
@@ -317,7 +317,7 @@ def reset_with_code():
             ]
         else:
             accounts.reset_password(reset, form.password.data)
-            session.clear()
+            language.clear_session()
             flash(_("Your new password is set. Log in with it now."), "success")
             return redirect(url_for("auth.login"))
     return render_template("auth/reset_code.html", form=form)
@@ -339,6 +339,8 @@ def reset_password(token: str):
                 "the login page, or ask the clinic."
             ),
         ), 404
+    if reset.user.role == "patient" and reset.user.patient is not None:
+        language.for_link(reset.user.patient)  # the email was in their language
     form = NewPasswordForm()
     if form.validate_on_submit():
         try:
@@ -346,7 +348,7 @@ def reset_password(token: str):
         except accounts.AccountError as exc:
             form.password.errors = [*form.password.errors, str(exc)]
         else:
-            session.clear()
+            language.clear_session()
             flash(_("Your new password is set. Log in with it now."), "success")
             return redirect(url_for("auth.login"))
     return render_template("auth/reset.html", form=form)
