@@ -71,10 +71,11 @@ def at_login(user, chosen: str | None) -> None:
 
 
 def for_link(patient) -> None:
-    """A page opened from a link made for ``patient`` (their invitation, their diary),
-    before any login reads their record: in the record's language when this browser has
-    chosen none, kept for the browser as a choice would be. A patient sent a Hindi message
-    whose phone asks for English pages would otherwise meet an English page first."""
+    """A page opened from a link made for ``patient`` (their invitation, their diary, a
+    password link emailed to them), before any login reads their record: in the record's
+    language when this browser has chosen none, kept for the browser as a choice would
+    be. A patient sent a Hindi message whose phone asks for English pages would otherwise
+    meet an English page first."""
     if request.args.get("lang") or session.get(SESSION_KEY) in translations.offered():
         return
     if translations.is_offered(patient.language) and patient.language != current():
@@ -85,7 +86,7 @@ def for_link(patient) -> None:
 def clear_session() -> None:
     """Clear this browser's session but keep its language: a patient who reads Hindi,
     logged out or timed out, meets the login page (and its notice) in Hindi, not in the
-    language their phone asks for."""
+    language their phone asks for; one logging in keeps the language chosen before."""
     chosen = session.get(SESSION_KEY)
     session.clear()
     if translations.is_offered(chosen):

@@ -93,11 +93,10 @@ def _invitation_key() -> str:
 
 
 def _start_session(user) -> None:
-    chosen = session.get(language.SESSION_KEY)
-    session.clear()
+    language.clear_session()
     login_user(user)
     session["last_seen"] = session["started"] = int(time.time())
-    language.at_login(user, chosen)
+    language.at_login(user, session.get(language.SESSION_KEY))
 
 
 ABSOLUTE_SESSION_SECONDS = 12 * 3600
