@@ -76,7 +76,11 @@ def for_link(patient) -> None:
     language when this browser has chosen none, kept for the browser as a choice would
     be. A patient sent a Hindi message whose phone asks for English pages would otherwise
     meet an English page first."""
-    if request.args.get("lang") or session.get(SESSION_KEY) in translations.offered():
+    if (
+        _is_staff()
+        or request.args.get("lang")
+        or session.get(SESSION_KEY) in translations.offered()
+    ):
         return
     if translations.is_offered(patient.language) and patient.language != current():
         session[SESSION_KEY] = patient.language

@@ -103,6 +103,16 @@ def test_an_invitation_opens_in_the_language_on_the_patient_s_record(app, clinic
     assert '<html lang="en">' in again.get_data(as_text=True)
 
 
+def test_staff_opening_a_hindi_patient_s_link_stay_in_english(app, clinic, staff):
+    patient_id, token = clinic.invite()
+    with app.app_context():
+        db.session.get(Patient, patient_id).language = "hi"
+        db.session.commit()
+    assert '<html lang="en">' in staff.get(f"/auth/invitation/{token}").get_data(as_text=True)
+    logged_out = staff.post("/auth/logout", follow_redirects=True)
+    assert '<html lang="en">' in logged_out.get_data(as_text=True)
+
+
 def test_an_expired_invitation_says_so_in_the_language_on_the_record(app, clinic, client):
     patient_id, token = clinic.invite()
     with app.app_context():
