@@ -169,8 +169,9 @@ def _link(message: Message, language: str | None) -> str:
     """The patient's way in: a fresh invitation until they have an account, then the
     login page; the diary's own link during a trial; for staff, the patient's page.
 
-    The login page knows no patient, so its link names the language the message is in.
-    (An invitation's and a diary's pages read it from the patient's record.)"""
+    The login page knows no patient, so its link names the language the message is in
+    (``language``, None for English). An invitation's and a diary's pages read it from
+    the patient's record."""
     patient = message.patient
     if templates()[message.template].audience == "staff":
         return external_url("clinic.summary", patient_id=patient.id)
@@ -180,9 +181,7 @@ def _link(message: Message, language: str | None) -> str:
         return trials.diary_url(trials.newest(patient))
     if patient.user is None:
         return issue_invitation(patient)
-    from . import translations
-
-    if translations.is_offered(language) and language != translations.DEFAULT:
+    if language:
         return external_url("auth.login", lang=language)
     return external_url("auth.login")
 
@@ -204,7 +203,8 @@ def outgoing(message: Message) -> Outgoing:
         "clinic": profile.name,
         "clinic_phone": profile.phone,
         "visit": _visit(patient, language),
-        "link": _link(message, language),
+        # In the patient's language only when the text is: else English, as the text is.
+        "link": _link(message, language if template is not english else None),
     }
     return Outgoing(
         to=message.to,

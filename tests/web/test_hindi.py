@@ -30,6 +30,8 @@ from tests.answers_data import FUSION_PATIENT_STORED
 from tests.conftest import PATIENT_PASSWORD, Person
 
 DEVANAGARI = re.compile(r"[\u0900-\u097F]")
+# A phone set to English, as many are whatever their owner reads.
+ENGLISH_PHONE = {"Accept-Language": "en-IN,en;q=0.9"}
 needs_devanagari_pdf = pytest.mark.skipif(
     os.environ.get("REQUIRE_E2E") != "1"
     and not (has_devanagari_font() and shutil.which("pdftotext")),
@@ -89,17 +91,16 @@ def test_an_invitation_opens_in_the_language_on_the_patient_s_record(app, clinic
     with app.app_context():
         db.session.get(Patient, patient_id).language = "hi"
         db.session.commit()
-    english_phone = {"Accept-Language": "en-IN,en;q=0.9"}
-    page = client.get(f"/auth/invitation/{token}", headers=english_phone)
+    page = client.get(f"/auth/invitation/{token}", headers=ENGLISH_PHONE)
     assert '<html lang="hi">' in page.get_data(as_text=True)
     assert "नमस्ते, Meena Kumari" in text_of(page)
     # The pages after it stay in Hindi, as after a choice.
-    assert '<html lang="hi">' in client.get("/about-scs", headers=english_phone).get_data(
+    assert '<html lang="hi">' in client.get("/about-scs", headers=ENGLISH_PHONE).get_data(
         as_text=True
     )
-    chosen = client.get(f"/auth/invitation/{token}?lang=en", headers=english_phone)
+    chosen = client.get(f"/auth/invitation/{token}?lang=en", headers=ENGLISH_PHONE)
     assert '<html lang="en">' in chosen.get_data(as_text=True)
-    again = client.get(f"/auth/invitation/{token}", headers=english_phone)
+    again = client.get(f"/auth/invitation/{token}", headers=ENGLISH_PHONE)
     assert '<html lang="en">' in again.get_data(as_text=True)
 
 
@@ -119,14 +120,14 @@ def test_an_expired_invitation_says_so_in_the_language_on_the_record(app, clinic
         db.session.get(Patient, patient_id).language = "hi"
         find_invitation(token).expires_at = utcnow() - timedelta(minutes=1)
         db.session.commit()
-    page = client.get(f"/auth/invitation/{token}", headers={"Accept-Language": "en-IN"})
+    page = client.get(f"/auth/invitation/{token}", headers=ENGLISH_PHONE)
     assert page.status_code == 410
     assert "इस लिंक की समय-सीमा ख़त्म हो गई है" in text_of(page)
 
 
 def test_an_invitation_without_a_language_on_the_record_follows_the_browser(clinic, client):
     _, token = clinic.invite()
-    page = client.get(f"/auth/invitation/{token}", headers={"Accept-Language": "en-IN"})
+    page = client.get(f"/auth/invitation/{token}", headers=ENGLISH_PHONE)
     assert '<html lang="en">' in page.get_data(as_text=True)
 
 
@@ -140,9 +141,6 @@ def test_the_choice_is_kept_on_the_patient_s_record_and_used_at_the_next_login(a
     # Switching back to English with the link is kept too.
     other.client.get("/intake/your-data?lang=en")
     assert clinic.patient(patient_id).language == "en"
-
-
-ENGLISH_PHONE = {"Accept-Language": "en-IN,en;q=0.9"}
 
 
 def test_a_hindi_patient_timed_out_or_logged_out_meets_the_login_page_in_hindi(clinic, person):
