@@ -410,6 +410,9 @@ class QuestionnaireResponse(db.Model):
     # app.engine.summary.stored), under the key of what it was built from.
     summary: Mapped[dict[str, Any] | None] = mapped_column(sa.JSON, deferred=True)
     summary_key: Mapped[str | None] = mapped_column(sa.String(120))
+    # The answers changed since the submitted revision before it, kept too:
+    # {"key": stored.changes_key(...), "rows": stored.dump_changes(...)}.
+    changes: Mapped[dict[str, Any] | None] = mapped_column(sa.JSON, deferred=True)
 
     patient: Mapped[Patient] = relationship()
     reviewed_by: Mapped[User | None] = relationship()

@@ -1,8 +1,9 @@
 """What is derived from a patient's answers, kept when it becomes true: the worklist's
 revision, progress and instrument totals on the patient (``Patient.track`` keeps them at
-every change), and each submitted revision's summary (``kept_summary``). ``flask
-summaries rebuild`` fills them for rows kept before they existed, or afresh after a
-definition's scoring or the summary's format changed.
+every change), and each submitted revision's summary (``kept_summary``) and changes since
+the revision before (``kept_changes``). ``flask summaries rebuild`` fills the first two
+for rows kept before they existed, or afresh after a definition's scoring or the
+summary's format changed; changes are built again when next read.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from sqlalchemy import select, update
 from ..engine.questionnaire.definition import Questionnaire
 from ..engine.summary import stored
 from ..engine.summary.builder import Summary, build_summary
+from ..engine.summary.changes import Change, changes_between
 from ..platform.extensions import db
 from . import questionnaires
 from .models import Patient, QuestionnaireResponse
@@ -160,3 +162,50 @@ def kept_summaries(responses: list[QuestionnaireResponse], zone: str) -> dict[in
         if q is not None:
             found[response.id] = kept_summary(response, q, zone, again=True)
     return found
+
+
+def previous_revision(response: QuestionnaireResponse) -> QuestionnaireResponse | None:
+    """The patient's submitted revision before ``response`` (not an import waiting)."""
+    qr = QuestionnaireResponse
+    return db.session.scalar(
+        select(qr)
+        .where(
+            qr.patient_id == response.patient_id,
+            qr.hold.is_(None),
+            qr.status == "submitted",
+            qr.revision < response.revision,
+        )
+        .order_by(qr.revision.desc())
+        .limit(1)
+    )
+
+
+def kept_changes(
+    previous: QuestionnaireResponse, response: QuestionnaireResponse, again: bool = False
+) -> list[Change] | None:
+    """The answers that changed from ``previous`` to ``response``, as kept; built and kept
+    when there are none yet or they were compared with something else (another revision,
+    definition or format). None if either revision's definition is no longer known.
+
+    In English, as the kept summary is; kept with a plain UPDATE, as it is.
+    """
+    before_q = questionnaires.get(previous.questionnaire_id, previous.questionnaire_version)
+    after_q = questionnaires.get(response.questionnaire_id, response.questionnaire_version)
+    if before_q is None or after_q is None:
+        return None
+    wanted = stored.changes_key(after_q.id, after_q.version, previous.id)
+    kept = None if again else response.changes
+    if kept and kept.get("key") == wanted:
+        return stored.load_changes(kept["rows"])
+    with force_locale("en"):
+        changes = changes_between(before_q, previous.answers, after_q, response.answers)
+    db.session.execute(
+        update(QuestionnaireResponse)
+        .where(QuestionnaireResponse.id == response.id)
+        .values(
+            changes={"key": wanted, "rows": stored.dump_changes(changes)},
+            updated_at=QuestionnaireResponse.updated_at,
+        )
+        .execution_options(synchronize_session=False)
+    )
+    return changes

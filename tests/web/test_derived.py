@@ -1,5 +1,6 @@
 """Derived data kept when it becomes true: the worklist's progress and totals on each
-patient, and PDFs kept by their HTML, so reading them again costs a read."""
+patient, each revision's summary and changes since the one before, and PDFs kept by their
+HTML, so reading them again costs a read."""
 
 from __future__ import annotations
 
@@ -11,7 +12,12 @@ from sqlalchemy import func, select, update
 from app.engine.summary.stored import FORMAT
 from app.platform.extensions import db
 from app.records.models import Patient, QuestionnaireResponse, RenderedPdf
-from tests.answers_data import CRPS_PATIENT_STORED, FUSION_PATIENT_STORED
+from tests.answers_data import (
+    CRPS_PATIENT_STORED,
+    FUSION_PATIENT_POSTS,
+    FUSION_PATIENT_STORED,
+    with_changes,
+)
 from tests.conftest import PATIENT_PASSWORD, Person
 
 
@@ -149,6 +155,75 @@ def test_a_summary_kept_under_another_key_is_built_again(app, clinic, staff):
             )
             == changed
         )
+
+
+# The changes since the revision before, kept with each amendment
+
+
+def amend_goals(staff, person, patient_id, goals: str) -> None:
+    """Staff reopen the submission; the patient changes their goals and sends it again."""
+    staff.post(f"/clinic/patients/{patient_id}/reopen", data={"revision": "1"})
+    posts = with_changes(FUSION_PATIENT_POSTS, "goals", {"goals_text": goals})
+    person.save("goals", posts["goals"], return_to="check")
+    person.submit()
+
+
+def kept_changes(app, patient_id) -> tuple[int, dict | None]:
+    """The id of revision 1, and what revision 2 keeps of its changes."""
+    with app.app_context():
+        rows = db.session.execute(
+            select(QuestionnaireResponse.id, QuestionnaireResponse.changes)
+            .where(QuestionnaireResponse.patient_id == patient_id)
+            .order_by(QuestionnaireResponse.revision)
+        ).all()
+    return rows[0].id, rows[1].changes
+
+
+def keep_changes(app, patient_id, changes: dict) -> None:
+    with app.app_context():
+        db.session.execute(
+            update(QuestionnaireResponse)
+            .where(
+                QuestionnaireResponse.patient_id == patient_id, QuestionnaireResponse.revision == 2
+            )
+            .values(changes=changes)
+        )
+        db.session.commit()
+
+
+def test_sending_an_amendment_keeps_what_changed(app, submitted_patient, person, staff):
+    amend_goals(staff, person, submitted_patient, "Sleep through the night")
+    first_id, changes = kept_changes(app, submitted_patient)
+    assert changes["key"] == f"scs_intake.v3.f{FORMAT}.p{first_id}"
+    [goals] = changes["rows"]
+    assert goals["link_id"] == "goals_text"
+    assert list(goals["after"]) == ["Sleep through the night"]
+
+
+def test_the_summary_and_its_pdf_show_the_kept_changes(app, submitted_patient, person, staff):
+    amend_goals(staff, person, submitted_patient, "Sleep through the night")
+    _, changes = kept_changes(app, submitted_patient)
+    changes["rows"][0]["question"] = "As kept: your goals"
+    keep_changes(app, submitted_patient, changes)
+    page = staff.get(f"/clinic/patients/{submitted_patient}").get_data(as_text=True)
+    assert "As kept: your goals" in page
+    pdf = staff.get(f"/clinic/patients/{submitted_patient}/summary.pdf").data
+    text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages)
+    assert "As kept: your goals" in text
+
+
+def test_changes_kept_against_another_revision_are_built_again(
+    app, submitted_patient, person, staff
+):
+    """After a merge or an accepted import another revision can come before: what was
+    kept against the old one is not shown."""
+    amend_goals(staff, person, submitted_patient, "Sleep through the night")
+    first_id, changes = kept_changes(app, submitted_patient)
+    keep_changes(app, submitted_patient, {"key": f"scs_intake.v3.f{FORMAT}.p999", "rows": []})
+    page = staff.get(f"/clinic/patients/{submitted_patient}").get_data(as_text=True)
+    assert "No answers changed since revision 1" not in page
+    assert "Sleep through the night" in page[page.index("Changed since revision 1") :]
+    assert kept_changes(app, submitted_patient) == (first_id, changes)
 
 
 # PDFs kept by their HTML

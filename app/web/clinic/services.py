@@ -7,9 +7,9 @@ from datetime import date, datetime, timedelta
 
 from sqlalchemy import exists, func, select
 from sqlalchemy import false as sa_false
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import joinedload, undefer
 
-from ...engine.summary.changes import Change, changes_between
+from ...engine.summary.changes import Change
 from ...platform.extensions import db
 from ...records import audit, messages, questionnaires, summaries, trials, urgent
 from ...records.models import (
@@ -283,7 +283,8 @@ def day_patients_not_sent(day: date, clinician_id: int | None = None) -> list[Pa
 
 
 def revisions(patient: Patient) -> list[QuestionnaireResponse]:
-    """The patient's revisions, oldest first; imports waiting for staff left out."""
+    """The patient's revisions, oldest first, with their kept changes; imports waiting for
+    staff left out."""
     return list(
         db.session.scalars(
             select(QuestionnaireResponse)
@@ -291,6 +292,7 @@ def revisions(patient: Patient) -> list[QuestionnaireResponse]:
                 QuestionnaireResponse.patient_id == patient.id, QuestionnaireResponse.hold.is_(None)
             )
             .order_by(QuestionnaireResponse.revision)
+            .options(undefer(QuestionnaireResponse.changes))
         )
     )
 
@@ -304,6 +306,7 @@ def revisions_and_held(
         select(QuestionnaireResponse)
         .where(QuestionnaireResponse.patient_id == patient.id)
         .order_by(QuestionnaireResponse.revision)
+        .options(undefer(QuestionnaireResponse.changes))
     ):
         if response.hold is None:
             revisions.append(response)
@@ -334,20 +337,16 @@ class Amendment:
 def amendment(
     all_revisions: list[QuestionnaireResponse], response: QuestionnaireResponse
 ) -> Amendment | None:
-    """What changed since the submitted revision before ``response``; None for the first."""
+    """What changed since the submitted revision before ``response``, as kept with it;
+    None for the first."""
     previous = next(
         (r for r in reversed(all_revisions) if r.is_submitted and r.revision < response.revision),
         None,
     )
     if previous is None:
         return None
-    before_q = questionnaires.get(previous.questionnaire_id, previous.questionnaire_version)
-    after_q = questionnaires.get(response.questionnaire_id, response.questionnaire_version)
-    if before_q is None or after_q is None:
-        return None
-    return Amendment(
-        previous, changes_between(before_q, previous.answers, after_q, response.answers)
-    )
+    changes = summaries.kept_changes(previous, response)
+    return None if changes is None else Amendment(previous, changes)
 
 
 def notes_for(patient: Patient) -> list[ClinicianNote]:

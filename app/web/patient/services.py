@@ -437,6 +437,9 @@ def submit(
     # Built now, when it becomes true, so the specialist's first look reads it kept.
     english = questionnaires.get(response.questionnaire_id, response.questionnaire_version)
     summaries.kept_summary(response, english, clinic_zone().key)
+    previous = summaries.previous_revision(response)
+    if previous is not None:
+        summaries.kept_changes(previous, response, again=True)
     audit.record("response.submit", patient=patient, revision=response.revision)
     _commit(response)
     return True
