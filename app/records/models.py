@@ -252,9 +252,8 @@ sa.Index(
     postgresql_where=_ASSIGNED,
     sqlite_where=_ASSIGNED,
 )
-# The front desk's list: by visit date, urgent or not; the date itself last, as above, so a
-# search's matches in this order are read from the index alone.
-sa.Index("ix_patients_visit_order", *WORKLIST_KEYS, Patient.visit_date)
+# The front desk's list: by visit date, urgent or not.
+sa.Index("ix_patients_visit_order", *WORKLIST_KEYS)
 # The few patients who asked to be erased, for the admin's list: only they are in it.
 _ASKED_TO_BE_ERASED = Patient.erasure_requested_at.is_not(None)
 sa.Index(

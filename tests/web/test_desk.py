@@ -78,24 +78,6 @@ def test_the_desk_list_is_read_in_its_index_order_without_a_sort(
     assert "TEMP B-TREE" not in plan
 
 
-def test_a_desk_search_reads_its_first_matches_from_the_index_alone(app, clinic, desk):
-    """A search's first matches in the desk's order are counted and cut into a page from
-    its index, which holds every column they need; whole patients are read for the
-    page's rows only. At a million patients, "Kumar" (one name in seven) is then read
-    along the index until enough are found, never from the table."""
-    if not on_sqlite(app):
-        pytest.skip("EXPLAIN QUERY PLAN is SQLite's; PostgreSQL plans from table statistics")
-    for n in range(60):
-        clinic.with_answers(f"Patient {n:03d}", FUSION_PATIENT_STORED)
-    [(statement, parameters)] = [
-        (sql, params)
-        for sql, params in statements_of(app, desk, "/desk/?q=patient")
-        if "count(" in sql and "FROM patients" in sql
-    ]
-    plan = query_plan(app, statement, parameters)
-    assert "SCAN patients USING COVERING INDEX ix_patients_visit_order" in plan
-
-
 def test_the_front_desk_invites_and_resends_a_link(app, desk):
     app.config.update(JOB_QUEUE="memory", MESSAGE_QUIET_HOURS="")
     page = desk.post(
