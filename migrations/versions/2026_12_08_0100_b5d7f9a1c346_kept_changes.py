@@ -1,7 +1,7 @@
 """The answers changed since the revision before, kept with each submitted revision
 
 Revision ID: b5d7f9a1c346
-Revises: a4c6e8f0b235
+Revises: f3c5e7a9b124
 Create Date: 2026-12-08 01:00:00.000000
 
 """
@@ -11,7 +11,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = 'b5d7f9a1c346'
-down_revision = 'a4c6e8f0b235'
+down_revision = 'f3c5e7a9b124'
 branch_labels = None
 depends_on = None
 
