@@ -168,7 +168,7 @@ def amend_goals(staff, person, patient_id, goals: str) -> None:
     person.submit()
 
 
-def kept_changes(app, patient_id) -> tuple[int, dict | None]:
+def changes_of(app, patient_id) -> tuple[int, dict | None]:
     """The id of revision 1, and what revision 2 keeps of its changes."""
     with app.app_context():
         rows = db.session.execute(
@@ -193,7 +193,7 @@ def keep_changes(app, patient_id, changes: dict) -> None:
 
 def test_sending_an_amendment_keeps_what_changed(app, submitted_patient, person, staff):
     amend_goals(staff, person, submitted_patient, "Sleep through the night")
-    first_id, changes = kept_changes(app, submitted_patient)
+    first_id, changes = changes_of(app, submitted_patient)
     assert changes["key"] == f"scs_intake.v3.f{FORMAT}.p{first_id}"
     [goals] = changes["rows"]
     assert goals["link_id"] == "goals_text"
@@ -202,7 +202,7 @@ def test_sending_an_amendment_keeps_what_changed(app, submitted_patient, person,
 
 def test_the_summary_and_its_pdf_show_the_kept_changes(app, submitted_patient, person, staff):
     amend_goals(staff, person, submitted_patient, "Sleep through the night")
-    _, changes = kept_changes(app, submitted_patient)
+    _, changes = changes_of(app, submitted_patient)
     changes["rows"][0]["question"] = "As kept: your goals"
     keep_changes(app, submitted_patient, changes)
     page = staff.get(f"/clinic/patients/{submitted_patient}").get_data(as_text=True)
@@ -218,12 +218,12 @@ def test_changes_kept_against_another_revision_are_built_again(
     """After a merge or an accepted import another revision can come before: what was
     kept against the old one is not shown."""
     amend_goals(staff, person, submitted_patient, "Sleep through the night")
-    first_id, changes = kept_changes(app, submitted_patient)
+    first_id, changes = changes_of(app, submitted_patient)
     keep_changes(app, submitted_patient, {"key": f"scs_intake.v3.f{FORMAT}.p999", "rows": []})
     page = staff.get(f"/clinic/patients/{submitted_patient}").get_data(as_text=True)
     assert "No answers changed since revision 1" not in page
     assert "Sleep through the night" in page[page.index("Changed since revision 1") :]
-    assert kept_changes(app, submitted_patient) == (first_id, changes)
+    assert changes_of(app, submitted_patient) == (first_id, changes)
 
 
 # PDFs kept by their HTML
