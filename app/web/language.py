@@ -120,7 +120,11 @@ def switch_links() -> list[dict]:
     if len(offered) < 2:
         return []
     here = current()
-    args = {**(request.view_args or {}), **request.args.to_dict()}
+    # The page's own path wins over a query parameter of the same name ("?page=x" on a
+    # page numbered in its path), and url_for's own options ("?_scheme=") are not passed
+    # on: either would make the link fail to build, and the page with it.
+    query = {key: value for key, value in request.args.items() if not key.startswith("_")}
+    args = {**query, **(request.view_args or {})}
     endpoint = request.endpoint if request.method == "GET" else None
     return [
         {

@@ -72,6 +72,19 @@ def test_the_invitation_page_offers_hindi_and_keeps_the_choice(clinic, client):
     assert '<html lang="hi">' in client.get("/about-scs").get_data(as_text=True)
 
 
+@pytest.mark.parametrize("query", ["page=%1F", "page=two", "_scheme=javascript", "_anchor=x"])
+def test_a_query_that_repeats_the_page_s_path_keeps_its_language_link(patient, client, query):
+    """A page numbered in its path, asked with "?page=" as well (or with url_for's own
+    options): the language link is built from the path, not the query, and the page
+    loads. The hidden character is refused with its own message, never a server error."""
+    page = client.get(f"/intake/section/pain/2?{query}")
+    assert page.status_code in (200, 400)
+    html = page.get_data(as_text=True)
+    assert 'href="/intake/section/pain/2?' in html
+    assert 'href="javascript' not in html
+    assert "#x" not in html
+
+
 def test_the_browser_s_language_chooses_at_first(clinic, client):
     _, token = clinic.invite()
     page = client.get(
