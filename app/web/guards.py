@@ -3,6 +3,7 @@
 - Ids in URLs and forms fit the database's integer (a 20-digit id is a 404, not an
   overflow inside the database driver).
 - Page numbers of any size land on a real page.
+- A link built from this request's query (``query_for_link``) cannot fail on it.
 - NUL and other control characters cannot be stored by PostgreSQL and mean nothing in a
   form: any query parameter or form field holding one is answered with a 400 page that
   says so. The questionnaire's own pages are the exception: there, an answer holding one
@@ -68,3 +69,12 @@ def init_app(app: Flask) -> None:
             return
         if _has_control_characters(request.form.items(multi=True)):
             raise HiddenCharacters()
+
+
+def query_for_link(path: dict | None = None) -> dict:
+    """This request's query parameters, for a link to a page like this one: ``path``'s
+    values (the page's own) win over a parameter of the same name ("?page=x" on a page
+    numbered in its path), and url_for's own options ("?_scheme=") are never taken from
+    a query. Either would make url_for fail, and the page with it."""
+    query = {key: value for key, value in request.args.items() if not key.startswith("_")}
+    return {**query, **(path or {})}

@@ -16,6 +16,7 @@ from flask_login import current_user
 from ..engine import wording
 from ..platform.extensions import babel, db
 from ..records import translations
+from .guards import query_for_link
 
 SESSION_KEY = "lang"
 
@@ -120,11 +121,7 @@ def switch_links() -> list[dict]:
     if len(offered) < 2:
         return []
     here = current()
-    # The page's own path wins over a query parameter of the same name ("?page=x" on a
-    # page numbered in its path), and url_for's own options ("?_scheme=") are not passed
-    # on: either would make the link fail to build, and the page with it.
-    query = {key: value for key, value in request.args.items() if not key.startswith("_")}
-    args = {**query, **(request.view_args or {})}
+    args = query_for_link(request.view_args)
     endpoint = request.endpoint if request.method == "GET" else None
     return [
         {

@@ -448,3 +448,10 @@ def test_the_response_export_s_old_address_redirects_to_the_fhir_one(clinic, sta
     assert staff.get(old.headers["Location"]).get_json()["resourceType"] == (
         "QuestionnaireResponse"
     )
+    # A query naming the patient again, or url_for's own options, changes nothing.
+    odd = staff.get(
+        f"/clinic/patients/{patient_id}/questionnaire-response.json"
+        "?revision=1&patient_id=x&_scheme=javascript&_external=1"
+    )
+    assert odd.status_code == 308
+    assert odd.headers["Location"] == old.headers["Location"]

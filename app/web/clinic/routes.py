@@ -39,7 +39,7 @@ from ...records.models import Patient, QuestionnaireResponse, UrgentItem
 from ..access import desk_required, staff_required
 from ..downloads import download
 from ..forms import CsrfForm
-from ..guards import page_number
+from ..guards import page_number, query_for_link
 from ..templating import readable_reference
 from . import services
 from .forms import (
@@ -280,7 +280,7 @@ def summary_pdf(patient_id: int):
 def questionnaire_response(patient_id: int):
     """Where the FHIR export was: it is served by the FHIR blueprint now."""
     return redirect(
-        url_for("fhir.patient_response", patient_id=patient_id, **request.args.to_dict()), 308
+        url_for("fhir.patient_response", **query_for_link({"patient_id": patient_id})), 308
     )
 
 
