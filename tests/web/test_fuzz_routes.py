@@ -69,6 +69,15 @@ NAMES = st.one_of(
             "lock_version",
             "next",
             "identifiers",
+            # The names in routes' paths, and url_for's own options: a link built from
+            # the query (the language link) must not take them from it.
+            "patient_id",
+            "section_id",
+            "row",
+            "token",
+            "_scheme",
+            "_external",
+            "_anchor",
         ]
     ),
     st.text(min_size=1, max_size=10),
