@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import re
 import threading
 import uuid
 from datetime import UTC, date, datetime, timedelta
@@ -261,6 +262,8 @@ def test_no_message_holds_the_date_of_birth_the_name_or_an_answer(app):
     answers = [v for v in FUSION_PATIENT_STORED.values() if isinstance(v, str) and len(v) > 3]
     for message in sent:
         words = " ".join([message.subject, message.text, *message.whatsapp_parameters])
+        # A link's token is random and may hold "1958" by chance (one CI run's did).
+        words = re.sub(r"[A-Za-z0-9_-]{32,}", "<token>", words)
         for forbidden in ("1958", "23/11", "23 Nov", "11/23", "Lakshmi", "Narayanan", *answers):
             assert forbidden not in words, (message.template, forbidden)
 
