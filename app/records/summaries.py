@@ -124,17 +124,7 @@ def kept_summary(
             revision=response.revision,
             zone=ZoneInfo(zone),
         )
-    db.session.execute(
-        update(QuestionnaireResponse)
-        .where(QuestionnaireResponse.id == response.id)
-        # Not a change to the answers: when they were last changed stays as it was.
-        .values(
-            summary=stored.dump(summary),
-            summary_key=wanted,
-            updated_at=QuestionnaireResponse.updated_at,
-        )
-        .execution_options(synchronize_session=False)
-    )
+    _keep(response, summary=stored.dump(summary), summary_key=wanted)
     return summary
 
 
@@ -199,13 +189,17 @@ def kept_changes(
         return stored.load_changes(kept["rows"])
     with force_locale("en"):
         changes = changes_between(before_q, previous.answers, after_q, response.answers)
+    _keep(response, changes={"key": wanted, "rows": stored.dump_changes(changes)})
+    return changes
+
+
+def _keep(response: QuestionnaireResponse, **values) -> None:
+    """Write what is derived from a revision onto its row, with a plain UPDATE outside the
+    row's optimistic lock. Not a change to the answers: when they were last changed stays
+    as it was."""
     db.session.execute(
         update(QuestionnaireResponse)
         .where(QuestionnaireResponse.id == response.id)
-        .values(
-            changes={"key": wanted, "rows": stored.dump_changes(changes)},
-            updated_at=QuestionnaireResponse.updated_at,
-        )
+        .values(**values, updated_at=QuestionnaireResponse.updated_at)
         .execution_options(synchronize_session=False)
     )
-    return changes
