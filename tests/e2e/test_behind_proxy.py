@@ -122,24 +122,30 @@ def test_over_https_a_phone_asks_for_the_stylesheets_and_script_with_its_first_p
     site, proxy_folder, browser
 ):
     log = proxy_folder / "access.log"
+    # This phone's own requests: the site and its log are shared with the module's other
+    # tests, whose last lines can be written after this one starts.
+    phone = f"static-files-phone/{os.getpid()}"
 
-    def files_asked_for() -> int:
-        return log.read_text().count("GET /static/")
+    def files_asked_for() -> list[str]:
+        return [
+            line.split("GET ", 1)[1].split(" ", 1)[0]
+            for line in log.read_text().splitlines()
+            if phone in line and "GET /static/" in line
+        ]
 
-    asked_before = files_asked_for()
-    page = browser.new_context(ignore_https_errors=True).new_page()
+    page = browser.new_context(ignore_https_errors=True, user_agent=phone).new_page()
     page.goto(site + "/auth/login")
     expect(page.locator("h1")).to_be_visible()
     # gunicorn writes a request's log line once its answer is sent: give it a moment.
     for _ in range(50):
-        if files_asked_for() - asked_before >= 3:
+        if len(files_asked_for()) >= 3:
             break
         time.sleep(0.1)
-    first_page = files_asked_for() - asked_before
+    first_page = files_asked_for()
     page.goto(site + "/about-scs")
     expect(page.locator("h1")).to_be_visible()
     page.goto(site + "/auth/forgot")
     expect(page.locator("h1")).to_be_visible()
-    assert first_page == 3
+    assert len(set(first_page)) == 3, first_page
     # Two more pages, and not one request more for a stylesheet or the script.
-    assert files_asked_for() - asked_before == 3
+    assert files_asked_for() == first_page
